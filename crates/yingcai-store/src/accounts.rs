@@ -1,0 +1,295 @@
+//! Accounts and their roles.
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use yingcai_domain::{DisplayName, Email, Locale, Phone, Role, RoleSet};
+
+use crate::{Store, StoreError, dialect, now_ms};
+
+/// A new account, every field already checked.
+#[derive(Debug)]
+pub struct NewAccount {
+    pub email: Email,
+    pub display_name: DisplayName,
+    pub phone: Option<Phone>,
+    /// An argon2id PHC string: the store never sees a password.
+    pub password_hash: String,
+    pub roles: RoleSet,
+    pub locale: Locale,
+    /// An admin-created account gets a one-time password its holder must replace.
+    pub must_change_password: bool,
+}
+
+/// An account as the rest of yingcai sees it (no password hash).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Account {
+    pub account_id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub phone: Option<String>,
+    pub locale: Locale,
+    pub roles: RoleSet,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    pub created_at: i64,
+}
+
+impl Account {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(role)
+    }
+}
+
+/// An account with its password hash, only for checking a sign-in.
+#[derive(Debug)]
+pub struct AccountCredentials {
+    pub account: Account,
+    pub password_hash: String,
+}
+
+/// Which accounts an admin is looking at.
+#[derive(Debug, Default, Clone)]
+pub struct AccountFilter {
+    pub role: Option<Role>,
+    /// Matches e-mail or name, case-insensitively, anywhere.
+    pub text: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+const ACCOUNT_COLUMNS: &str =
+    "account_id, email, display_name, phone, locale, disabled, must_change_password, created_at";
+
+impl Store {
+    /// Creates the account and its roles in one transaction.
+    /// A taken e-mail address is `StoreError::Conflict` naming `email`.
+    pub async fn create_account(&self, new: &NewAccount) -> Result<i64, StoreError> {
+        let now = now_ms();
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let account_id: i64 = sqlx::query_scalar(
+            "insert into account (email, display_name, phone, password_hash, locale, must_change_password, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $7) returning account_id",
+        )
+        .bind(new.email.as_str())
+        .bind(new.display_name.as_str())
+        .bind(new.phone.as_ref().map(Phone::as_str))
+        .bind(&new.password_hash)
+        .bind(new.locale.tag())
+        .bind(i64::from(new.must_change_password))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict { .. } => StoreError::Conflict { constraint: "email".into() },
+            other => other,
+        })?;
+        for role in new.roles.iter() {
+            sqlx::query(
+                "insert into account_role (account_id, role, granted_at) values ($1, $2, $3)",
+            )
+            .bind(account_id)
+            .bind(role.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(account_id)
+    }
+
+    pub async fn account(&self, account_id: i64) -> Result<Account, StoreError> {
+        let row = sqlx::query(&format!(
+            "select {ACCOUNT_COLUMNS} from account where account_id = $1"
+        ))
+        .bind(account_id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        self.account_from_row(&row).await
+    }
+
+    pub async fn credentials_by_email(
+        &self,
+        email: &Email,
+    ) -> Result<Option<AccountCredentials>, StoreError> {
+        let row = sqlx::query(&format!(
+            "select {ACCOUNT_COLUMNS}, password_hash from account where email = $1"
+        ))
+        .bind(email.as_str())
+        .fetch_optional(self.pool())
+        .await?;
+        match row {
+            None => Ok(None),
+            Some(row) => Ok(Some(AccountCredentials {
+                password_hash: row.try_get("password_hash")?,
+                account: self.account_from_row(&row).await?,
+            })),
+        }
+    }
+
+    /// Accounts matching `filter`, newest first.
+    pub async fn list_accounts(&self, filter: &AccountFilter) -> Result<Vec<Account>, StoreError> {
+        let pattern = filter.text.as_deref().map(|t| {
+            format!(
+                "%{}%",
+                t.trim()
+                    .to_lowercase()
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            )
+        });
+        let rows = sqlx::query(&format!(
+            "select {ACCOUNT_COLUMNS} from account a
+             where ($1 is null or exists (select 1 from account_role r where r.account_id = a.account_id and r.role = $1))
+               and ($2 is null or lower(email) like $2 escape '\\' or lower(display_name) like $2 escape '\\')
+             order by account_id desc limit $3 offset $4"
+        ))
+        .bind(filter.role.map(Role::as_str))
+        .bind(pattern)
+        .bind(if filter.limit > 0 { filter.limit } else { 50 })
+        .bind(filter.offset.max(0))
+        .fetch_all(self.pool())
+        .await?;
+        let mut accounts = Vec::with_capacity(rows.len());
+        for row in &rows {
+            accounts.push(self.account_from_row(row).await?);
+        }
+        Ok(accounts)
+    }
+
+    pub async fn count_accounts_with_role(&self, role: Role) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("select count(*) from account_role where role = $1")
+                .bind(role.as_str())
+                .fetch_one(self.pool())
+                .await?,
+        )
+    }
+
+    /// Replaces the password hash and ends every session of the account except `keep`
+    /// (the session that made a self-service change), in one transaction.
+    pub async fn set_password(
+        &self,
+        account_id: i64,
+        password_hash: &str,
+        must_change_password: bool,
+        keep: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let updated = sqlx::query(
+            "update account set password_hash = $1, must_change_password = $2, updated_at = $3 where account_id = $4",
+        )
+        .bind(password_hash)
+        .bind(i64::from(must_change_password))
+        .bind(now_ms())
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("delete from session where account_id = $1 and token_hash <> $2")
+            .bind(account_id)
+            .bind(keep.unwrap_or(""))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Replaces the roles of an account.
+    pub async fn set_roles(&self, account_id: i64, roles: &RoleSet) -> Result<(), StoreError> {
+        let now = now_ms();
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("select account_id from account where account_id = $1")
+                .bind(account_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("delete from account_role where account_id = $1")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        for role in roles.iter() {
+            sqlx::query(
+                "insert into account_role (account_id, role, granted_at) values ($1, $2, $3)",
+            )
+            .bind(account_id)
+            .bind(role.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("update account set updated_at = $1 where account_id = $2")
+            .bind(now)
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Disables (and signs out everywhere) or re-enables an account.
+    pub async fn set_disabled(&self, account_id: i64, disabled: bool) -> Result<(), StoreError> {
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let updated =
+            sqlx::query("update account set disabled = $1, updated_at = $2 where account_id = $3")
+                .bind(i64::from(disabled))
+                .bind(now_ms())
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        if disabled {
+            sqlx::query("delete from session where account_id = $1")
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn set_locale(&self, account_id: i64, locale: Locale) -> Result<(), StoreError> {
+        sqlx::query("update account set locale = $1, updated_at = $2 where account_id = $3")
+            .bind(locale.tag())
+            .bind(now_ms())
+            .bind(account_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    async fn account_from_row(&self, row: &AnyRow) -> Result<Account, StoreError> {
+        let account_id: i64 = row.try_get("account_id")?;
+        let roles: Vec<String> =
+            sqlx::query_scalar("select role from account_role where account_id = $1")
+                .bind(account_id)
+                .fetch_all(self.pool())
+                .await?;
+        let roles = roles
+            .iter()
+            .filter_map(|r| r.parse::<Role>().ok())
+            .collect();
+        let locale: String = row.try_get("locale")?;
+        Ok(Account {
+            account_id,
+            email: row.try_get("email")?,
+            display_name: row.try_get("display_name")?,
+            phone: row.try_get("phone")?,
+            locale: Locale::from_tag(&locale).unwrap_or_default(),
+            // An account whose roles were all removed keeps the least-privileged role so it
+            // can still sign in and be seen; admins grant roles, never remove the last one.
+            roles: RoleSet::new(roles).unwrap_or_else(|| RoleSet::one(Role::Talent)),
+            disabled: row.try_get::<i64, _>("disabled")? != 0,
+            must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
+            created_at: row.try_get("created_at")?,
+        })
+    }
+}

@@ -1,0 +1,121 @@
+//! yingcai's storage: one crate, one code path, on SQLite and on PostgreSQL.
+//!
+//! Queries are portable SQL run through sqlx's `Any` driver; the few places where the two
+//! databases differ (connection pragmas, write transactions, backups, test databases, the
+//! migration trees) live in [`dialect`] and nowhere else. Methods are named after what they
+//! do (`create_account`, `revoke_sessions`), never `execute_query`.
+//!
+//! Value conventions that keep the SQL portable: integers are `bigint`, booleans are 0/1
+//! integers, instants are Unix milliseconds, calendar dates are `YYYY-MM-DD` text.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), yingcai_store::StoreError> {
+//! use yingcai_store::{DatabaseUrl, Store};
+//! let store = Store::connect(&DatabaseUrl::parse("sqlite://data/yingcai.sqlite")?).await?;
+//! store.migrate().await?;
+//! # Ok(()) }
+//! ```
+
+mod accounts;
+pub mod dialect;
+mod error;
+mod sessions;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use accounts::{Account, AccountCredentials, AccountFilter, NewAccount};
+pub use dialect::{Backend, DatabaseUrl};
+pub use error::{StoreError, UrlError};
+pub use sessions::{SessionKind, SessionRecord};
+
+use sqlx::AnyPool;
+
+/// A handle on the database. Cheap to clone: clones share one connection pool.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens a pool on `url` (creating a SQLite file and its directory if needed).
+    pub async fn connect(url: &DatabaseUrl) -> Result<Store, StoreError> {
+        let pool = dialect::open_pool(url).await?;
+        Ok(Store {
+            pool,
+            backend: url.backend(),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies every migration not yet applied. Forward-only; safe to call at each start,
+    /// also from several app servers at once (sqlx takes a database lock on PostgreSQL).
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        dialect::migrator(self.backend)
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Other(anyhow::Error::new(e).context("applying migrations")))
+    }
+
+    /// Versions of the migrations this build knows and whether each is applied.
+    pub async fn migration_status(&self) -> Result<Vec<(i64, String, bool)>, StoreError> {
+        let applied: Vec<i64> = match sqlx::query_scalar::<_, i64>(
+            "select version from _sqlx_migrations where success = true",
+        )
+        .fetch_all(&self.pool)
+        .await
+        {
+            Ok(v) => v,
+            // No migration table yet: nothing applied.
+            Err(_) => Vec::new(),
+        };
+        Ok(dialect::migrator(self.backend)
+            .iter()
+            .map(|m| {
+                (
+                    m.version,
+                    m.description.to_string(),
+                    applied.contains(&m.version),
+                )
+            })
+            .collect())
+    }
+
+    /// Cheap liveness query for `/readyz`.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("select 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// A consistent copy of a live SQLite database (see [`dialect::backup`]).
+    pub async fn backup_to(&self, target: &std::path::Path) -> Result<(), StoreError> {
+        dialect::backup(&self.pool, self.backend, target).await
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+/// Milliseconds since the Unix epoch: the one instant format in the database.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}

@@ -1,0 +1,160 @@
+//! Throw-away databases for tests: a temporary SQLite file, or — when
+//! `TEST_DATABASE_URL` names a PostgreSQL server — a fresh database created on it and
+//! dropped when the handle is dropped. Each test gets its own, so tests run in parallel.
+
+use crate::{Backend, DatabaseUrl, Store};
+
+/// The environment variable that switches tests to PostgreSQL, e.g.
+/// `TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test`.
+pub const TEST_DATABASE_URL: &str = "TEST_DATABASE_URL";
+
+pub struct TestDatabase {
+    url: DatabaseUrl,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(
+        #[allow(
+            dead_code,
+            reason = "held so the directory lives as long as the database"
+        )]
+        tempfile::TempDir,
+    ),
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+}
+
+impl TestDatabase {
+    /// The backends the shared suite must run on: SQLite always, PostgreSQL when configured.
+    pub fn backends() -> Vec<Backend> {
+        let mut backends = vec![Backend::Sqlite];
+        if postgres_admin_url().is_some() {
+            backends.push(Backend::Postgres);
+        }
+        backends
+    }
+
+    /// A new, empty, migrated database on `backend`.
+    pub async fn create(backend: Backend) -> anyhow::Result<(TestDatabase, Store)> {
+        let db = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir()?;
+                let path = dir.path().join("test.sqlite");
+                let url = DatabaseUrl::parse(&format!("sqlite://{}", path.display()))?;
+                TestDatabase {
+                    url,
+                    cleanup: Cleanup::Sqlite(dir),
+                }
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_admin_url().ok_or_else(|| {
+                    anyhow::anyhow!("{TEST_DATABASE_URL} is not set to a postgres:// URL")
+                })?;
+                let name = format!("yc_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = Store::connect(&DatabaseUrl::parse(&admin_url)?).await?;
+                sqlx::query(&format!("create database {name}"))
+                    .execute(admin.pool())
+                    .await?;
+                admin.close().await;
+                let url = DatabaseUrl::parse(&with_database(&admin_url, &name))?;
+                TestDatabase {
+                    url,
+                    cleanup: Cleanup::Postgres { admin_url, name },
+                }
+            }
+        };
+        let store = Store::connect(&db.url).await?;
+        store.migrate().await?;
+        Ok((db, store))
+    }
+
+    /// A database on the backend chosen by the environment (PostgreSQL if configured).
+    pub async fn from_env() -> anyhow::Result<(TestDatabase, Store)> {
+        let backend = if postgres_admin_url().is_some() {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
+        Self::create(backend).await
+    }
+
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Cleanup::Postgres { admin_url, name } = &self.cleanup {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            // Drop runs inside the test's runtime, which cannot be blocked on; a short-lived
+            // thread with its own runtime drops the database instead.
+            let _ = std::thread::spawn(move || {
+                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
+                runtime.block_on(async move {
+                    let Ok(url) = DatabaseUrl::parse(&admin_url) else {
+                        return;
+                    };
+                    if let Ok(admin) = Store::connect(&url).await {
+                        let _ =
+                            sqlx::query(&format!("drop database if exists {name} with (force)"))
+                                .execute(admin.pool())
+                                .await;
+                        admin.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+fn postgres_admin_url() -> Option<String> {
+    std::env::var(TEST_DATABASE_URL)
+        .ok()
+        .filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"))
+}
+
+/// `postgres://u@h:5432/test?x=y` with the database replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[authority_start..].find('/') {
+        Some(slash) => &base[..authority_start + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_name_is_replaced() {
+        assert_eq!(
+            super::with_database("postgres://p@h:5432/test", "x"),
+            "postgres://p@h:5432/x"
+        );
+        assert_eq!(
+            super::with_database("postgres://p@h/test?sslmode=disable", "x"),
+            "postgres://p@h/x?sslmode=disable"
+        );
+        assert_eq!(
+            super::with_database("postgres://p@h", "x"),
+            "postgres://p@h/x"
+        );
+    }
+}
