@@ -155,7 +155,11 @@ impl Password {
         if chars > Self::MAX_CHARS {
             return Err(FieldError::new(field, "too-long"));
         }
-        if raw.trim().is_empty() || raw.chars().any(char::is_control) {
+        if raw.trim().is_empty()
+            || raw
+                .chars()
+                .any(|c| c.is_control() || c == char::REPLACEMENT_CHARACTER)
+        {
             return Err(FieldError::new(field, "password-invalid"));
         }
         Ok(Password(raw.to_owned()))
@@ -187,7 +191,10 @@ impl DisplayName {
         if value.chars().count() > Self::MAX_CHARS {
             return Err(FieldError::new(field, "too-long"));
         }
-        if value.chars().any(char::is_control) {
+        if value
+            .chars()
+            .any(|c| c.is_control() || c == char::REPLACEMENT_CHARACTER)
+        {
             return Err(FieldError::new(field, "text-invalid"));
         }
         Ok(DisplayName(value.to_owned()))

@@ -70,16 +70,13 @@ impl Store {
 
     /// Versions of the migrations this build knows and whether each is applied.
     pub async fn migration_status(&self) -> Result<Vec<(i64, String, bool)>, StoreError> {
-        let applied: Vec<i64> = match sqlx::query_scalar::<_, i64>(
+        // Before the first migration there is no table to read: nothing is applied.
+        let applied: Vec<i64> = sqlx::query_scalar::<_, i64>(
             "select version from _sqlx_migrations where success = true",
         )
         .fetch_all(&self.pool)
         .await
-        {
-            Ok(v) => v,
-            // No migration table yet: nothing applied.
-            Err(_) => Vec::new(),
-        };
+        .unwrap_or_default();
         Ok(dialect::migrator(self.backend)
             .iter()
             .map(|m| {

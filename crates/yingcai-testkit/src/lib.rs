@@ -1,1 +1,280 @@
+//! The test harness: [`TestApp::spawn`] starts the real router on `127.0.0.1:0` over a fresh
+//! database (SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set) and hands out
+//! [`Visitor`]s — independent cookie-keeping clients, one per simulated person.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! let app = yingcai_testkit::TestApp::spawn().await;
+//! let talent = app.visitor();
+//! talent.sign_up("talent", "li@example.cn", "correct horse battery").await;
+//! # }
+//! ```
 
+pub mod browser;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use reqwest::cookie::{CookieStore, Jar};
+use reqwest::{Response, StatusCode};
+use tokio::sync::oneshot;
+use yingcai_domain::{DisplayName, Email, Locale, Role, RoleSet};
+use yingcai_store::testing::TestDatabase;
+use yingcai_store::{Backend, NewAccount, Store};
+use yingcai_web::{AppState, WebSettings, security};
+
+/// The password every account made by [`TestApp::create_account`] has.
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub address: String,
+    pub store: Store,
+    db: Arc<TestDatabase>,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl TestApp {
+    /// The app over a new database on the backend chosen by the environment.
+    pub async fn spawn() -> TestApp {
+        let (db, store) = TestDatabase::from_env().await.expect("test database");
+        Self::serve(Arc::new(db), store, WebSettings::default()).await
+    }
+
+    pub async fn spawn_on(backend: Backend) -> TestApp {
+        let (db, store) = TestDatabase::create(backend).await.expect("test database");
+        Self::serve(Arc::new(db), store, WebSettings::default()).await
+    }
+
+    pub async fn spawn_with(settings: WebSettings) -> TestApp {
+        let (db, store) = TestDatabase::from_env().await.expect("test database");
+        Self::serve(Arc::new(db), store, settings).await
+    }
+
+    /// A second app server on the same database, with its own connection pool: what a
+    /// load balancer in front of two `yingcai serve` processes gives.
+    pub async fn second_server(&self) -> TestApp {
+        let store = Store::connect(self.db.url()).await.expect("second pool");
+        Self::serve(self.db.clone(), store, WebSettings::default()).await
+    }
+
+    async fn serve(db: Arc<TestDatabase>, store: Store, settings: WebSettings) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("free port");
+        let address = format!("http://{}", listener.local_addr().expect("bound"));
+        let state = AppState::new(store.clone(), settings).expect("app state");
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let app = yingcai_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        TestApp {
+            address,
+            store,
+            db,
+            stop: Some(stop),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// A new person with an empty cookie jar.
+    pub fn visitor(&self) -> Visitor {
+        Visitor::new(&self.address)
+    }
+
+    /// An account made directly in the store, with password [`PASSWORD`].
+    pub async fn create_account(&self, email: &str, roles: &[Role]) -> i64 {
+        let new = NewAccount {
+            email: Email::parse(email).expect("test e-mail"),
+            display_name: DisplayName::parse("display_name", &format!("Test {email}"))
+                .expect("name"),
+            phone: None,
+            password_hash: security::hash_password(PASSWORD.into())
+                .await
+                .expect("hash"),
+            roles: RoleSet::new(roles.to_vec()).expect("roles"),
+            locale: Locale::En,
+            must_change_password: false,
+        };
+        self.store
+            .create_account(&new)
+            .await
+            .expect("create account")
+    }
+
+    /// A visitor signed in as a new account holding `roles`.
+    pub async fn signed_in(&self, email: &str, roles: &[Role]) -> Visitor {
+        self.create_account(email, roles).await;
+        let visitor = self.visitor();
+        let response = visitor.sign_in(email, PASSWORD).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "sign-in of {email} failed"
+        );
+        visitor
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// One person's browser, minus the rendering: keeps cookies, does not follow redirects.
+pub struct Visitor {
+    pub client: reqwest::Client,
+    jar: Arc<Jar>,
+    base: String,
+}
+
+impl Visitor {
+    fn new(base: &str) -> Visitor {
+        let jar = Arc::new(Jar::default());
+        let client = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Visitor {
+            client,
+            jar,
+            base: base.to_owned(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let url = self.base.parse().ok()?;
+        let header = self.jar.cookies(&url)?;
+        let header = header.to_str().ok()?.to_owned();
+        header.split("; ").find_map(|kv| {
+            kv.split_once('=')
+                .filter(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_owned())
+        })
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// GET and return status and body.
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let response = self.get(path).await;
+        let status = response.status();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// POSTs a form with this visitor's anti-forgery token (fetching a page first if the
+    /// visitor has none yet), as a browser submitting a rendered form would.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        if self.cookie("yc_csrf").is_none() {
+            self.get("/").await;
+        }
+        let token = self.cookie("yc_csrf").unwrap_or_default();
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf", &token));
+        self.post_form_raw(path, &all).await
+    }
+
+    /// POSTs exactly these fields: for testing forgery protection.
+    pub async fn post_form_raw(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn sign_up(&self, role: &str, email: &str, password: &str) -> Response {
+        self.post_form(
+            "/register",
+            &[
+                ("role", role),
+                ("display_name", "Test Person"),
+                ("email", email),
+                ("password", password),
+                ("password_confirm", password),
+            ],
+        )
+        .await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Response {
+        self.post_form("/login", &[("email", email), ("password", password)])
+            .await
+    }
+}
+
+/// `Location` of a redirect.
+pub fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// A JSON API client authenticated by bearer token.
+pub struct ApiClient {
+    client: reqwest::Client,
+    base: String,
+    pub token: Option<String>,
+}
+
+impl ApiClient {
+    pub fn new(app: &TestApp) -> ApiClient {
+        ApiClient {
+            client: reqwest::Client::new(),
+            base: app.address.clone(),
+            token: None,
+        }
+    }
+
+    pub async fn signed_in(app: &TestApp, email: &str, password: &str) -> ApiClient {
+        let mut api = ApiClient::new(app);
+        let response = api
+            .send(
+                reqwest::Method::POST,
+                "/api/v1/session",
+                Some(serde_json::json!({"email": email, "password": password})),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "API sign-in of {email}");
+        let body: serde_json::Value = response.json().await.expect("json");
+        api.token = body["token"].as_str().map(str::to_owned);
+        api
+    }
+
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Response {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("API request")
+    }
+}

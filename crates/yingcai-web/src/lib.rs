@@ -1,1 +1,177 @@
+//! yingcai's web front: server-rendered pages in Simplified Chinese and English, and a
+//! JSON API under `/api/v1` for the same operations.
+//!
+//! [`app`] is the only way to get the router, so tests and the binary serve the same thing.
+//! Handlers are thin: they parse input into domain types, call a service function
+//! ([`accounts`]) shared by pages, API and CLI, and render. Nothing here knows whether the
+//! store runs on SQLite or PostgreSQL, and no handler keeps state between requests.
+//!
+//! Where things go:
+//! - a page: a handler in `pages/<area>.rs`, a template in `templates/`, its strings in
+//!   `locales/{zh-CN,en}/main.ftl`, its route in [`app`];
+//! - an API operation: `api/<area>.rs` with a `#[utoipa::path]`, listed in [`api::ApiDoc`].
 
+pub mod accounts;
+mod api;
+mod assets;
+mod context;
+mod error;
+mod i18n;
+mod pages;
+mod render;
+pub mod security;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::HeaderName;
+use axum::routing::{get, post};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use yingcai_store::Store;
+
+pub use context::Ctx;
+pub use error::AppError;
+pub use i18n::translate;
+
+/// Web settings (a part of the binary's settings).
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebSettings {
+    /// The address people use to reach the site, e.g. `https://talent.example.gov.cn`.
+    /// An `https` address makes cookies `Secure`.
+    pub public_url: String,
+    /// Hours a sign-in lasts.
+    pub session_hours: u32,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// Failed sign-ins per account within the window before the account is paused.
+    pub max_failures_per_account: u32,
+    /// Failed sign-ins per client address within the window before it is paused.
+    pub max_failures_per_address: u32,
+    /// The throttling window, in minutes.
+    pub throttle_minutes: u32,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        WebSettings {
+            public_url: "http://127.0.0.1:8080".into(),
+            session_hours: 12,
+            trust_forwarded_for: false,
+            max_failures_per_account: 5,
+            max_failures_per_address: 20,
+            throttle_minutes: 15,
+        }
+    }
+}
+
+impl WebSettings {
+    fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+/// What every handler can reach. Holds no per-user state: that lives in the database.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    settings: WebSettings,
+    templates: minijinja::Environment<'static>,
+}
+
+impl AppState {
+    pub fn new(store: Store, settings: WebSettings) -> anyhow::Result<AppState> {
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                store,
+                settings,
+                templates: render::environment()?,
+            }),
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn settings(&self) -> &WebSettings {
+        &self.inner.settings
+    }
+
+    fn templates(&self) -> &minijinja::Environment<'static> {
+        &self.inner.templates
+    }
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole site: pages, API, assets, health checks.
+pub fn app(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(pages::home::home))
+        .route("/lang/{tag}", get(pages::home::switch_language))
+        .route(
+            "/register",
+            get(pages::auth::register_form).post(pages::auth::register),
+        )
+        .route(
+            "/login",
+            get(pages::auth::login_form).post(pages::auth::login),
+        )
+        .route("/logout", post(pages::auth::logout))
+        .route("/account", get(pages::account::show))
+        .route(
+            "/account/password",
+            get(pages::account::password_form).post(pages::account::change_password),
+        )
+        .route(
+            "/account/sign-out-everywhere",
+            post(pages::account::sign_out_everywhere),
+        )
+        .route("/workspace/{role}", get(pages::workspace::show))
+        .route("/admin/users", get(pages::admin::list))
+        .route(
+            "/admin/users/new",
+            get(pages::admin::new_form).post(pages::admin::create),
+        )
+        .route("/admin/users/{id}", get(pages::admin::show))
+        .route("/admin/users/{id}/roles", post(pages::admin::set_roles))
+        .route(
+            "/admin/users/{id}/password",
+            post(pages::admin::reset_password),
+        )
+        .route("/admin/users/{id}/status", post(pages::admin::set_status))
+        .route("/healthz", get(pages::health::healthz))
+        .route("/readyz", get(pages::health::readyz))
+        .route("/static/{*path}", get(assets::serve));
+
+    Router::new()
+        .merge(pages)
+        .nest("/api/v1", api::router())
+        .fallback(pages::home::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error::log_errors))
+        .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(60),
+        ))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
+            let request_id = request
+                .headers()
+                .get(REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+        })
+        .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
+}

@@ -3,6 +3,11 @@
 //!
 //! New storage features get a test here; write it once with `for_each_backend`.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test that cannot unwrap has failed; the panic says where"
+)]
+
 mod accounts;
 mod operations;
 

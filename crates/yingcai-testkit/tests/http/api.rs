@@ -1,0 +1,232 @@
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use yingcai_domain::Role;
+use yingcai_testkit::{ApiClient, PASSWORD, TestApp};
+
+#[tokio::test]
+async fn register_sign_in_and_read_me_over_the_api() {
+    let app = TestApp::spawn().await;
+    let api = ApiClient::new(&app);
+    let response = api
+        .send(Method::POST, "/api/v1/accounts", Some(json!({"role": "talent", "display_name": "Li Wei", "email": "li@example.cn", "password": "correct horse battery"})))
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let account: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(account["roles"], json!(["talent"]));
+
+    let client = ApiClient::signed_in(&app, "li@example.cn", "correct horse battery").await;
+    let me: serde_json::Value = client
+        .send(Method::GET, "/api/v1/me", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["email"], "li@example.cn");
+
+    assert_eq!(
+        client
+            .send(Method::DELETE, "/api/v1/session", None)
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        client.send(Method::GET, "/api/v1/me", None).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn invalid_fields_come_back_one_by_one_in_the_callers_language() {
+    let app = TestApp::spawn().await;
+    let client = reqwest::Client::new();
+    for (language, expected) in [
+        ("en", "Enter an e-mail address"),
+        ("zh-CN,zh;q=0.9", "请输入有效的电子邮箱"),
+    ] {
+        let response = client
+            .post(app.url("/api/v1/accounts"))
+            .header("accept-language", language)
+            .json(
+                &json!({"role": "admin", "display_name": "", "email": "nope", "password": "short"}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"], "invalid");
+        let fields: Vec<&str> = body["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["role", "display_name", "email", "password"]);
+        let email = body["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["field"] == "email")
+            .unwrap();
+        assert!(
+            email["message"].as_str().unwrap().contains(expected),
+            "{body}"
+        );
+    }
+    assert!(
+        app.store
+            .list_accounts(&Default::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_400_in_the_api_format() {
+    let app = TestApp::spawn().await;
+    let client = reqwest::Client::new();
+    for body in ["{not json", "[]", "{\"email\": 5}"] {
+        let response = client
+            .post(app.url("/api/v1/session"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body}");
+        let error: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(error["error"], "bad-request");
+    }
+}
+
+#[tokio::test]
+async fn an_admin_manages_staff_over_the_api() {
+    let app = TestApp::spawn().await;
+    app.create_account("admin@example.cn", &[Role::Admin]).await;
+    let admin = ApiClient::signed_in(&app, "admin@example.cn", PASSWORD).await;
+    let response = admin
+        .send(Method::POST, "/api/v1/admin/accounts", Some(json!({"display_name": "Reviewer Sun", "email": "sun@example.cn", "roles": ["reviewer"]})))
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: serde_json::Value = response.json().await.unwrap();
+    let id = created["account"]["account_id"].as_i64().unwrap();
+    assert_eq!(created["account"]["must_change_password"], true);
+    let temporary = created["temporary_password"].as_str().unwrap().to_owned();
+
+    let reviewer = ApiClient::signed_in(&app, "sun@example.cn", &temporary).await;
+    let response = reviewer
+        .send(
+            Method::PUT,
+            "/api/v1/me/password",
+            Some(json!({"current_password": temporary, "new_password": "my own password"})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+
+    let updated: serde_json::Value = admin
+        .send(
+            Method::PUT,
+            &format!("/api/v1/admin/accounts/{id}/roles"),
+            Some(json!({"roles": ["reviewer", "officer"]})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(updated["roles"], json!(["officer", "reviewer"]));
+    let listed: serde_json::Value = admin
+        .send(Method::GET, "/api/v1/admin/accounts?role=officer", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let response = admin
+        .send(
+            Method::PUT,
+            &format!("/api/v1/admin/accounts/{id}/roles"),
+            Some(json!({"roles": ["king"]})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let response = admin
+        .send(Method::GET, "/api/v1/admin/accounts/424242", None)
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_browser_session_may_use_the_api_only_with_its_csrf_header() {
+    let app = TestApp::spawn().await;
+    let visitor = app.signed_in("a@example.cn", &[Role::Talent]).await;
+    let me = visitor
+        .client
+        .get(visitor.url("/api/v1/me"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+    let forged = visitor
+        .client
+        .post(visitor.url("/api/v1/session/revoke-all"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let token = visitor.cookie("yc_csrf").unwrap();
+    let allowed = visitor
+        .client
+        .post(visitor.url("/api/v1/session/revoke-all"))
+        .header("x-csrf-token", token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(allowed.status(), StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn a_bearer_token_is_not_a_cookie_and_a_cookie_is_not_a_bearer_token() {
+    let app = TestApp::spawn().await;
+    app.create_account("a@example.cn", &[Role::Talent]).await;
+    let api = ApiClient::signed_in(&app, "a@example.cn", PASSWORD).await;
+    let token = api.token.clone().unwrap();
+    let response = reqwest::Client::new()
+        .get(app.url("/api/v1/me"))
+        .header("cookie", format!("yc_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route() {
+    let app = TestApp::spawn().await;
+    let doc: serde_json::Value = reqwest::get(app.url("/api/v1/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let mut documented: Vec<(String, String)> = Vec::new();
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        for method in operations.as_object().unwrap().keys() {
+            documented.push((method.to_uppercase(), path.clone()));
+        }
+    }
+    documented.sort();
+    let mut routed: Vec<(String, String)> = crate::authz::API
+        .iter()
+        .map(|(m, p, _)| ((*m).to_owned(), (*p).to_owned()))
+        .chain(
+            crate::authz::API_PUBLIC
+                .iter()
+                .map(|(m, p)| ((*m).to_owned(), (*p).to_owned())),
+        )
+        .collect();
+    routed.sort();
+    assert_eq!(documented, routed);
+}

@@ -1,0 +1,229 @@
+//! Every protected route, called as every role and as a stranger. A new protected route
+//! must be added to `PAGES` or `API`; the OpenAPI test in `api.rs` fails when an API path
+//! is missing from this table.
+
+use reqwest::{Method, StatusCode};
+use yingcai_domain::Role;
+use yingcai_testkit::{ApiClient, PASSWORD, TestApp, Visitor};
+
+/// Who may use a route.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Access {
+    /// Any signed-in account.
+    SignedIn,
+    /// Only accounts holding this role.
+    Role(Role),
+}
+
+/// `{id}` is replaced by the id of another person's account.
+const PAGES: &[(&str, &str, Access)] = &[
+    ("GET", "/account", Access::SignedIn),
+    ("GET", "/account/password", Access::SignedIn),
+    ("POST", "/account/password", Access::SignedIn),
+    ("POST", "/account/sign-out-everywhere", Access::SignedIn),
+    ("GET", "/workspace/talent", Access::Role(Role::Talent)),
+    (
+        "GET",
+        "/workspace/enterprise",
+        Access::Role(Role::Enterprise),
+    ),
+    ("GET", "/workspace/officer", Access::Role(Role::Officer)),
+    ("GET", "/workspace/reviewer", Access::Role(Role::Reviewer)),
+    ("GET", "/admin/users", Access::Role(Role::Admin)),
+    ("GET", "/admin/users/new", Access::Role(Role::Admin)),
+    ("POST", "/admin/users/new", Access::Role(Role::Admin)),
+    ("GET", "/admin/users/{id}", Access::Role(Role::Admin)),
+    ("POST", "/admin/users/{id}/roles", Access::Role(Role::Admin)),
+    (
+        "POST",
+        "/admin/users/{id}/password",
+        Access::Role(Role::Admin),
+    ),
+    (
+        "POST",
+        "/admin/users/{id}/status",
+        Access::Role(Role::Admin),
+    ),
+];
+
+pub(crate) const API: &[(&str, &str, Access)] = &[
+    ("DELETE", "/api/v1/session", Access::SignedIn),
+    ("POST", "/api/v1/session/revoke-all", Access::SignedIn),
+    ("GET", "/api/v1/me", Access::SignedIn),
+    ("PUT", "/api/v1/me/password", Access::SignedIn),
+    ("GET", "/api/v1/admin/accounts", Access::Role(Role::Admin)),
+    ("POST", "/api/v1/admin/accounts", Access::Role(Role::Admin)),
+    (
+        "GET",
+        "/api/v1/admin/accounts/{id}",
+        Access::Role(Role::Admin),
+    ),
+    (
+        "PUT",
+        "/api/v1/admin/accounts/{id}/roles",
+        Access::Role(Role::Admin),
+    ),
+    (
+        "POST",
+        "/api/v1/admin/accounts/{id}/password-reset",
+        Access::Role(Role::Admin),
+    ),
+    (
+        "PUT",
+        "/api/v1/admin/accounts/{id}/status",
+        Access::Role(Role::Admin),
+    ),
+];
+
+/// Public API operations (no sign-in needed), for the OpenAPI completeness check.
+pub(crate) const API_PUBLIC: &[(&str, &str)] =
+    &[("POST", "/api/v1/accounts"), ("POST", "/api/v1/session")];
+
+fn allowed(access: Access, role: Role) -> bool {
+    match access {
+        Access::SignedIn => true,
+        Access::Role(needed) => needed == role,
+    }
+}
+
+async fn call_page(visitor: &Visitor, method: &str, path: &str) -> (StatusCode, String) {
+    let response = if method == "GET" {
+        visitor.get(path).await
+    } else {
+        visitor.post_form(path, &[]).await
+    };
+    let status = response.status();
+    let location = yingcai_testkit::location(&response);
+    (status, location)
+}
+
+#[tokio::test]
+async fn every_page_answers_each_role_and_strangers_correctly() {
+    let app = TestApp::spawn().await;
+    let target = app
+        .create_account("target@example.cn", &[Role::Talent])
+        .await;
+    for (method, template, access) in PAGES {
+        let path = template.replace("{id}", &target.to_string());
+        // A stranger is sent to sign in, and comes back here afterwards.
+        let (status, location) = call_page(&app.visitor(), method, &path).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "stranger {method} {path}");
+        assert!(
+            location.starts_with("/login?next="),
+            "stranger {method} {path} -> {location}"
+        );
+
+        for role in Role::ALL {
+            // A fresh account per call: some routes (sign out everywhere) end the session.
+            let email = format!(
+                "{}-{}-{}@example.cn",
+                role.as_str(),
+                method.to_lowercase(),
+                path.replace('/', "_")
+            );
+            let visitor = app.signed_in(&email, &[role]).await;
+            let (status, location) = call_page(&visitor, method, &path).await;
+            if allowed(*access, role) {
+                assert!(
+                    [
+                        StatusCode::OK,
+                        StatusCode::CREATED,
+                        StatusCode::SEE_OTHER,
+                        StatusCode::BAD_REQUEST,
+                        StatusCode::UNPROCESSABLE_ENTITY
+                    ]
+                    .contains(&status),
+                    "{role} {method} {path}: {status}"
+                );
+                assert!(
+                    !location.starts_with("/login"),
+                    "{role} {method} {path} was sent to sign in"
+                );
+            } else {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{role} {method} {path}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_api_operation_answers_each_role_and_strangers_correctly() {
+    let app = TestApp::spawn().await;
+    let target = app
+        .create_account("target@example.cn", &[Role::Talent])
+        .await;
+    for (method, template, access) in API {
+        let path = template.replace("{id}", &target.to_string());
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
+        let stranger = ApiClient::new(&app);
+        let response = stranger
+            .send(method.clone(), &path, Some(serde_json::json!({})))
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNAUTHORIZED,
+            "stranger {method} {path}"
+        );
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"], "unauthenticated");
+
+        for role in Role::ALL {
+            let email = format!(
+                "api-{}-{}-{}@example.cn",
+                role.as_str(),
+                method.as_str().to_lowercase(),
+                path.replace('/', "_")
+            );
+            app.create_account(&email, &[role]).await;
+            let client = ApiClient::signed_in(&app, &email, PASSWORD).await;
+            let status = client
+                .send(method.clone(), &path, Some(serde_json::json!({})))
+                .await
+                .status();
+            if allowed(*access, role) {
+                assert!(
+                    status.is_success()
+                        || [StatusCode::BAD_REQUEST, StatusCode::UNPROCESSABLE_ENTITY]
+                            .contains(&status),
+                    "{role} {method} {path}: {status}"
+                );
+            } else {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{role} {method} {path}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn unknown_ids_are_404_for_admins_and_403_for_others() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("admin@example.cn", &[Role::Admin]).await;
+    let talent = app.signed_in("t@example.cn", &[Role::Talent]).await;
+    for path in ["/admin/users/999999", "/admin/users/not-a-number"] {
+        assert_eq!(
+            admin.get(path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+        assert_eq!(
+            talent.get(path).await.status(),
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    assert_eq!(
+        admin
+            .post_form("/admin/users/999999/password", &[])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        talent.get("/workspace/admin").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        talent.get("/workspace/nobody").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}

@@ -1,0 +1,21 @@
+//! HTTP tests: the whole app on a free port (SQLite, or PostgreSQL with TEST_DATABASE_URL).
+//!
+//! - `accounts`: sign-up, sign-in, passwords, admin account management
+//! - `security`: CSRF, throttling, sessions, escaping, bad input
+//! - `authz`: every protected route as every role and as a stranger
+//! - `api`: the JSON API and its OpenAPI document
+//! - `site`: languages, health checks, assets, two servers on one database
+//!
+//! New page tests go into the module of their area; a new protected route also goes into
+//! the table in `authz.rs`.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test that cannot unwrap has failed; the panic says where"
+)]
+
+mod accounts;
+mod api;
+mod authz;
+mod security;
+mod site;

@@ -1,0 +1,377 @@
+//! Account operations shared by the pages, the JSON API and the CLI. Each one checks its
+//! input completely before writing anything, and writes in one transaction.
+
+use std::net::IpAddr;
+
+use yingcai_domain::{
+    DisplayName, Email, FieldError, FieldErrors, Locale, Password, Phone, Role, RoleSet,
+};
+use yingcai_store::{Account, NewAccount, SessionKind, Store, StoreError, now_ms};
+
+use crate::{AppError, WebSettings, security};
+
+/// What a sign-up form or API call submits, unchecked.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct RegistrationInput {
+    /// `talent` or `enterprise`.
+    pub role: String,
+    pub display_name: String,
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    pub password: String,
+    /// Must equal `password` (the API may omit it).
+    #[serde(default)]
+    pub password_confirm: Option<String>,
+}
+
+pub async fn register(
+    store: &Store,
+    input: &RegistrationInput,
+    locale: Locale,
+) -> Result<Account, AppError> {
+    let mut errors = FieldErrors::new();
+    let role = errors.check(Role::parse("role", &input.role).and_then(|r| {
+        if r.is_self_service() {
+            Ok(r)
+        } else {
+            Err(FieldError::new("role", "role-invalid"))
+        }
+    }));
+    let display_name = errors.check(DisplayName::parse("display_name", &input.display_name));
+    let email = errors.check(Email::parse(&input.email));
+    let phone = errors.check(Phone::parse_optional(&input.phone));
+    let password = errors.check(Password::parse("password", &input.password));
+    if let Some(confirm) = &input.password_confirm
+        && password.is_some()
+        && confirm != &input.password
+    {
+        errors.push(FieldError::new("password_confirm", "password-mismatch"));
+    }
+    errors.into_result()?;
+    let (Some(role), Some(display_name), Some(email), Some(phone), Some(password)) =
+        (role, display_name, email, phone, password)
+    else {
+        unreachable!("INVARIANT: every None recorded an error above");
+    };
+    let new = NewAccount {
+        email,
+        display_name,
+        phone,
+        password_hash: security::hash_password(password.expose().to_owned()).await?,
+        roles: RoleSet::one(role),
+        locale,
+        must_change_password: false,
+    };
+    create(store, &new).await
+}
+
+async fn create(store: &Store, new: &NewAccount) -> Result<Account, AppError> {
+    match store.create_account(new).await {
+        Ok(id) => Ok(store.account(id).await?),
+        Err(StoreError::Conflict { .. }) => Err(AppError::field("email", "email-taken")),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// A successful sign-in: the account and the token to hand to the client.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub account: Account,
+    pub token: String,
+    pub expires_at: i64,
+}
+
+/// Checks the password, with throttling per account and per client address: after too many
+/// failures within the window, even the right password is refused until the window passes.
+pub async fn sign_in(
+    store: &Store,
+    settings: &WebSettings,
+    email: &str,
+    password: &str,
+    client: Option<IpAddr>,
+    kind: SessionKind,
+) -> Result<SignedIn, AppError> {
+    let mut errors = FieldErrors::new();
+    let email = errors.check(Email::parse(email));
+    if password.is_empty() {
+        errors.push(FieldError::new("password", "required"));
+    }
+    errors.into_result()?;
+    let Some(email) = email else {
+        unreachable!("INVARIANT: checked above")
+    };
+    // Anything longer than the policy allows cannot be a password of ours; don't hash it.
+    if password.chars().count() > Password::MAX_CHARS {
+        return Err(AppError::field("password", "credentials-invalid"));
+    }
+
+    let since = now_ms() - i64::from(settings.throttle_minutes) * 60_000;
+    let account_key = format!("account:{email}");
+    let address_key = client.map(|ip| format!("address:{ip}"));
+    if store.count_login_failures(&account_key, since).await?
+        >= i64::from(settings.max_failures_per_account)
+    {
+        return Err(AppError::Throttled);
+    }
+    if let Some(key) = &address_key
+        && store.count_login_failures(key, since).await?
+            >= i64::from(settings.max_failures_per_address)
+    {
+        return Err(AppError::Throttled);
+    }
+
+    let credentials = store.credentials_by_email(&email).await?;
+    let verified = match &credentials {
+        Some(c) => security::verify_password(password.to_owned(), c.password_hash.clone()).await?,
+        None => {
+            security::burn_time(password.to_owned()).await;
+            false
+        }
+    };
+    let account = match credentials {
+        Some(c) if verified && !c.account.disabled => c.account,
+        _ => {
+            let mut keys = vec![account_key.as_str()];
+            keys.extend(address_key.as_deref());
+            store.record_login_failure(&keys).await?;
+            return Err(AppError::field("password", "credentials-invalid"));
+        }
+    };
+    store.clear_login_failures(&account_key).await?;
+    let token = security::new_token();
+    let expires_at = now_ms() + i64::from(settings.session_hours) * 3_600_000;
+    store
+        .create_session(
+            &security::token_hash(&token),
+            account.account_id,
+            kind,
+            expires_at,
+        )
+        .await?;
+    Ok(SignedIn {
+        account,
+        token,
+        expires_at,
+    })
+}
+
+/// Changes the caller's own password; other sessions end, the current one (if any) stays.
+pub async fn change_password(
+    store: &Store,
+    account_id: i64,
+    current: &str,
+    new: &str,
+    confirm: Option<&str>,
+    keep_session_hash: Option<&str>,
+) -> Result<(), AppError> {
+    let mut errors = FieldErrors::new();
+    let password = errors.check(Password::parse("new_password", new));
+    if let (Some(_), Some(confirm)) = (&password, confirm)
+        && confirm != new
+    {
+        errors.push(FieldError::new("new_password_confirm", "password-mismatch"));
+    }
+    if current.is_empty() {
+        errors.push(FieldError::new("current_password", "required"));
+    }
+    if password.is_some() && current == new {
+        errors.push(FieldError::new("new_password", "password-unchanged"));
+    }
+    errors.into_result()?;
+    let account = store.account(account_id).await?;
+    let credentials = store
+        .credentials_by_email(
+            &Email::parse(&account.email)
+                .map_err(|e| anyhow::anyhow!("stored e-mail invalid: {e}"))?,
+        )
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if current.chars().count() > Password::MAX_CHARS
+        || !security::verify_password(current.to_owned(), credentials.password_hash).await?
+    {
+        return Err(AppError::field("current_password", "credentials-invalid"));
+    }
+    let hash = security::hash_password(new.to_owned()).await?;
+    store
+        .set_password(account_id, &hash, false, keep_session_hash)
+        .await?;
+    Ok(())
+}
+
+/// What an admin submits to create a staff account (officer, reviewer, admin…), unchecked.
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct StaffInput {
+    pub display_name: String,
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    /// Role names: `talent`, `enterprise`, `officer`, `reviewer`, `admin`.
+    pub roles: Vec<String>,
+}
+
+/// Parses role names; an empty or unknown one is a field error on `roles`.
+pub fn parse_roles<S: AsRef<str>>(names: &[S]) -> Result<RoleSet, FieldError> {
+    let roles: Result<Vec<Role>, FieldError> = names
+        .iter()
+        .map(|n| Role::parse("roles", n.as_ref()))
+        .collect();
+    RoleSet::new(roles?).ok_or(FieldError::new("roles", "roles-required"))
+}
+
+/// Creates an account with a one-time password that must be changed at first sign-in.
+/// Returns the account and that password, to be shown to the admin once.
+pub async fn create_staff(
+    store: &Store,
+    input: &StaffInput,
+    locale: Locale,
+) -> Result<(Account, String), AppError> {
+    let mut errors = FieldErrors::new();
+    let display_name = errors.check(DisplayName::parse("display_name", &input.display_name));
+    let email = errors.check(Email::parse(&input.email));
+    let phone = errors.check(Phone::parse_optional(&input.phone));
+    let roles = errors.check(parse_roles(&input.roles));
+    errors.into_result()?;
+    let (Some(display_name), Some(email), Some(phone), Some(roles)) =
+        (display_name, email, phone, roles)
+    else {
+        unreachable!("INVARIANT: every None recorded an error above");
+    };
+    let temporary = security::temporary_password();
+    let new = NewAccount {
+        email,
+        display_name,
+        phone,
+        password_hash: security::hash_password(temporary.clone()).await?,
+        roles,
+        locale,
+        must_change_password: true,
+    };
+    Ok((create(store, &new).await?, temporary))
+}
+
+/// Gives the account a new one-time password and signs it out everywhere.
+pub async fn reset_password(store: &Store, account_id: i64) -> Result<String, AppError> {
+    store.account(account_id).await?;
+    let temporary = security::temporary_password();
+    let hash = security::hash_password(temporary.clone()).await?;
+    store.set_password(account_id, &hash, true, None).await?;
+    Ok(temporary)
+}
+
+/// Changes an account's roles. An admin cannot take the admin role from themselves, so
+/// the platform never loses its last way in by a slip of the mouse.
+pub async fn set_roles(
+    store: &Store,
+    actor: &Account,
+    account_id: i64,
+    roles: &RoleSet,
+) -> Result<Account, AppError> {
+    if actor.account_id == account_id && !roles.contains(Role::Admin) {
+        return Err(AppError::field("roles", "cannot-demote-self"));
+    }
+    store.set_roles(account_id, roles).await?;
+    Ok(store.account(account_id).await?)
+}
+
+pub async fn set_disabled(
+    store: &Store,
+    actor: &Account,
+    account_id: i64,
+    disabled: bool,
+) -> Result<Account, AppError> {
+    if actor.account_id == account_id && disabled {
+        return Err(AppError::field("status", "cannot-disable-self"));
+    }
+    store.set_disabled(account_id, disabled).await?;
+    Ok(store.account(account_id).await?)
+}
+
+/// `yingcai admin create`: an admin account with a password chosen by the operator.
+pub async fn create_admin(
+    store: &Store,
+    email: &str,
+    display_name: &str,
+    password: &str,
+) -> Result<Account, AppError> {
+    let mut errors = FieldErrors::new();
+    let email = errors.check(Email::parse(email));
+    let display_name = errors.check(DisplayName::parse("display_name", display_name));
+    let password = errors.check(Password::parse("password", password));
+    errors.into_result()?;
+    let (Some(email), Some(display_name), Some(password)) = (email, display_name, password) else {
+        unreachable!("INVARIANT: every None recorded an error above");
+    };
+    let new = NewAccount {
+        email,
+        display_name,
+        phone: None,
+        password_hash: security::hash_password(password.expose().to_owned()).await?,
+        roles: RoleSet::one(Role::Admin),
+        locale: Locale::ZhCn,
+        must_change_password: false,
+    };
+    create(store, &new).await
+}
+
+/// One demo login, printed by `serve --demo`.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub role: Role,
+    pub email: &'static str,
+    pub password: &'static str,
+}
+
+/// The demo password is public on purpose: demo data is for trying the platform out.
+pub const DEMO_PASSWORD: &str = "yingcai-demo-2026";
+
+/// Creates (once) a demo account for every role. Safe to run at every start.
+pub async fn seed_demo(store: &Store) -> Result<Vec<DemoLogin>, AppError> {
+    let demo = [
+        (Role::Talent, "talent@demo.yingcai.cn", "王博士 Dr. Wang"),
+        (
+            Role::Enterprise,
+            "enterprise@demo.yingcai.cn",
+            "雄安智芯科技有限公司",
+        ),
+        (
+            Role::Officer,
+            "officer@demo.yingcai.cn",
+            "李科员 Officer Li",
+        ),
+        (
+            Role::Reviewer,
+            "reviewer@demo.yingcai.cn",
+            "张教授 Prof. Zhang",
+        ),
+        (Role::Admin, "admin@demo.yingcai.cn", "系统管理员 Admin"),
+    ];
+    let hash = security::hash_password(DEMO_PASSWORD.to_owned()).await?;
+    let mut logins = Vec::new();
+    for (role, email, name) in demo {
+        let parsed = Email::parse(email).map_err(|e| anyhow::anyhow!("demo e-mail: {e}"))?;
+        if store.credentials_by_email(&parsed).await?.is_none() {
+            let new = NewAccount {
+                email: parsed,
+                display_name: DisplayName::parse("display_name", name)
+                    .map_err(|e| anyhow::anyhow!("demo name: {e}"))?,
+                phone: None,
+                password_hash: hash.clone(),
+                roles: RoleSet::one(role),
+                locale: Locale::ZhCn,
+                must_change_password: false,
+            };
+            match store.create_account(&new).await {
+                // Another server seeding at the same moment got there first: fine.
+                Ok(_) | Err(StoreError::Conflict { .. }) => {}
+                Err(other) => return Err(other.into()),
+            }
+        }
+        logins.push(DemoLogin {
+            role,
+            email,
+            password: DEMO_PASSWORD,
+        });
+    }
+    Ok(logins)
+}

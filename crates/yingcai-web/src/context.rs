@@ -1,0 +1,389 @@
+//! Per-request context: who is asking, in which language, with which anti-forgery token.
+//!
+//! Everything comes from the request and the database (sessions are rows), so any app
+//! server can answer any request.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, header};
+use cookie::{Cookie, SameSite};
+use subtle::ConstantTimeEq;
+use yingcai_domain::{Locale, Role};
+use yingcai_store::{Account, SessionKind};
+
+use crate::{AppError, AppState, security};
+
+pub(crate) const SESSION_COOKIE: &str = "yc_session";
+pub(crate) const CSRF_COOKIE: &str = "yc_csrf";
+pub(crate) const LANG_COOKIE: &str = "yc_lang";
+pub(crate) const CSRF_FIELD: &str = "csrf";
+pub(crate) const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The caller of one request.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub locale: Locale,
+    pub account: Option<Account>,
+    /// SHA-256 of the session token, if signed in.
+    pub(crate) session_hash: Option<String>,
+    pub(crate) session_kind: Option<SessionKind>,
+    /// The anti-forgery token to put in forms (from the cookie, or new).
+    pub(crate) csrf: String,
+    /// The cookie did not exist yet: the response must set it.
+    pub(crate) csrf_is_new: bool,
+    /// Path and query of this request (for the language switcher and `next=`).
+    pub(crate) path: String,
+    pub(crate) client_addr: Option<IpAddr>,
+    pub(crate) secure: bool,
+}
+
+impl Ctx {
+    pub(crate) async fn from_headers(
+        state: &AppState,
+        headers: &HeaderMap,
+        path: &str,
+    ) -> Result<Ctx, AppError> {
+        let cookies = cookies(headers);
+        let bearer = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let (token, expected_kind) = match bearer {
+            Some(token) => (Some(token.to_owned()), SessionKind::Api),
+            None => (cookie_value(&cookies, SESSION_COOKIE), SessionKind::Web),
+        };
+        let mut account = None;
+        let mut session_hash = None;
+        let mut session_kind = None;
+        if let Some(token) = token {
+            let hash = security::token_hash(&token);
+            if let Some(session) = state.store().session(&hash).await? {
+                // A cookie must not be replayed as a bearer token or the reverse: each kind
+                // has its own protections (CSRF for cookies).
+                if session.kind == expected_kind {
+                    let found = state.store().account(session.account_id).await?;
+                    if !found.disabled {
+                        account = Some(found);
+                        session_hash = Some(hash);
+                        session_kind = Some(session.kind);
+                    }
+                }
+            }
+        }
+        let (csrf, csrf_is_new) =
+            match cookie_value(&cookies, CSRF_COOKIE).filter(|t| t.len() >= 32) {
+                Some(token) => (token, false),
+                None => (security::new_token(), true),
+            };
+        let locale = cookie_value(&cookies, LANG_COOKIE)
+            .and_then(|tag| Locale::from_tag(&tag))
+            .or_else(|| {
+                account
+                    .as_ref()
+                    .filter(|_| !has_accept_language(headers))
+                    .map(|a| a.locale)
+            })
+            .unwrap_or_else(|| negotiate_locale(headers));
+        let forwarded_https = state.settings().trust_forwarded_for
+            && headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                == Some("https");
+        Ok(Ctx {
+            locale,
+            account,
+            session_hash,
+            session_kind,
+            csrf,
+            csrf_is_new,
+            path: path.to_owned(),
+            client_addr: None,
+            secure: state.settings().secure_cookies() || forwarded_https,
+        })
+    }
+
+    /// The signed-in account, or `Unauthenticated`. An account whose password was reset
+    /// can do nothing else until it sets a new one.
+    pub fn signed_in(&self) -> Result<&Account, AppError> {
+        let account = self.account.as_ref().ok_or(AppError::Unauthenticated)?;
+        if account.must_change_password {
+            return Err(AppError::MustChangePassword);
+        }
+        Ok(account)
+    }
+
+    /// The signed-in account if it holds `role`; otherwise 401 (anonymous) or 403.
+    pub fn require(&self, role: Role) -> Result<&Account, AppError> {
+        let account = self.signed_in()?;
+        if account.has_role(role) {
+            Ok(account)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub(crate) fn cookie<'c>(
+        &self,
+        name: &'c str,
+        value: String,
+        max_age_secs: Option<i64>,
+    ) -> Cookie<'c> {
+        let mut cookie = Cookie::build((name, value))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(self.secure);
+        if let Some(secs) = max_age_secs {
+            cookie = cookie.max_age(cookie::time::Duration::seconds(secs));
+        }
+        cookie.build()
+    }
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Ctx, AppError> {
+        if let Some(ctx) = parts.extensions.get::<Ctx>() {
+            return Ok(ctx.clone());
+        }
+        let path = parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| parts.uri.path().to_owned(), ToString::to_string);
+        let mut ctx = Ctx::from_headers(state, &parts.headers, &path).await?;
+        ctx.client_addr = client_addr(parts, state.settings().trust_forwarded_for);
+        // The API, when authenticated by cookie, needs the anti-forgery token in a header
+        // for anything that changes state; bearer tokens are not sent by browsers on their own.
+        let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        // Nested routers see a shortened URI; the original one says whether this is the API.
+        let original = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map_or_else(|| parts.uri.path().to_owned(), |u| u.0.path().to_owned());
+        if original.starts_with("/api/")
+            && unsafe_method
+            && ctx.session_kind == Some(SessionKind::Web)
+        {
+            let header = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if ctx.csrf_is_new || !tokens_match(header, &ctx.csrf) {
+                return Err(AppError::Csrf);
+            }
+        }
+        parts.extensions.insert(ctx.clone());
+        Ok(ctx)
+    }
+}
+
+fn client_addr(parts: &Parts, trust_forwarded_for: bool) -> Option<IpAddr> {
+    if trust_forwarded_for {
+        let forwarded = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse().ok());
+        if forwarded.is_some() {
+            return forwarded;
+        }
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+}
+
+fn cookies(headers: &HeaderMap) -> Vec<Cookie<'static>> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| {
+            Cookie::split_parse(v.to_owned())
+                .filter_map(Result::ok)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn cookie_value(cookies: &[Cookie<'static>], name: &str) -> Option<String> {
+    cookies
+        .iter()
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+fn has_accept_language(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::ACCEPT_LANGUAGE)
+}
+
+/// The language from `Accept-Language`; Simplified Chinese when nothing matches.
+pub(crate) fn negotiate_locale(headers: &HeaderMap) -> Locale {
+    let cookie_choice =
+        cookie_value(&cookies(headers), LANG_COOKIE).and_then(|tag| Locale::from_tag(&tag));
+    if let Some(locale) = cookie_choice {
+        return locale;
+    }
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(accept_language::parse)
+        .and_then(|tags| tags.iter().find_map(|t| Locale::from_tag(t)))
+        .unwrap_or_default()
+}
+
+fn tokens_match(given: &str, expected: &str) -> bool {
+    !given.is_empty() && bool::from(given.as_bytes().ct_eq(expected.as_bytes()))
+}
+
+/// A submitted form whose anti-forgery token has been checked.
+///
+/// Fields are read by name; a missing field reads as empty, so every handler validates the
+/// same way whether a field was left blank or removed by a crafted request. Bytes that are
+/// not UTF-8 become U+FFFD, which the domain types refuse with a field error.
+#[derive(Debug)]
+pub struct CsrfForm {
+    pairs: Vec<(String, String)>,
+}
+
+impl CsrfForm {
+    pub fn get(&self, name: &str) -> &str {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+}
+
+impl FromRequest<AppState> for CsrfForm {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<CsrfForm, AppError> {
+        let (mut parts, body) = request.into_parts();
+        let ctx = Ctx::from_request_parts(&mut parts, state).await?;
+        let content_type = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !content_type.starts_with("application/x-www-form-urlencoded") {
+            return Err(AppError::BadRequest(
+                "expected a form (application/x-www-form-urlencoded)".into(),
+            ));
+        }
+        let bytes = axum::body::to_bytes(body, 1024 * 1024)
+            .await
+            .map_err(|_| AppError::BadRequest("the form is too large".into()))?;
+        let pairs: Vec<(String, String)> = form_pairs(&bytes);
+        let given = pairs
+            .iter()
+            .find(|(k, _)| k == CSRF_FIELD)
+            .map_or("", |(_, v)| v.as_str());
+        // A new cookie means the browser sent none: whatever token the form carries is stale.
+        if ctx.csrf_is_new || !tokens_match(given, &ctx.csrf) {
+            return Err(AppError::Csrf);
+        }
+        Ok(CsrfForm { pairs })
+    }
+}
+
+fn form_pairs(bytes: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes).unwrap_or_else(|_| {
+        // serde_urlencoded decodes lossily already; this branch only guards odd inputs.
+        String::from_utf8_lossy(bytes)
+            .split('&')
+            .filter_map(|kv| {
+                kv.split_once('=')
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            })
+            .collect()
+    })
+}
+
+/// A JSON request body, read but not yet parsed: handlers check who is asking first and
+/// parse after, so a stranger gets 401 and a wrong role 403 whatever the body holds.
+pub struct JsonBody {
+    bytes: axum::body::Bytes,
+    is_json: bool,
+}
+
+impl JsonBody {
+    /// The body as `T`; malformed input is a 400 in the API's error format.
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, AppError> {
+        if !self.is_json {
+            return Err(AppError::BadRequest(
+                "expected Content-Type: application/json".into(),
+            ));
+        }
+        serde_json::from_slice(&self.bytes)
+            .map_err(|e| AppError::BadRequest(format!("invalid JSON body: {e}")))
+    }
+}
+
+impl FromRequest<AppState> for JsonBody {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, _state: &AppState) -> Result<JsonBody, AppError> {
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        let bytes = axum::body::to_bytes(request.into_body(), 1024 * 1024)
+            .await
+            .map_err(|_| AppError::BadRequest("the body is too large".into()))?;
+        Ok(JsonBody { bytes, is_json })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_first_supported_language() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT_LANGUAGE,
+            "fr-FR,en-US;q=0.8,zh-CN;q=0.5".parse().unwrap(),
+        );
+        assert_eq!(negotiate_locale(&headers), Locale::En);
+        headers.insert(
+            header::ACCEPT_LANGUAGE,
+            "zh-TW;q=0.9,zh;q=0.8".parse().unwrap(),
+        );
+        assert_eq!(negotiate_locale(&headers), Locale::ZhCn);
+        assert_eq!(negotiate_locale(&HeaderMap::new()), Locale::ZhCn);
+        headers.insert(header::COOKIE, "yc_lang=en".parse().unwrap());
+        assert_eq!(negotiate_locale(&headers), Locale::En);
+    }
+
+    #[test]
+    fn token_comparison_refuses_empty_and_different_tokens() {
+        assert!(tokens_match("abc", "abc"));
+        assert!(!tokens_match("", ""));
+        assert!(!tokens_match("abd", "abc"));
+    }
+
+    #[test]
+    fn non_utf8_form_bytes_become_replacement_characters() {
+        let pairs = form_pairs(b"name=%FF%FE&csrf=x");
+        assert_eq!(pairs[0].1, "\u{FFFD}\u{FFFD}");
+    }
+}

@@ -1,0 +1,101 @@
+//! Translations: Fluent catalogues compiled into the binary (`locales/<tag>/main.ftl`).
+//!
+//! Every user-visible string has a key in both catalogues; a test checks that the two
+//! catalogues have the same keys, so no page shows a raw key in one language.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid, static_loader};
+use yingcai_domain::Locale;
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "zh-CN",
+        // No Unicode isolation marks around arguments: they show up in copied text and tests.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static ZH_CN: LanguageIdentifier = langid!("zh-CN");
+static EN: LanguageIdentifier = langid!("en");
+
+fn langid(locale: Locale) -> &'static LanguageIdentifier {
+    match locale {
+        Locale::ZhCn => &ZH_CN,
+        Locale::En => &EN,
+    }
+}
+
+/// The message `key` in `locale`, with `{ $name }` arguments filled in.
+/// An unknown key comes back as the key itself, which the catalogue test forbids.
+pub fn translate(locale: Locale, key: &str, args: &[(&str, String)]) -> String {
+    let lang = langid(locale);
+    if args.is_empty() {
+        return LOCALES
+            .try_lookup(lang, key)
+            .unwrap_or_else(|| key.to_owned());
+    }
+    let map: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+        .iter()
+        .map(|(k, v)| (Cow::Owned((*k).to_owned()), FluentValue::from(v.clone())))
+        .collect();
+    LOCALES
+        .try_lookup_with_args(lang, key, &map)
+        .unwrap_or_else(|| key.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(source: &str) -> std::collections::BTreeSet<String> {
+        source
+            .lines()
+            .filter(|l| !l.starts_with(' ') && !l.starts_with('#') && !l.starts_with('.'))
+            .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn both_catalogues_have_the_same_keys() {
+        let zh = keys(include_str!("../locales/zh-CN/main.ftl"));
+        let en = keys(include_str!("../locales/en/main.ftl"));
+        let only_zh: Vec<_> = zh.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&zh).collect();
+        assert!(
+            only_zh.is_empty() && only_en.is_empty(),
+            "only zh: {only_zh:?}; only en: {only_en:?}"
+        );
+    }
+
+    #[test]
+    fn every_key_used_in_templates_and_code_exists() {
+        let en = keys(include_str!("../locales/en/main.ftl"));
+        let mut missing = Vec::new();
+        for file in crate::render::Templates::iter() {
+            let source = crate::render::Templates::get(&file).expect("listed");
+            let text = String::from_utf8_lossy(&source.data).into_owned();
+            for part in text.split("t(\"").skip(1) {
+                let key = part.split('"').next().unwrap_or("");
+                if !en.contains(key) {
+                    missing.push(format!("{file}: {key}"));
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "keys used but not translated: {missing:?}"
+        );
+    }
+
+    #[test]
+    fn messages_differ_by_language_and_take_arguments() {
+        assert_eq!(translate(Locale::En, "nav-home", &[]), "Home");
+        assert_eq!(translate(Locale::ZhCn, "nav-home", &[]), "首页");
+        let text = translate(Locale::En, "home-welcome", &[("name", "Li".into())]);
+        assert!(text.contains("Li"), "{text}");
+    }
+}

@@ -1,0 +1,378 @@
+//! `yingcai`: the one binary. Every operation a talent bureau runs is a subcommand here.
+
+mod settings;
+
+use std::io::{IsTerminal, Read};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use settings::{LogFormat, Overrides, Settings};
+use tracing_subscriber::EnvFilter;
+use yingcai_store::Store;
+use yingcai_web::{AppState, accounts};
+
+#[derive(Parser)]
+#[command(
+    name = "yingcai",
+    version,
+    about = "英才 yingcai — one window for talent policies",
+    long_about = "英才 yingcai — one window for talent policies: green cards, allowances, talent apartments, open competitions and enterprise services.\n\nRuns on a laptop with SQLite (the default) or on PostgreSQL for a whole province.\nSettings come from defaults, an optional yingcai.toml, YINGCAI_* environment variables, then flags."
+)]
+struct Cli {
+    /// A TOML settings file (default: ./yingcai.toml if it exists).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// The database: sqlite://path/file.sqlite or postgres://user@host:5432/db
+    /// [env: YINGCAI_DATABASE_URL] [default: sqlite://data/yingcai.sqlite]
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web platform (pages and API). Applies pending migrations first.
+    Serve {
+        /// Port to listen on [default: 8080].
+        #[arg(long, env = "YINGCAI_PORT")]
+        port: Option<u16>,
+        /// Address to listen on [default: 127.0.0.1]; 0.0.0.0 to serve a network.
+        #[arg(long)]
+        bind: Option<String>,
+        /// Create demo accounts for every role (idempotent) and print their logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations (forward-only), or show their status.
+    Migrate {
+        /// Only list the migrations and whether each is applied.
+        #[arg(long)]
+        status: bool,
+    },
+    /// Manage administrator accounts from the command line.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Write a consistent copy of a live SQLite database (for PostgreSQL, use pg_dump).
+    Backup {
+        /// The file to write; must not exist yet.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Run a batch job once (idempotent: safe to re-run).
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+    /// Show the effective settings (passwords masked) or a commented example file.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an administrator account. The password is read from the terminal, or from
+    /// standard input with --password-stdin.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Read the password from standard input (for scripts).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Give an account a one-time password and end its sessions (for a locked-out admin).
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// Delete expired sessions and old sign-in failures.
+    Cleanup,
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Print the effective settings as TOML (database password masked).
+    Show,
+    /// Print a commented example yingcai.toml.
+    Example,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let overrides = match &cli.command {
+        Command::Serve { port, bind, .. } => Overrides {
+            database_url: cli.database_url.clone(),
+            port: *port,
+            bind: bind.clone(),
+        },
+        _ => Overrides {
+            database_url: cli.database_url.clone(),
+            ..Overrides::default()
+        },
+    };
+    let settings = match Settings::load(cli.config.as_deref(), &overrides) {
+        Ok(settings) => settings,
+        Err(error) => return fail(&error),
+    };
+    init_logging(&settings);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(&error.into()),
+    };
+    match runtime.block_on(run(cli.command, settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => fail(&error),
+    }
+}
+
+/// Errors end here, printed once with their causes.
+fn fail(error: &anyhow::Error) -> ExitCode {
+    eprintln!("error: {error}");
+    for cause in error.chain().skip(1) {
+        eprintln!("  caused by: {cause}");
+    }
+    ExitCode::FAILURE
+}
+
+fn init_logging(settings: &Settings) {
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.log_level));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match settings.log_format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Pretty => builder.init(),
+    }
+}
+
+async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    let url = settings.database_url()?;
+    Ok(Store::connect(&url).await?)
+}
+
+async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { demo, .. } => serve(settings, demo).await,
+        Command::Migrate { status } => {
+            let store = open_store(&settings).await?;
+            if !status {
+                store.migrate().await?;
+            }
+            for (version, description, applied) in store.migration_status().await? {
+                println!(
+                    "{version} {description}: {}",
+                    if applied { "applied" } else { "pending" }
+                );
+            }
+            Ok(())
+        }
+        Command::Admin { command } => admin(command, &settings).await,
+        Command::Backup { out } => {
+            let store = open_store(&settings).await?;
+            store.backup_to(&out).await?;
+            println!("backup written to {}", out.display());
+            Ok(())
+        }
+        Command::Jobs {
+            command: JobsCommand::Cleanup,
+        } => {
+            let store = open_store(&settings).await?;
+            store.migrate().await?;
+            let report = yingcai_jobs::cleanup(&store).await?;
+            println!(
+                "removed {} expired sessions and {} old sign-in failures",
+                report.sessions, report.login_failures
+            );
+            Ok(())
+        }
+        Command::Config {
+            command: ConfigCommand::Show,
+        } => {
+            print!("{}", settings.to_redacted_toml()?);
+            Ok(())
+        }
+        Command::Config {
+            command: ConfigCommand::Example,
+        } => {
+            print!("{}", settings::EXAMPLE);
+            Ok(())
+        }
+    }
+}
+
+async fn admin(command: AdminCommand, settings: &Settings) -> anyhow::Result<()> {
+    let store = open_store(settings).await?;
+    store.migrate().await?;
+    match command {
+        AdminCommand::Create {
+            email,
+            name,
+            password_stdin,
+        } => {
+            let password = if password_stdin {
+                let mut input = String::new();
+                std::io::stdin().read_to_string(&mut input)?;
+                input.trim_end_matches(['\r', '\n']).to_owned()
+            } else if std::io::stdin().is_terminal() {
+                let first = rpassword::prompt_password("Password (at least 10 characters): ")?;
+                let again = rpassword::prompt_password("Repeat the password: ")?;
+                anyhow::ensure!(first == again, "the two passwords are not the same");
+                first
+            } else {
+                anyhow::bail!(
+                    "no terminal to ask for the password: pass --password-stdin and pipe it in"
+                );
+            };
+            match accounts::create_admin(&store, &email, &name, &password).await {
+                Ok(account) => {
+                    println!(
+                        "administrator {} created (account {})",
+                        account.email, account.account_id
+                    );
+                    Ok(())
+                }
+                Err(yingcai_web::AppError::Invalid(errors)) => {
+                    let lines: Vec<String> = errors
+                        .iter()
+                        .map(|e| {
+                            format!(
+                                "{}: {}",
+                                e.field,
+                                yingcai_web::translate(
+                                    yingcai_domain::Locale::En,
+                                    &format!("err-{}", e.code),
+                                    &[]
+                                )
+                            )
+                        })
+                        .collect();
+                    anyhow::bail!("{}", lines.join("\n       "))
+                }
+                Err(other) => Err(other.into()),
+            }
+        }
+        AdminCommand::ResetPassword { email } => {
+            let parsed =
+                yingcai_domain::Email::parse(&email).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let credentials = store
+                .credentials_by_email(&parsed)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no account with e-mail {email}"))?;
+            let temporary =
+                accounts::reset_password(&store, credentials.account.account_id).await?;
+            println!(
+                "one-time password for {email}: {temporary}\n(it must be changed at the next sign-in)"
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    let url = settings.database_url()?;
+    let store = Store::connect(&url).await?;
+    if settings.migrate_on_start {
+        store.migrate().await?;
+    }
+    tracing::info!(database = %url, backend = store.backend().name(), "database ready");
+    if demo {
+        let logins = accounts::seed_demo(&store).await?;
+        println!(
+            "Demo accounts (password for all: {}):",
+            accounts::DEMO_PASSWORD
+        );
+        for login in logins {
+            println!("  {:<10} {}", login.role.as_str(), login.email);
+        }
+    } else if store
+        .count_accounts_with_role(yingcai_domain::Role::Admin)
+        .await?
+        == 0
+    {
+        println!(
+            "No administrator yet. Create the first one with:\n  yingcai admin create --email you@example.gov.cn --name \"Your Name\""
+        );
+    }
+
+    let address: SocketAddr = format!("{}:{}", settings.bind, settings.port)
+        .parse()
+        .map_err(|e| anyhow::anyhow!("bind address {}:{}: {e}", settings.bind, settings.port))?;
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {address}: {e}"))?;
+    let state = AppState::new(store.clone(), settings.web.clone())?;
+    println!("yingcai is serving at http://{}", listener.local_addr()?);
+
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let jobs = tokio::spawn(yingcai_jobs::scheduler(
+        store.clone(),
+        Duration::from_secs(settings.job_interval_secs.max(1)),
+        wait_for(stopped.clone()),
+    ));
+    axum::serve(
+        listener,
+        yingcai_web::app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing requests in flight");
+        let _ = stop.send(true);
+    })
+    .await?;
+    let _ = jobs.await;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn wait_for(mut stopped: tokio::sync::watch::Receiver<bool>) {
+    let _ = stopped.wait_for(|stop| *stop).await;
+}
+
+/// Ctrl-C or SIGTERM (what a service manager sends).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,198 @@
+//! Settings: defaults in code, then an optional TOML file, then `YINGCAI_*` environment
+//! variables (`__` for nesting: `YINGCAI_WEB__SESSION_HOURS=8`), then command-line flags.
+//! No global: the settings are built once in `main` and passed down.
+
+use std::fmt;
+use std::path::Path;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use yingcai_store::DatabaseUrl;
+use yingcai_web::WebSettings;
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// `sqlite://path/file.sqlite` or `postgres://user:password@host:5432/database`.
+    pub database_url: String,
+    /// The address to listen on.
+    pub bind: String,
+    pub port: u16,
+    /// `pretty` for people, `json` for log collectors.
+    pub log_format: LogFormat,
+    /// A tracing filter such as `info` or `yingcai_web=debug,info` (`RUST_LOG` wins).
+    pub log_level: String,
+    /// Apply pending migrations when `serve` starts.
+    pub migrate_on_start: bool,
+    /// Seconds between runs of the housekeeping jobs inside `serve`.
+    pub job_interval_secs: u64,
+    pub web: WebSettings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            database_url: DatabaseUrl::DEFAULT.into(),
+            bind: "127.0.0.1".into(),
+            port: 8080,
+            log_format: LogFormat::Pretty,
+            log_level: "info".into(),
+            migrate_on_start: true,
+            job_interval_secs: 600,
+            web: WebSettings::default(),
+        }
+    }
+}
+
+/// Printing settings must never print a database password.
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("database_url", &self.redacted_database_url())
+            .field("bind", &self.bind)
+            .field("port", &self.port)
+            .field("log_format", &self.log_format)
+            .field("log_level", &self.log_level)
+            .field("migrate_on_start", &self.migrate_on_start)
+            .field("job_interval_secs", &self.job_interval_secs)
+            .field("web", &self.web)
+            .finish()
+    }
+}
+
+impl Settings {
+    /// Layers the sources; `overrides` are the flags given on the command line.
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Settings> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        match file {
+            Some(path) => {
+                anyhow::ensure!(
+                    path.exists(),
+                    "configuration file {} does not exist",
+                    path.display()
+                );
+                figment = figment.merge(Toml::file(path));
+            }
+            // The conventional file is optional.
+            None => figment = figment.merge(Toml::file("yingcai.toml")),
+        }
+        figment = figment.merge(Env::prefixed("YINGCAI_").split("__"));
+        if let Some(url) = &overrides.database_url {
+            figment = figment.merge(("database_url", url));
+        }
+        if let Some(port) = overrides.port {
+            figment = figment.merge(("port", port));
+        }
+        if let Some(bind) = &overrides.bind {
+            figment = figment.merge(("bind", bind));
+        }
+        let settings: Settings = figment
+            .extract()
+            .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+        Ok(settings)
+    }
+
+    pub fn database_url(&self) -> anyhow::Result<DatabaseUrl> {
+        DatabaseUrl::parse(&self.database_url).map_err(|e| anyhow::anyhow!("database URL: {e}"))
+    }
+
+    fn redacted_database_url(&self) -> String {
+        DatabaseUrl::parse(&self.database_url)
+            .map_or_else(|_| "<invalid>".into(), |u| u.to_string())
+    }
+
+    /// The effective settings as TOML, the database password masked.
+    pub fn to_redacted_toml(&self) -> anyhow::Result<String> {
+        let mut shown = self.clone();
+        shown.database_url = self.redacted_database_url();
+        Ok(toml::to_string_pretty(&shown)?)
+    }
+}
+
+/// Settings given as flags.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub database_url: Option<String>,
+    pub port: Option<u16>,
+    pub bind: Option<String>,
+}
+
+/// The commented example printed by `yingcai config example`.
+pub const EXAMPLE: &str = include_str!("../../../yingcai.example.toml");
+
+#[cfg(test)]
+#[expect(
+    clippy::result_large_err,
+    reason = "figment::Jail's closure signature is fixed by figment"
+)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_file_parses_and_equals_the_defaults() {
+        let example: Settings = toml::from_str(EXAMPLE).expect("example parses");
+        let defaults = Settings::default();
+        assert_eq!(
+            toml::to_string(&example).unwrap(),
+            toml::to_string(&defaults).unwrap()
+        );
+    }
+
+    #[test]
+    fn flags_override_files_and_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "yingcai.toml",
+                "port = 9000\nbind = \"0.0.0.0\"\n[web]\nsession_hours = 2\n",
+            )?;
+            jail.set_env("YINGCAI_PORT", "9100");
+            jail.set_env("YINGCAI_WEB__THROTTLE_MINUTES", "30");
+            let settings = Settings::load(
+                None,
+                &Overrides {
+                    port: Some(9200),
+                    ..Default::default()
+                },
+            )
+            .map_err(|e| e.to_string())?;
+            assert_eq!(settings.port, 9200);
+            assert_eq!(settings.bind, "0.0.0.0");
+            assert_eq!(settings.web.session_hours, 2);
+            assert_eq!(settings.web.throttle_minutes, 30);
+            let env_only =
+                Settings::load(None, &Overrides::default()).map_err(|e| e.to_string())?;
+            assert_eq!(env_only.port, 9100);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("yingcai.toml", "prot = 9000\n")?;
+            let err = Settings::load(None, &Overrides::default())
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("prot"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn debug_and_printed_settings_hide_the_database_password() {
+        let settings = Settings {
+            database_url: "postgres://app:s3cret@db/yingcai".into(),
+            ..Settings::default()
+        };
+        assert!(!format!("{settings:?}").contains("s3cret"));
+        assert!(!settings.to_redacted_toml().unwrap().contains("s3cret"));
+    }
+}
