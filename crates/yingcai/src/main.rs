@@ -69,6 +69,16 @@ enum Command {
         #[command(subcommand)]
         command: JobsCommand,
     },
+    /// Allocate talent apartments for an exported round instance (JSON) by applicant-proposing
+    /// deferred acceptance, writing `applicant,complex` pairs: re-runs a published result exactly.
+    Allocate {
+        /// The instance file (the format of a round's export).
+        #[arg(long, value_name = "FILE")]
+        instance: PathBuf,
+        /// Where to write the pairs (CSV). Written whole or not at all.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Show the effective settings (passwords masked) or a commented example file.
     Config {
         #[command(subcommand)]
@@ -112,6 +122,10 @@ enum ConfigCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Pure computations on files need neither settings nor a database.
+    if let Command::Allocate { instance, out } = &cli.command {
+        return allocate_file(instance, out);
+    }
     let overrides = match &cli.command {
         Command::Serve { port, bind, .. } => Overrides {
             database_url: cli.database_url.clone(),
@@ -170,6 +184,7 @@ async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
 async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
     match command {
         Command::Serve { demo, .. } => serve(settings, demo).await,
+        Command::Allocate { .. } => unreachable!("handled in main before settings are read"),
         Command::Migrate { status } => {
             let store = open_store(&settings).await?;
             if !status {
@@ -339,6 +354,56 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let _ = jobs.await;
     store.close().await;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// `yingcai allocate`: exit code 2 for a bad instance (named in the message), 1 for I/O.
+fn allocate_file(instance: &std::path::Path, out: &std::path::Path) -> ExitCode {
+    let bytes = match std::fs::read(instance) {
+        Ok(bytes) => bytes,
+        Err(error) => return fail(&anyhow::anyhow!("{}: {error}", instance.display())),
+    };
+    let parsed = match yingcai_allocation::Instance::from_json(&bytes) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            eprintln!("error: {}: {error}", instance.display());
+            return ExitCode::from(2);
+        }
+    };
+    let allocation = yingcai_allocation::allocate(&parsed);
+    match write_atomically(out, |file| allocation.write_csv(file)) {
+        Ok(()) => {
+            eprintln!(
+                "{} of {} applicants matched across {} complexes; pairs written to {}",
+                allocation.matched(),
+                parsed.num_applicants(),
+                parsed.num_complexes(),
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(&error),
+    }
+}
+
+/// Writes to a temporary file beside `path` and renames it into place, so a crash or an
+/// error never leaves a half-written result behind.
+fn write_atomically(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let temporary = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+    let mut writer = std::io::BufWriter::new(temporary.reopen()?);
+    write(&mut writer).map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
+    std::io::Write::flush(&mut writer)?;
+    temporary
+        .persist(path)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     Ok(())
 }
 

@@ -21,6 +21,25 @@ async fn path_of(browser: &Browser) -> String {
     }
 }
 
+/// Clicks return before the next page has loaded: wait (up to 10 s) until the page at
+/// `path` shows `text`.
+async fn wait_for(browser: &Browser, path: &str, text: &str) {
+    let mut last = (String::new(), String::new());
+    for _ in 0..200 {
+        let now = path_of(browser).await;
+        let html = browser.client.source().await.unwrap_or_default();
+        if now == path && html.contains(text) {
+            return;
+        }
+        last = (now, html);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!(
+        "waited for {path} showing {text:?}; at {} showing:\n{}",
+        last.0, last.1
+    );
+}
+
 async fn fill(browser: &Browser, id: &str, text: &str) {
     let field = browser
         .client
@@ -47,7 +66,7 @@ async fn a_visitor_signs_up_signs_in_switches_language_is_refused_an_admin_page_
         .click()
         .await
         .expect("click");
-    assert_eq!(path_of(&browser).await, "/register");
+    wait_for(&browser, "/register", "注册账号").await;
     fill(&browser, "display_name", "李伟").await;
     fill(&browser, "email", "li.wei@example.cn").await;
     fill(&browser, "password", "correct horse battery").await;
@@ -58,10 +77,9 @@ async fn a_visitor_signs_up_signs_in_switches_language_is_refused_an_admin_page_
         .click()
         .await
         .expect("click");
-    assert_eq!(path_of(&browser).await, "/login?registered=1");
-    assert!(c.source().await.expect("source").contains("账号已创建"));
+    wait_for(&browser, "/login?registered=1", "账号已创建").await;
 
-    // Sign in, with the keyboard only: type, then Enter submits the form.
+    // Sign in with the keyboard only: type, then Enter submits the form.
     fill(&browser, "email", "li.wei@example.cn").await;
     let password = c.find(Locator::Id("password")).await.expect("password");
     password
@@ -72,13 +90,7 @@ async fn a_visitor_signs_up_signs_in_switches_language_is_refused_an_admin_page_
         .send_keys(&char::from(Key::Enter).to_string())
         .await
         .expect("enter");
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(path_of(&browser).await, "/");
-    let html = c.source().await.expect("source");
-    assert!(
-        html.contains("欢迎您，李伟"),
-        "signed in and greeted in Chinese"
-    );
+    wait_for(&browser, "/", "欢迎您，李伟").await;
 
     // Switch to English; the choice sticks across pages.
     c.find(Locator::LinkText("English"))
@@ -87,18 +99,14 @@ async fn a_visitor_signs_up_signs_in_switches_language_is_refused_an_admin_page_
         .click()
         .await
         .expect("click");
-    let html = c.source().await.expect("source");
-    assert!(html.contains("Welcome, 李伟."), "now in English");
+    wait_for(&browser, "/", "Welcome, 李伟.").await;
     c.goto(&app.url("/account")).await.expect("account");
-    assert!(c.source().await.expect("source").contains("My account"));
+    wait_for(&browser, "/account", "My account").await;
 
     // An admin page is refused with a readable 403 page.
     c.goto(&app.url("/admin/users")).await.expect("admin page");
-    let html = c.source().await.expect("source");
-    assert!(
-        html.contains("Not allowed") && html.contains("(403)"),
-        "{html}"
-    );
+    wait_for(&browser, "/admin/users", "Not allowed").await;
+    assert!(c.source().await.expect("source").contains("(403)"));
 
     // Sign out; the account page now asks to sign in.
     c.find(Locator::Css("header form button[type=submit]"))
@@ -107,10 +115,9 @@ async fn a_visitor_signs_up_signs_in_switches_language_is_refused_an_admin_page_
         .click()
         .await
         .expect("click");
-    assert_eq!(path_of(&browser).await, "/");
-    assert!(c.source().await.expect("source").contains(">Sign in<"));
+    wait_for(&browser, "/", ">Sign in<").await;
     c.goto(&app.url("/account")).await.expect("account");
-    assert!(path_of(&browser).await.starts_with("/login?next="));
+    wait_for(&browser, "/login?next=%2Faccount", "<h1>Sign in</h1>").await;
 
     browser.close().await;
 }

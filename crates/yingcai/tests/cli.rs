@@ -1,0 +1,178 @@
+//! The binary as an operator uses it: real processes, a scratch directory each.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test that cannot unwrap has failed; the panic says where"
+)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn yingcai(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_yingcai"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("YINGCAI_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn help_explains_every_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = yingcai(dir.path(), &["--help"], None);
+    assert!(out.status.success());
+    let help = text(&out.stdout);
+    for command in [
+        "serve", "migrate", "admin", "backup", "jobs", "allocate", "config",
+    ] {
+        assert!(help.contains(command), "--help lacks {command}");
+    }
+}
+
+#[test]
+fn an_unknown_database_scheme_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = yingcai(
+        dir.path(),
+        &["--database-url", "mysql://root@localhost/x", "migrate"],
+        None,
+    );
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("unsupported database URL scheme `mysql`") && err.contains("postgres://"),
+        "{err}"
+    );
+}
+
+#[test]
+fn migrate_admin_create_and_backup_on_the_default_sqlite_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = yingcai(dir.path(), &["migrate"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("applied"));
+    assert!(
+        dir.path().join("data/yingcai.sqlite").exists(),
+        "default database under ./data/"
+    );
+
+    let out = yingcai(
+        dir.path(),
+        &[
+            "admin",
+            "create",
+            "--email",
+            "chief@bureau.example.cn",
+            "--name",
+            "Chief",
+            "--password-stdin",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = yingcai(
+        dir.path(),
+        &[
+            "admin",
+            "create",
+            "--email",
+            "x@bureau.example.cn",
+            "--name",
+            "X",
+            "--password-stdin",
+        ],
+        Some("short\n"),
+    );
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("at least 10 characters"));
+
+    let out = yingcai(dir.path(), &["backup", "--out", "copy.sqlite"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(dir.path().join("copy.sqlite").metadata().unwrap().len() > 0);
+    let out = yingcai(
+        dir.path(),
+        &[
+            "--database-url",
+            "sqlite://copy.sqlite",
+            "migrate",
+            "--status",
+        ],
+        None,
+    );
+    assert!(text(&out.stdout).contains("applied"));
+}
+
+#[test]
+fn config_show_masks_the_database_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = yingcai(
+        dir.path(),
+        &[
+            "--database-url",
+            "postgres://app:s3cret@db/yingcai",
+            "config",
+            "show",
+        ],
+        None,
+    );
+    assert!(out.status.success());
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains("postgres://app:****@db/yingcai") && !shown.contains("s3cret"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn allocate_reproduces_the_stable_matching_and_refuses_bad_instances() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("round.json"),
+        r#"{"applicants": {"a1": ["c1", "c2"], "a2": ["c1"], "a3": ["c1", "c2"]},
+            "complexes": {"c1": {"capacity": 1, "priority": ["a2", "a1", "a3"]},
+                          "c2": {"capacity": 1, "priority": ["a3", "a1"]}}}"#,
+    )
+    .unwrap();
+    let out = yingcai(
+        dir.path(),
+        &["allocate", "--instance", "round.json", "--out", "pairs.csv"],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("pairs.csv")).unwrap(),
+        "applicant,complex\na2,c1\na3,c2\n"
+    );
+
+    std::fs::write(
+        dir.path().join("bad.json"),
+        r#"{"applicants": {"a1": ["c9"]}, "complexes": {}}"#,
+    )
+    .unwrap();
+    let out = yingcai(
+        dir.path(),
+        &["allocate", "--instance", "bad.json", "--out", "bad.csv"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("c9"), "{}", text(&out.stderr));
+    assert!(!dir.path().join("bad.csv").exists(), "no partial output");
+}
