@@ -1,6 +1,9 @@
 //! Small instances worked out by hand.
 
-#![allow(clippy::unwrap_used, reason = "a test that cannot unwrap has failed; the panic says where")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test that cannot unwrap has failed; the panic says where"
+)]
 
 mod common;
 

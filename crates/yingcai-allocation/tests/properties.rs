@@ -1,6 +1,9 @@
 //! Property tests on random instances.
 
-#![allow(clippy::unwrap_used, reason = "a test that cannot unwrap has failed; the panic says where")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test that cannot unwrap has failed; the panic says where"
+)]
 
 mod common;
 

@@ -1,6 +1,9 @@
 //! One test per way an instance is refused.
 
-#![allow(clippy::unwrap_used, reason = "a test that cannot unwrap has failed; the panic says where")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test that cannot unwrap has failed; the panic says where"
+)]
 
 use yingcai_allocation::{Instance, InstanceError};
 
