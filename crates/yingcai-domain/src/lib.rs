@@ -13,6 +13,7 @@
 //! ```
 
 mod account;
+pub mod audit;
 mod field;
 mod identity;
 mod money;

@@ -80,23 +80,38 @@ mod tests {
         for backend in TestDatabase::backends() {
             let (_db, store) = TestDatabase::create(backend).await.unwrap();
             let id = store
-                .create_account(&yingcai_store::NewAccount {
-                    email: yingcai_domain_email(),
-                    display_name: yingcai_domain::DisplayName::parse("name", "A").unwrap(),
-                    phone: None,
-                    password_hash: "x".into(),
-                    roles: yingcai_domain::RoleSet::one(yingcai_domain::Role::Talent),
-                    locale: yingcai_domain::Locale::En,
-                    must_change_password: false,
-                })
+                .create_account(
+                    &yingcai_store::NewAccount {
+                        email: yingcai_domain_email(),
+                        display_name: yingcai_domain::DisplayName::parse("name", "A").unwrap(),
+                        phone: None,
+                        password_hash: "x".into(),
+                        roles: yingcai_domain::RoleSet::one(yingcai_domain::Role::Talent),
+                        locale: yingcai_domain::Locale::En,
+                        must_change_password: false,
+                    },
+                    &yingcai_store::Actor::System,
+                )
                 .await
                 .unwrap();
             store
-                .create_session("live", id, SessionKind::Web, now_ms() + 60_000)
+                .create_session(
+                    "live",
+                    id,
+                    SessionKind::Web,
+                    now_ms() + 60_000,
+                    &yingcai_store::Actor::System,
+                )
                 .await
                 .unwrap();
             store
-                .create_session("dead", id, SessionKind::Web, now_ms() - 1)
+                .create_session(
+                    "dead",
+                    id,
+                    SessionKind::Web,
+                    now_ms() - 1,
+                    &yingcai_store::Actor::System,
+                )
                 .await
                 .unwrap();
             store

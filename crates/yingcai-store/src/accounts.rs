@@ -4,7 +4,40 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use yingcai_domain::{DisplayName, Email, Locale, Phone, Role, RoleSet};
 
+use serde_json::json;
+
+use crate::audit::{self, Actor, Change};
 use crate::{Store, StoreError, dialect, now_ms};
+
+/// What the audit log keeps of an account: no password hash, the phone masked.
+fn snapshot(
+    email: &str,
+    display_name: &str,
+    phone: Option<&str>,
+    roles: &[String],
+    locale: &str,
+) -> serde_json::Value {
+    json!({
+        "email": email,
+        "display_name": display_name,
+        "phone": phone.map(mask_phone),
+        "roles": roles,
+        "locale": locale,
+    })
+}
+
+/// `+*********8000`: enough to recognise, not enough to call.
+fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    let keep = chars.len().min(4);
+    let (head, tail) = chars.split_at(chars.len() - keep);
+    let prefix: String = head.iter().take_while(|c| **c == '+').collect();
+    format!(
+        "{prefix}{}{}",
+        "*".repeat(head.len() - prefix.len()),
+        tail.iter().collect::<String>()
+    )
+}
 
 /// A new account, every field already checked.
 #[derive(Debug)]
@@ -63,7 +96,7 @@ const ACCOUNT_COLUMNS: &str =
 impl Store {
     /// Creates the account and its roles in one transaction.
     /// A taken e-mail address is `StoreError::Conflict` naming `email`.
-    pub async fn create_account(&self, new: &NewAccount) -> Result<i64, StoreError> {
+    pub async fn create_account(&self, new: &NewAccount, actor: &Actor) -> Result<i64, StoreError> {
         let now = now_ms();
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         let account_id: i64 = sqlx::query_scalar(
@@ -93,6 +126,22 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        let roles: Vec<String> = new.roles.iter().map(|r| r.as_str().to_owned()).collect();
+        let after = snapshot(
+            new.email.as_str(),
+            new.display_name.as_str(),
+            new.phone.as_ref().map(Phone::as_str),
+            &roles,
+            new.locale.tag(),
+        );
+        let change = Change {
+            action: "account.create",
+            entity: "account",
+            entity_id: account_id.to_string(),
+            before: None,
+            after: Some(after),
+        };
+        audit::append(&mut tx, actor, change).await?;
         tx.commit().await?;
         Ok(account_id)
     }
@@ -175,6 +224,7 @@ impl Store {
         password_hash: &str,
         must_change_password: bool,
         keep: Option<&str>,
+        actor: &Actor,
     ) -> Result<(), StoreError> {
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         let updated = sqlx::query(
@@ -189,17 +239,38 @@ impl Store {
         if updated.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        sqlx::query("delete from session where account_id = $1 and token_hash <> $2")
+        let ended = sqlx::query("delete from session where account_id = $1 and token_hash <> $2")
             .bind(account_id)
             .bind(keep.unwrap_or(""))
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+        let change = Change {
+            // A one-time password is always an admin's (or operator's) reset.
+            action: if must_change_password {
+                "account.password.reset"
+            } else {
+                "account.password.change"
+            },
+            entity: "account",
+            entity_id: account_id.to_string(),
+            before: None,
+            after: Some(
+                json!({ "must_change_password": must_change_password, "sessions_ended": ended }),
+            ),
+        };
+        audit::append(&mut tx, actor, change).await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Replaces the roles of an account.
-    pub async fn set_roles(&self, account_id: i64, roles: &RoleSet) -> Result<(), StoreError> {
+    pub async fn set_roles(
+        &self,
+        account_id: i64,
+        roles: &RoleSet,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
         let now = now_ms();
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         let exists: Option<i64> =
@@ -210,6 +281,12 @@ impl Store {
         if exists.is_none() {
             return Err(StoreError::NotFound);
         }
+        let mut before: Vec<String> =
+            sqlx::query_scalar("select role from account_role where account_id = $1")
+                .bind(account_id)
+                .fetch_all(&mut *tx)
+                .await?;
+        before.sort();
         sqlx::query("delete from account_role where account_id = $1")
             .bind(account_id)
             .execute(&mut *tx)
@@ -229,13 +306,33 @@ impl Store {
             .bind(account_id)
             .execute(&mut *tx)
             .await?;
+        let mut after: Vec<&str> = roles.iter().map(Role::as_str).collect();
+        after.sort_unstable();
+        let change = Change {
+            action: "account.roles",
+            entity: "account",
+            entity_id: account_id.to_string(),
+            before: Some(json!({ "roles": before })),
+            after: Some(json!({ "roles": after })),
+        };
+        audit::append(&mut tx, actor, change).await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Disables (and signs out everywhere) or re-enables an account.
-    pub async fn set_disabled(&self, account_id: i64, disabled: bool) -> Result<(), StoreError> {
+    pub async fn set_disabled(
+        &self,
+        account_id: i64,
+        disabled: bool,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let before: Option<i64> =
+            sqlx::query_scalar("select disabled from account where account_id = $1")
+                .bind(account_id)
+                .fetch_optional(&mut *tx)
+                .await?;
         let updated =
             sqlx::query("update account set disabled = $1, updated_at = $2 where account_id = $3")
                 .bind(i64::from(disabled))
@@ -252,17 +349,51 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        let change = Change {
+            action: "account.status",
+            entity: "account",
+            entity_id: account_id.to_string(),
+            before: Some(json!({ "disabled": before.unwrap_or(0) != 0 })),
+            after: Some(json!({ "disabled": disabled })),
+        };
+        audit::append(&mut tx, actor, change).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn set_locale(&self, account_id: i64, locale: Locale) -> Result<(), StoreError> {
+    pub async fn set_locale(
+        &self,
+        account_id: i64,
+        locale: Locale,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let before: Option<String> =
+            sqlx::query_scalar("select locale from account where account_id = $1")
+                .bind(account_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(before) = before else {
+            return Err(StoreError::NotFound);
+        };
+        if before == locale.tag() {
+            return Ok(());
+        }
         sqlx::query("update account set locale = $1, updated_at = $2 where account_id = $3")
             .bind(locale.tag())
             .bind(now_ms())
             .bind(account_id)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
+        let change = Change {
+            action: "account.locale",
+            entity: "account",
+            entity_id: account_id.to_string(),
+            before: Some(json!({ "locale": before })),
+            after: Some(json!({ "locale": locale.tag() })),
+        };
+        audit::append(&mut tx, actor, change).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -291,5 +422,14 @@ impl Store {
             must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
             created_at: row.try_get("created_at")?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn phones_are_masked_but_recognisable() {
+        assert_eq!(super::mask_phone("+8613800138000"), "+*********8000");
+        assert_eq!(super::mask_phone("123"), "123");
     }
 }

@@ -17,6 +17,7 @@
 //! ```
 
 mod accounts;
+mod audit;
 pub mod dialect;
 mod error;
 mod sessions;
@@ -24,9 +25,11 @@ mod sessions;
 pub mod testing;
 
 pub use accounts::{Account, AccountCredentials, AccountFilter, NewAccount};
+pub use audit::{Actor, AuditFilter};
 pub use dialect::{Backend, DatabaseUrl};
 pub use error::{StoreError, UrlError};
 pub use sessions::{SessionKind, SessionRecord};
+pub use yingcai_domain::audit::{AuditEntry, ChainBreak};
 
 use sqlx::AnyPool;
 

@@ -3,7 +3,10 @@
 
 use sqlx::Row as _;
 
-use crate::{Store, StoreError, now_ms};
+use serde_json::json;
+
+use crate::audit::{self, Actor, Change};
+use crate::{Store, StoreError, dialect, now_ms};
 
 /// How a session's token travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,13 +34,16 @@ pub struct SessionRecord {
 }
 
 impl Store {
+    /// Records a sign-in: the session and its audit entry in one transaction.
     pub async fn create_session(
         &self,
         token_hash: &str,
         account_id: i64,
         kind: SessionKind,
         expires_at: i64,
+        actor: &Actor,
     ) -> Result<(), StoreError> {
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         sqlx::query(
             "insert into session (token_hash, account_id, kind, created_at, expires_at) values ($1, $2, $3, $4, $5)",
         )
@@ -46,8 +52,17 @@ impl Store {
         .bind(kind.as_str())
         .bind(now_ms())
         .bind(expires_at)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
+        let change = Change {
+            action: "session.sign_in",
+            entity: "account",
+            entity_id: account_id.to_string(),
+            before: None,
+            after: Some(json!({ "kind": kind.as_str(), "expires_at": expires_at })),
+        };
+        audit::append(&mut tx, actor, change).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -73,21 +88,46 @@ impl Store {
         .transpose()
     }
 
-    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("delete from session where token_hash = $1")
-            .bind(token_hash)
-            .execute(self.pool())
-            .await?;
+    /// Signs one session out.
+    pub async fn delete_session(&self, token_hash: &str, actor: &Actor) -> Result<(), StoreError> {
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let account_id: Option<i64> =
+            sqlx::query_scalar("delete from session where token_hash = $1 returning account_id")
+                .bind(token_hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(account_id) = account_id {
+            let change = Change {
+                action: "session.sign_out",
+                entity: "account",
+                entity_id: account_id.to_string(),
+                before: None,
+                after: None,
+            };
+            audit::append(&mut tx, actor, change).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
     /// Signs the account out everywhere; returns how many sessions ended.
-    pub async fn revoke_sessions(&self, account_id: i64) -> Result<u64, StoreError> {
-        Ok(sqlx::query("delete from session where account_id = $1")
+    pub async fn revoke_sessions(&self, account_id: i64, actor: &Actor) -> Result<u64, StoreError> {
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let ended = sqlx::query("delete from session where account_id = $1")
             .bind(account_id)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?
-            .rows_affected())
+            .rows_affected();
+        let change = Change {
+            action: "session.revoke_all",
+            entity: "account",
+            entity_id: account_id.to_string(),
+            before: None,
+            after: Some(json!({ "sessions_ended": ended })),
+        };
+        audit::append(&mut tx, actor, change).await?;
+        tx.commit().await?;
+        Ok(ended)
     }
 
     pub async fn count_sessions(&self, account_id: i64) -> Result<i64, StoreError> {
@@ -135,19 +175,33 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes expired sessions and failures older than `failures_before`.
-    /// Idempotent: running it twice, or from two servers at once, is harmless.
+    /// Deletes expired sessions and failures older than `failures_before`, recording what it
+    /// removed. Idempotent: running it twice, or from two servers at once, is harmless.
     pub async fn purge_expired(&self, failures_before: i64) -> Result<(u64, u64), StoreError> {
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         let sessions = sqlx::query("delete from session where expires_at <= $1")
             .bind(now_ms())
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?
             .rows_affected();
         let failures = sqlx::query("delete from login_failure where failed_at < $1")
             .bind(failures_before)
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?
             .rows_affected();
+        if sessions + failures > 0 {
+            let change = Change {
+                action: "housekeeping.cleanup",
+                entity: "session",
+                entity_id: "*".into(),
+                before: None,
+                after: Some(
+                    json!({ "expired_sessions": sessions, "old_login_failures": failures }),
+                ),
+            };
+            audit::append(&mut tx, &Actor::System, change).await?;
+        }
+        tx.commit().await?;
         Ok((sessions, failures))
     }
 }

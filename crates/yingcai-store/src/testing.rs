@@ -140,6 +140,14 @@ fn with_database(url: &str, name: &str) -> String {
     }
 }
 
+impl Store {
+    /// Runs raw SQL, bypassing every rule of the store: for tests that tamper with stored
+    /// data on purpose (e.g. editing an audit entry behind yingcai's back).
+    pub async fn execute_unchecked(&self, sql: &str) -> Result<u64, crate::StoreError> {
+        Ok(sqlx::query(sql).execute(self.pool()).await?.rows_affected())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -2,7 +2,7 @@
 //! `chromedriver`, headless, with no network beyond localhost.
 //!
 //! [`Browser::start`] returns `None` when no driver is installed, so a developer without
-//! Chromium can still run the suite; CI sets `YINGCAI_REQUIRE_BROWSER=1`, which turns a
+//! Chromium can still run the suite; CI sets `TEST_REQUIRE_BROWSER=1`, which turns a
 //! missing driver into a failure instead of a skip.
 
 use std::path::{Path, PathBuf};
@@ -32,7 +32,7 @@ fn find(env: &str, candidates: &[&str]) -> Option<PathBuf> {
 impl Browser {
     /// Starts chromedriver and a headless Chromium whose preferred language is `accept_language`.
     pub async fn start(accept_language: &str) -> Option<Browser> {
-        let required = std::env::var("YINGCAI_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+        let required = std::env::var("TEST_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
         let driver_path = find(
             "CHROMEDRIVER",
             &["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"],
@@ -44,7 +44,7 @@ impl Browser {
         let (Some(driver_path), Some(chrome_path)) = (driver_path, chrome_path) else {
             assert!(
                 !required,
-                "YINGCAI_REQUIRE_BROWSER=1 but chromium/chromedriver are not installed"
+                "TEST_REQUIRE_BROWSER=1 but chromium/chromedriver are not installed"
             );
             eprintln!(
                 "skipping browser test: chromium and chromedriver not installed (apt-get install chromium chromium-driver)"

@@ -58,6 +58,13 @@ impl TestApp {
     }
 
     async fn serve(db: Arc<TestDatabase>, store: Store, settings: WebSettings) -> TestApp {
+        // TEST_LOG=1 shows the app's logs (errors with their causes) in test output.
+        if std::env::var_os("TEST_LOG").is_some() {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter("info")
+                .with_test_writer()
+                .try_init();
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("free port");
@@ -104,7 +111,7 @@ impl TestApp {
             must_change_password: false,
         };
         self.store
-            .create_account(&new)
+            .create_account(&new, &yingcai_store::Actor::System)
             .await
             .expect("create account")
     }

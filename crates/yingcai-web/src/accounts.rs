@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use yingcai_domain::{
     DisplayName, Email, FieldError, FieldErrors, Locale, Password, Phone, Role, RoleSet,
 };
-use yingcai_store::{Account, NewAccount, SessionKind, Store, StoreError, now_ms};
+use yingcai_store::{Account, Actor, NewAccount, SessionKind, Store, StoreError, now_ms};
 
 use crate::{AppError, WebSettings, security};
 
@@ -63,11 +63,11 @@ pub async fn register(
         locale,
         must_change_password: false,
     };
-    create(store, &new).await
+    create(store, &new, &Actor::SignUp).await
 }
 
-async fn create(store: &Store, new: &NewAccount) -> Result<Account, AppError> {
-    match store.create_account(new).await {
+async fn create(store: &Store, new: &NewAccount, actor: &Actor) -> Result<Account, AppError> {
+    match store.create_account(new, actor).await {
         Ok(id) => Ok(store.account(id).await?),
         Err(StoreError::Conflict { .. }) => Err(AppError::field("email", "email-taken")),
         Err(other) => Err(other.into()),
@@ -147,6 +147,7 @@ pub async fn sign_in(
             account.account_id,
             kind,
             expires_at,
+            &Actor::account(account.account_id, account.email.clone()),
         )
         .await?;
     Ok(SignedIn {
@@ -194,7 +195,13 @@ pub async fn change_password(
     }
     let hash = security::hash_password(new.to_owned()).await?;
     store
-        .set_password(account_id, &hash, false, keep_session_hash)
+        .set_password(
+            account_id,
+            &hash,
+            false,
+            keep_session_hash,
+            &Actor::account(account_id, account.email.clone()),
+        )
         .await?;
     Ok(())
 }
@@ -225,6 +232,7 @@ pub async fn create_staff(
     store: &Store,
     input: &StaffInput,
     locale: Locale,
+    actor: &Actor,
 ) -> Result<(Account, String), AppError> {
     let mut errors = FieldErrors::new();
     let display_name = errors.check(DisplayName::parse("display_name", &input.display_name));
@@ -247,15 +255,21 @@ pub async fn create_staff(
         locale,
         must_change_password: true,
     };
-    Ok((create(store, &new).await?, temporary))
+    Ok((create(store, &new, actor).await?, temporary))
 }
 
 /// Gives the account a new one-time password and signs it out everywhere.
-pub async fn reset_password(store: &Store, account_id: i64) -> Result<String, AppError> {
+pub async fn reset_password(
+    store: &Store,
+    account_id: i64,
+    actor: &Actor,
+) -> Result<String, AppError> {
     store.account(account_id).await?;
     let temporary = security::temporary_password();
     let hash = security::hash_password(temporary.clone()).await?;
-    store.set_password(account_id, &hash, true, None).await?;
+    store
+        .set_password(account_id, &hash, true, None, actor)
+        .await?;
     Ok(temporary)
 }
 
@@ -270,7 +284,13 @@ pub async fn set_roles(
     if actor.account_id == account_id && !roles.contains(Role::Admin) {
         return Err(AppError::field("roles", "cannot-demote-self"));
     }
-    store.set_roles(account_id, roles).await?;
+    store
+        .set_roles(
+            account_id,
+            roles,
+            &Actor::account(actor.account_id, actor.email.clone()),
+        )
+        .await?;
     Ok(store.account(account_id).await?)
 }
 
@@ -283,7 +303,13 @@ pub async fn set_disabled(
     if actor.account_id == account_id && disabled {
         return Err(AppError::field("status", "cannot-disable-self"));
     }
-    store.set_disabled(account_id, disabled).await?;
+    store
+        .set_disabled(
+            account_id,
+            disabled,
+            &Actor::account(actor.account_id, actor.email.clone()),
+        )
+        .await?;
     Ok(store.account(account_id).await?)
 }
 
@@ -311,7 +337,7 @@ pub async fn create_admin(
         locale: Locale::ZhCn,
         must_change_password: false,
     };
-    create(store, &new).await
+    create(store, &new, &Actor::Cli).await
 }
 
 /// One demo login, printed by `serve --demo`.
@@ -361,7 +387,7 @@ pub async fn seed_demo(store: &Store) -> Result<Vec<DemoLogin>, AppError> {
                 locale: Locale::ZhCn,
                 must_change_password: false,
             };
-            match store.create_account(&new).await {
+            match store.create_account(&new, &Actor::System).await {
                 // Another server seeding at the same moment got there first: fine.
                 Ok(_) | Err(StoreError::Conflict { .. }) => {}
                 Err(other) => return Err(other.into()),

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, Method, header};
 use cookie::{Cookie, SameSite};
 use subtle::ConstantTimeEq;
 use yingcai_domain::{Locale, Role};
-use yingcai_store::{Account, SessionKind};
+use yingcai_store::{Account, Actor, SessionKind};
 
 use crate::{AppError, AppState, security};
 
@@ -103,6 +103,14 @@ impl Ctx {
             client_addr: None,
             secure: state.settings().secure_cookies() || forwarded_https,
         })
+    }
+
+    /// Who the audit log should name for what this request changes.
+    pub fn actor(&self) -> Actor {
+        match &self.account {
+            Some(a) => Actor::account(a.account_id, a.email.clone()),
+            None => Actor::SignUp,
+        }
     }
 
     /// The signed-in account, or `Unauthenticated`. An account whose password was reset

@@ -137,6 +137,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/workspace/{role}", get(pages::workspace::show))
         .route("/admin/users", get(pages::admin::list))
+        .route("/admin/audit", get(pages::audit::list))
         .route(
             "/admin/users/new",
             get(pages::admin::new_form).post(pages::admin::create),

@@ -65,7 +65,10 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
     if let Some(account) = ctx.and_then(|c| c.account.as_ref()) {
         for role in account.roles.iter() {
             match role {
-                Role::Admin => items.push(("/admin/users".into(), "nav-admin-users")),
+                Role::Admin => {
+                    items.push(("/admin/users".into(), "nav-admin-users"));
+                    items.push(("/admin/audit".into(), "nav-admin-audit"));
+                }
                 other => items.push((
                     format!("/workspace/{}", other.as_str()),
                     role_nav_key(other),

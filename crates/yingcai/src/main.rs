@@ -64,6 +64,11 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Check the audit log: every entry intact and none removed (hash chain).
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Run a batch job once (idempotent: safe to re-run).
     Jobs {
         #[command(subcommand)]
@@ -104,6 +109,12 @@ enum AdminCommand {
         #[arg(long)]
         email: String,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain; name the first entry altered or removed (exit code 1 if any).
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -199,6 +210,20 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin { command } => admin(command, &settings).await,
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let store = open_store(&settings).await?;
+            match store.verify_audit().await? {
+                Ok(entries) => {
+                    println!("audit log intact: {entries} entries, chain and head agree");
+                    Ok(())
+                }
+                Err(broken) => anyhow::bail!(
+                    "audit log broken: {broken}; entries from there on cannot be trusted"
+                ),
+            }
+        }
         Command::Backup { out } => {
             let store = open_store(&settings).await?;
             store.backup_to(&out).await?;
@@ -290,8 +315,12 @@ async fn admin(command: AdminCommand, settings: &Settings) -> anyhow::Result<()>
                 .credentials_by_email(&parsed)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no account with e-mail {email}"))?;
-            let temporary =
-                accounts::reset_password(&store, credentials.account.account_id).await?;
+            let temporary = accounts::reset_password(
+                &store,
+                credentials.account.account_id,
+                &yingcai_store::Actor::Cli,
+            )
+            .await?;
             println!(
                 "one-time password for {email}: {temporary}\n(it must be changed at the next sign-in)"
             );

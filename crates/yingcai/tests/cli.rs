@@ -176,3 +176,54 @@ fn allocate_reproduces_the_stable_matching_and_refuses_bad_instances() {
     assert!(text(&out.stderr).contains("c9"), "{}", text(&out.stderr));
     assert!(!dir.path().join("bad.csv").exists(), "no partial output");
 }
+
+#[test]
+fn audit_verify_names_the_entry_altered_behind_yingcais_back() {
+    let dir = tempfile::tempdir().unwrap();
+    for email in [
+        "a@bureau.example.cn",
+        "b@bureau.example.cn",
+        "c@bureau.example.cn",
+    ] {
+        let out = yingcai(
+            dir.path(),
+            &[
+                "admin",
+                "create",
+                "--email",
+                email,
+                "--name",
+                "Admin",
+                "--password-stdin",
+            ],
+            Some("a long enough password"),
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let out = yingcai(dir.path(), &["audit", "verify"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("3 entries"));
+
+    // Tamper with the second entry directly in the SQLite file, as an intruder would.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let url = yingcai_store::DatabaseUrl::parse(&format!(
+            "sqlite://{}",
+            dir.path().join("data/yingcai.sqlite").display()
+        ))
+        .unwrap();
+        let store = yingcai_store::Store::connect(&url).await.unwrap();
+        store
+            .execute_unchecked("update audit_entry set after_json = '{}' where audit_entry_id = 2")
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    let out = yingcai(dir.path(), &["audit", "verify"], None);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("audit entry 2 was altered"),
+        "{}",
+        text(&out.stderr)
+    );
+}

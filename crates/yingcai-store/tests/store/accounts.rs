@@ -1,5 +1,5 @@
 use yingcai_domain::{DisplayName, Email, Locale, Role, RoleSet};
-use yingcai_store::{AccountFilter, NewAccount, SessionKind, StoreError, now_ms};
+use yingcai_store::{AccountFilter, Actor, NewAccount, SessionKind, StoreError, now_ms};
 
 use crate::for_each_backend;
 
@@ -19,10 +19,10 @@ fn new_account(email: &str, roles: &[Role]) -> NewAccount {
 async fn an_account_is_stored_with_its_roles_and_read_back() {
     for_each_backend(|store| async move {
         let id = store
-            .create_account(&new_account(
-                "a@example.cn",
-                &[Role::Officer, Role::Reviewer],
-            ))
+            .create_account(
+                &new_account("a@example.cn", &[Role::Officer, Role::Reviewer]),
+                &Actor::Cli,
+            )
             .await
             .unwrap();
         let account = store.account(id).await.unwrap();
@@ -46,11 +46,11 @@ async fn an_account_is_stored_with_its_roles_and_read_back() {
 async fn a_taken_email_is_a_conflict_and_writes_nothing() {
     for_each_backend(|store| async move {
         store
-            .create_account(&new_account("a@example.cn", &[Role::Talent]))
+            .create_account(&new_account("a@example.cn", &[Role::Talent]), &Actor::Cli)
             .await
             .unwrap();
         let err = store
-            .create_account(&new_account("a@example.cn", &[Role::Admin]))
+            .create_account(&new_account("a@example.cn", &[Role::Admin]), &Actor::Cli)
             .await
             .unwrap_err();
         assert!(
@@ -69,15 +69,24 @@ async fn a_taken_email_is_a_conflict_and_writes_nothing() {
 async fn accounts_are_filtered_by_role_and_text() {
     for_each_backend(|store| async move {
         store
-            .create_account(&new_account("talent@example.cn", &[Role::Talent]))
+            .create_account(
+                &new_account("talent@example.cn", &[Role::Talent]),
+                &Actor::Cli,
+            )
             .await
             .unwrap();
         store
-            .create_account(&new_account("officer@example.cn", &[Role::Officer]))
+            .create_account(
+                &new_account("officer@example.cn", &[Role::Officer]),
+                &Actor::Cli,
+            )
             .await
             .unwrap();
         store
-            .create_account(&new_account("100%_sure@example.cn", &[Role::Officer]))
+            .create_account(
+                &new_account("100%_sure@example.cn", &[Role::Officer]),
+                &Actor::Cli,
+            )
             .await
             .unwrap();
         let officers = store
@@ -122,16 +131,22 @@ async fn accounts_are_filtered_by_role_and_text() {
 async fn roles_are_replaced_and_unknown_accounts_are_not_found() {
     for_each_backend(|store| async move {
         let id = store
-            .create_account(&new_account("a@example.cn", &[Role::Talent]))
+            .create_account(&new_account("a@example.cn", &[Role::Talent]), &Actor::Cli)
             .await
             .unwrap();
         store
-            .set_roles(id, &RoleSet::new(vec![Role::Talent, Role::Admin]).unwrap())
+            .set_roles(
+                id,
+                &RoleSet::new(vec![Role::Talent, Role::Admin]).unwrap(),
+                &Actor::Cli,
+            )
             .await
             .unwrap();
         assert!(store.account(id).await.unwrap().has_role(Role::Admin));
         assert!(matches!(
-            store.set_roles(9999, &RoleSet::one(Role::Admin)).await,
+            store
+                .set_roles(9999, &RoleSet::one(Role::Admin), &Actor::Cli)
+                .await,
             Err(StoreError::NotFound)
         ));
         assert!(matches!(
@@ -146,20 +161,20 @@ async fn roles_are_replaced_and_unknown_accounts_are_not_found() {
 async fn sessions_live_until_expiry_and_revocation() {
     for_each_backend(|store| async move {
         let id = store
-            .create_account(&new_account("a@example.cn", &[Role::Talent]))
+            .create_account(&new_account("a@example.cn", &[Role::Talent]), &Actor::Cli)
             .await
             .unwrap();
         let later = now_ms() + 60_000;
         store
-            .create_session("h1", id, SessionKind::Web, later)
+            .create_session("h1", id, SessionKind::Web, later, &Actor::Cli)
             .await
             .unwrap();
         store
-            .create_session("h2", id, SessionKind::Api, later)
+            .create_session("h2", id, SessionKind::Api, later, &Actor::Cli)
             .await
             .unwrap();
         store
-            .create_session("old", id, SessionKind::Web, now_ms() - 1)
+            .create_session("old", id, SessionKind::Web, now_ms() - 1, &Actor::Cli)
             .await
             .unwrap();
         assert_eq!(
@@ -174,13 +189,13 @@ async fn sessions_live_until_expiry_and_revocation() {
 
         // A password change keeps the session that made it and ends the others.
         store
-            .set_password(id, "$argon2id$new", false, Some("h1"))
+            .set_password(id, "$argon2id$new", false, Some("h1"), &Actor::Cli)
             .await
             .unwrap();
         assert!(store.session("h1").await.unwrap().is_some());
         assert!(store.session("h2").await.unwrap().is_none());
 
-        assert_eq!(store.revoke_sessions(id).await.unwrap(), 1);
+        assert_eq!(store.revoke_sessions(id, &Actor::Cli).await.unwrap(), 1);
         assert!(store.session("h1").await.unwrap().is_none());
         let (purged, _) = store.purge_expired(0).await.unwrap();
         assert_eq!(
@@ -195,17 +210,17 @@ async fn sessions_live_until_expiry_and_revocation() {
 async fn disabling_an_account_ends_its_sessions() {
     for_each_backend(|store| async move {
         let id = store
-            .create_account(&new_account("a@example.cn", &[Role::Talent]))
+            .create_account(&new_account("a@example.cn", &[Role::Talent]), &Actor::Cli)
             .await
             .unwrap();
         store
-            .create_session("h1", id, SessionKind::Web, now_ms() + 60_000)
+            .create_session("h1", id, SessionKind::Web, now_ms() + 60_000, &Actor::Cli)
             .await
             .unwrap();
-        store.set_disabled(id, true).await.unwrap();
+        store.set_disabled(id, true, &Actor::Cli).await.unwrap();
         assert!(store.account(id).await.unwrap().disabled);
         assert!(store.session("h1").await.unwrap().is_none());
-        store.set_disabled(id, false).await.unwrap();
+        store.set_disabled(id, false, &Actor::Cli).await.unwrap();
         assert!(!store.account(id).await.unwrap().disabled);
     })
     .await;

@@ -9,6 +9,7 @@
 )]
 
 mod accounts;
+mod audit;
 mod operations;
 
 use std::future::Future;

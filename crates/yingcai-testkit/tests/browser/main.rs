@@ -1,5 +1,5 @@
 //! Real-browser tests: headless Chromium over WebDriver against the app on a free port.
-//! Skipped when Chromium is not installed, unless YINGCAI_REQUIRE_BROWSER=1 (as in CI).
+//! Skipped when Chromium is not installed, unless TEST_REQUIRE_BROWSER=1 (as in CI).
 //!
 //! Keep these few: one per end-to-end journey. Everything else belongs in the HTTP suite.
 

@@ -377,3 +377,39 @@ async fn admins_change_roles_and_disable_accounts_but_not_their_own() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("t@example.cn") && !html.contains(">admin@example.cn<"));
 }
+
+#[tokio::test]
+async fn an_admin_reads_who_changed_what_in_the_audit_log() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("admin@example.cn", &[Role::Admin]).await;
+    let talent_id = app.create_account("t@example.cn", &[Role::Talent]).await;
+    admin
+        .post_form(
+            &format!("/admin/users/{talent_id}/roles"),
+            &[("roles", "talent"), ("roles", "reviewer")],
+        )
+        .await;
+
+    let (status, html) = admin
+        .page(&format!(
+            "/admin/audit?action=account.roles&entity_id={talent_id}"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("admin@example.cn"), "who");
+    assert!(
+        html.contains("&quot;roles&quot;:[&quot;talent&quot;]"),
+        "before: {html}"
+    );
+    assert!(html.contains("&quot;reviewer&quot;"), "after");
+    assert!(!html.contains("session.sign_in"), "filtered by action");
+    assert_eq!(
+        app.store.verify_audit().await.unwrap(),
+        Ok(app
+            .store
+            .audit_entries(&Default::default())
+            .await
+            .unwrap()
+            .len() as i64)
+    );
+}

@@ -30,6 +30,7 @@ const PAGES: &[(&str, &str, Access)] = &[
     ("GET", "/workspace/officer", Access::Role(Role::Officer)),
     ("GET", "/workspace/reviewer", Access::Role(Role::Reviewer)),
     ("GET", "/admin/users", Access::Role(Role::Admin)),
+    ("GET", "/admin/audit", Access::Role(Role::Admin)),
     ("GET", "/admin/users/new", Access::Role(Role::Admin)),
     ("POST", "/admin/users/new", Access::Role(Role::Admin)),
     ("GET", "/admin/users/{id}", Access::Role(Role::Admin)),

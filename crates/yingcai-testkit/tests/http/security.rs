@@ -279,7 +279,10 @@ async fn a_disabled_account_cannot_use_an_old_session_or_sign_in() {
     let id = app.create_account("a@example.cn", &[Role::Talent]).await;
     let visitor = app.visitor();
     visitor.sign_in("a@example.cn", PASSWORD).await;
-    app.store.set_disabled(id, true).await.unwrap();
+    app.store
+        .set_disabled(id, true, &yingcai_store::Actor::System)
+        .await
+        .unwrap();
     assert_eq!(
         visitor.get("/account").await.status(),
         StatusCode::SEE_OTHER

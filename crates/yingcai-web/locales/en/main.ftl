@@ -144,3 +144,17 @@ err-resident-id-check = This identity number's check digit is wrong; please chec
 err-resident-id-birth-date = The birth date in this identity number does not exist.
 err-credit-code-format = A unified social credit code has 18 characters (digits and capital letters, no I, O, Z, S, V).
 err-credit-code-check = This credit code's check character is wrong; please check it.
+
+nav-admin-audit = Audit log
+audit-title = Audit log
+audit-hint = Every change on the platform, newest first. Entries are hash-chained: `yingcai audit verify` finds any entry altered or removed. Times are Beijing time.
+audit-action = Action
+audit-entity-id = Record id
+audit-actor-id = Actor account id
+audit-time = Time
+audit-actor = By
+audit-record = Record
+audit-before = Before
+audit-after = After
+audit-empty = No entries match.
+audit-older = Older entries

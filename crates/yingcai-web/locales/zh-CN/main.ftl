@@ -144,3 +144,17 @@ err-resident-id-check = 身份证号码校验位不正确，请核对。
 err-resident-id-birth-date = 身份证号码中的出生日期不存在。
 err-credit-code-format = 统一社会信用代码为 18 位数字或大写字母（不含 I、O、Z、S、V）。
 err-credit-code-check = 统一社会信用代码校验位不正确，请核对。
+
+nav-admin-audit = 审计日志
+audit-title = 审计日志
+audit-hint = 平台上的每一项变更，按时间倒序。日志条目以哈希链相连：`yingcai audit verify` 可发现被篡改或删除的条目。时间为北京时间。
+audit-action = 操作
+audit-entity-id = 记录编号
+audit-actor-id = 操作人账号编号
+audit-time = 时间
+audit-actor = 操作人
+audit-record = 记录
+audit-before = 变更前
+audit-after = 变更后
+audit-empty = 没有符合条件的条目。
+audit-older = 更早的条目

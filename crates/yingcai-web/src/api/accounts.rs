@@ -140,7 +140,7 @@ pub(crate) async fn sign_out(
     ctx: Ctx,
 ) -> Result<StatusCode, AppError> {
     let hash = ctx.session_hash.as_ref().ok_or(AppError::Unauthenticated)?;
-    state.store().delete_session(hash).await?;
+    state.store().delete_session(hash, &ctx.actor()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -152,7 +152,10 @@ pub(crate) async fn sign_out_everywhere(
     ctx: Ctx,
 ) -> Result<StatusCode, AppError> {
     let account = ctx.account.as_ref().ok_or(AppError::Unauthenticated)?;
-    state.store().revoke_sessions(account.account_id).await?;
+    state
+        .store()
+        .revoke_sessions(account.account_id, &ctx.actor())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -222,7 +225,7 @@ pub(crate) async fn create(
     ctx.require(Role::Admin)?;
     let input: StaffInput = body.parse()?;
     let (account, temporary_password) =
-        service::create_staff(state.store(), &input, ctx.locale).await?;
+        service::create_staff(state.store(), &input, ctx.locale, &ctx.actor()).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedStaff {
@@ -281,7 +284,8 @@ pub(crate) async fn reset_password(
     Path(id): Path<String>,
 ) -> Result<Json<TemporaryPassword>, AppError> {
     ctx.require(Role::Admin)?;
-    let temporary_password = service::reset_password(state.store(), parse_id(&id)?).await?;
+    let temporary_password =
+        service::reset_password(state.store(), parse_id(&id)?, &ctx.actor()).await?;
     Ok(Json(TemporaryPassword { temporary_password }))
 }
 

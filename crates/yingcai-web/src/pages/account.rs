@@ -68,6 +68,9 @@ pub(crate) async fn sign_out_everywhere(
     _form: CsrfForm,
 ) -> Result<Response, AppError> {
     let account = ctx.account.as_ref().ok_or(AppError::Unauthenticated)?;
-    state.store().revoke_sessions(account.account_id).await?;
+    state
+        .store()
+        .revoke_sessions(account.account_id, &ctx.actor())
+        .await?;
     Ok(super::auth::signed_out_response(&ctx))
 }

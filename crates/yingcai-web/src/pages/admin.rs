@@ -85,7 +85,7 @@ pub(crate) async fn create(
         phone: form.get("phone").to_owned(),
         roles: form.all("roles").into_iter().map(str::to_owned).collect(),
     };
-    match accounts::create_staff(state.store(), &input, ctx.locale).await {
+    match accounts::create_staff(state.store(), &input, ctx.locale, &ctx.actor()).await {
         Ok((account, temporary)) => page_with_status(
             &state,
             &ctx,
@@ -210,7 +210,8 @@ pub(crate) async fn reset_password(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Admin)?;
     let account = target(&state, &id).await?;
-    let temporary = accounts::reset_password(state.store(), account.account_id).await?;
+    let temporary =
+        accounts::reset_password(state.store(), account.account_id, &ctx.actor()).await?;
     page(
         &state,
         &ctx,

@@ -113,7 +113,7 @@ pub(crate) async fn login(
     // A fresh session and a fresh anti-forgery token: forms rendered before the sign-in
     // (possibly planted by someone else) stop working.
     if let Some(old) = &ctx.session_hash {
-        state.store().delete_session(old).await?;
+        state.store().delete_session(old, &ctx.actor()).await?;
     }
     let max_age = i64::from(state.settings().session_hours) * 3600;
     let target = if signed_in.account.must_change_password {
@@ -139,7 +139,7 @@ pub(crate) async fn logout(
     _form: CsrfForm,
 ) -> Result<Response, AppError> {
     if let Some(hash) = &ctx.session_hash {
-        state.store().delete_session(hash).await?;
+        state.store().delete_session(hash, &ctx.actor()).await?;
     }
     Ok(signed_out_response(&ctx))
 }

@@ -31,7 +31,10 @@ pub(crate) async fn switch_language(
 ) -> Result<Response, AppError> {
     let locale = Locale::from_tag(&tag).ok_or(AppError::NotFound)?;
     if let Some(account) = &ctx.account {
-        state.store().set_locale(account.account_id, locale).await?;
+        state
+            .store()
+            .set_locale(account.account_id, locale, &ctx.actor())
+            .await?;
     }
     let cookie = ctx.cookie(LANG_COOKIE, locale.tag().to_owned(), Some(365 * 24 * 3600));
     let target = super::safe_next(&next.next);

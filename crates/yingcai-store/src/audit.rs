@@ -1,0 +1,188 @@
+//! The audit log: appended inside the transaction of the write it records, read by admins,
+//! verified by `yingcai audit verify`.
+
+use serde_json::Value;
+use sqlx::Row as _;
+use sqlx::any::AnyRow;
+use yingcai_domain::audit::{AuditEntry, ChainBreak, ChainCheck};
+
+use crate::{Store, StoreError, now_ms};
+
+/// Who made a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// A signed-in person.
+    Account { account_id: i64, email: String },
+    /// Someone creating their own account: the actor is the account being created.
+    SignUp,
+    /// An operator at the command line (`yingcai admin …`).
+    Cli,
+    /// yingcai itself (housekeeping jobs).
+    System,
+}
+
+impl Actor {
+    pub fn account(account_id: i64, email: impl Into<String>) -> Actor {
+        Actor::Account {
+            account_id,
+            email: email.into(),
+        }
+    }
+}
+
+/// One change to record.
+pub(crate) struct Change {
+    pub action: &'static str,
+    pub entity: &'static str,
+    pub entity_id: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// Appends `change` to the chain, inside the caller's transaction, so the record and the
+/// change it describes are committed or rolled back together.
+pub(crate) async fn append(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    actor: &Actor,
+    change: Change,
+) -> Result<(), StoreError> {
+    // Taking the head first serialises appenders across transactions and servers.
+    sqlx::query("update audit_head set last_entry_id = last_entry_id + 1 where audit_head_id = 1")
+        .execute(&mut **tx)
+        .await?;
+    let head =
+        sqlx::query("select last_entry_id, last_hash from audit_head where audit_head_id = 1")
+            .fetch_one(&mut **tx)
+            .await?;
+    let entry_id: i64 = head.try_get("last_entry_id")?;
+    let prev_hash: String = head.try_get("last_hash")?;
+    let (actor_account_id, actor_label) = match actor {
+        Actor::Account { account_id, email } => (Some(*account_id), email.clone()),
+        // A sign-up is recorded as done by the new account.
+        Actor::SignUp => (change.entity_id.parse().ok(), "sign-up".to_owned()),
+        Actor::Cli => (None, "cli".to_owned()),
+        Actor::System => (None, "system".to_owned()),
+    };
+    let mut entry = AuditEntry {
+        entry_id,
+        at: now_ms(),
+        actor_account_id,
+        actor: actor_label,
+        action: change.action.to_owned(),
+        entity: change.entity.to_owned(),
+        entity_id: change.entity_id,
+        before: change.before.map(|v| v.to_string()),
+        after: change.after.map(|v| v.to_string()),
+        prev_hash: prev_hash.clone(),
+        hash: String::new(),
+    };
+    entry.hash = entry.expected_hash(&prev_hash);
+    sqlx::query(
+        "insert into audit_entry (audit_entry_id, at, actor_account_id, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(entry.entry_id)
+    .bind(entry.at)
+    .bind(entry.actor_account_id)
+    .bind(&entry.actor)
+    .bind(&entry.action)
+    .bind(&entry.entity)
+    .bind(&entry.entity_id)
+    .bind(&entry.before)
+    .bind(&entry.after)
+    .bind(&entry.prev_hash)
+    .bind(&entry.hash)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("update audit_head set last_hash = $1 where audit_head_id = 1")
+        .bind(&entry.hash)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Which entries an admin is looking at; every field narrows the list.
+#[derive(Debug, Default, Clone)]
+pub struct AuditFilter {
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub actor_account_id: Option<i64>,
+    /// Only entries with an id below this (for paging back).
+    pub before_id: Option<i64>,
+    pub limit: i64,
+}
+
+const COLUMNS: &str = "audit_entry_id, at, actor_account_id, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash";
+
+fn entry_from_row(row: &AnyRow) -> Result<AuditEntry, StoreError> {
+    Ok(AuditEntry {
+        entry_id: row.try_get("audit_entry_id")?,
+        at: row.try_get("at")?,
+        actor_account_id: row.try_get("actor_account_id")?,
+        actor: row.try_get("actor")?,
+        action: row.try_get("action")?,
+        entity: row.try_get("entity")?,
+        entity_id: row.try_get("entity_id")?,
+        before: row.try_get("before_json")?,
+        after: row.try_get("after_json")?,
+        prev_hash: row.try_get("prev_hash")?,
+        hash: row.try_get("hash")?,
+    })
+}
+
+impl Store {
+    /// Entries matching `filter`, newest first.
+    pub async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "select {COLUMNS} from audit_entry
+             where ($1 is null or action = $1) and ($2 is null or entity = $2) and ($3 is null or entity_id = $3)
+               and ($4 is null or actor_account_id = $4) and ($5 is null or audit_entry_id < $5)
+             order by audit_entry_id desc limit $6"
+        ))
+        .bind(filter.action.as_deref())
+        .bind(filter.entity.as_deref())
+        .bind(filter.entity_id.as_deref())
+        .bind(filter.actor_account_id)
+        .bind(filter.before_id)
+        .bind(if filter.limit > 0 { filter.limit } else { 100 })
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+
+    /// Walks the whole chain in id order. `Ok(Ok(n))`: n entries, all intact;
+    /// `Ok(Err(break))`: the first entry altered or removed.
+    pub async fn verify_audit(&self) -> Result<Result<i64, ChainBreak>, StoreError> {
+        const BATCH: i64 = 5_000;
+        let mut check = ChainCheck::new();
+        let mut after = 0_i64;
+        loop {
+            let rows = sqlx::query(&format!(
+                "select {COLUMNS} from audit_entry where audit_entry_id > $1 order by audit_entry_id limit $2"
+            ))
+            .bind(after)
+            .bind(BATCH)
+            .fetch_all(self.pool())
+            .await?;
+            for row in &rows {
+                let entry = entry_from_row(row)?;
+                if let Err(broken) = check.push(&entry) {
+                    return Ok(Err(broken));
+                }
+                after = entry.entry_id;
+            }
+            if (rows.len() as i64) < BATCH {
+                break;
+            }
+        }
+        let head =
+            sqlx::query("select last_entry_id, last_hash from audit_head where audit_head_id = 1")
+                .fetch_one(self.pool())
+                .await?;
+        Ok(check.finish(
+            head.try_get("last_entry_id")?,
+            &head.try_get::<String, _>("last_hash")?,
+        ))
+    }
+}
