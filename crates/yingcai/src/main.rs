@@ -1,5 +1,6 @@
 //! `yingcai`: the one binary. Every operation a talent bureau runs is a subcommand here.
 
+mod policy;
 mod settings;
 
 use std::io::{IsTerminal, Read};
@@ -74,6 +75,11 @@ enum Command {
         #[command(subcommand)]
         command: JobsCommand,
     },
+    /// The rules engine on files: evaluate or forecast a population CSV, run scenario cases.
+    Policy {
+        #[command(subcommand)]
+        command: policy::PolicyCommand,
+    },
     /// Allocate talent apartments for an exported round instance (JSON) by applicant-proposing
     /// deferred acceptance, writing `applicant,complex` pairs: re-runs a published result exactly.
     Allocate {
@@ -134,10 +140,12 @@ enum ConfigCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Pure computations on files need neither settings nor a database.
-    if let Command::Allocate { instance, out } = &cli.command {
-        return allocate_file(instance, out);
-    }
-    let overrides = match &cli.command {
+    let command = match cli.command {
+        Command::Allocate { instance, out } => return allocate_file(&instance, &out),
+        Command::Policy { command } => return policy::run(command),
+        other => other,
+    };
+    let overrides = match &command {
         Command::Serve { port, bind, .. } => Overrides {
             database_url: cli.database_url.clone(),
             port: *port,
@@ -160,14 +168,14 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(error) => return fail(&error.into()),
     };
-    match runtime.block_on(run(cli.command, settings)) {
+    match runtime.block_on(run(command, settings)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(&error),
     }
 }
 
 /// Errors end here, printed once with their causes.
-fn fail(error: &anyhow::Error) -> ExitCode {
+pub(crate) fn fail(error: &anyhow::Error) -> ExitCode {
     eprintln!("error: {error}");
     for cause in error.chain().skip(1) {
         eprintln!("  caused by: {cause}");
@@ -195,7 +203,9 @@ async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
 async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
     match command {
         Command::Serve { demo, .. } => serve(settings, demo).await,
-        Command::Allocate { .. } => unreachable!("handled in main before settings are read"),
+        Command::Allocate { .. } | Command::Policy { .. } => {
+            unreachable!("handled in main before settings are read")
+        }
         Command::Migrate { status } => {
             let store = open_store(&settings).await?;
             if !status {

@@ -1,5 +1,10 @@
 //! Explanations: refusals say why and what would change the result, in zh and en.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test that cannot unwrap has failed; the panic says where"
+)]
+
 mod common;
 use common::*;
 use yingcai_rules::person::{Degree, Housing, Person};

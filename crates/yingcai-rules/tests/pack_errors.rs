@@ -1,5 +1,10 @@
 //! A wrong pack is refused on load, naming the file, the line and the field.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test that cannot unwrap has failed; the panic says where"
+)]
+
 mod common;
 use common::DEFAULT_PACK;
 use yingcai_rules::{CompiledPack, PackErrorKind, PackVersions};

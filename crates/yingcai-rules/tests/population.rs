@@ -2,6 +2,11 @@
 //! per-row output, error line numbers across blocks, reforms, the sandbox comparison,
 //! and a pack edited as text (nothing is hard-coded).
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test that cannot unwrap has failed; the panic says where"
+)]
+
 mod common;
 use common::*;
 use yingcai_rules::person::Housing;

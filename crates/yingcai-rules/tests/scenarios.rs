@@ -1,5 +1,10 @@
 //! The shipped scenario cases pass; a wrong expectation fails; a malformed file is refused.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test that cannot unwrap has failed; the panic says where"
+)]
+
 mod common;
 use common::*;
 use yingcai_rules::run_scenarios;

@@ -2,6 +2,11 @@
 //! pack using every month-dependent construct); amounts are never negative; the
 //! purchase/rent exclusion holds in every month.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test that cannot unwrap has failed; the panic says where"
+)]
+
 mod common;
 use common::*;
 use proptest::prelude::*;

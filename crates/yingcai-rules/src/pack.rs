@@ -1011,7 +1011,7 @@ impl<'a> Loader<'a> {
                                 PackErrorKind::UnknownReference,
                                 format!(
                                     "`{k}` is not a value of `{}` (one of: {})",
-                                    p.by.as_ref().unwrap().get_ref(),
+                                    p.by.as_ref().map_or("", |b| b.get_ref().as_str()),
                                     keys.iter()
                                         .filter(|k| !k.is_empty())
                                         .cloned()

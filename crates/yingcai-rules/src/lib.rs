@@ -82,3 +82,11 @@ pub use pack::*;
 pub use population::*;
 pub use scenario::*;
 pub use spec::Text;
+
+/// The default pack (Shijiazhuang's talent green card), compiled into every build so that
+/// `yingcai policy …` works without a pack directory. `--pack` loads another one at run
+/// time: changing a policy never needs a rebuild.
+pub const BUILTIN_PACK: (&str, &str) = (
+    "packs/shijiazhuang-green-card/pack.toml",
+    include_str!("../packs/shijiazhuang-green-card/pack.toml"),
+);
