@@ -18,9 +18,11 @@ mod field;
 mod identity;
 mod money;
 mod month;
+pub mod talent;
 
 pub use account::{DisplayName, Email, Locale, Password, Phone, Role, RoleSet};
 pub use field::{FieldError, FieldErrors};
 pub use identity::{CreditCode, ResidentId};
 pub use money::Fen;
 pub use month::Month;
+pub use talent::{BankAccount, Degree, Employer, Housing, TalentInput, TalentProfile};

@@ -11,15 +11,19 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), yingcai_store::StoreError> {
 //! use yingcai_store::{DatabaseUrl, Store};
-//! let store = Store::connect(&DatabaseUrl::parse("sqlite://data/yingcai.sqlite")?).await?;
+//! use yingcai_store::crypto::{FieldCipher, FieldKey};
+//! let cipher = FieldCipher::new(&FieldKey::generate());
+//! let store = Store::connect(&DatabaseUrl::parse("sqlite://data/yingcai.sqlite")?, cipher).await?;
 //! store.migrate().await?;
 //! # Ok(()) }
 //! ```
 
 mod accounts;
 mod audit;
+pub mod crypto;
 pub mod dialect;
 mod error;
+mod registry;
 mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -28,6 +32,7 @@ pub use accounts::{Account, AccountCredentials, AccountFilter, NewAccount};
 pub use audit::{Actor, AuditFilter};
 pub use dialect::{Backend, DatabaseUrl};
 pub use error::{StoreError, UrlError};
+pub use registry::{ImportConflict, ImportRow, ImportSummary, TalentRecord};
 pub use sessions::{SessionKind, SessionRecord};
 pub use yingcai_domain::audit::{AuditEntry, ChainBreak};
 
@@ -38,6 +43,7 @@ use sqlx::AnyPool;
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    cipher: crypto::FieldCipher,
 }
 
 impl std::fmt::Debug for Store {
@@ -49,12 +55,17 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens a pool on `url` (creating a SQLite file and its directory if needed).
-    pub async fn connect(url: &DatabaseUrl) -> Result<Store, StoreError> {
+    /// Opens a pool on `url` (creating a SQLite file and its directory if needed). `cipher`
+    /// seals identity numbers and bank accounts; every server of a site needs the same key.
+    pub async fn connect(
+        url: &DatabaseUrl,
+        cipher: crypto::FieldCipher,
+    ) -> Result<Store, StoreError> {
         let pool = dialect::open_pool(url).await?;
         Ok(Store {
             pool,
             backend: url.backend(),
+            cipher,
         })
     }
 
@@ -109,6 +120,10 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    pub(crate) fn cipher(&self) -> &crypto::FieldCipher {
+        &self.cipher
     }
 }
 

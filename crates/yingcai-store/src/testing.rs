@@ -54,7 +54,7 @@ impl TestDatabase {
                     anyhow::anyhow!("{TEST_DATABASE_URL} is not set to a postgres:// URL")
                 })?;
                 let name = format!("yc_test_{}", uuid::Uuid::new_v4().simple());
-                let admin = Store::connect(&DatabaseUrl::parse(&admin_url)?).await?;
+                let admin = Store::connect(&DatabaseUrl::parse(&admin_url)?, test_cipher()).await?;
                 sqlx::query(&format!("create database {name}"))
                     .execute(admin.pool())
                     .await?;
@@ -66,7 +66,7 @@ impl TestDatabase {
                 }
             }
         };
-        let store = Store::connect(&db.url).await?;
+        let store = Store::connect(&db.url, test_cipher()).await?;
         store.migrate().await?;
         Ok((db, store))
     }
@@ -83,6 +83,11 @@ impl TestDatabase {
 
     pub fn url(&self) -> &DatabaseUrl {
         &self.url
+    }
+
+    /// A second pool on the same database (what another app server would open).
+    pub async fn connect_again(&self) -> anyhow::Result<Store> {
+        Ok(Store::connect(&self.url, test_cipher()).await?)
     }
 }
 
@@ -103,7 +108,7 @@ impl Drop for TestDatabase {
                     let Ok(url) = DatabaseUrl::parse(&admin_url) else {
                         return;
                     };
-                    if let Ok(admin) = Store::connect(&url).await {
+                    if let Ok(admin) = Store::connect(&url, test_cipher()).await {
                         let _ =
                             sqlx::query(&format!("drop database if exists {name} with (force)"))
                                 .execute(admin.pool())
@@ -115,6 +120,13 @@ impl Drop for TestDatabase {
             .join();
         }
     }
+}
+
+/// One key for every test database of this process, so a second pool can read what the
+/// first wrote.
+pub fn test_cipher() -> crate::crypto::FieldCipher {
+    static KEY: std::sync::OnceLock<crate::crypto::FieldKey> = std::sync::OnceLock::new();
+    crate::crypto::FieldCipher::new(KEY.get_or_init(crate::crypto::FieldKey::generate))
 }
 
 fn postgres_admin_url() -> Option<String> {
@@ -141,6 +153,24 @@ fn with_database(url: &str, name: &str) -> String {
 }
 
 impl Store {
+    /// Every stored byte of a talent row, as someone holding the database file would see it.
+    pub async fn raw_talent_row_bytes(&self, talent_id: i64) -> Result<Vec<u8>, crate::StoreError> {
+        use sqlx::Row as _;
+        let row = sqlx::query("select * from talent where talent_id = $1")
+            .bind(talent_id)
+            .fetch_one(self.pool())
+            .await?;
+        let mut bytes = Vec::new();
+        for i in 0..row.len() {
+            if let Ok(Some(b)) = row.try_get::<Option<Vec<u8>>, _>(i) {
+                bytes.extend(b);
+            } else if let Ok(Some(t)) = row.try_get::<Option<String>, _>(i) {
+                bytes.extend(t.into_bytes());
+            }
+        }
+        Ok(bytes)
+    }
+
     /// Runs raw SQL, bypassing every rule of the store: for tests that tamper with stored
     /// data on purpose (e.g. editing an audit entry behind yingcai's back).
     pub async fn execute_unchecked(&self, sql: &str) -> Result<u64, crate::StoreError> {

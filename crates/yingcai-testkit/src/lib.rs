@@ -53,7 +53,7 @@ impl TestApp {
     /// A second app server on the same database, with its own connection pool: what a
     /// load balancer in front of two `yingcai serve` processes gives.
     pub async fn second_server(&self) -> TestApp {
-        let store = Store::connect(self.db.url()).await.expect("second pool");
+        let store = self.db.connect_again().await.expect("second pool");
         Self::serve(self.db.clone(), store, WebSettings::default()).await
     }
 

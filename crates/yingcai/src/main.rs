@@ -197,7 +197,7 @@ fn init_logging(settings: &Settings) {
 
 async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     let url = settings.database_url()?;
-    Ok(Store::connect(&url).await?)
+    Ok(Store::connect(&url, settings.field_cipher()?).await?)
 }
 
 async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
@@ -341,7 +341,7 @@ async fn admin(command: AdminCommand, settings: &Settings) -> anyhow::Result<()>
 
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let url = settings.database_url()?;
-    let store = Store::connect(&url).await?;
+    let store = Store::connect(&url, settings.field_cipher()?).await?;
     if settings.migrate_on_start {
         store.migrate().await?;
     }

@@ -16,6 +16,13 @@ use yingcai_web::WebSettings;
 pub struct Settings {
     /// `sqlite://path/file.sqlite` or `postgres://user:password@host:5432/database`.
     pub database_url: String,
+    /// The key that seals identity numbers and bank accounts: 32 bytes, base64. Prefer
+    /// `YINGCAI_FIELD_KEY` or a key file; never commit it.
+    pub field_key: Option<String>,
+    /// Where the key is read from when `field_key` is not set. On SQLite a missing file is
+    /// created with a new key (demo and development); on PostgreSQL it must exist, so that
+    /// every app server uses the same key.
+    pub field_key_file: String,
     /// The address to listen on.
     pub bind: String,
     pub port: u16,
@@ -41,6 +48,8 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             database_url: DatabaseUrl::DEFAULT.into(),
+            field_key: None,
+            field_key_file: "data/field.key".into(),
             bind: "127.0.0.1".into(),
             port: 8080,
             log_format: LogFormat::Pretty,
@@ -57,6 +66,8 @@ impl fmt::Debug for Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Settings")
             .field("database_url", &self.redacted_database_url())
+            .field("field_key", &self.field_key.as_ref().map(|_| "****"))
+            .field("field_key_file", &self.field_key_file)
             .field("bind", &self.bind)
             .field("port", &self.port)
             .field("log_format", &self.log_format)
@@ -104,6 +115,28 @@ impl Settings {
         DatabaseUrl::parse(&self.database_url).map_err(|e| anyhow::anyhow!("database URL: {e}"))
     }
 
+    /// The cipher for sealed fields, from `field_key` or the key file (see the fields' docs).
+    pub fn field_cipher(&self) -> anyhow::Result<yingcai_store::crypto::FieldCipher> {
+        use yingcai_store::crypto::{FieldCipher, FieldKey};
+        if let Some(text) = &self.field_key {
+            return Ok(FieldCipher::new(&FieldKey::from_base64(text)?));
+        }
+        let path = std::path::Path::new(&self.field_key_file);
+        if self.database_url()?.backend() == yingcai_store::Backend::Postgres && !path.exists() {
+            anyhow::bail!(
+                "no field key: set YINGCAI_FIELD_KEY (e.g. `openssl rand -base64 32`) or field_key_file to a key shared by every app server"
+            );
+        }
+        let (key, created) = FieldKey::load_or_create(path)?;
+        if created {
+            eprintln!(
+                "created a new field key in {} — back it up: without it, identity numbers and bank accounts cannot be read",
+                path.display()
+            );
+        }
+        Ok(FieldCipher::new(&key))
+    }
+
     fn redacted_database_url(&self) -> String {
         DatabaseUrl::parse(&self.database_url)
             .map_or_else(|_| "<invalid>".into(), |u| u.to_string())
@@ -113,6 +146,7 @@ impl Settings {
     pub fn to_redacted_toml(&self) -> anyhow::Result<String> {
         let mut shown = self.clone();
         shown.database_url = self.redacted_database_url();
+        shown.field_key = self.field_key.as_ref().map(|_| "****".to_owned());
         Ok(toml::to_string_pretty(&shown)?)
     }
 }
@@ -190,9 +224,17 @@ mod tests {
     fn debug_and_printed_settings_hide_the_database_password() {
         let settings = Settings {
             database_url: "postgres://app:s3cret@db/yingcai".into(),
+            field_key: Some("a2V5LWtleS1rZXkta2V5LWtleS1rZXkta2V5LWtleS0=".into()),
             ..Settings::default()
         };
-        assert!(!format!("{settings:?}").contains("s3cret"));
-        assert!(!settings.to_redacted_toml().unwrap().contains("s3cret"));
+        for shown in [
+            format!("{settings:?}"),
+            settings.to_redacted_toml().unwrap(),
+        ] {
+            assert!(
+                !shown.contains("s3cret") && !shown.contains("a2V5LWtl"),
+                "{shown}"
+            );
+        }
     }
 }

@@ -212,7 +212,9 @@ fn audit_verify_names_the_entry_altered_behind_yingcais_back() {
             dir.path().join("data/yingcai.sqlite").display()
         ))
         .unwrap();
-        let store = yingcai_store::Store::connect(&url).await.unwrap();
+        let store = yingcai_store::Store::connect(&url, yingcai_store::testing::test_cipher())
+            .await
+            .unwrap();
         store
             .execute_unchecked("update audit_entry set after_json = '{}' where audit_entry_id = 2")
             .await

@@ -11,6 +11,7 @@
 mod accounts;
 mod audit;
 mod operations;
+mod registry;
 
 use std::future::Future;
 

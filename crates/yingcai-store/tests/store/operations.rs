@@ -26,7 +26,9 @@ async fn a_sqlite_backup_is_a_usable_database() {
                 let url =
                     yingcai_store::DatabaseUrl::parse(&format!("sqlite://{}", target.display()))
                         .unwrap();
-                let copy = Store::connect(&url).await.unwrap();
+                let copy = Store::connect(&url, yingcai_store::testing::test_cipher())
+                    .await
+                    .unwrap();
                 assert!(copy.migration_status().await.unwrap().iter().all(|m| m.2));
                 // A second backup to the same file is refused rather than overwriting it.
                 assert!(store.backup_to(&target).await.is_err());

@@ -1,0 +1,304 @@
+//! The talent registry: verified records, bulk import.
+
+use jiff::civil::Date;
+use serde_json::json;
+use sqlx::Row as _;
+use sqlx::any::AnyRow;
+use yingcai_domain::{
+    BankAccount, CreditCode, Degree, Email, Employer, Housing, Phone, ResidentId, TalentProfile,
+};
+
+use crate::audit::{self, Actor, Change};
+use crate::{Store, StoreError, dialect, now_ms};
+
+const RESIDENT_ID: &str = "talent.resident_id";
+const BANK_ACCOUNT: &str = "talent.bank_account";
+
+/// A verified talent record as stored.
+#[derive(Debug, Clone)]
+pub struct TalentRecord {
+    pub talent_id: i64,
+    pub owner_account_id: Option<i64>,
+    /// The roster's own id, for imported talents.
+    pub source_id: Option<i64>,
+    pub profile: TalentProfile,
+    pub verified_at: i64,
+    pub verified_by: Option<i64>,
+}
+
+/// What an import wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub imported: usize,
+    /// The new records' ids, lowest and highest (`None` for an empty import).
+    pub talent_ids: Option<(i64, i64)>,
+}
+
+/// Rows whose identity number is already registered: the import wrote nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} row(s) name an identity number that is already registered", rows.len())]
+pub struct ImportConflict {
+    /// The rows (as numbered by the caller) that conflict.
+    pub rows: Vec<usize>,
+}
+
+/// One row to import: the caller's row number, the roster's id, the checked record.
+pub type ImportRow = (usize, Option<i64>, TalentProfile);
+
+/// Rows per insert statement: 27 parameters each keeps every statement under SQLite's
+/// 32,766 and PostgreSQL's 65,535 bound-parameter limits.
+const BATCH: usize = 1_000;
+
+const COLUMNS: &str = "owner_account_id, source_id, name, resident_id_sealed, resident_id_index, resident_id_masked, birth_date, degree, degree_institution, degree_year, honors, employer_enterprise_id, employer_name, employer_credit_code, arrival_date, employed_in_city, housing, home_purchase_date, social_insurance_months, bank_account_sealed, bank_account_masked, phone, email, verified_at, verified_by, created_at, updated_at";
+const COLUMN_COUNT: usize = 27;
+
+impl Store {
+    /// Imports verified talent records, all or nothing: if any identity number is already
+    /// registered, nothing is written and the conflicting rows are named. One audit entry
+    /// records the import (who, when, how many, which ids, `source`).
+    pub async fn import_talents(
+        &self,
+        rows: &[ImportRow],
+        source: &str,
+        actor: &Actor,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<Result<ImportSummary, ImportConflict>, StoreError> {
+        let indexes: Vec<String> = rows
+            .iter()
+            .map(|(_, _, p)| {
+                self.cipher()
+                    .blind_index(RESIDENT_ID, p.resident_id.expose())
+            })
+            .collect();
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let mut conflicts = Vec::new();
+        for (chunk_no, chunk) in indexes.chunks(BATCH).enumerate() {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "select resident_id_index from talent where resident_id_index in ({})",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query_scalar::<_, String>(&sql);
+            for index in chunk {
+                query = query.bind(index);
+            }
+            let existing: std::collections::HashSet<String> =
+                query.fetch_all(&mut *tx).await?.into_iter().collect();
+            for (i, index) in chunk.iter().enumerate() {
+                if existing.contains(index) {
+                    conflicts.push(rows[chunk_no * BATCH + i].0);
+                }
+            }
+        }
+        if !conflicts.is_empty() {
+            return Ok(Err(ImportConflict { rows: conflicts }));
+        }
+
+        let now = now_ms();
+        let verified_by = match actor {
+            Actor::Account { account_id, .. } => Some(*account_id),
+            _ => None,
+        };
+        let mut ids: Option<(i64, i64)> = None;
+        let mut done = 0;
+        for (chunk_rows, chunk_indexes) in rows.chunks(BATCH).zip(indexes.chunks(BATCH)) {
+            let values: Vec<String> = (0..chunk_rows.len())
+                .map(|r| {
+                    let params: Vec<String> = (1..=COLUMN_COUNT)
+                        .map(|c| format!("${}", r * COLUMN_COUNT + c))
+                        .collect();
+                    format!("({})", params.join(", "))
+                })
+                .collect();
+            let sql = format!(
+                "insert into talent ({COLUMNS}) values {} returning talent_id",
+                values.join(", ")
+            );
+            let mut query = sqlx::query_scalar::<_, i64>(&sql);
+            for ((_, source_id, p), index) in chunk_rows.iter().zip(chunk_indexes) {
+                let (employer_id, employer_name, employer_code) = match &p.employer {
+                    Some(Employer::Enterprise { enterprise_id }) => {
+                        (Some(*enterprise_id), None, None)
+                    }
+                    Some(Employer::Named { name, credit_code }) => (
+                        None,
+                        Some(name.clone()),
+                        Some(credit_code.as_str().to_owned()),
+                    ),
+                    None => (None, None, None),
+                };
+                query = query
+                    .bind(None::<i64>)
+                    .bind(*source_id)
+                    .bind(p.name.clone())
+                    .bind(self.cipher().seal(RESIDENT_ID, p.resident_id.expose()))
+                    .bind(index.clone())
+                    .bind(p.resident_id.masked())
+                    .bind(p.birth_date().to_string())
+                    .bind(p.degree.code())
+                    .bind(p.degree_institution.clone())
+                    .bind(p.degree_year.map(i64::from))
+                    .bind(p.honors.clone())
+                    .bind(employer_id)
+                    .bind(employer_name)
+                    .bind(employer_code)
+                    .bind(p.arrival_date.to_string())
+                    .bind(i64::from(p.employed_in_city))
+                    .bind(p.housing.code())
+                    .bind(p.home_purchase_date.map(|d| d.to_string()))
+                    .bind(i64::from(p.social_insurance_months))
+                    .bind(
+                        p.bank_account
+                            .as_ref()
+                            .map(|b| self.cipher().seal(BANK_ACCOUNT, b.expose())),
+                    )
+                    .bind(p.bank_account.as_ref().map(BankAccount::masked))
+                    .bind(p.phone.as_ref().map(|x| x.as_str().to_owned()))
+                    .bind(p.email.as_ref().map(|x| x.as_str().to_owned()))
+                    .bind(now)
+                    .bind(verified_by)
+                    .bind(now)
+                    .bind(now);
+            }
+            for id in query.fetch_all(&mut *tx).await? {
+                ids = Some(match ids {
+                    None => (id, id),
+                    Some((lo, hi)) => (lo.min(id), hi.max(id)),
+                });
+            }
+            done += chunk_rows.len();
+            progress(done);
+        }
+        let change = Change {
+            action: "talent.import",
+            entity: "talent",
+            entity_id: ids.map_or_else(String::new, |(lo, hi)| format!("{lo}-{hi}")),
+            before: None,
+            after: Some(json!({ "rows": rows.len(), "source": source, "verified": true })),
+        };
+        audit::append(&mut tx, actor, change).await?;
+        tx.commit().await?;
+        Ok(Ok(ImportSummary {
+            imported: rows.len(),
+            talent_ids: ids,
+        }))
+    }
+
+    pub async fn count_talents(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("select count(*) from talent")
+            .fetch_one(self.pool())
+            .await?)
+    }
+
+    /// One verified record, with its sealed fields opened.
+    pub async fn talent(&self, talent_id: i64) -> Result<TalentRecord, StoreError> {
+        let row = sqlx::query("select * from talent where talent_id = $1")
+            .bind(talent_id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        self.talent_from_row(&row)
+    }
+
+    /// Verified records in id order, after `after_id`: for batch jobs and exports.
+    pub async fn talents_after(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<TalentRecord>, StoreError> {
+        let rows =
+            sqlx::query("select * from talent where talent_id > $1 order by talent_id limit $2")
+                .bind(after_id)
+                .bind(limit)
+                .fetch_all(self.pool())
+                .await?;
+        rows.iter().map(|row| self.talent_from_row(row)).collect()
+    }
+
+    fn talent_from_row(&self, row: &AnyRow) -> Result<TalentRecord, StoreError> {
+        let corrupt = |what: &str| {
+            StoreError::Other(anyhow::anyhow!("stored talent has an unreadable {what}"))
+        };
+        let date = |column: &str| -> Result<Date, StoreError> {
+            let text: String = row.try_get(column)?;
+            text.parse().map_err(|_| corrupt(column))
+        };
+        let sealed: Vec<u8> = row.try_get("resident_id_sealed")?;
+        let resident_id = self
+            .cipher()
+            .open(RESIDENT_ID, &sealed)
+            .map_err(|e| StoreError::Other(e.into()))?;
+        let bank: Option<Vec<u8>> = row.try_get("bank_account_sealed")?;
+        let bank_account = match bank {
+            Some(sealed) => {
+                let plain = self
+                    .cipher()
+                    .open(BANK_ACCOUNT, &sealed)
+                    .map_err(|e| StoreError::Other(e.into()))?;
+                Some(
+                    BankAccount::parse("bank_account", &plain)
+                        .map_err(|_| corrupt("bank account"))?,
+                )
+            }
+            None => None,
+        };
+        let employer = match (
+            row.try_get::<Option<i64>, _>("employer_enterprise_id")?,
+            row.try_get::<Option<String>, _>("employer_name")?,
+            row.try_get::<Option<String>, _>("employer_credit_code")?,
+        ) {
+            (Some(enterprise_id), _, _) => Some(Employer::Enterprise { enterprise_id }),
+            (None, Some(name), Some(code)) => Some(Employer::Named {
+                name,
+                credit_code: CreditCode::parse(&code).map_err(|_| corrupt("credit code"))?,
+            }),
+            _ => None,
+        };
+        let degree: String = row.try_get("degree")?;
+        let housing: String = row.try_get("housing")?;
+        let purchase: Option<String> = row.try_get("home_purchase_date")?;
+        let phone: Option<String> = row.try_get("phone")?;
+        let email: Option<String> = row.try_get("email")?;
+        let profile = TalentProfile {
+            name: row.try_get("name")?,
+            resident_id: ResidentId::parse(&resident_id).map_err(|_| corrupt("identity number"))?,
+            degree: Degree::parse("degree", &degree).map_err(|_| corrupt("degree"))?,
+            degree_institution: row.try_get("degree_institution")?,
+            degree_year: row
+                .try_get::<Option<i64>, _>("degree_year")?
+                .and_then(|y| i16::try_from(y).ok()),
+            honors: row.try_get("honors")?,
+            employer,
+            arrival_date: date("arrival_date")?,
+            employed_in_city: row.try_get::<i64, _>("employed_in_city")? != 0,
+            housing: Housing::parse("housing", &housing).map_err(|_| corrupt("housing"))?,
+            home_purchase_date: purchase
+                .map(|d| d.parse().map_err(|_| corrupt("purchase date")))
+                .transpose()?,
+            social_insurance_months: u16::try_from(
+                row.try_get::<i64, _>("social_insurance_months")?,
+            )
+            .map_err(|_| corrupt("months"))?,
+            bank_account,
+            phone: phone
+                .map(|p| {
+                    Phone::parse_optional(&p)
+                        .ok()
+                        .flatten()
+                        .ok_or_else(|| corrupt("phone"))
+                })
+                .transpose()?,
+            email: email
+                .map(|e| Email::parse(&e).map_err(|_| corrupt("e-mail")))
+                .transpose()?,
+        };
+        Ok(TalentRecord {
+            talent_id: row.try_get("talent_id")?,
+            owner_account_id: row.try_get("owner_account_id")?,
+            source_id: row.try_get("source_id")?,
+            profile,
+            verified_at: row.try_get("verified_at")?,
+            verified_by: row.try_get("verified_by")?,
+        })
+    }
+}
