@@ -25,6 +25,7 @@ pub mod dialect;
 mod error;
 mod registry;
 mod sessions;
+mod submissions;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -34,6 +35,7 @@ pub use dialect::{Backend, DatabaseUrl};
 pub use error::{StoreError, UrlError};
 pub use registry::{ImportConflict, ImportRow, ImportSummary, TalentRecord};
 pub use sessions::{SessionKind, SessionRecord};
+pub use submissions::{QueueFilter, SubmissionStatus, TalentSubmission, WrongState};
 pub use yingcai_domain::audit::{AuditEntry, ChainBreak};
 
 use sqlx::AnyPool;

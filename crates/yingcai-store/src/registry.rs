@@ -11,8 +11,24 @@ use yingcai_domain::{
 use crate::audit::{self, Actor, Change};
 use crate::{Store, StoreError, dialect, now_ms};
 
-const RESIDENT_ID: &str = "talent.resident_id";
-const BANK_ACCOUNT: &str = "talent.bank_account";
+pub(crate) const RESIDENT_ID: &str = "talent.resident_id";
+pub(crate) const BANK_ACCOUNT: &str = "talent.bank_account";
+
+/// What the audit log keeps of a talent record: identity number and bank account masked.
+pub(crate) fn masked_json(p: &TalentProfile) -> serde_json::Value {
+    json!({
+        "name": p.name,
+        "resident_id": p.resident_id.masked(),
+        "degree": p.degree.code(),
+        "honors": p.honors,
+        "arrival_date": p.arrival_date.to_string(),
+        "employed_in_city": p.employed_in_city,
+        "housing": p.housing.code(),
+        "home_purchase_date": p.home_purchase_date.map(|d| d.to_string()),
+        "social_insurance_months": p.social_insurance_months,
+        "bank_account": p.bank_account.as_ref().map(BankAccount::masked),
+    })
+}
 
 /// A verified talent record as stored.
 #[derive(Debug, Clone)]

@@ -12,6 +12,7 @@ mod accounts;
 mod audit;
 mod operations;
 mod registry;
+mod submissions;
 
 use std::future::Future;
 

@@ -1,0 +1,482 @@
+//! Submissions: how a record changes. The owner drafts and submits; an officer verifies
+//! (the record takes the submitted values) or returns it with a reason. The verified record
+//! stays in force while a change to it is under review.
+
+use serde_json::json;
+use sqlx::Row as _;
+use sqlx::any::AnyRow;
+use yingcai_domain::{BankAccount, Employer, TalentInput, TalentProfile};
+
+use crate::audit::{self, Actor, Change};
+use crate::{Store, StoreError, dialect, now_ms};
+
+const PAYLOAD: &str = "submission.payload";
+
+/// Where a submission stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubmissionStatus {
+    Draft,
+    Submitted,
+    Returned,
+    Verified,
+}
+
+impl SubmissionStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SubmissionStatus::Draft => "draft",
+            SubmissionStatus::Submitted => "submitted",
+            SubmissionStatus::Returned => "returned",
+            SubmissionStatus::Verified => "verified",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SubmissionStatus> {
+        [Self::Draft, Self::Submitted, Self::Returned, Self::Verified]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+/// A talent submission with its payload opened.
+#[derive(Debug, Clone)]
+pub struct TalentSubmission {
+    pub submission_id: i64,
+    pub subject_id: Option<i64>,
+    pub owner_account_id: i64,
+    pub status: SubmissionStatus,
+    pub input: TalentInput,
+    pub display_name: String,
+    pub district: String,
+    pub reason: Option<String>,
+    pub submitted_at: Option<i64>,
+    pub decided_at: Option<i64>,
+    pub decided_by: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// What an officer's queue shows.
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    pub status: Option<SubmissionStatus>,
+    pub district: Option<String>,
+    /// Only submissions waiting since before this instant (Unix ms).
+    pub submitted_before: Option<i64>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// A submission refused for its state (e.g. verifying a draft).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the submission is {status:?}, which does not allow this")]
+pub struct WrongState {
+    pub status: SubmissionStatus,
+}
+
+const COLUMNS: &str = "submission_id, subject_id, owner_account_id, status, payload_sealed, display_name, district, reason, submitted_at, decided_at, decided_by, created_at, updated_at";
+
+impl Store {
+    /// Saves the owner's talent draft: updates the open (draft or returned) submission if
+    /// there is one, else starts a new draft on top of the verified record.
+    pub async fn save_talent_draft(
+        &self,
+        owner: &Actor,
+        input: &TalentInput,
+        district: &str,
+    ) -> Result<i64, StoreError> {
+        let Actor::Account {
+            account_id: owner_id,
+            ..
+        } = owner
+        else {
+            return Err(StoreError::Other(anyhow::anyhow!(
+                "a draft belongs to an account"
+            )));
+        };
+        let owner_id = *owner_id;
+        let sealed = self.seal_payload(input)?;
+        let now = now_ms();
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let open: Option<i64> = sqlx::query_scalar(
+            "select submission_id from submission where kind = 'talent' and owner_account_id = $1 and status in ('draft', 'returned', 'submitted') order by submission_id desc limit 1",
+        )
+        .bind(owner_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let id = match open {
+            Some(id) => {
+                // Editing a submitted record takes it back out of the queue until resubmitted.
+                sqlx::query(
+                    "update submission set payload_sealed = $1, display_name = $2, district = $3, status = 'draft', updated_at = $4 where submission_id = $5",
+                )
+                .bind(sealed)
+                .bind(input.name.trim())
+                .bind(district)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                id
+            }
+            None => {
+                let subject: Option<i64> =
+                    sqlx::query_scalar("select talent_id from talent where owner_account_id = $1")
+                        .bind(owner_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                sqlx::query_scalar(
+                    "insert into submission (kind, subject_id, owner_account_id, status, payload_sealed, display_name, district, created_at, updated_at)
+                     values ('talent', $1, $2, 'draft', $3, $4, $5, $6, $6) returning submission_id",
+                )
+                .bind(subject)
+                .bind(owner_id)
+                .bind(sealed)
+                .bind(input.name.trim())
+                .bind(district)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?
+            }
+        };
+        let change = Change {
+            action: "submission.save",
+            entity: "submission",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(json!({ "status": "draft" })),
+        };
+        audit::append(&mut tx, owner, change).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The owner's open submission (draft, submitted or returned), if any.
+    pub async fn open_talent_submission(
+        &self,
+        owner: i64,
+    ) -> Result<Option<TalentSubmission>, StoreError> {
+        let row = sqlx::query(&format!(
+            "select {COLUMNS} from submission where kind = 'talent' and owner_account_id = $1 and status in ('draft', 'returned', 'submitted') order by submission_id desc limit 1"
+        ))
+        .bind(owner)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| self.submission_from_row(&r)).transpose()
+    }
+
+    /// Every talent submission of the owner, newest first: the record's history.
+    pub async fn talent_submissions_of(
+        &self,
+        owner: i64,
+    ) -> Result<Vec<TalentSubmission>, StoreError> {
+        let rows = sqlx::query(&format!("select {COLUMNS} from submission where kind = 'talent' and owner_account_id = $1 order by submission_id desc"))
+            .bind(owner)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(|r| self.submission_from_row(r)).collect()
+    }
+
+    pub async fn talent_submission(
+        &self,
+        submission_id: i64,
+    ) -> Result<TalentSubmission, StoreError> {
+        let row = sqlx::query(&format!(
+            "select {COLUMNS} from submission where kind = 'talent' and submission_id = $1"
+        ))
+        .bind(submission_id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        self.submission_from_row(&row)
+    }
+
+    /// Draft or returned → submitted. The caller has checked the payload parses.
+    pub async fn submit(
+        &self,
+        submission_id: i64,
+        owner: &Actor,
+    ) -> Result<Result<(), WrongState>, StoreError> {
+        let Actor::Account { account_id, .. } = owner else {
+            return Err(StoreError::NotFound);
+        };
+        self.transition(
+            submission_id,
+            Some(*account_id),
+            &[SubmissionStatus::Draft, SubmissionStatus::Returned],
+            SubmissionStatus::Submitted,
+            None,
+            owner,
+        )
+        .await
+    }
+
+    /// Submitted → returned, with the reason the owner will read.
+    pub async fn return_submission(
+        &self,
+        submission_id: i64,
+        reason: &str,
+        officer: &Actor,
+    ) -> Result<Result<(), WrongState>, StoreError> {
+        self.transition(
+            submission_id,
+            None,
+            &[SubmissionStatus::Submitted],
+            SubmissionStatus::Returned,
+            Some(reason),
+            officer,
+        )
+        .await
+    }
+
+    async fn transition(
+        &self,
+        submission_id: i64,
+        owner: Option<i64>,
+        from: &[SubmissionStatus],
+        to: SubmissionStatus,
+        reason: Option<&str>,
+        actor: &Actor,
+    ) -> Result<Result<(), WrongState>, StoreError> {
+        let now = now_ms();
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let row =
+            sqlx::query("select status, owner_account_id from submission where submission_id = $1")
+                .bind(submission_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+        let status_text: String = row.try_get("status")?;
+        let status = SubmissionStatus::parse(&status_text)
+            .ok_or_else(|| StoreError::Other(anyhow::anyhow!("unknown status {status_text}")))?;
+        if owner.is_some_and(|o| {
+            row.try_get::<i64, _>("owner_account_id")
+                .is_ok_and(|x| x != o)
+        }) {
+            return Err(StoreError::NotFound);
+        }
+        if !from.contains(&status) {
+            return Ok(Err(WrongState { status }));
+        }
+        let (submitted_at, decided_by) = match to {
+            SubmissionStatus::Submitted => (Some(now), None),
+            _ => (
+                None,
+                match actor {
+                    Actor::Account { account_id, .. } => Some(*account_id),
+                    _ => None,
+                },
+            ),
+        };
+        sqlx::query(
+            "update submission set status = $1, reason = $2, submitted_at = coalesce($3, submitted_at), decided_at = $4, decided_by = $5, updated_at = $6 where submission_id = $7",
+        )
+        .bind(to.as_str())
+        .bind(reason)
+        .bind(submitted_at)
+        .bind(if to == SubmissionStatus::Submitted { None } else { Some(now) })
+        .bind(decided_by)
+        .bind(now)
+        .bind(submission_id)
+        .execute(&mut *tx)
+        .await?;
+        let change = Change {
+            action: match to {
+                SubmissionStatus::Submitted => "submission.submit",
+                SubmissionStatus::Returned => "submission.return",
+                _ => "submission.update",
+            },
+            entity: "submission",
+            entity_id: submission_id.to_string(),
+            before: Some(json!({ "status": status.as_str() })),
+            after: Some(json!({ "status": to.as_str(), "reason": reason })),
+        };
+        audit::append(&mut tx, actor, change).await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// Submitted → verified: the record takes the checked `profile` (created on the first
+    /// verification), in one transaction with the audit entry (sensitive fields masked).
+    pub async fn verify_talent_submission(
+        &self,
+        submission_id: i64,
+        profile: &TalentProfile,
+        officer: &Actor,
+    ) -> Result<Result<i64, WrongState>, StoreError> {
+        let submission = self.talent_submission(submission_id).await?;
+        let now = now_ms();
+        let officer_id = match officer {
+            Actor::Account { account_id, .. } => Some(*account_id),
+            _ => None,
+        };
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let status: String =
+            sqlx::query_scalar("select status from submission where submission_id = $1")
+                .bind(submission_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if status != "submitted" {
+            return Ok(Err(WrongState {
+                status: SubmissionStatus::parse(&status).unwrap_or(SubmissionStatus::Draft),
+            }));
+        }
+        let index = self
+            .cipher()
+            .blind_index(crate::registry::RESIDENT_ID, profile.resident_id.expose());
+        let (employer_id, employer_name, employer_code) = match &profile.employer {
+            Some(Employer::Enterprise { enterprise_id }) => (Some(*enterprise_id), None, None),
+            Some(Employer::Named { name, credit_code }) => (
+                None,
+                Some(name.clone()),
+                Some(credit_code.as_str().to_owned()),
+            ),
+            None => (None, None, None),
+        };
+        let before = match submission.subject_id {
+            Some(id) => Some(crate::registry::masked_json(
+                &self.talent(id).await?.profile,
+            )),
+            None => None,
+        };
+        let values = (
+            profile.name.clone(),
+            self.cipher()
+                .seal(crate::registry::RESIDENT_ID, profile.resident_id.expose()),
+            index,
+            profile.resident_id.masked(),
+            profile.birth_date().to_string(),
+        );
+        let sql = match submission.subject_id {
+            None => "insert into talent (owner_account_id, name, resident_id_sealed, resident_id_index, resident_id_masked, birth_date, degree, degree_institution, degree_year, honors, employer_enterprise_id, employer_name, employer_credit_code, arrival_date, employed_in_city, housing, home_purchase_date, social_insurance_months, bank_account_sealed, bank_account_masked, phone, email, verified_at, verified_by, created_at, updated_at)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $23, $23) returning talent_id",
+            Some(_) => "update talent set owner_account_id = $1, name = $2, resident_id_sealed = $3, resident_id_index = $4, resident_id_masked = $5, birth_date = $6, degree = $7, degree_institution = $8, degree_year = $9, honors = $10, employer_enterprise_id = $11, employer_name = $12, employer_credit_code = $13, arrival_date = $14, employed_in_city = $15, housing = $16, home_purchase_date = $17, social_insurance_months = $18, bank_account_sealed = $19, bank_account_masked = $20, phone = $21, email = $22, verified_at = $23, verified_by = $24, updated_at = $23
+                 where talent_id = $25 returning talent_id",
+        };
+        let mut query = sqlx::query_scalar::<_, i64>(sql)
+            .bind(submission.owner_account_id)
+            .bind(values.0)
+            .bind(values.1)
+            .bind(values.2)
+            .bind(values.3)
+            .bind(values.4)
+            .bind(profile.degree.code())
+            .bind(profile.degree_institution.clone())
+            .bind(profile.degree_year.map(i64::from))
+            .bind(profile.honors.clone())
+            .bind(employer_id)
+            .bind(employer_name)
+            .bind(employer_code)
+            .bind(profile.arrival_date.to_string())
+            .bind(i64::from(profile.employed_in_city))
+            .bind(profile.housing.code())
+            .bind(profile.home_purchase_date.map(|d| d.to_string()))
+            .bind(i64::from(profile.social_insurance_months))
+            .bind(profile.bank_account.as_ref().map(|b| {
+                self.cipher()
+                    .seal(crate::registry::BANK_ACCOUNT, b.expose())
+            }))
+            .bind(profile.bank_account.as_ref().map(BankAccount::masked))
+            .bind(profile.phone.as_ref().map(|p| p.as_str().to_owned()))
+            .bind(profile.email.as_ref().map(|e| e.as_str().to_owned()))
+            .bind(now)
+            .bind(officer_id);
+        if let Some(id) = submission.subject_id {
+            query = query.bind(id);
+        }
+        let talent_id: i64 =
+            query
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| match StoreError::from(e) {
+                    StoreError::Conflict { .. } => StoreError::Conflict {
+                        constraint: "resident_id".into(),
+                    },
+                    other => other,
+                })?;
+        sqlx::query("update submission set status = 'verified', subject_id = $1, decided_at = $2, decided_by = $3, reason = null, updated_at = $2 where submission_id = $4")
+            .bind(talent_id)
+            .bind(now)
+            .bind(officer_id)
+            .bind(submission_id)
+            .execute(&mut *tx)
+            .await?;
+        let change = Change {
+            action: "talent.verify",
+            entity: "talent",
+            entity_id: talent_id.to_string(),
+            before,
+            after: Some(crate::registry::masked_json(profile)),
+        };
+        audit::append(&mut tx, officer, change).await?;
+        tx.commit().await?;
+        Ok(Ok(talent_id))
+    }
+
+    /// The queue: submissions by status and district, oldest waiting first.
+    pub async fn submission_queue(
+        &self,
+        filter: &QueueFilter,
+    ) -> Result<Vec<TalentSubmission>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "select {COLUMNS} from submission where kind = 'talent'
+               and ($1 is null or status = $1) and ($2 is null or district = $2) and ($3 is null or submitted_at < $3)
+             order by coalesce(submitted_at, updated_at), submission_id limit $4 offset $5"
+        ))
+        .bind(filter.status.map(SubmissionStatus::as_str))
+        .bind(filter.district.as_deref())
+        .bind(filter.submitted_before)
+        .bind(if filter.limit > 0 { filter.limit } else { 50 })
+        .bind(filter.offset.max(0))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| self.submission_from_row(r)).collect()
+    }
+
+    /// The verified record owned by an account, if any.
+    pub async fn talent_of_owner(
+        &self,
+        owner: i64,
+    ) -> Result<Option<crate::TalentRecord>, StoreError> {
+        let id: Option<i64> =
+            sqlx::query_scalar("select talent_id from talent where owner_account_id = $1")
+                .bind(owner)
+                .fetch_optional(self.pool())
+                .await?;
+        match id {
+            Some(id) => Ok(Some(self.talent(id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    fn seal_payload(&self, input: &TalentInput) -> Result<Vec<u8>, StoreError> {
+        let json = serde_json::to_string(input).map_err(|e| StoreError::Other(e.into()))?;
+        Ok(self.cipher().seal(PAYLOAD, &json))
+    }
+
+    fn submission_from_row(&self, row: &AnyRow) -> Result<TalentSubmission, StoreError> {
+        let sealed: Vec<u8> = row.try_get("payload_sealed")?;
+        let json = self
+            .cipher()
+            .open(PAYLOAD, &sealed)
+            .map_err(|e| StoreError::Other(e.into()))?;
+        let status: String = row.try_get("status")?;
+        Ok(TalentSubmission {
+            submission_id: row.try_get("submission_id")?,
+            subject_id: row.try_get("subject_id")?,
+            owner_account_id: row.try_get("owner_account_id")?,
+            status: SubmissionStatus::parse(&status)
+                .ok_or_else(|| StoreError::Other(anyhow::anyhow!("unknown status {status}")))?,
+            input: serde_json::from_str(&json).map_err(|e| StoreError::Other(e.into()))?,
+            display_name: row.try_get("display_name")?,
+            district: row.try_get("district")?,
+            reason: row.try_get("reason")?,
+            submitted_at: row.try_get("submitted_at")?,
+            decided_at: row.try_get("decided_at")?,
+            decided_by: row.try_get("decided_by")?,
+            created_at: row.try_get("created_at")?,
+            updated_at: row.try_get("updated_at")?,
+        })
+    }
+}
