@@ -183,6 +183,56 @@ pub struct TalentInput {
     pub email: String,
 }
 
+impl From<&TalentProfile> for TalentInput {
+    /// The form a verified record pre-fills (its owner or an officer is looking at it).
+    fn from(p: &TalentProfile) -> TalentInput {
+        let (employer_enterprise_id, employer_name, employer_credit_code) = match &p.employer {
+            Some(Employer::Enterprise { enterprise_id }) => {
+                (enterprise_id.to_string(), String::new(), String::new())
+            }
+            Some(Employer::Named { name, credit_code }) => {
+                (String::new(), name.clone(), credit_code.as_str().to_owned())
+            }
+            None => Default::default(),
+        };
+        TalentInput {
+            name: p.name.clone(),
+            resident_id: p.resident_id.expose().to_owned(),
+            birth_date: String::new(),
+            degree: p.degree.code().to_owned(),
+            degree_institution: p.degree_institution.clone().unwrap_or_default(),
+            degree_year: p.degree_year.map(|y| y.to_string()).unwrap_or_default(),
+            honors: p.honors.clone().unwrap_or_default(),
+            employer_enterprise_id,
+            employer_name,
+            employer_credit_code,
+            arrival_date: p.arrival_date.to_string(),
+            employed_in_city: p.employed_in_city.to_string(),
+            housing: p.housing.code().to_owned(),
+            home_purchase_date: p
+                .home_purchase_date
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            social_insurance_months: p.social_insurance_months.to_string(),
+            bank_account: p
+                .bank_account
+                .as_ref()
+                .map(|b| b.expose().to_owned())
+                .unwrap_or_default(),
+            phone: p
+                .phone
+                .as_ref()
+                .map(|x| x.as_str().to_owned())
+                .unwrap_or_default(),
+            email: p
+                .email
+                .as_ref()
+                .map(|x| x.as_str().to_owned())
+                .unwrap_or_default(),
+        }
+    }
+}
+
 /// `YYYY-MM-DD`, a real calendar day.
 pub fn parse_date(field: &'static str, raw: &str) -> Result<Date, FieldError> {
     let raw = raw.trim();
@@ -441,6 +491,15 @@ mod tests {
             employer_credit_code: "91350100M000100Y43".into(),
             ..TalentInput::default()
         }
+    }
+
+    #[test]
+    fn a_record_round_trips_through_its_form() {
+        let profile = valid().parse(&honors(), today()).unwrap();
+        let again = TalentInput::from(&profile)
+            .parse(&honors(), today())
+            .unwrap();
+        assert_eq!(again, profile);
     }
 
     #[test]

@@ -53,6 +53,10 @@ pub struct WebSettings {
     pub max_failures_per_address: u32,
     /// The throttling window, in minutes.
     pub throttle_minutes: u32,
+    /// Honour codes a talent may hold (labels: `honors-<code>` in the catalogues, or the code).
+    pub honors: Vec<String>,
+    /// The city's districts, for records and the officers' queue.
+    pub districts: Vec<String>,
 }
 
 impl Default for WebSettings {
@@ -64,6 +68,22 @@ impl Default for WebSettings {
             max_failures_per_account: 5,
             max_failures_per_address: 20,
             throttle_minutes: 15,
+            honors: ["academician", "national_leading", "provincial_leading"]
+                .map(String::from)
+                .to_vec(),
+            districts: [
+                "长安区",
+                "桥西区",
+                "新华区",
+                "裕华区",
+                "井陉矿区",
+                "藁城区",
+                "鹿泉区",
+                "栾城区",
+                "高新区",
+            ]
+            .map(String::from)
+            .to_vec(),
         }
     }
 }
@@ -136,6 +156,21 @@ pub fn app(state: AppState) -> Router {
             post(pages::account::sign_out_everywhere),
         )
         .route("/workspace/{role}", get(pages::workspace::show))
+        .route(
+            "/talent/profile",
+            get(pages::talent::profile).post(pages::talent::save_profile),
+        )
+        .route("/talent/profile/history", get(pages::talent::history))
+        .route("/officer/submissions", get(pages::review::queue))
+        .route("/officer/submissions/{id}", get(pages::review::show))
+        .route(
+            "/officer/submissions/{id}/verify",
+            post(pages::review::verify),
+        )
+        .route(
+            "/officer/submissions/{id}/return",
+            post(pages::review::send_back),
+        )
         .route("/admin/users", get(pages::admin::list))
         .route("/admin/audit", get(pages::audit::list))
         .route(

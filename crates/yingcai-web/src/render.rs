@@ -69,6 +69,14 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
                     items.push(("/admin/users".into(), "nav-admin-users"));
                     items.push(("/admin/audit".into(), "nav-admin-audit"));
                 }
+                Role::Talent => {
+                    items.push(("/workspace/talent".into(), role_nav_key(role)));
+                    items.push(("/talent/profile".into(), "nav-talent-profile"));
+                }
+                Role::Officer => {
+                    items.push(("/workspace/officer".into(), role_nav_key(role)));
+                    items.push(("/officer/submissions".into(), "nav-officer-queue"));
+                }
                 other => items.push((
                     format!("/workspace/{}", other.as_str()),
                     role_nav_key(other),

@@ -15,13 +15,33 @@ pub(crate) enum Access {
     Role(Role),
 }
 
-/// `{id}` is replaced by the id of another person's account.
+/// `{id}` is replaced by the id of another person's account, `{submission}` by the id of
+/// another person's submission.
 const PAGES: &[(&str, &str, Access)] = &[
     ("GET", "/account", Access::SignedIn),
     ("GET", "/account/password", Access::SignedIn),
     ("POST", "/account/password", Access::SignedIn),
     ("POST", "/account/sign-out-everywhere", Access::SignedIn),
     ("GET", "/workspace/talent", Access::Role(Role::Talent)),
+    ("GET", "/talent/profile", Access::Role(Role::Talent)),
+    ("POST", "/talent/profile", Access::Role(Role::Talent)),
+    ("GET", "/talent/profile/history", Access::Role(Role::Talent)),
+    ("GET", "/officer/submissions", Access::Role(Role::Officer)),
+    (
+        "GET",
+        "/officer/submissions/{submission}",
+        Access::Role(Role::Officer),
+    ),
+    (
+        "POST",
+        "/officer/submissions/{submission}/verify",
+        Access::Role(Role::Officer),
+    ),
+    (
+        "POST",
+        "/officer/submissions/{submission}/return",
+        Access::Role(Role::Officer),
+    ),
     (
         "GET",
         "/workspace/enterprise",
@@ -104,8 +124,22 @@ async fn every_page_answers_each_role_and_strangers_correctly() {
     let target = app
         .create_account("target@example.cn", &[Role::Talent])
         .await;
+    // Someone else's submission, awaiting verification.
+    let owner = yingcai_store::Actor::account(target, "target@example.cn");
+    let draft = yingcai_domain::TalentInput {
+        name: "Target".into(),
+        ..Default::default()
+    };
+    let submission = app
+        .store
+        .save_talent_draft(&owner, &draft, "")
+        .await
+        .unwrap();
+    app.store.submit(submission, &owner).await.unwrap().unwrap();
     for (method, template, access) in PAGES {
-        let path = template.replace("{id}", &target.to_string());
+        let path = template
+            .replace("{id}", &target.to_string())
+            .replace("{submission}", &submission.to_string());
         // A stranger is sent to sign in, and comes back here afterwards.
         let (status, location) = call_page(&app.visitor(), method, &path).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "stranger {method} {path}");

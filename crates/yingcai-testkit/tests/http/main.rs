@@ -17,5 +17,6 @@
 mod accounts;
 mod api;
 mod authz;
+mod registry;
 mod security;
 mod site;

@@ -23,7 +23,7 @@ pub(crate) struct AuditQuery {
 const PAGE_SIZE: i64 = 100;
 
 /// China Standard Time: what officers read on their clocks.
-fn beijing_time(ms: i64) -> String {
+pub(crate) fn beijing_time(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms).map_or_else(
         |_| ms.to_string(),
         |t| {

@@ -1,0 +1,222 @@
+//! The officers' verification queue: open a submission, verify it or return it with a reason.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::context;
+use yingcai_domain::{FieldError, Role, TalentInput};
+use yingcai_store::{QueueFilter, StoreError, SubmissionStatus};
+
+use super::errors_value;
+use super::talent::{form_choices, today};
+use crate::context::CsrfForm;
+use crate::render::{page, page_with_status};
+use crate::{AppError, AppState, Ctx};
+
+#[derive(serde::Deserialize)]
+pub(crate) struct QueueQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    district: String,
+    /// Only submissions waiting at least this many days.
+    #[serde(default)]
+    older_than_days: String,
+}
+
+pub(crate) async fn queue(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<QueueQuery>,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    // The default view is the work to do: submitted, oldest first.
+    let status = if q.status.is_empty() {
+        Some(SubmissionStatus::Submitted)
+    } else {
+        SubmissionStatus::parse(&q.status)
+    };
+    let days: Option<i64> = q
+        .older_than_days
+        .trim()
+        .parse()
+        .ok()
+        .filter(|d| *d > 0 && *d < 10_000);
+    let filter = QueueFilter {
+        status,
+        district: (!q.district.is_empty()).then(|| q.district.clone()),
+        submitted_before: days.map(|d| yingcai_store::now_ms() - d * 86_400_000),
+        limit: 200,
+        offset: 0,
+    };
+    let submissions = state.store().submission_queue(&filter).await?;
+    let now = yingcai_store::now_ms();
+    let rows: Vec<_> = submissions
+        .iter()
+        .map(|s| {
+            context! {
+                id => s.submission_id,
+                name => s.display_name,
+                district => s.district,
+                status => s.status.as_str(),
+                submitted_at => s.submitted_at.map(super::audit::beijing_time),
+                waiting_days => s.submitted_at.map(|t| (now - t) / 86_400_000),
+                is_change => s.subject_id.is_some(),
+            }
+        })
+        .collect();
+    page(
+        &state,
+        &ctx,
+        "officer_queue.html",
+        context! {
+            rows => rows,
+            status => status.map(SubmissionStatus::as_str),
+            district => q.district,
+            older_than_days => q.older_than_days,
+            districts => state.settings().districts.clone(),
+            statuses => ["submitted", "returned", "draft", "verified"],
+        },
+    )
+}
+
+async fn show_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    status: StatusCode,
+    errors: Option<minijinja::Value>,
+) -> Result<Response, AppError> {
+    let submission = state.store().talent_submission(id).await?;
+    let verified = match submission.subject_id {
+        Some(talent_id) => Some(TalentInput::from(
+            &state.store().talent(talent_id).await?.profile,
+        )),
+        None => None,
+    };
+    // The officer sees what the submission would make of the record, checked now.
+    let check = submission
+        .input
+        .parse(&state.settings().honors, today())
+        .err()
+        .map(|e| errors_value(&e));
+    page_with_status(
+        state,
+        ctx,
+        status,
+        "officer_submission.html",
+        context! {
+            id => id,
+            status => submission.status.as_str(),
+            name => submission.display_name,
+            district => submission.district,
+            reason => submission.reason,
+            submitted_at => submission.submitted_at.map(super::audit::beijing_time),
+            input => submission.input,
+            verified => verified,
+            check => check,
+            errors => errors,
+            choices => form_choices(state),
+        },
+    )
+}
+
+fn parse_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    show_page(&state, &ctx, parse_id(&id)?, StatusCode::OK, None).await
+}
+
+pub(crate) async fn verify(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    _form: CsrfForm,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    let id = parse_id(&id)?;
+    let submission = state.store().talent_submission(id).await?;
+    let profile = match submission.input.parse(&state.settings().honors, today()) {
+        Ok(profile) => profile,
+        Err(errors) => {
+            return show_page(
+                &state,
+                &ctx,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(errors_value(&errors)),
+            )
+            .await;
+        }
+    };
+    match state
+        .store()
+        .verify_talent_submission(id, &profile, &ctx.actor())
+        .await
+    {
+        Ok(Ok(_)) => Ok(Redirect::to(&format!("/officer/submissions/{id}")).into_response()),
+        Ok(Err(_)) => {
+            let errors =
+                errors_value(&FieldError::new("status", "submission-not-submitted").into());
+            show_page(&state, &ctx, id, StatusCode::CONFLICT, Some(errors)).await
+        }
+        Err(StoreError::Conflict { .. }) => {
+            let errors = errors_value(&FieldError::new("resident_id", "resident-id-taken").into());
+            show_page(&state, &ctx, id, StatusCode::CONFLICT, Some(errors)).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub(crate) async fn send_back(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: CsrfForm,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    let id = parse_id(&id)?;
+    state.store().talent_submission(id).await?;
+    let reason = form.get("reason").trim();
+    let problem = if reason.is_empty() {
+        Some("required")
+    } else if reason.chars().count() > 1000 {
+        Some("too-long")
+    } else if reason
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r')
+    {
+        Some("text-invalid")
+    } else {
+        None
+    };
+    if let Some(code) = problem {
+        return show_page(
+            &state,
+            &ctx,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(errors_value(&FieldError::new("reason", code).into())),
+        )
+        .await;
+    }
+    match state
+        .store()
+        .return_submission(id, reason, &ctx.actor())
+        .await?
+    {
+        Ok(()) => Ok(Redirect::to("/officer/submissions").into_response()),
+        Err(_) => {
+            let errors =
+                errors_value(&FieldError::new("status", "submission-not-submitted").into());
+            show_page(&state, &ctx, id, StatusCode::CONFLICT, Some(errors)).await
+        }
+    }
+}
