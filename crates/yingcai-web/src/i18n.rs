@@ -160,6 +160,25 @@ mod tests {
                 }
             }
         }
+        for code in [
+            yingcai_import::codes::FILE_UNREADABLE,
+            yingcai_import::codes::ENCODING_NOT_UTF8,
+            yingcai_import::codes::HEADER_MISSING_COLUMN,
+            yingcai_import::codes::HEADER_UNKNOWN_COLUMN,
+            yingcai_import::codes::HEADER_DUPLICATE_COLUMN,
+            yingcai_import::codes::NO_ROWS,
+            yingcai_import::codes::TOO_MANY_ROWS,
+            yingcai_import::codes::TOO_MANY_ERRORS,
+            yingcai_import::codes::ROW_LENGTH,
+            yingcai_import::codes::CELL_WITHOUT_HEADER,
+            yingcai_import::codes::CELL_ERROR,
+            yingcai_import::codes::NUMBER_IMPRECISE,
+            yingcai_import::codes::ID_INVALID,
+            yingcai_import::codes::DUPLICATE_IN_FILE,
+            crate::registry::RESIDENT_ID_REGISTERED,
+        ] {
+            wanted.push(format!("err-{code}"));
+        }
         let missing: Vec<&String> = wanted.iter().filter(|k| !en.contains(*k)).collect();
         assert!(missing.is_empty(), "missing translations: {missing:?}");
         assert!(wanted.iter().filter(|k| k.starts_with("err-")).count() > 15);

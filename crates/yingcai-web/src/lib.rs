@@ -18,6 +18,7 @@ mod context;
 mod error;
 mod i18n;
 mod pages;
+pub mod registry;
 mod render;
 pub mod security;
 

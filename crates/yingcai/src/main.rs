@@ -65,6 +65,11 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Import records in bulk, all or nothing (see `import talents --help`).
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Check the audit log: every entry intact and none removed (hash chain).
     Audit {
         #[command(subcommand)]
@@ -114,6 +119,24 @@ enum AdminCommand {
     ResetPassword {
         #[arg(long)]
         email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import a roster of talents (CSV in UTF-8, or XLSX) as verified records. Any bad row
+    /// rejects the whole file: every problem is listed (and with --errors written as CSV),
+    /// and nothing is written. Exit code 2 for a refused file.
+    Talents {
+        /// The roster: the columns of shared/data/talents.md plus `name` and `resident_id`.
+        file: PathBuf,
+        /// The officer the records are verified by (an account with the officer role);
+        /// without it the audit log names the command line.
+        #[arg(long, value_name = "EMAIL")]
+        officer: Option<String>,
+        /// Write the full error list here (CSV) when the file is refused.
+        #[arg(long, value_name = "FILE.csv")]
+        errors: Option<PathBuf>,
     },
 }
 
@@ -170,6 +193,10 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(command, settings)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.is::<Refused>() => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
         Err(error) => fail(&error),
     }
 }
@@ -220,6 +247,14 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin { command } => admin(command, &settings).await,
+        Command::Import {
+            command:
+                ImportCommand::Talents {
+                    file,
+                    officer,
+                    errors,
+                },
+        } => import_talents(&settings, &file, officer.as_deref(), errors.as_deref()).await,
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -394,6 +429,125 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// A refused import: the process exits with code 2.
+#[derive(Debug)]
+struct Refused;
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the file was refused; nothing was imported")
+    }
+}
+
+impl std::error::Error for Refused {}
+
+async fn import_talents(
+    settings: &Settings,
+    file: &std::path::Path,
+    officer: Option<&str>,
+    errors_out: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use indicatif::{ProgressBar, ProgressStyle};
+    let store = open_store(settings).await?;
+    store.migrate().await?;
+    let actor = match officer {
+        None => yingcai_store::Actor::Cli,
+        Some(email) => {
+            let parsed = yingcai_domain::Email::parse(email)
+                .map_err(|e| anyhow::anyhow!("--officer: {e}"))?;
+            let account = store
+                .credentials_by_email(&parsed)
+                .await?
+                .map(|c| c.account)
+                .filter(|a| a.has_role(yingcai_domain::Role::Officer))
+                .ok_or_else(|| {
+                    anyhow::anyhow!("--officer {email}: no officer account with this e-mail")
+                })?;
+            yingcai_store::Actor::account(account.account_id, account.email)
+        }
+    };
+    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let started = std::time::Instant::now();
+    // A spinner while the file is checked, then a bar over the rows written.
+    let bar = ProgressBar::new_spinner().with_message(format!("checking {}", file.display()));
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let styled = std::sync::atomic::AtomicBool::new(false);
+    let progress = |done: usize| {
+        if !styled.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            bar.set_style(
+                ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} rows ({eta})")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.set_message("writing");
+        }
+        bar.set_position(done as u64);
+    };
+    // The number of lines bounds the rows; the bar is exact for CSV, approximate for XLSX.
+    let lines = bytes
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        .saturating_sub(1);
+    bar.set_length(lines.max(1) as u64);
+    let outcome = yingcai_web::registry::import_roster(
+        &store,
+        &settings.web.honors,
+        today_in_china(),
+        std::sync::Arc::new(bytes),
+        &file.display().to_string(),
+        &actor,
+        &progress,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    bar.finish_and_clear();
+    match outcome {
+        yingcai_web::registry::ImportOutcome::Imported(summary) => {
+            let ids = summary
+                .talent_ids
+                .map_or_else(String::new, |(lo, hi)| format!(" (ids {lo}-{hi})"));
+            println!(
+                "imported {} verified talent records{ids} in {:.1} s",
+                summary.imported,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        yingcai_web::registry::ImportOutcome::Refused(errors) => {
+            let message = |code: &str| {
+                yingcai_web::translate(yingcai_domain::Locale::En, &format!("err-{code}"), &[])
+            };
+            for error in errors.iter().take(50) {
+                let place = match (error.row, error.column.as_str()) {
+                    (0, "") => "file".to_owned(),
+                    (row, "") => format!("row {row}"),
+                    (row, column) => format!("row {row}, {column}"),
+                };
+                let value = if error.value.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", error.value)
+                };
+                eprintln!("{place}: {}{value}", message(error.code));
+            }
+            if errors.len() > 50 {
+                eprintln!("… and {} more", errors.len() - 50);
+            }
+            if let Some(path) = errors_out {
+                std::fs::write(path, yingcai_import::errors_to_csv(&errors, message))?;
+                eprintln!("the full list is in {}", path.display());
+            }
+            Err(anyhow::Error::new(Refused))
+        }
+    }
+}
+
+fn today_in_china() -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .date()
 }
 
 /// `yingcai allocate`: exit code 2 for a bad instance (named in the message), 1 for I/O.

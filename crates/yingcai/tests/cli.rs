@@ -229,3 +229,68 @@ fn audit_verify_names_the_entry_altered_behind_yingcais_back() {
         text(&out.stderr)
     );
 }
+
+fn roster(rows: &[&str]) -> String {
+    let mut text = String::from(
+        "id,name,resident_id,birth_date,degree,honors,arrival_date,employed_in_city,housing,home_purchase_date,social_insurance_months\n",
+    );
+    for row in rows {
+        text.push_str(row);
+        text.push('\n');
+    }
+    text
+}
+
+#[test]
+fn import_talents_is_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = roster(&[
+        "1,王芳,11010519491231002X,1949-12-31,phd,,2023-09-08,true,rent,,50",
+        "2,李强,440524188001010014,1880-01-01,master,academician,2024-06-28,true,owns,2024-03-12,43",
+    ]);
+    std::fs::write(dir.path().join("good.csv"), &good).unwrap();
+    let out = yingcai(dir.path(), &["import", "talents", "good.csv"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("imported 2 verified talent records"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // The same people again: refused, named by row, nothing written, exit code 2.
+    let out = yingcai(
+        dir.path(),
+        &["import", "talents", "good.csv", "--errors", "errors.csv"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr)
+            .contains("row 2, resident_id: This identity number is already registered."),
+        "{}",
+        text(&out.stderr)
+    );
+    let listed = std::fs::read_to_string(dir.path().join("errors.csv")).unwrap();
+    assert!(listed.contains("resident-id-registered"), "{listed}");
+
+    // A bad cell anywhere rejects the whole file.
+    let bad = roster(&[
+        "3,赵敏,110105194912310021,1949-12-31,phd,,2023-09-08,true,rent,,50",
+        "4,钱多,11010519800101001X,1980-01-01,doctor,,2023-09-08,true,rent,,50",
+    ]);
+    std::fs::write(dir.path().join("bad.csv"), bad).unwrap();
+    let out = yingcai(dir.path(), &["import", "talents", "bad.csv"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("row 2, resident_id") && err.contains("row 3, degree"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("110105194912310021"),
+        "identity numbers are never echoed"
+    );
+
+    let out = yingcai(dir.path(), &["audit", "verify"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
