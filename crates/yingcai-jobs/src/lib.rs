@@ -41,6 +41,10 @@ const KEEP_FAILURES: Duration = Duration::from_secs(24 * 3600);
 pub async fn cleanup(store: &Store) -> anyhow::Result<CleanupReport> {
     let before = now_ms() - i64::try_from(KEEP_FAILURES.as_millis())?;
     let (sessions, login_failures) = store.purge_expired(before).await?;
+    // Error reports of refused imports are for fixing the file, not for keeping.
+    store
+        .purge_import_reports(now_ms() - 7 * 24 * 3_600_000)
+        .await?;
     Ok(CleanupReport {
         sessions,
         login_failures,

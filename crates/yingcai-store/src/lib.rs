@@ -24,6 +24,7 @@ pub mod crypto;
 pub mod dialect;
 mod error;
 mod registry;
+mod reports;
 mod sessions;
 mod submissions;
 #[cfg(feature = "testing")]
@@ -34,6 +35,7 @@ pub use audit::{Actor, AuditFilter};
 pub use dialect::{Backend, DatabaseUrl};
 pub use error::{StoreError, UrlError};
 pub use registry::{ImportConflict, ImportRow, ImportSummary, TalentRecord};
+pub use reports::ImportReport;
 pub use sessions::{SessionKind, SessionRecord};
 pub use submissions::{QueueFilter, SubmissionStatus, TalentSubmission, WrongState};
 pub use yingcai_domain::audit::{AuditEntry, ChainBreak};

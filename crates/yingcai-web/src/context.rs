@@ -248,7 +248,7 @@ pub(crate) fn negotiate_locale(headers: &HeaderMap) -> Locale {
         .unwrap_or_default()
 }
 
-fn tokens_match(given: &str, expected: &str) -> bool {
+pub(crate) fn tokens_match(given: &str, expected: &str) -> bool {
     !given.is_empty() && bool::from(given.as_bytes().ct_eq(expected.as_bytes()))
 }
 

@@ -162,6 +162,13 @@ pub fn app(state: AppState) -> Router {
             get(pages::talent::profile).post(pages::talent::save_profile),
         )
         .route("/talent/profile/history", get(pages::talent::history))
+        .route(
+            "/officer/import",
+            get(pages::import::form).post(pages::import::upload).layer(
+                axum::extract::DefaultBodyLimit::max(pages::import::MAX_UPLOAD),
+            ),
+        )
+        .route("/officer/import/reports/{id}", get(pages::import::report))
         .route("/officer/submissions", get(pages::review::queue))
         .route("/officer/submissions/{id}", get(pages::review::show))
         .route(

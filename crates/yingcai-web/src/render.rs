@@ -76,6 +76,7 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
                 Role::Officer => {
                     items.push(("/workspace/officer".into(), role_nav_key(role)));
                     items.push(("/officer/submissions".into(), "nav-officer-queue"));
+                    items.push(("/officer/import".into(), "nav-officer-import"));
                 }
                 other => items.push((
                     format!("/workspace/{}", other.as_str()),

@@ -27,6 +27,8 @@ const PAGES: &[(&str, &str, Access)] = &[
     ("POST", "/talent/profile", Access::Role(Role::Talent)),
     ("GET", "/talent/profile/history", Access::Role(Role::Talent)),
     ("GET", "/officer/submissions", Access::Role(Role::Officer)),
+    ("GET", "/officer/import", Access::Role(Role::Officer)),
+    ("POST", "/officer/import", Access::Role(Role::Officer)),
     (
         "GET",
         "/officer/submissions/{submission}",

@@ -190,3 +190,128 @@ async fn officers_cannot_verify_a_submission_with_invalid_fields() {
             .is_none()
     );
 }
+
+fn roster() -> String {
+    [
+        "id,name,resident_id,birth_date,degree,honors,arrival_date,employed_in_city,housing,home_purchase_date,social_insurance_months",
+        "1,王芳,11010519491231002X,1949-12-31,phd,,2023-09-08,true,rent,,50",
+        "2,李强,440524188001010014,1880-01-01,master,academician,2024-06-28,true,owns,2024-03-12,43",
+    ]
+    .join("\n")
+}
+
+async fn upload(
+    visitor: &yingcai_testkit::Visitor,
+    csrf: &str,
+    name: &str,
+    body: String,
+) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.to_owned())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(body.into_bytes()).file_name(name.to_owned()),
+        );
+    visitor
+        .client
+        .post(visitor.url("/officer/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_officer_imports_a_roster_whole_or_not_at_all_and_downloads_the_problems() {
+    let app = TestApp::spawn().await;
+    let officer = app.signed_in("officer@example.cn", &[Role::Officer]).await;
+    officer.get("/lang/en").await;
+    let csrf = officer.cookie("yc_csrf").unwrap();
+
+    let response = upload(&officer, &csrf, "roster.csv", roster()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Imported 2 verified records from roster.csv")
+    );
+    assert_eq!(app.store.count_talents().await.unwrap(), 2);
+
+    // Again: both identity numbers are registered now. Refused, listed, downloadable.
+    let response = upload(&officer, &csrf, "roster.csv", roster()).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("2 problem(s) found") && html.contains("already registered"),
+        "{html}"
+    );
+    let link = html
+        .split("href=\"/officer/import/reports/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let report = officer
+        .get(&format!("/officer/import/reports/{link}"))
+        .await;
+    assert_eq!(report.status(), StatusCode::OK);
+    assert_eq!(report.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = report.text().await.unwrap();
+    assert!(
+        csv.contains("resident-id-registered") && csv.contains("already registered"),
+        "{csv}"
+    );
+    assert_eq!(app.store.count_talents().await.unwrap(), 2);
+
+    // The report is its author's alone.
+    let other = app.signed_in("other@example.cn", &[Role::Officer]).await;
+    assert_eq!(
+        other
+            .get(&format!("/officer/import/reports/{link}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Without the anti-forgery token nothing is even read.
+    assert_eq!(
+        upload(
+            &officer,
+            "forged-token-forged-token-forged-token-0000",
+            "x.csv",
+            roster()
+        )
+        .await
+        .status(),
+        StatusCode::FORBIDDEN
+    );
+    // A talent may not import.
+    let talent = app.signed_in("t@example.cn", &[Role::Talent]).await;
+    let token = talent.cookie("yc_csrf").unwrap();
+    assert_eq!(
+        upload(&talent, &token, "x.csv", roster()).await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn a_roster_with_bad_rows_lists_every_problem_and_imports_nothing() {
+    let app = TestApp::spawn().await;
+    let officer = app.signed_in("officer@example.cn", &[Role::Officer]).await;
+    let csrf = officer.cookie("yc_csrf").unwrap();
+    let bad = roster()
+        .replace("2023-09-08", "2023-02-30")
+        .replace("master", "doctor");
+    let response = upload(&officer, &csrf, "bad.csv", bad).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("<code>arrival_date</code>") && html.contains("<code>degree</code>"),
+        "{html}"
+    );
+    assert_eq!(app.store.count_talents().await.unwrap(), 0);
+}

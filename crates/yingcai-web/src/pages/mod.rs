@@ -7,6 +7,7 @@ pub(crate) mod audit;
 pub(crate) mod auth;
 pub(crate) mod health;
 pub(crate) mod home;
+pub(crate) mod import;
 pub(crate) mod review;
 pub(crate) mod talent;
 pub(crate) mod workspace;

@@ -1,0 +1,74 @@
+//! Error reports of refused imports, kept for their author to download.
+
+use sqlx::Row as _;
+
+use crate::{Store, StoreError, now_ms};
+
+/// A stored error report.
+#[derive(Debug, Clone)]
+pub struct ImportReport {
+    pub import_report_id: i64,
+    pub account_id: i64,
+    pub file_name: String,
+    pub error_count: i64,
+    pub report_csv: String,
+    pub created_at: i64,
+}
+
+impl Store {
+    /// Keeps a refused import's error list for its author. Not audited: nothing in the
+    /// registry changed, and the report holds no sensitive values (they are never echoed).
+    pub async fn save_import_report(
+        &self,
+        account_id: i64,
+        file_name: &str,
+        error_count: i64,
+        report_csv: &str,
+    ) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "insert into import_report (account_id, file_name, error_count, report_csv, created_at) values ($1, $2, $3, $4, $5) returning import_report_id",
+        )
+        .bind(account_id)
+        .bind(file_name)
+        .bind(error_count)
+        .bind(report_csv)
+        .bind(now_ms())
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    /// The report, only for the account that made it (anyone else: not found).
+    pub async fn import_report(
+        &self,
+        import_report_id: i64,
+        account_id: i64,
+    ) -> Result<ImportReport, StoreError> {
+        let row = sqlx::query(
+            "select * from import_report where import_report_id = $1 and account_id = $2",
+        )
+        .bind(import_report_id)
+        .bind(account_id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok(ImportReport {
+            import_report_id: row.try_get("import_report_id")?,
+            account_id: row.try_get("account_id")?,
+            file_name: row.try_get("file_name")?,
+            error_count: row.try_get("error_count")?,
+            report_csv: row.try_get("report_csv")?,
+            created_at: row.try_get("created_at")?,
+        })
+    }
+
+    /// Forgets reports made before `before` (Unix ms); part of housekeeping.
+    pub async fn purge_import_reports(&self, before: i64) -> Result<u64, StoreError> {
+        Ok(
+            sqlx::query("delete from import_report where created_at < $1")
+                .bind(before)
+                .execute(self.pool())
+                .await?
+                .rows_affected(),
+        )
+    }
+}

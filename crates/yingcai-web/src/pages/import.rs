@@ -1,0 +1,169 @@
+//! Bulk import of a talent roster by an officer: upload, all-or-nothing, errors on the page
+//! and as a download.
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use minijinja::context;
+use yingcai_domain::Role;
+
+use crate::context::{CSRF_FIELD, Ctx};
+use crate::registry::{ImportOutcome, import_roster};
+use crate::render::{page, page_with_status};
+use crate::{AppError, AppState, translate};
+
+/// The largest roster accepted in one upload.
+pub(crate) const MAX_UPLOAD: usize = 64 * 1024 * 1024;
+const SHOWN_ERRORS: usize = 200;
+
+pub(crate) async fn form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    page(&state, &ctx, "officer_import.html", context! {})
+}
+
+/// The uploaded file, after the anti-forgery token was checked.
+struct Upload {
+    name: String,
+    bytes: Vec<u8>,
+}
+
+async fn read_upload(ctx: &Ctx, request: Request, state: &AppState) -> Result<Upload, AppError> {
+    let mut multipart = Multipart::from_request(request, state)
+        .await
+        .map_err(|e| AppError::BadRequest(format!("expected a file upload: {e}")))?;
+    let mut csrf_ok = false;
+    let mut upload = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(e.to_string()))?
+    {
+        match field.name() {
+            Some(CSRF_FIELD) => {
+                let token = field
+                    .text()
+                    .await
+                    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+                csrf_ok = !ctx.csrf_is_new && crate::context::tokens_match(&token, &ctx.csrf);
+            }
+            Some("file") => {
+                let name = field
+                    .file_name()
+                    .unwrap_or("roster")
+                    .chars()
+                    .take(200)
+                    .collect();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+                upload = Some(Upload {
+                    name,
+                    bytes: bytes.to_vec(),
+                });
+            }
+            _ => {}
+        }
+    }
+    // The token is checked before the file is used, whatever order the fields came in.
+    if !csrf_ok {
+        return Err(AppError::Csrf);
+    }
+    upload.ok_or_else(|| AppError::field("file", "required"))
+}
+
+pub(crate) async fn upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    request: Request,
+) -> Result<Response, AppError> {
+    let account = ctx.require(Role::Officer)?.clone();
+    let upload = match read_upload(&ctx, request, &state).await {
+        Ok(upload) if upload.bytes.is_empty() => {
+            return page_with_status(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "officer_import.html",
+                context! { errors => context! { file => "required" } },
+            );
+        }
+        Ok(upload) => upload,
+        Err(AppError::Invalid(_)) => {
+            return page_with_status(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "officer_import.html",
+                context! { errors => context! { file => "required" } },
+            );
+        }
+        Err(other) => return Err(other),
+    };
+    let outcome = import_roster(
+        state.store(),
+        &state.settings().honors,
+        super::talent::today(),
+        Arc::new(upload.bytes),
+        &upload.name,
+        &ctx.actor(),
+        &|_| {},
+    )
+    .await?;
+    match outcome {
+        ImportOutcome::Imported(summary) => page(
+            &state,
+            &ctx,
+            "officer_import.html",
+            context! { imported => summary.imported, file_name => upload.name },
+        ),
+        ImportOutcome::Refused(errors) => {
+            let locale = ctx.locale;
+            let message = |code: &str| translate(locale, &format!("err-{code}"), &[]);
+            let csv = yingcai_import::errors_to_csv(&errors, message);
+            let report = state
+                .store()
+                .save_import_report(account.account_id, &upload.name, errors.len() as i64, &csv)
+                .await?;
+            let rows: Vec<_> = errors
+                .iter()
+                .take(SHOWN_ERRORS)
+                .map(|e| context! { row => e.row, column => e.column, code => e.code, value => e.value })
+                .collect();
+            page_with_status(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "officer_import.html",
+                context! { refused => rows, error_count => errors.len(), shown => SHOWN_ERRORS.min(errors.len()), report => report, file_name => upload.name },
+            )
+        }
+    }
+}
+
+/// The error list of a refused import, for the officer who tried it.
+pub(crate) async fn report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let account = ctx.require(Role::Officer)?;
+    let id: i64 = id
+        .trim_end_matches(".csv")
+        .parse()
+        .map_err(|_| AppError::NotFound)?;
+    let report = state.store().import_report(id, account.account_id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"import-errors-{id}.csv\""),
+            ),
+        ],
+        report.report_csv,
+    )
+        .into_response())
+}
