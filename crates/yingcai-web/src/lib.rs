@@ -15,6 +15,7 @@ pub mod accounts;
 mod api;
 mod assets;
 mod context;
+pub mod demo;
 mod error;
 mod i18n;
 mod pages;

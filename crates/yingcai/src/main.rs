@@ -383,6 +383,28 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     tracing::info!(database = %url, backend = store.backend().name(), "database ready");
     if demo {
         let logins = accounts::seed_demo(&store).await?;
+        let seeded =
+            yingcai_web::demo::seed_registry(&store, &settings.web.honors, today_in_china())
+                .await?;
+        if let Some(talent) = logins
+            .iter()
+            .find(|l| l.role == yingcai_domain::Role::Talent)
+        {
+            let email =
+                yingcai_domain::Email::parse(talent.email).map_err(|e| anyhow::anyhow!("{e}"))?;
+            if let Some(account) = store.credentials_by_email(&email).await?.map(|c| c.account) {
+                yingcai_web::demo::seed_pending_submission(
+                    &store,
+                    &yingcai_store::Actor::account(account.account_id, account.email),
+                )
+                .await?;
+            }
+        }
+        if seeded > 0 {
+            println!(
+                "Demo registry: {seeded} verified talents; one submission waits in the officers' queue."
+            );
+        }
         println!(
             "Demo accounts (password for all: {}):",
             accounts::DEMO_PASSWORD
