@@ -30,6 +30,8 @@ pub struct TestApp {
     pub address: String,
     pub store: Store,
     db: Arc<TestDatabase>,
+    /// Uploaded documents go here, not into the source tree; shared with a second server.
+    documents: Arc<tempfile::TempDir>,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -37,27 +39,41 @@ impl TestApp {
     /// The app over a new database on the backend chosen by the environment.
     pub async fn spawn() -> TestApp {
         let (db, store) = TestDatabase::from_env().await.expect("test database");
-        Self::serve(Arc::new(db), store, WebSettings::default()).await
+        Self::serve(Arc::new(db), store, WebSettings::default(), None).await
     }
 
     pub async fn spawn_on(backend: Backend) -> TestApp {
         let (db, store) = TestDatabase::create(backend).await.expect("test database");
-        Self::serve(Arc::new(db), store, WebSettings::default()).await
+        Self::serve(Arc::new(db), store, WebSettings::default(), None).await
     }
 
     pub async fn spawn_with(settings: WebSettings) -> TestApp {
         let (db, store) = TestDatabase::from_env().await.expect("test database");
-        Self::serve(Arc::new(db), store, settings).await
+        Self::serve(Arc::new(db), store, settings, None).await
     }
 
     /// A second app server on the same database, with its own connection pool: what a
     /// load balancer in front of two `yingcai serve` processes gives.
     pub async fn second_server(&self) -> TestApp {
         let store = self.db.connect_again().await.expect("second pool");
-        Self::serve(self.db.clone(), store, WebSettings::default()).await
+        Self::serve(
+            self.db.clone(),
+            store,
+            WebSettings::default(),
+            Some(self.documents.clone()),
+        )
+        .await
     }
 
-    async fn serve(db: Arc<TestDatabase>, store: Store, settings: WebSettings) -> TestApp {
+    async fn serve(
+        db: Arc<TestDatabase>,
+        store: Store,
+        mut settings: WebSettings,
+        documents: Option<Arc<tempfile::TempDir>>,
+    ) -> TestApp {
+        let documents =
+            documents.unwrap_or_else(|| Arc::new(tempfile::tempdir().expect("documents dir")));
+        settings.documents_dir = documents.path().display().to_string();
         // TEST_LOG=1 shows the app's logs (errors with their causes) in test output.
         if std::env::var_os("TEST_LOG").is_some() {
             let _ = tracing_subscriber::fmt()
@@ -83,6 +99,7 @@ impl TestApp {
             address,
             store,
             db,
+            documents,
             stop: Some(stop),
         }
     }

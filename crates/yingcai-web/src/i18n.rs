@@ -176,6 +176,9 @@ mod tests {
             yingcai_import::codes::ID_INVALID,
             yingcai_import::codes::DUPLICATE_IN_FILE,
             crate::registry::RESIDENT_ID_REGISTERED,
+            "document-type",
+            "document-too-large",
+            "document-submitted",
         ] {
             wanted.push(format!("err-{code}"));
         }

@@ -16,6 +16,7 @@ mod api;
 mod assets;
 mod context;
 pub mod demo;
+pub mod documents;
 mod error;
 mod i18n;
 mod pages;
@@ -59,6 +60,8 @@ pub struct WebSettings {
     pub honors: Vec<String>,
     /// The city's districts, for records and the officers' queue.
     pub districts: Vec<String>,
+    /// Where uploaded documents are kept (shared by every app server of a site).
+    pub documents_dir: String,
 }
 
 impl Default for WebSettings {
@@ -86,6 +89,7 @@ impl Default for WebSettings {
             ]
             .map(String::from)
             .to_vec(),
+            documents_dir: "data/documents".into(),
         }
     }
 }
@@ -163,6 +167,17 @@ pub fn app(state: AppState) -> Router {
             get(pages::talent::profile).post(pages::talent::save_profile),
         )
         .route("/talent/profile/history", get(pages::talent::history))
+        .route(
+            "/talent/profile/documents",
+            post(pages::talent::attach).layer(axum::extract::DefaultBodyLimit::max(
+                documents::MAX_DOCUMENT + 64 * 1024,
+            )),
+        )
+        .route(
+            "/talent/profile/documents/{id}/delete",
+            post(pages::talent::detach),
+        )
+        .route("/documents/{id}", get(pages::talent::download))
         .route(
             "/officer/import",
             get(pages::import::form).post(pages::import::upload).layer(

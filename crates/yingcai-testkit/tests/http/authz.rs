@@ -26,6 +26,11 @@ const PAGES: &[(&str, &str, Access)] = &[
     ("GET", "/talent/profile", Access::Role(Role::Talent)),
     ("POST", "/talent/profile", Access::Role(Role::Talent)),
     ("GET", "/talent/profile/history", Access::Role(Role::Talent)),
+    (
+        "POST",
+        "/talent/profile/documents",
+        Access::Role(Role::Talent),
+    ),
     ("GET", "/officer/submissions", Access::Role(Role::Officer)),
     ("GET", "/officer/import", Access::Role(Role::Officer)),
     ("POST", "/officer/import", Access::Role(Role::Officer)),

@@ -315,3 +315,98 @@ async fn a_roster_with_bad_rows_lists_every_problem_and_imports_nothing() {
     );
     assert_eq!(app.store.count_talents().await.unwrap(), 0);
 }
+
+async fn attach(visitor: &yingcai_testkit::Visitor, name: &str, bytes: &[u8]) -> reqwest::Response {
+    let csrf = visitor.cookie("yc_csrf").unwrap();
+    let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned()),
+    );
+    visitor
+        .client
+        .post(visitor.url("/talent/profile/documents"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn documents_are_checked_by_content_and_shown_only_to_their_owner_and_officers() {
+    let app = TestApp::spawn().await;
+    let talent = app.signed_in("t@example.cn", &[Role::Talent]).await;
+    let stranger = app.signed_in("s@example.cn", &[Role::Talent]).await;
+    let officer = app.signed_in("o@example.cn", &[Role::Officer]).await;
+    talent.get("/lang/en").await;
+
+    let pdf = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n";
+    assert_eq!(
+        location(&attach(&talent, "degree.pdf", pdf).await),
+        "/talent/profile?saved=1"
+    );
+    let response = attach(&talent, "degree.pdf", b"<html><script>alert(1)</script>").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Only PDF, JPEG and PNG")
+    );
+
+    let (_, html) = talent.page("/talent/profile").await;
+    let id = html
+        .split("href=\"/documents/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let own = talent.get(&format!("/documents/{id}")).await;
+    assert_eq!(own.status(), StatusCode::OK);
+    assert_eq!(own.headers()["content-type"], "application/pdf");
+    assert_eq!(own.bytes().await.unwrap().as_ref(), pdf);
+    assert_eq!(
+        stranger.get(&format!("/documents/{id}")).await.status(),
+        StatusCode::NOT_FOUND,
+        "another talent: as if it did not exist"
+    );
+    assert_eq!(
+        app.visitor()
+            .get(&format!("/documents/{id}"))
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        officer.get(&format!("/documents/{id}")).await.status(),
+        StatusCode::OK
+    );
+
+    // Once submitted, the documents are frozen until the record is edited again.
+    let mut good = with(&[]);
+    good.push(("action", "submit"));
+    talent.post_form("/talent/profile", &good).await;
+    assert_eq!(
+        attach(&talent, "more.pdf", pdf).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        stranger
+            .post_form(&format!("/talent/profile/documents/{id}/delete"), &[])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let submission = app
+        .store
+        .submission_queue(&Default::default())
+        .await
+        .unwrap()[0]
+        .submission_id;
+    let (_, review) = officer
+        .page(&format!("/officer/submissions/{submission}"))
+        .await;
+    assert!(review.contains("degree.pdf"));
+}

@@ -24,12 +24,17 @@ pub(crate) async fn form(State(state): State<AppState>, ctx: Ctx) -> Result<Resp
 }
 
 /// The uploaded file, after the anti-forgery token was checked.
-struct Upload {
-    name: String,
-    bytes: Vec<u8>,
+pub(crate) struct Upload {
+    pub(crate) name: String,
+    pub(crate) bytes: Vec<u8>,
 }
 
-async fn read_upload(ctx: &Ctx, request: Request, state: &AppState) -> Result<Upload, AppError> {
+/// Reads a multipart form with one `file` and the anti-forgery token.
+pub(crate) async fn read_upload(
+    ctx: &Ctx,
+    request: Request,
+    state: &AppState,
+) -> Result<Upload, AppError> {
     let mut multipart = Multipart::from_request(request, state)
         .await
         .map_err(|e| AppError::BadRequest(format!("expected a file upload: {e}")))?;

@@ -100,6 +100,7 @@ async fn show_page(
         .parse(&state.settings().honors, today())
         .err()
         .map(|e| errors_value(&e));
+    let documents = state.store().documents_of_submission(id).await?;
     page_with_status(
         state,
         ctx,
@@ -114,7 +115,8 @@ async fn show_page(
             submitted_at => submission.submitted_at.map(super::audit::beijing_time),
             input => submission.input,
             verified => verified,
-            check => check,
+                        check => check,
+            documents => documents,
             errors => errors,
             choices => form_choices(state),
         },

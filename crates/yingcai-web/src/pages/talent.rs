@@ -1,7 +1,8 @@
 //! A talent's own record: the form (draft and submit), its status and history.
 
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use yingcai_domain::{Role, TalentInput};
@@ -108,6 +109,15 @@ async fn render_profile(
         .store()
         .open_talent_submission(account.account_id)
         .await?;
+    let documents = match &open {
+        Some(open) => {
+            state
+                .store()
+                .documents_of_submission(open.submission_id)
+                .await?
+        }
+        None => Vec::new(),
+    };
     let (input, district) = match (form, &open, &verified) {
         (Some((input, district)), _, _) => (input.clone(), district.to_owned()),
         (None, Some(open), _) => (open.input.clone(), open.district.clone()),
@@ -131,7 +141,9 @@ async fn render_profile(
             choices => form_choices(state),
             errors => errors,
             saved => saved,
-            open => open.as_ref().map(submission_value),
+                        open => open.as_ref().map(submission_value),
+            documents => documents,
+            editable => open.as_ref().is_none_or(|o| matches!(o.status, SubmissionStatus::Draft | SubmissionStatus::Returned)),
             verified => verified.as_ref().map(|r| context! {
                 talent_id => r.talent_id,
                 verified_at => super::audit::beijing_time(r.verified_at),
@@ -208,4 +220,145 @@ pub(crate) async fn history(State(state): State<AppState>, ctx: Ctx) -> Result<R
         "talent_history.html",
         context! { rows => rows, any_verified => submissions.iter().any(|s| s.status == SubmissionStatus::Verified) },
     )
+}
+
+/// Attaches a document (PDF, JPEG or PNG by content) to the talent's open submission,
+/// starting a draft from the verified record if there is none.
+pub(crate) async fn attach(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    request: Request,
+) -> Result<Response, AppError> {
+    let account = ctx.require(Role::Talent)?.clone();
+    let upload = match super::import::read_upload(&ctx, request, &state).await {
+        Ok(upload) => upload,
+        Err(AppError::Invalid(_)) => return refuse_document(&state, &ctx, "required").await,
+        Err(other) => return Err(other),
+    };
+    if upload.bytes.is_empty() {
+        return refuse_document(&state, &ctx, "required").await;
+    }
+    if upload.bytes.len() > crate::documents::MAX_DOCUMENT {
+        return refuse_document(&state, &ctx, "document-too-large").await;
+    }
+    let Some(media_type) = crate::documents::media_type(&upload.bytes) else {
+        return refuse_document(&state, &ctx, "document-type").await;
+    };
+    let open = state
+        .store()
+        .open_talent_submission(account.account_id)
+        .await?;
+    let submission_id = match open {
+        Some(open) if open.status != SubmissionStatus::Submitted => open.submission_id,
+        Some(_) => return refuse_document(&state, &ctx, "document-submitted").await,
+        None => {
+            let input = match state.store().talent_of_owner(account.account_id).await? {
+                Some(record) => TalentInput::from(&record.profile),
+                None => TalentInput {
+                    employed_in_city: "true".into(),
+                    ..TalentInput::default()
+                },
+            };
+            state
+                .store()
+                .save_talent_draft(&ctx.actor(), &input, "")
+                .await?
+        }
+    };
+    let size = upload.bytes.len() as i64;
+    let sha256 = crate::documents::store(
+        std::path::Path::new(&state.settings().documents_dir),
+        upload.bytes,
+    )
+    .await?;
+    let document = yingcai_store::NewDocument {
+        submission_id,
+        sha256,
+        media_type: media_type.into(),
+        size_bytes: size,
+        file_name: upload.name,
+    };
+    match state
+        .store()
+        .attach_document(&ctx.actor(), &document)
+        .await?
+    {
+        Some(_) => Ok(Redirect::to("/talent/profile?saved=1").into_response()),
+        None => refuse_document(&state, &ctx, "document-submitted").await,
+    }
+}
+
+async fn refuse_document(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &'static str,
+) -> Result<Response, AppError> {
+    let errors = errors_value(&yingcai_domain::FieldError::new("document", code).into());
+    render_profile(
+        state,
+        ctx,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        None,
+        Some(errors),
+        false,
+    )
+    .await
+}
+
+pub(crate) async fn detach(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    _form: CsrfForm,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Talent)?;
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    if state.store().detach_document(&ctx.actor(), id).await? {
+        Ok(Redirect::to("/talent/profile?saved=1").into_response())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// A document, for its owner and for officers; for anyone else it does not exist.
+pub(crate) async fn download(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let account = ctx.signed_in()?;
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let document = state.store().document(id).await?;
+    if document.owner_account_id != account.account_id && !account.has_role(Role::Officer) {
+        return Err(AppError::NotFound);
+    }
+    let bytes = crate::documents::load(
+        std::path::Path::new(&state.settings().documents_dir),
+        &document.sha256,
+    )
+    .await?;
+    let ascii_name: String = document
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, document.media_type.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{ascii_name}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
