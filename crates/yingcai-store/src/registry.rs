@@ -89,10 +89,10 @@ impl Store {
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         let mut conflicts = Vec::new();
         for (chunk_no, chunk) in indexes.chunks(BATCH).enumerate() {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let placeholders = dialect::placeholders(self.backend(), 1, chunk.len());
             let sql = format!(
                 "select resident_id_index from talent where resident_id_index in ({})",
-                placeholders.join(", ")
+                placeholders
             );
             let mut query = sqlx::query_scalar::<_, String>(&sql);
             for index in chunk {
@@ -120,10 +120,10 @@ impl Store {
         for (chunk_rows, chunk_indexes) in rows.chunks(BATCH).zip(indexes.chunks(BATCH)) {
             let values: Vec<String> = (0..chunk_rows.len())
                 .map(|r| {
-                    let params: Vec<String> = (1..=COLUMN_COUNT)
-                        .map(|c| format!("${}", r * COLUMN_COUNT + c))
-                        .collect();
-                    format!("({})", params.join(", "))
+                    format!(
+                        "({})",
+                        dialect::placeholders(self.backend(), r * COLUMN_COUNT + 1, COLUMN_COUNT)
+                    )
                 })
                 .collect();
             let sql = format!(
