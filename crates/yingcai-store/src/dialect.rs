@@ -13,7 +13,7 @@
 //! - test databases: a temporary file vs. `create database` (see `testing`).
 //! - placeholders in big batch statements: `?` on SQLite (named `$n` parameters make SQLite's
 //!   prepare quadratic in their number — 154 s instead of 2.7 s for a 100,000-row import),
-//!   `$n` on PostgreSQL; see [`placeholders`]. Ordinary queries use `$n` on both;
+//!   `$n` on PostgreSQL; see `placeholders`. Ordinary queries use `$n` on both;
 //! - aggregates: `sum(bigint)` is `numeric` on PostgreSQL, so sums are written
 //!   `cast(sum(x) as bigint)` — portable, but remember it.
 

@@ -115,7 +115,7 @@ impl Store {
         Ok(())
     }
 
-    /// A consistent copy of a live SQLite database (see [`dialect::backup`]).
+    /// A consistent copy of a live SQLite database (`vacuum into`; see `dialect::backup`).
     pub async fn backup_to(&self, target: &std::path::Path) -> Result<(), StoreError> {
         dialect::backup(&self.pool, self.backend, target).await
     }

@@ -121,3 +121,188 @@ async fn a_visitor_signs_up_signs_in_switches_language_is_refused_an_admin_page_
 
     browser.close().await;
 }
+
+async fn sign_in(browser: &Browser, app: &TestApp, email: &str) {
+    browser
+        .client
+        .goto(&app.url("/login"))
+        .await
+        .expect("login page");
+    fill(browser, "email", email).await;
+    fill(browser, "password", yingcai_testkit::PASSWORD).await;
+    browser
+        .client
+        .find(Locator::Css("main form button[type=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+    wait_for(browser, "/", "Sign out").await;
+}
+
+async fn sign_out(browser: &Browser) {
+    browser
+        .client
+        .find(Locator::Css("header form button[type=submit]"))
+        .await
+        .expect("sign out")
+        .click()
+        .await
+        .expect("click");
+    wait_for(browser, "/", ">Sign in<").await;
+}
+
+#[tokio::test]
+async fn a_talent_submits_a_record_with_a_document_an_officer_returns_it_and_then_verifies_it() {
+    let Some(browser) = Browser::start("en").await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    app.create_account("wang@example.cn", &[yingcai_domain::Role::Talent])
+        .await;
+    app.create_account("officer@example.cn", &[yingcai_domain::Role::Officer])
+        .await;
+    let c = &browser.client;
+    // The talent fills in the record, attaches a document and submits.
+    sign_in(&browser, &app, "wang@example.cn").await;
+    c.goto(&app.url("/talent/profile")).await.expect("profile");
+    wait_for(&browser, "/talent/profile", "My talent record").await;
+    let pdf = std::env::temp_dir().join(format!("yingcai-degree-{}.pdf", std::process::id()));
+    std::fs::write(
+        &pdf,
+        b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n",
+    )
+    .expect("write pdf");
+    c.find(Locator::Id("document"))
+        .await
+        .expect("file input")
+        .send_keys(&pdf.display().to_string())
+        .await
+        .expect("choose file");
+    c.find(Locator::Css("section.documents button[type=submit]"))
+        .await
+        .expect("attach")
+        .click()
+        .await
+        .expect("click");
+    wait_for(&browser, "/talent/profile?saved=1", "yingcai-degree-").await;
+    for (id, value) in [
+        ("name", "王芳"),
+        ("resident_id", "11010519491231002X"),
+        ("degree_year", "1980"),
+        ("social_insurance_months", "30"),
+        ("bank_account", "6222021234567890123"),
+    ] {
+        fill(&browser, id, value).await;
+    }
+    // A date field's typing depends on the browser's locale; set the value as a person
+    // picking from the calendar would.
+    c.execute(
+        "document.getElementById('arrival_date').value = '2024-03-01'",
+        vec![],
+    )
+    .await
+    .expect("date");
+    c.find(Locator::Css("select#degree option[value=phd]"))
+        .await
+        .expect("phd")
+        .click()
+        .await
+        .expect("select");
+    c.find(Locator::Css("select#housing option[value=rent]"))
+        .await
+        .expect("rent")
+        .click()
+        .await
+        .expect("select");
+    c.find(Locator::Css("button[name=action][value=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+    wait_for(&browser, "/talent/profile?saved=1", "Awaiting verification").await;
+    sign_out(&browser).await;
+
+    // The officer opens it from the queue and returns it with a reason.
+    sign_in(&browser, &app, "officer@example.cn").await;
+    c.goto(&app.url("/officer/submissions"))
+        .await
+        .expect("queue");
+    wait_for(&browser, "/officer/submissions", "王芳").await;
+    c.find(Locator::LinkText("王芳"))
+        .await
+        .expect("open")
+        .click()
+        .await
+        .expect("click");
+    let submission_path = {
+        let mut path = String::new();
+        for _ in 0..100 {
+            path = path_of(&browser).await;
+            if path.starts_with("/officer/submissions/") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        path
+    };
+    wait_for(&browser, &submission_path, "yingcai-degree-").await;
+    fill(
+        &browser,
+        "reason",
+        "The degree year does not match the certificate.",
+    )
+    .await;
+    c.find(Locator::Css("form[action$='/return'] button[type=submit]"))
+        .await
+        .expect("return")
+        .click()
+        .await
+        .expect("click");
+    wait_for(&browser, "/officer/submissions", "Nothing in the queue").await;
+    sign_out(&browser).await;
+
+    // The talent reads the reason, fixes the year and resubmits.
+    sign_in(&browser, &app, "wang@example.cn").await;
+    c.goto(&app.url("/talent/profile")).await.expect("profile");
+    wait_for(
+        &browser,
+        "/talent/profile",
+        "The degree year does not match the certificate.",
+    )
+    .await;
+    fill(&browser, "degree_year", "1981").await;
+    c.find(Locator::Css("button[name=action][value=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("click");
+    wait_for(&browser, "/talent/profile?saved=1", "Awaiting verification").await;
+    sign_out(&browser).await;
+
+    // The officer verifies.
+    sign_in(&browser, &app, "officer@example.cn").await;
+    c.goto(&app.url(&submission_path))
+        .await
+        .expect("submission");
+    wait_for(&browser, &submission_path, "1981").await;
+    c.find(Locator::Css("form[action$='/verify'] button[type=submit]"))
+        .await
+        .expect("verify")
+        .click()
+        .await
+        .expect("click");
+    wait_for(&browser, &submission_path, "Verified").await;
+    sign_out(&browser).await;
+
+    // The talent sees "verified".
+    sign_in(&browser, &app, "wang@example.cn").await;
+    c.goto(&app.url("/talent/profile")).await.expect("profile");
+    wait_for(&browser, "/talent/profile", "Verified record in force").await;
+
+    let _ = std::fs::remove_file(&pdf);
+    browser.close().await;
+}
