@@ -14,6 +14,7 @@
 
 mod account;
 pub mod audit;
+mod enterprise;
 mod field;
 mod identity;
 mod money;
@@ -21,6 +22,7 @@ mod month;
 pub mod talent;
 
 pub use account::{DisplayName, Email, Locale, Password, Phone, Role, RoleSet};
+pub use enterprise::{EnterpriseInput, EnterpriseProfile};
 pub use field::{FieldError, FieldErrors};
 pub use identity::{CreditCode, ResidentId};
 pub use money::Fen;

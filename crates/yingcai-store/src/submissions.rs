@@ -39,14 +39,14 @@ impl SubmissionStatus {
     }
 }
 
-/// A talent submission with its payload opened.
+/// A submission with its payload opened: `T` is what the owner filled in.
 #[derive(Debug, Clone)]
-pub struct TalentSubmission {
+pub struct Submission<T> {
     pub submission_id: i64,
     pub subject_id: Option<i64>,
     pub owner_account_id: i64,
     pub status: SubmissionStatus,
-    pub input: TalentInput,
+    pub input: T,
     pub display_name: String,
     pub district: String,
     pub reason: Option<String>,
@@ -56,6 +56,8 @@ pub struct TalentSubmission {
     pub created_at: i64,
     pub updated_at: i64,
 }
+
+pub type TalentSubmission = Submission<TalentInput>;
 
 /// What an officer's queue shows.
 #[derive(Debug, Clone, Default)]
@@ -78,78 +80,16 @@ pub struct WrongState {
 const COLUMNS: &str = "submission_id, subject_id, owner_account_id, status, payload_sealed, display_name, district, reason, submitted_at, decided_at, decided_by, created_at, updated_at";
 
 impl Store {
-    /// Saves the owner's talent draft: updates the open (draft or returned) submission if
-    /// there is one, else starts a new draft on top of the verified record.
+    /// Saves the owner's talent draft: updates the open (draft, returned or submitted)
+    /// submission if there is one, else starts a new draft on top of the verified record.
     pub async fn save_talent_draft(
         &self,
         owner: &Actor,
         input: &TalentInput,
         district: &str,
     ) -> Result<i64, StoreError> {
-        let Actor::Account {
-            account_id: owner_id,
-            ..
-        } = owner
-        else {
-            return Err(StoreError::Other(anyhow::anyhow!(
-                "a draft belongs to an account"
-            )));
-        };
-        let owner_id = *owner_id;
-        let sealed = self.seal_payload(input)?;
-        let now = now_ms();
-        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
-        let open: Option<i64> = sqlx::query_scalar(
-            "select submission_id from submission where kind = 'talent' and owner_account_id = $1 and status in ('draft', 'returned', 'submitted') order by submission_id desc limit 1",
-        )
-        .bind(owner_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let id = match open {
-            Some(id) => {
-                // Editing a submitted record takes it back out of the queue until resubmitted.
-                sqlx::query(
-                    "update submission set payload_sealed = $1, display_name = $2, district = $3, status = 'draft', updated_at = $4 where submission_id = $5",
-                )
-                .bind(sealed)
-                .bind(input.name.trim())
-                .bind(district)
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-                id
-            }
-            None => {
-                let subject: Option<i64> =
-                    sqlx::query_scalar("select talent_id from talent where owner_account_id = $1")
-                        .bind(owner_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                sqlx::query_scalar(
-                    "insert into submission (kind, subject_id, owner_account_id, status, payload_sealed, display_name, district, created_at, updated_at)
-                     values ('talent', $1, $2, 'draft', $3, $4, $5, $6, $6) returning submission_id",
-                )
-                .bind(subject)
-                .bind(owner_id)
-                .bind(sealed)
-                .bind(input.name.trim())
-                .bind(district)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?
-            }
-        };
-        let change = Change {
-            action: "submission.save",
-            entity: "submission",
-            entity_id: id.to_string(),
-            before: None,
-            after: Some(json!({ "status": "draft" })),
-        };
-        audit::append(&mut tx, owner, change).await?;
-        tx.commit().await?;
-        Ok(id)
+        self.save_draft("talent", "talent", owner, input, &input.name, district)
+            .await
     }
 
     /// The owner's open submission (draft, submitted or returned), if any.
@@ -157,13 +97,7 @@ impl Store {
         &self,
         owner: i64,
     ) -> Result<Option<TalentSubmission>, StoreError> {
-        let row = sqlx::query(&format!(
-            "select {COLUMNS} from submission where kind = 'talent' and owner_account_id = $1 and status in ('draft', 'returned', 'submitted') order by submission_id desc limit 1"
-        ))
-        .bind(owner)
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(|r| self.submission_from_row(&r)).transpose()
+        self.open_submission("talent", owner).await
     }
 
     /// Every talent submission of the owner, newest first: the record's history.
@@ -182,14 +116,7 @@ impl Store {
         &self,
         submission_id: i64,
     ) -> Result<TalentSubmission, StoreError> {
-        let row = sqlx::query(&format!(
-            "select {COLUMNS} from submission where kind = 'talent' and submission_id = $1"
-        ))
-        .bind(submission_id)
-        .fetch_optional(self.pool())
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        self.submission_from_row(&row)
+        self.submission_of_kind("talent", submission_id).await
     }
 
     /// Draft or returned → submitted. The caller has checked the payload parses.
@@ -414,24 +341,12 @@ impl Store {
         Ok(Ok(talent_id))
     }
 
-    /// The queue: submissions by status and district, oldest waiting first.
+    /// The talent queue: submissions by status and district, oldest waiting first.
     pub async fn submission_queue(
         &self,
         filter: &QueueFilter,
     ) -> Result<Vec<TalentSubmission>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "select {COLUMNS} from submission where kind = 'talent'
-               and ($1 is null or status = $1) and ($2 is null or district = $2) and ($3 is null or submitted_at < $3)
-             order by coalesce(submitted_at, updated_at), submission_id limit $4 offset $5"
-        ))
-        .bind(filter.status.map(SubmissionStatus::as_str))
-        .bind(filter.district.as_deref())
-        .bind(filter.submitted_before)
-        .bind(if filter.limit > 0 { filter.limit } else { 50 })
-        .bind(filter.offset.max(0))
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(|r| self.submission_from_row(r)).collect()
+        self.queue_of("talent", filter).await
     }
 
     /// The verified record owned by an account, if any.
@@ -450,19 +365,25 @@ impl Store {
         }
     }
 
-    fn seal_payload(&self, input: &TalentInput) -> Result<Vec<u8>, StoreError> {
+    pub(crate) fn seal_payload<T: serde::Serialize>(
+        &self,
+        input: &T,
+    ) -> Result<Vec<u8>, StoreError> {
         let json = serde_json::to_string(input).map_err(|e| StoreError::Other(e.into()))?;
         Ok(self.cipher().seal(PAYLOAD, &json))
     }
 
-    fn submission_from_row(&self, row: &AnyRow) -> Result<TalentSubmission, StoreError> {
+    pub(crate) fn submission_from_row<T: serde::de::DeserializeOwned>(
+        &self,
+        row: &AnyRow,
+    ) -> Result<Submission<T>, StoreError> {
         let sealed: Vec<u8> = row.try_get("payload_sealed")?;
         let json = self
             .cipher()
             .open(PAYLOAD, &sealed)
             .map_err(|e| StoreError::Other(e.into()))?;
         let status: String = row.try_get("status")?;
-        Ok(TalentSubmission {
+        Ok(Submission {
             submission_id: row.try_get("submission_id")?,
             subject_id: row.try_get("subject_id")?,
             owner_account_id: row.try_get("owner_account_id")?,
@@ -478,5 +399,136 @@ impl Store {
             created_at: row.try_get("created_at")?,
             updated_at: row.try_get("updated_at")?,
         })
+    }
+
+    /// Saves the owner's draft of a `kind` record (see `save_talent_draft`).
+    pub(crate) async fn save_draft<T: serde::Serialize>(
+        &self,
+        kind: &'static str,
+        subject_table: &'static str,
+        owner: &Actor,
+        input: &T,
+        display_name: &str,
+        district: &str,
+    ) -> Result<i64, StoreError> {
+        let Actor::Account {
+            account_id: owner_id,
+            ..
+        } = owner
+        else {
+            return Err(StoreError::Other(anyhow::anyhow!(
+                "a draft belongs to an account"
+            )));
+        };
+        let owner_id = *owner_id;
+        let sealed = self.seal_payload(input)?;
+        let now = now_ms();
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let open: Option<i64> = sqlx::query_scalar(
+            "select submission_id from submission where kind = $1 and owner_account_id = $2 and status in ('draft', 'returned', 'submitted') order by submission_id desc limit 1",
+        )
+        .bind(kind)
+        .bind(owner_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let id = match open {
+            Some(id) => {
+                // Editing a submitted record takes it back out of the queue until resubmitted.
+                sqlx::query("update submission set payload_sealed = $1, display_name = $2, district = $3, status = 'draft', updated_at = $4 where submission_id = $5")
+                    .bind(sealed)
+                    .bind(display_name.trim())
+                    .bind(district)
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                id
+            }
+            None => {
+                // `subject_table` is one of our two constants, never input.
+                let subject: Option<i64> = sqlx::query_scalar(&format!(
+                    "select {subject_table}_id from {subject_table} where owner_account_id = $1"
+                ))
+                .bind(owner_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                sqlx::query_scalar(
+                    "insert into submission (kind, subject_id, owner_account_id, status, payload_sealed, display_name, district, created_at, updated_at)
+                     values ($1, $2, $3, 'draft', $4, $5, $6, $7, $7) returning submission_id",
+                )
+                .bind(kind)
+                .bind(subject)
+                .bind(owner_id)
+                .bind(sealed)
+                .bind(display_name.trim())
+                .bind(district)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?
+            }
+        };
+        let change = Change {
+            action: "submission.save",
+            entity: "submission",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(json!({ "kind": kind, "status": "draft" })),
+        };
+        audit::append(&mut tx, owner, change).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub(crate) async fn open_submission<T: serde::de::DeserializeOwned>(
+        &self,
+        kind: &str,
+        owner: i64,
+    ) -> Result<Option<Submission<T>>, StoreError> {
+        let row = sqlx::query(&format!(
+            "select {COLUMNS} from submission where kind = $1 and owner_account_id = $2 and status in ('draft', 'returned', 'submitted') order by submission_id desc limit 1"
+        ))
+        .bind(kind)
+        .bind(owner)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| self.submission_from_row(&r)).transpose()
+    }
+
+    pub(crate) async fn submission_of_kind<T: serde::de::DeserializeOwned>(
+        &self,
+        kind: &str,
+        submission_id: i64,
+    ) -> Result<Submission<T>, StoreError> {
+        let row = sqlx::query(&format!(
+            "select {COLUMNS} from submission where kind = $1 and submission_id = $2"
+        ))
+        .bind(kind)
+        .bind(submission_id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        self.submission_from_row(&row)
+    }
+
+    /// The queue of `kind` submissions by status and district, oldest waiting first.
+    pub async fn queue_of<T: serde::de::DeserializeOwned>(
+        &self,
+        kind: &str,
+        filter: &QueueFilter,
+    ) -> Result<Vec<Submission<T>>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "select {COLUMNS} from submission where kind = $1
+               and ($2 is null or status = $2) and ($3 is null or district = $3) and ($4 is null or submitted_at < $4)
+             order by coalesce(submitted_at, updated_at), submission_id limit $5 offset $6"
+        ))
+        .bind(kind)
+        .bind(filter.status.map(SubmissionStatus::as_str))
+        .bind(filter.district.as_deref())
+        .bind(filter.submitted_before)
+        .bind(if filter.limit > 0 { filter.limit } else { 50 })
+        .bind(filter.offset.max(0))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| self.submission_from_row(r)).collect()
     }
 }

@@ -62,6 +62,8 @@ pub struct WebSettings {
     pub districts: Vec<String>,
     /// Where uploaded documents are kept (shared by every app server of a site).
     pub documents_dir: String,
+    /// Industry codes enterprises choose from (labels: `industry-<code>` in the catalogues).
+    pub industries: Vec<String>,
 }
 
 impl Default for WebSettings {
@@ -90,6 +92,16 @@ impl Default for WebSettings {
             .map(String::from)
             .to_vec(),
             documents_dir: "data/documents".into(),
+            // Xiong'an's industry directions.
+            industries: [
+                "next_gen_it",
+                "life_sciences",
+                "new_materials",
+                "modern_services",
+                "green_agriculture",
+            ]
+            .map(String::from)
+            .to_vec(),
         }
     }
 }
@@ -167,6 +179,10 @@ pub fn app(state: AppState) -> Router {
             get(pages::talent::profile).post(pages::talent::save_profile),
         )
         .route("/talent/profile/history", get(pages::talent::history))
+        .route(
+            "/enterprise/profile",
+            get(pages::enterprise::profile).post(pages::enterprise::save_profile),
+        )
         .route(
             "/talent/profile/documents",
             post(pages::talent::attach).layer(axum::extract::DefaultBodyLimit::max(

@@ -73,6 +73,10 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
                     items.push(("/workspace/talent".into(), role_nav_key(role)));
                     items.push(("/talent/profile".into(), "nav-talent-profile"));
                 }
+                Role::Enterprise => {
+                    items.push(("/workspace/enterprise".into(), role_nav_key(role)));
+                    items.push(("/enterprise/profile".into(), "nav-enterprise-profile"));
+                }
                 Role::Officer => {
                     items.push(("/workspace/officer".into(), role_nav_key(role)));
                     items.push(("/officer/submissions".into(), "nav-officer-queue"));

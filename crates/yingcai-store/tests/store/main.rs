@@ -10,6 +10,7 @@
 
 mod accounts;
 mod audit;
+mod enterprises;
 mod operations;
 mod registry;
 mod submissions;

@@ -31,6 +31,12 @@ const PAGES: &[(&str, &str, Access)] = &[
         "/talent/profile/documents",
         Access::Role(Role::Talent),
     ),
+    ("GET", "/enterprise/profile", Access::Role(Role::Enterprise)),
+    (
+        "POST",
+        "/enterprise/profile",
+        Access::Role(Role::Enterprise),
+    ),
     ("GET", "/officer/submissions", Access::Role(Role::Officer)),
     ("GET", "/officer/import", Access::Role(Role::Officer)),
     ("POST", "/officer/import", Access::Role(Role::Officer)),

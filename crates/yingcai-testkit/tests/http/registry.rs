@@ -410,3 +410,101 @@ async fn documents_are_checked_by_content_and_shown_only_to_their_owner_and_offi
         .await;
     assert!(review.contains("degree.pdf"));
 }
+
+#[tokio::test]
+async fn an_enterprise_is_verified_and_sees_its_talents_masked() {
+    let app = TestApp::spawn().await;
+    let enterprise = app
+        .signed_in("hr@chip.example.cn", &[Role::Enterprise])
+        .await;
+    let officer = app.signed_in("o@example.cn", &[Role::Officer]).await;
+    enterprise.get("/lang/en").await;
+    let fields = |code: &'static str, action: &'static str| {
+        vec![
+            ("name", "雄安智芯科技有限公司"),
+            ("credit_code", code),
+            ("industry", "next_gen_it"),
+            ("district", "长安区"),
+            ("contact_name", "赵经理"),
+            ("contact_phone", "0311 8888 6666"),
+            ("contact_email", ""),
+            ("action", action),
+        ]
+    };
+    let response = enterprise
+        .post_form(
+            "/enterprise/profile",
+            &fields("91350100M000100Y44", "submit"),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("check character is wrong")
+    );
+    assert_eq!(
+        location(
+            &enterprise
+                .post_form(
+                    "/enterprise/profile",
+                    &fields("91350100M000100Y43", "submit")
+                )
+                .await
+        ),
+        "/enterprise/profile?saved=1"
+    );
+
+    let (_, queue) = officer.page("/officer/submissions?kind=enterprise").await;
+    assert!(queue.contains("雄安智芯科技有限公司"));
+    let id = app
+        .store
+        .enterprise_queue(&Default::default())
+        .await
+        .unwrap()[0]
+        .submission_id;
+    assert!(
+        officer
+            .page(&format!("/officer/submissions/{id}"))
+            .await
+            .1
+            .contains("91350100M000100Y43")
+    );
+    assert_eq!(
+        officer
+            .post_form(&format!("/officer/submissions/{id}/verify"), &[])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // A talent verified with this employer's credit code appears, identity number masked.
+    let mut roster = String::from(
+        "name,resident_id,degree,arrival_date,employed_in_city,housing,social_insurance_months,employer_name,employer_credit_code\n",
+    );
+    roster.push_str("王芳,11010519491231002X,phd,2024-03-01,true,rent,30,雄安智芯科技有限公司,91350100M000100Y43\n");
+    let csrf = officer.cookie("yc_csrf").unwrap();
+    let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
+        "file",
+        reqwest::multipart::Part::bytes(roster.into_bytes()).file_name("r.csv"),
+    );
+    assert_eq!(
+        officer
+            .client
+            .post(officer.url("/officer/import"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    let (_, html) = enterprise.page("/enterprise/profile").await;
+    assert!(html.contains("Verified") && html.contains("王芳"), "{html}");
+    assert!(
+        html.contains("1101**********002X") && !html.contains("11010519491231002X"),
+        "masked for the employer"
+    );
+}

@@ -5,6 +5,7 @@ pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod audit;
 pub(crate) mod auth;
+pub(crate) mod enterprise;
 pub(crate) mod health;
 pub(crate) mod home;
 pub(crate) mod import;

@@ -22,6 +22,9 @@ pub(crate) struct QueueQuery {
     /// Only submissions waiting at least this many days.
     #[serde(default)]
     older_than_days: String,
+    /// `talent` (default) or `enterprise`.
+    #[serde(default)]
+    kind: String,
 }
 
 pub(crate) async fn queue(
@@ -49,7 +52,15 @@ pub(crate) async fn queue(
         limit: 200,
         offset: 0,
     };
-    let submissions = state.store().submission_queue(&filter).await?;
+    let kind = if q.kind == "enterprise" {
+        "enterprise"
+    } else {
+        "talent"
+    };
+    let submissions = state
+        .store()
+        .queue_of::<serde_json::Value>(kind, &filter)
+        .await?;
     let now = yingcai_store::now_ms();
     let rows: Vec<_> = submissions
         .iter()
@@ -75,7 +86,8 @@ pub(crate) async fn queue(
             district => q.district,
             older_than_days => q.older_than_days,
             districts => state.settings().districts.clone(),
-            statuses => ["submitted", "returned", "draft", "verified"],
+                        statuses => ["submitted", "returned", "draft", "verified"],
+            kind => kind,
         },
     )
 }
@@ -133,7 +145,86 @@ pub(crate) async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    show_page(&state, &ctx, parse_id(&id)?, StatusCode::OK, None).await
+    let id = parse_id(&id)?;
+    if state.store().submission_kind(id).await? == "enterprise" {
+        return show_enterprise_page(&state, &ctx, id, StatusCode::OK, None).await;
+    }
+    show_page(&state, &ctx, id, StatusCode::OK, None).await
+}
+
+async fn show_enterprise_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    status: StatusCode,
+    errors: Option<minijinja::Value>,
+) -> Result<Response, AppError> {
+    let submission = state.store().enterprise_submission(id).await?;
+    let verified = match submission.subject_id {
+        Some(enterprise_id) => Some(yingcai_domain::EnterpriseInput::from(
+            &state.store().enterprise(enterprise_id).await?.profile,
+        )),
+        None => None,
+    };
+    let check = submission
+        .input
+        .parse(&state.settings().industries, &state.settings().districts)
+        .err()
+        .map(|e| errors_value(&e));
+    page_with_status(
+        state,
+        ctx,
+        status,
+        "officer_enterprise_submission.html",
+        context! {
+            id => id,
+            status => submission.status.as_str(),
+            name => submission.display_name,
+            reason => submission.reason,
+            submitted_at => submission.submitted_at.map(super::audit::beijing_time),
+            input => submission.input,
+            verified => verified,
+            check => check,
+            errors => errors,
+        },
+    )
+}
+
+async fn verify_enterprise(state: &AppState, ctx: &Ctx, id: i64) -> Result<Response, AppError> {
+    let submission = state.store().enterprise_submission(id).await?;
+    let profile = match submission
+        .input
+        .parse(&state.settings().industries, &state.settings().districts)
+    {
+        Ok(profile) => profile,
+        Err(errors) => {
+            return show_enterprise_page(
+                state,
+                ctx,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(errors_value(&errors)),
+            )
+            .await;
+        }
+    };
+    match state
+        .store()
+        .verify_enterprise_submission(id, &profile, &ctx.actor())
+        .await
+    {
+        Ok(Ok(_)) => Ok(Redirect::to(&format!("/officer/submissions/{id}")).into_response()),
+        Ok(Err(_)) => {
+            let errors =
+                errors_value(&FieldError::new("status", "submission-not-submitted").into());
+            show_enterprise_page(state, ctx, id, StatusCode::CONFLICT, Some(errors)).await
+        }
+        Err(StoreError::Conflict { .. }) => {
+            let errors = errors_value(&FieldError::new("credit_code", "credit-code-taken").into());
+            show_enterprise_page(state, ctx, id, StatusCode::CONFLICT, Some(errors)).await
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 pub(crate) async fn verify(
@@ -144,6 +235,9 @@ pub(crate) async fn verify(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let id = parse_id(&id)?;
+    if state.store().submission_kind(id).await? == "enterprise" {
+        return verify_enterprise(&state, &ctx, id).await;
+    }
     let submission = state.store().talent_submission(id).await?;
     let profile = match submission.input.parse(&state.settings().honors, today()) {
         Ok(profile) => profile,
@@ -185,7 +279,7 @@ pub(crate) async fn send_back(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let id = parse_id(&id)?;
-    state.store().talent_submission(id).await?;
+    let kind = state.store().submission_kind(id).await?;
     let reason = form.get("reason").trim();
     let problem = if reason.is_empty() {
         Some("required")
@@ -200,6 +294,16 @@ pub(crate) async fn send_back(
         None
     };
     if let Some(code) = problem {
+        if kind == "enterprise" {
+            return show_enterprise_page(
+                &state,
+                &ctx,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(errors_value(&FieldError::new("reason", code).into())),
+            )
+            .await;
+        }
         return show_page(
             &state,
             &ctx,
@@ -218,6 +322,10 @@ pub(crate) async fn send_back(
         Err(_) => {
             let errors =
                 errors_value(&FieldError::new("status", "submission-not-submitted").into());
+            if kind == "enterprise" {
+                return show_enterprise_page(&state, &ctx, id, StatusCode::CONFLICT, Some(errors))
+                    .await;
+            }
             show_page(&state, &ctx, id, StatusCode::CONFLICT, Some(errors)).await
         }
     }

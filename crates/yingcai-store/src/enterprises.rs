@@ -1,0 +1,240 @@
+//! Enterprises: verified employer records and their submissions.
+
+use serde_json::json;
+use sqlx::Row as _;
+use sqlx::any::AnyRow;
+use yingcai_domain::{CreditCode, Email, EnterpriseInput, EnterpriseProfile, Phone};
+
+use crate::audit::{self, Actor, Change};
+use crate::submissions::{QueueFilter, Submission, SubmissionStatus, WrongState};
+use crate::{Store, StoreError, TalentRecord, dialect, now_ms};
+
+pub type EnterpriseSubmission = Submission<EnterpriseInput>;
+
+/// A verified enterprise record.
+#[derive(Debug, Clone)]
+pub struct EnterpriseRecord {
+    pub enterprise_id: i64,
+    pub owner_account_id: Option<i64>,
+    pub profile: EnterpriseProfile,
+    pub verified_at: Option<i64>,
+}
+
+fn snapshot(p: &EnterpriseProfile) -> serde_json::Value {
+    json!({
+        "name": p.name,
+        "credit_code": p.credit_code.as_str(),
+        "industry": p.industry,
+        "district": p.district,
+        "contact_name": p.contact_name,
+    })
+}
+
+fn record_from_row(row: &AnyRow) -> Result<EnterpriseRecord, StoreError> {
+    let corrupt = |what: &str| {
+        StoreError::Other(anyhow::anyhow!(
+            "stored enterprise has an unreadable {what}"
+        ))
+    };
+    let code: String = row.try_get("credit_code")?;
+    let phone: Option<String> = row.try_get("contact_phone")?;
+    let email: Option<String> = row.try_get("contact_email")?;
+    Ok(EnterpriseRecord {
+        enterprise_id: row.try_get("enterprise_id")?,
+        owner_account_id: row.try_get("owner_account_id")?,
+        profile: EnterpriseProfile {
+            name: row.try_get("name")?,
+            credit_code: CreditCode::parse(&code).map_err(|_| corrupt("credit code"))?,
+            industry: row.try_get("industry")?,
+            district: row.try_get("district")?,
+            contact_name: row.try_get("contact_name")?,
+            contact_phone: phone
+                .map(|p| {
+                    Phone::parse_optional(&p)
+                        .ok()
+                        .flatten()
+                        .ok_or_else(|| corrupt("phone"))
+                })
+                .transpose()?,
+            contact_email: email
+                .map(|e| Email::parse(&e).map_err(|_| corrupt("e-mail")))
+                .transpose()?,
+        },
+        verified_at: row.try_get("verified_at")?,
+    })
+}
+
+impl Store {
+    pub async fn save_enterprise_draft(
+        &self,
+        owner: &Actor,
+        input: &EnterpriseInput,
+    ) -> Result<i64, StoreError> {
+        self.save_draft(
+            "enterprise",
+            "enterprise",
+            owner,
+            input,
+            &input.name,
+            input.district.trim(),
+        )
+        .await
+    }
+
+    pub async fn open_enterprise_submission(
+        &self,
+        owner: i64,
+    ) -> Result<Option<EnterpriseSubmission>, StoreError> {
+        self.open_submission("enterprise", owner).await
+    }
+
+    pub async fn enterprise_submission(
+        &self,
+        submission_id: i64,
+    ) -> Result<EnterpriseSubmission, StoreError> {
+        self.submission_of_kind("enterprise", submission_id).await
+    }
+
+    pub async fn enterprise_queue(
+        &self,
+        filter: &QueueFilter,
+    ) -> Result<Vec<EnterpriseSubmission>, StoreError> {
+        self.queue_of("enterprise", filter).await
+    }
+
+    /// Which kind of record a submission changes (`talent` or `enterprise`).
+    pub async fn submission_kind(&self, submission_id: i64) -> Result<String, StoreError> {
+        sqlx::query_scalar("select kind from submission where submission_id = $1")
+            .bind(submission_id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Submitted → verified: the enterprise record takes `profile` (created on the first
+    /// verification). A credit code already held by another enterprise is a conflict.
+    pub async fn verify_enterprise_submission(
+        &self,
+        submission_id: i64,
+        profile: &EnterpriseProfile,
+        officer: &Actor,
+    ) -> Result<Result<i64, WrongState>, StoreError> {
+        let submission = self.enterprise_submission(submission_id).await?;
+        let officer_id = match officer {
+            Actor::Account { account_id, .. } => Some(*account_id),
+            _ => None,
+        };
+        let now = now_ms();
+        let before = match submission.subject_id {
+            Some(id) => Some(snapshot(&self.enterprise(id).await?.profile)),
+            None => None,
+        };
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let status: String =
+            sqlx::query_scalar("select status from submission where submission_id = $1")
+                .bind(submission_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if status != SubmissionStatus::Submitted.as_str() {
+            return Ok(Err(WrongState {
+                status: SubmissionStatus::parse(&status).unwrap_or(SubmissionStatus::Draft),
+            }));
+        }
+        let sql = match submission.subject_id {
+            None => "insert into enterprise (owner_account_id, name, credit_code, industry, district, contact_name, contact_phone, contact_email, verified, verified_at, verified_by, created_at, updated_at)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $9, $9) returning enterprise_id",
+            Some(_) => "update enterprise set owner_account_id = $1, name = $2, credit_code = $3, industry = $4, district = $5, contact_name = $6, contact_phone = $7, contact_email = $8, verified = 1, verified_at = $9, verified_by = $10, updated_at = $9
+                        where enterprise_id = $11 returning enterprise_id",
+        };
+        let mut query = sqlx::query_scalar::<_, i64>(sql)
+            .bind(submission.owner_account_id)
+            .bind(profile.name.clone())
+            .bind(profile.credit_code.as_str().to_owned())
+            .bind(profile.industry.clone())
+            .bind(profile.district.clone())
+            .bind(profile.contact_name.clone())
+            .bind(
+                profile
+                    .contact_phone
+                    .as_ref()
+                    .map(|p| p.as_str().to_owned()),
+            )
+            .bind(
+                profile
+                    .contact_email
+                    .as_ref()
+                    .map(|e| e.as_str().to_owned()),
+            )
+            .bind(now)
+            .bind(officer_id);
+        if let Some(id) = submission.subject_id {
+            query = query.bind(id);
+        }
+        let enterprise_id =
+            query
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| match StoreError::from(e) {
+                    StoreError::Conflict { .. } => StoreError::Conflict {
+                        constraint: "credit_code".into(),
+                    },
+                    other => other,
+                })?;
+        sqlx::query("update submission set status = 'verified', subject_id = $1, decided_at = $2, decided_by = $3, reason = null, updated_at = $2 where submission_id = $4")
+            .bind(enterprise_id)
+            .bind(now)
+            .bind(officer_id)
+            .bind(submission_id)
+            .execute(&mut *tx)
+            .await?;
+        let change = Change {
+            action: "enterprise.verify",
+            entity: "enterprise",
+            entity_id: enterprise_id.to_string(),
+            before,
+            after: Some(snapshot(profile)),
+        };
+        audit::append(&mut tx, officer, change).await?;
+        tx.commit().await?;
+        Ok(Ok(enterprise_id))
+    }
+
+    pub async fn enterprise(&self, enterprise_id: i64) -> Result<EnterpriseRecord, StoreError> {
+        let row = sqlx::query("select * from enterprise where enterprise_id = $1")
+            .bind(enterprise_id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        record_from_row(&row)
+    }
+
+    pub async fn enterprise_of_owner(
+        &self,
+        owner: i64,
+    ) -> Result<Option<EnterpriseRecord>, StoreError> {
+        let row = sqlx::query("select * from enterprise where owner_account_id = $1")
+            .bind(owner)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| record_from_row(&r)).transpose()
+    }
+
+    /// The verified talents who name this enterprise as employer, on the platform or by its
+    /// credit code.
+    pub async fn talents_of_enterprise(
+        &self,
+        enterprise_id: i64,
+    ) -> Result<Vec<TalentRecord>, StoreError> {
+        let enterprise = self.enterprise(enterprise_id).await?;
+        let ids: Vec<i64> = sqlx::query_scalar("select talent_id from talent where employer_enterprise_id = $1 or employer_credit_code = $2 order by talent_id limit 1000")
+            .bind(enterprise_id)
+            .bind(enterprise.profile.credit_code.as_str())
+            .fetch_all(self.pool())
+            .await?;
+        let mut talents = Vec::with_capacity(ids.len());
+        for id in ids {
+            talents.push(self.talent(id).await?);
+        }
+        Ok(talents)
+    }
+}

@@ -1,0 +1,123 @@
+//! An enterprise's own record (draft and submit for verification) and its talents.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::{Value, context};
+use yingcai_domain::{EnterpriseInput, Role};
+
+use super::errors_value;
+use crate::context::CsrfForm;
+use crate::render::page_with_status;
+use crate::{AppError, AppState, Ctx};
+
+fn input_from_form(form: &CsrfForm) -> EnterpriseInput {
+    // Drafts may be incomplete but not unbounded.
+    let field = |name: &str| form.get(name).chars().take(500).collect::<String>();
+    EnterpriseInput {
+        name: field("name"),
+        credit_code: field("credit_code"),
+        industry: field("industry"),
+        district: field("district"),
+        contact_name: field("contact_name"),
+        contact_phone: field("contact_phone"),
+        contact_email: field("contact_email"),
+    }
+}
+
+async fn render(
+    state: &AppState,
+    ctx: &Ctx,
+    status: StatusCode,
+    form: Option<&EnterpriseInput>,
+    errors: Option<Value>,
+    saved: bool,
+) -> Result<Response, AppError> {
+    let account = ctx.require(Role::Enterprise)?;
+    let verified = state
+        .store()
+        .enterprise_of_owner(account.account_id)
+        .await?;
+    let open = state
+        .store()
+        .open_enterprise_submission(account.account_id)
+        .await?;
+    let input = match (form, &open, &verified) {
+        (Some(form), _, _) => form.clone(),
+        (None, Some(open), _) => open.input.clone(),
+        (None, None, Some(record)) => EnterpriseInput::from(&record.profile),
+        (None, None, None) => EnterpriseInput::default(),
+    };
+    // An enterprise sees its talents masked: identity numbers are for their owners and officers.
+    let talents: Vec<Value> = match &verified {
+        Some(record) => state
+            .store()
+            .talents_of_enterprise(record.enterprise_id)
+            .await?
+            .iter()
+            .map(|t| context! { name => t.profile.name, resident_id => t.profile.resident_id.masked(), degree => t.profile.degree.code(), arrival_date => t.profile.arrival_date.to_string() })
+            .collect(),
+        None => Vec::new(),
+    };
+    page_with_status(
+        state,
+        ctx,
+        status,
+        "enterprise_profile.html",
+        context! {
+            form => input,
+            errors => errors,
+            saved => saved,
+            industries => state.settings().industries.clone(),
+            districts => state.settings().districts.clone(),
+            open => open.as_ref().map(|o| context! { status => o.status.as_str(), reason => o.reason }),
+            verified => verified.is_some(),
+            talents => talents,
+        },
+    )
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct ProfileQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+pub(crate) async fn profile(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ProfileQuery>,
+) -> Result<Response, AppError> {
+    render(&state, &ctx, StatusCode::OK, None, None, q.saved.is_some()).await
+}
+
+pub(crate) async fn save_profile(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: CsrfForm,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Enterprise)?;
+    let input = input_from_form(&form);
+    let submitting = form.get("action") == "submit";
+    if submitting
+        && let Err(errors) = input.parse(&state.settings().industries, &state.settings().districts)
+    {
+        return render(
+            &state,
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(&input),
+            Some(errors_value(&errors)),
+            false,
+        )
+        .await;
+    }
+    let id = state
+        .store()
+        .save_enterprise_draft(&ctx.actor(), &input)
+        .await?;
+    if submitting && let Err(wrong) = state.store().submit(id, &ctx.actor()).await? {
+        return Err(AppError::BadRequest(wrong.to_string()));
+    }
+    Ok(Redirect::to("/enterprise/profile?saved=1").into_response())
+}
