@@ -199,6 +199,58 @@ impl Store {
         Ok(Ok(enterprise_id))
     }
 
+    /// Registers an already-verified enterprise (demo data, bulk registration by officers),
+    /// optionally owned by an account. A known credit code is a conflict.
+    pub async fn create_verified_enterprise(
+        &self,
+        owner: Option<i64>,
+        profile: &EnterpriseProfile,
+        actor: &Actor,
+    ) -> Result<i64, StoreError> {
+        let now = now_ms();
+        let verified_by = match actor {
+            Actor::Account { account_id, .. } => Some(*account_id),
+            _ => None,
+        };
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let id: i64 = sqlx::query_scalar(
+            "insert into enterprise (owner_account_id, name, credit_code, industry, district, contact_name, contact_phone, contact_email, verified, verified_at, verified_by, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $9, $9) returning enterprise_id",
+        )
+        .bind(owner)
+        .bind(profile.name.clone())
+        .bind(profile.credit_code.as_str().to_owned())
+        .bind(profile.industry.clone())
+        .bind(profile.district.clone())
+        .bind(profile.contact_name.clone())
+        .bind(profile.contact_phone.as_ref().map(|p| p.as_str().to_owned()))
+        .bind(profile.contact_email.as_ref().map(|e| e.as_str().to_owned()))
+        .bind(now)
+        .bind(verified_by)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Conflict { .. } => StoreError::Conflict { constraint: "credit_code".into() },
+            other => other,
+        })?;
+        let change = Change {
+            action: "enterprise.register",
+            entity: "enterprise",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(snapshot(profile)),
+        };
+        audit::append(&mut tx, actor, change).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn count_enterprises(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("select count(*) from enterprise")
+            .fetch_one(self.pool())
+            .await?)
+    }
+
     pub async fn enterprise(&self, enterprise_id: i64) -> Result<EnterpriseRecord, StoreError> {
         let row = sqlx::query("select * from enterprise where enterprise_id = $1")
             .bind(enterprise_id)

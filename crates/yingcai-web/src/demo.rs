@@ -14,11 +14,107 @@ const GIVEN: [&str; 20] = [
     "伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超",
     "秀英", "华", "慧", "建国", "晓东",
 ];
-const EMPLOYERS: [(&str, &str); 3] = [
-    ("雄安智芯科技有限公司", "91350100M000100Y43"),
-    ("河北华北制药研究院", "91110000802100433B"),
-    ("石家庄新材料产业园发展有限公司", "91350100M000100Y43"),
+/// Name stems per industry (the catalogue's order), for demo enterprises.
+const ENTERPRISE_NAMES: [&[&str]; 5] = [
+    &[
+        "雄安智芯科技",
+        "冀云数据",
+        "燕赵量子通信",
+        "太行软件",
+        "京津冀算力",
+        "正定智能装备",
+        "滹沱网络安全",
+    ],
+    &[
+        "华北制药研究",
+        "石药生物",
+        "以岭医药科技",
+        "冀康基因",
+        "中科细胞工程",
+        "太行疫苗",
+    ],
+    &[
+        "新材料产业园发展",
+        "冀中碳纤维",
+        "中钢新型材料",
+        "燕山石墨烯",
+        "华药新材料",
+        "石家庄特种陶瓷",
+        "雄安膜材料",
+    ],
+    &[
+        "京畿金融服务",
+        "冀商法律咨询",
+        "雄安设计研究",
+        "正定会展服务",
+        "燕赵人力资源",
+        "太行知识产权",
+    ],
+    &[
+        "冀南生态农业",
+        "滹沱河种业",
+        "太行山有机农场",
+        "燕赵智慧农业",
+        "藁城蔬菜科技",
+    ],
 ];
+
+/// A valid unified social credit code for a demo enterprise: "91" (enterprise, industry and
+/// commerce), a Shijiazhuang region, a serial, and the GB 32100 check character.
+pub fn credit_code(serial: u32) -> String {
+    const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const WEIGHTS: [u32; 17] = [
+        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+    ];
+    let body = format!("91130102{serial:09}");
+    let sum: u32 = body
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(b, w)| {
+            ALPHABET
+                .iter()
+                .position(|a| *a == b)
+                .map_or(0, |p| p as u32)
+                * w
+        })
+        .sum();
+    format!(
+        "{body}{}",
+        ALPHABET[((31 - sum % 31) % 31) as usize] as char
+    )
+}
+
+/// Dozens of enterprises across the industries and districts: (name, code, industry, district).
+pub fn enterprises(
+    industries: &[String],
+    districts: &[String],
+) -> Vec<yingcai_domain::EnterpriseProfile> {
+    let mut out = Vec::new();
+    for (i, stems) in ENTERPRISE_NAMES.iter().enumerate() {
+        let Some(industry) = industries.get(i).or(industries.first()) else {
+            break;
+        };
+        for (j, stem) in stems.iter().enumerate() {
+            let serial = (i * 100 + j + 1) as u32;
+            let input = yingcai_domain::EnterpriseInput {
+                name: format!("{stem}有限公司"),
+                credit_code: credit_code(serial),
+                industry: industry.clone(),
+                district: districts
+                    .get((i + j) % districts.len().max(1))
+                    .cloned()
+                    .unwrap_or_default(),
+                contact_name: "联络员".into(),
+                contact_phone: format!("0311 8{serial:03} 6{j:03}"),
+                contact_email: String::new(),
+            };
+            if let Ok(profile) = input.parse(industries, districts) {
+                out.push(profile);
+            }
+        }
+    }
+    out
+}
 
 /// A small deterministic generator (xorshift), so demo data is the same on every machine.
 struct Rng(u64);
@@ -48,7 +144,12 @@ fn resident_id(region: &str, birth: &str, sequence: u64) -> String {
 }
 
 /// `count` talents with mixed degrees, honours, housing and arrival dates.
-pub fn talents(count: usize, honors: &[String], today: jiff::civil::Date) -> Vec<TalentProfile> {
+pub fn talents(
+    count: usize,
+    honors: &[String],
+    employers: &[yingcai_domain::EnterpriseProfile],
+    today: jiff::civil::Date,
+) -> Vec<TalentProfile> {
     let mut rng = Rng(0x5eed_cafe_f00d);
     let mut out = Vec::with_capacity(count);
     for i in 0..count {
@@ -73,7 +174,11 @@ pub fn talents(count: usize, honors: &[String], today: jiff::civil::Date) -> Vec
             3..=5 => honors.get(2).cloned().unwrap_or_default(),
             _ => String::new(),
         };
-        let (employer, code) = EMPLOYERS[rng.below(3) as usize];
+        let (employer, code) =
+            match employers.get(rng.below(employers.len().max(1) as u64) as usize) {
+                Some(e) => (e.name.clone(), e.credit_code.as_str().to_owned()),
+                None => (String::new(), String::new()),
+            };
         let input = TalentInput {
             name: format!(
                 "{}{}",
@@ -85,8 +190,8 @@ pub fn talents(count: usize, honors: &[String], today: jiff::civil::Date) -> Vec
             degree: degree.into(),
             degree_year: String::new(),
             honors: honor,
-            employer_name: employer.into(),
-            employer_credit_code: code.into(),
+            employer_name: employer,
+            employer_credit_code: code,
             employed_in_city: if rng.below(20) == 0 {
                 "false".into()
             } else {
@@ -116,16 +221,32 @@ pub fn talents(count: usize, honors: &[String], today: jiff::civil::Date) -> Vec
     out
 }
 
-/// Seeds the registry once (when it is empty).
+/// Seeds the registry once (when it is empty): enterprises, the first owned by the demo
+/// enterprise account, then talents employed by them.
 pub async fn seed_registry(
     store: &Store,
-    honors: &[String],
+    settings: &crate::WebSettings,
+    enterprise_owner: Option<i64>,
     today: jiff::civil::Date,
 ) -> Result<usize, AppError> {
     if store.count_talents().await? > 0 {
         return Ok(0);
     }
-    let rows: Vec<ImportRow> = talents(300, honors, today)
+    let employers = enterprises(&settings.industries, &settings.districts);
+    if store.count_enterprises().await? == 0 {
+        for (i, enterprise) in employers.iter().enumerate() {
+            let owner = if i == 0 { enterprise_owner } else { None };
+            match store
+                .create_verified_enterprise(owner, enterprise, &Actor::System)
+                .await
+            {
+                // Another server seeding at the same moment.
+                Ok(_) | Err(yingcai_store::StoreError::Conflict { .. }) => {}
+                Err(other) => return Err(other.into()),
+            }
+        }
+    }
+    let rows: Vec<ImportRow> = talents(300, &settings.honors, &employers, today)
         .into_iter()
         .enumerate()
         .map(|(i, p)| (i + 1, Some(i as i64 + 1), p))
@@ -177,9 +298,19 @@ mod tests {
     fn demo_talents_are_valid_varied_and_repeatable() {
         let honors: Vec<String> = crate::WebSettings::default().honors;
         let today = jiff::civil::Date::new(2026, 11, 29).unwrap();
-        let first = super::talents(300, &honors, today);
+        let settings = crate::WebSettings::default();
+        let employers = super::enterprises(&settings.industries, &settings.districts);
+        assert!(
+            employers.len() >= 30,
+            "dozens of enterprises: {}",
+            employers.len()
+        );
+        let industries: std::collections::BTreeSet<_> =
+            employers.iter().map(|e| e.industry.clone()).collect();
+        assert_eq!(industries.len(), 5, "across every industry");
+        let first = super::talents(300, &honors, &employers, today);
         assert!(first.len() > 280, "only {} valid", first.len());
-        assert_eq!(first, super::talents(300, &honors, today));
+        assert_eq!(first, super::talents(300, &honors, &employers, today));
         let degrees: std::collections::BTreeSet<_> = first.iter().map(|p| p.degree).collect();
         let housing: std::collections::BTreeSet<_> =
             first.iter().map(|p| p.housing.code()).collect();

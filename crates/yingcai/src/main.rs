@@ -383,9 +383,27 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     tracing::info!(database = %url, backend = store.backend().name(), "database ready");
     if demo {
         let logins = accounts::seed_demo(&store).await?;
-        let seeded =
-            yingcai_web::demo::seed_registry(&store, &settings.web.honors, today_in_china())
-                .await?;
+        let enterprise_owner = match logins
+            .iter()
+            .find(|l| l.role == yingcai_domain::Role::Enterprise)
+        {
+            Some(login) => {
+                let email = yingcai_domain::Email::parse(login.email)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                store
+                    .credentials_by_email(&email)
+                    .await?
+                    .map(|c| c.account.account_id)
+            }
+            None => None,
+        };
+        let seeded = yingcai_web::demo::seed_registry(
+            &store,
+            &settings.web,
+            enterprise_owner,
+            today_in_china(),
+        )
+        .await?;
         if let Some(talent) = logins
             .iter()
             .find(|l| l.role == yingcai_domain::Role::Talent)
@@ -402,7 +420,8 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         }
         if seeded > 0 {
             println!(
-                "Demo registry: {seeded} verified talents; one submission waits in the officers' queue."
+                "Demo registry: {} enterprises and {seeded} verified talents; one submission waits in the officers' queue.",
+                store.count_enterprises().await?
             );
         }
         println!(
