@@ -2,7 +2,10 @@
 
 use sqlx::Row as _;
 
-use crate::{Store, StoreError, now_ms};
+use serde_json::json;
+
+use crate::audit::{self, Actor, Change};
+use crate::{Store, StoreError, dialect, now_ms};
 
 /// A stored error report.
 #[derive(Debug, Clone)]
@@ -16,16 +19,18 @@ pub struct ImportReport {
 }
 
 impl Store {
-    /// Keeps a refused import's error list for its author. Not audited: nothing in the
-    /// registry changed, and the report holds no sensitive values (they are never echoed).
+    /// Keeps a refused import's error list for its author, and records the refusal in the
+    /// audit log (nothing in the registry changed; the report holds no sensitive values).
     pub async fn save_import_report(
         &self,
         account_id: i64,
         file_name: &str,
         error_count: i64,
         report_csv: &str,
+        actor: &Actor,
     ) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar(
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let id: i64 = sqlx::query_scalar(
             "insert into import_report (account_id, file_name, error_count, report_csv, created_at) values ($1, $2, $3, $4, $5) returning import_report_id",
         )
         .bind(account_id)
@@ -33,8 +38,18 @@ impl Store {
         .bind(error_count)
         .bind(report_csv)
         .bind(now_ms())
-        .fetch_one(self.pool())
-        .await?)
+        .fetch_one(&mut *tx)
+        .await?;
+        let change = Change {
+            action: "talent.import_refused",
+            entity: "import_report",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(json!({ "file": file_name, "errors": error_count })),
+        };
+        audit::append(&mut tx, actor, change).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// The report, only for the account that made it (anyone else: not found).

@@ -130,7 +130,13 @@ pub(crate) async fn upload(
             let csv = yingcai_import::errors_to_csv(&errors, message);
             let report = state
                 .store()
-                .save_import_report(account.account_id, &upload.name, errors.len() as i64, &csv)
+                .save_import_report(
+                    account.account_id,
+                    &upload.name,
+                    errors.len() as i64,
+                    &csv,
+                    &ctx.actor(),
+                )
                 .await?;
             let rows: Vec<_> = errors
                 .iter()
