@@ -245,6 +245,32 @@ impl Store {
         Ok(id)
     }
 
+    /// Verified enterprises by name, for a talent choosing an employer on the platform.
+    pub async fn verified_enterprise_names(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        let rows = sqlx::query(
+            "select enterprise_id, name from enterprise where verified = 1 order by name limit $1",
+        )
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("enterprise_id")?, r.try_get("name")?)))
+            .collect()
+    }
+
+    pub async fn enterprise_exists(&self, enterprise_id: i64) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "select enterprise_id from enterprise where enterprise_id = $1 and verified = 1",
+        )
+        .bind(enterprise_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(found.is_some())
+    }
+
     pub async fn count_enterprises(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar("select count(*) from enterprise")
             .fetch_one(self.pool())

@@ -179,6 +179,8 @@ mod tests {
             "document-type",
             "document-too-large",
             "document-submitted",
+            "file-too-large",
+            "employer-unknown",
         ] {
             wanted.push(format!("err-{code}"));
         }

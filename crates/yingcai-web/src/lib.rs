@@ -189,9 +189,12 @@ pub fn app(state: AppState) -> Router {
                 documents::MAX_DOCUMENT + 64 * 1024,
             )),
         )
+        .route("/documents/{id}/delete", post(pages::talent::detach))
         .route(
-            "/talent/profile/documents/{id}/delete",
-            post(pages::talent::detach),
+            "/enterprise/profile/documents",
+            post(pages::enterprise::attach).layer(axum::extract::DefaultBodyLimit::max(
+                documents::MAX_DOCUMENT + 64 * 1024,
+            )),
         )
         .route("/documents/{id}", get(pages::talent::download))
         .route(

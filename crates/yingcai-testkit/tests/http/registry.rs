@@ -394,7 +394,7 @@ async fn documents_are_checked_by_content_and_shown_only_to_their_owner_and_offi
     );
     assert_eq!(
         stranger
-            .post_form(&format!("/talent/profile/documents/{id}/delete"), &[])
+            .post_form(&format!("/documents/{id}/delete"), &[])
             .await
             .status(),
         StatusCode::NOT_FOUND
@@ -506,5 +506,162 @@ async fn an_enterprise_is_verified_and_sees_its_talents_masked() {
     assert!(
         html.contains("1101**********002X") && !html.contains("11010519491231002X"),
         "masked for the employer"
+    );
+}
+
+#[tokio::test]
+async fn a_talent_names_an_employer_on_the_platform_and_a_forged_one_is_refused() {
+    let app = TestApp::spawn().await;
+    let owner = app
+        .create_account("hr@example.cn", &[Role::Enterprise])
+        .await;
+    let input = yingcai_domain::EnterpriseInput {
+        name: "雄安智芯科技有限公司".into(),
+        credit_code: "91350100M000100Y43".into(),
+        industry: "next_gen_it".into(),
+        district: "长安区".into(),
+        ..Default::default()
+    };
+    let settings = yingcai_web::WebSettings::default();
+    let profile = input
+        .parse(&settings.industries, &settings.districts)
+        .unwrap();
+    let enterprise_id = app
+        .store
+        .create_verified_enterprise(Some(owner), &profile, &yingcai_store::Actor::System)
+        .await
+        .unwrap();
+    let talent = app.signed_in("t@example.cn", &[Role::Talent]).await;
+    talent.get("/lang/en").await;
+    assert!(
+        talent
+            .page("/talent/profile")
+            .await
+            .1
+            .contains("雄安智芯科技有限公司"),
+        "offered in the picker"
+    );
+
+    let forged = with(&[("employer_name", ""), ("employer_credit_code", "")]);
+    let mut forged: Vec<(&str, &str)> = forged;
+    forged.push(("employer_enterprise_id", "999999"));
+    forged.push(("action", "submit"));
+    let response = talent.post_form("/talent/profile", &forged).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Choose an employer from the list.")
+    );
+
+    let id = enterprise_id.to_string();
+    let mut picked = with(&[("employer_name", ""), ("employer_credit_code", "")]);
+    picked.push(("employer_enterprise_id", &id));
+    picked.push(("action", "submit"));
+    assert_eq!(
+        talent.post_form("/talent/profile", &picked).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let officer = app.signed_in("o@example.cn", &[Role::Officer]).await;
+    let submission = app
+        .store
+        .submission_queue(&Default::default())
+        .await
+        .unwrap()[0]
+        .submission_id;
+    assert_eq!(
+        officer
+            .post_form(&format!("/officer/submissions/{submission}/verify"), &[])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let talents = app
+        .store
+        .talents_of_enterprise(enterprise_id)
+        .await
+        .unwrap();
+    assert_eq!(talents.len(), 1);
+}
+
+#[tokio::test]
+async fn an_oversized_document_is_refused_with_a_clear_message() {
+    let app = TestApp::spawn().await;
+    let talent = app.signed_in("t@example.cn", &[Role::Talent]).await;
+    talent.get("/lang/en").await;
+    let mut big = b"%PDF-1.4\n".to_vec();
+    big.resize(11 * 1024 * 1024, b' ');
+    let response = attach(&talent, "huge.pdf", &big).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.text().await.unwrap().contains("larger than 10 MB"));
+    // Much larger than the route accepts at all: still a clear answer, not a broken connection.
+    big.resize(20 * 1024 * 1024, b' ');
+    let response = attach(&talent, "huger.pdf", &big).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn an_enterprise_attaches_its_licence_and_the_officer_sees_it() {
+    let app = TestApp::spawn().await;
+    let enterprise = app.signed_in("hr@example.cn", &[Role::Enterprise]).await;
+    let officer = app.signed_in("o@example.cn", &[Role::Officer]).await;
+    let csrf = enterprise.cookie("yc_csrf").unwrap();
+    let png =
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89".to_vec();
+    let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
+        "file",
+        reqwest::multipart::Part::bytes(png).file_name("licence.png"),
+    );
+    let response = enterprise
+        .client
+        .post(enterprise.url("/enterprise/profile/documents"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&response), "/enterprise/profile?saved=1");
+    let fields = [
+        ("name", "雄安智芯科技有限公司"),
+        ("credit_code", "91350100M000100Y43"),
+        ("industry", "next_gen_it"),
+        ("district", "长安区"),
+        ("action", "submit"),
+    ];
+    assert_eq!(
+        enterprise
+            .post_form("/enterprise/profile", &fields)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let id = app
+        .store
+        .enterprise_queue(&Default::default())
+        .await
+        .unwrap()[0]
+        .submission_id;
+    let (_, html) = officer.page(&format!("/officer/submissions/{id}")).await;
+    assert!(html.contains("licence.png"), "{html}");
+    let document = html
+        .split("href=\"/documents/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        officer
+            .get(&format!("/documents/{document}"))
+            .await
+            .headers()["content-type"],
+        "image/png"
+    );
+    let talent = app.signed_in("t@example.cn", &[Role::Talent]).await;
+    assert_eq!(
+        talent.get(&format!("/documents/{document}")).await.status(),
+        StatusCode::NOT_FOUND
     );
 }

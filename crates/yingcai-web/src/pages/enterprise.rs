@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use yingcai_domain::{EnterpriseInput, Role};
+use yingcai_store::SubmissionStatus;
 
 use super::errors_value;
 use crate::context::CsrfForm;
@@ -42,6 +43,15 @@ async fn render(
         .store()
         .open_enterprise_submission(account.account_id)
         .await?;
+    let documents = match &open {
+        Some(open) => {
+            state
+                .store()
+                .documents_of_submission(open.submission_id)
+                .await?
+        }
+        None => Vec::new(),
+    };
     let input = match (form, &open, &verified) {
         (Some(form), _, _) => form.clone(),
         (None, Some(open), _) => open.input.clone(),
@@ -72,7 +82,9 @@ async fn render(
             districts => state.settings().districts.clone(),
             open => open.as_ref().map(|o| context! { status => o.status.as_str(), reason => o.reason }),
             verified => verified.is_some(),
-            talents => talents,
+                        talents => talents,
+            documents => documents,
+            editable => open.as_ref().is_none_or(|o| o.status != SubmissionStatus::Submitted),
         },
     )
 }
@@ -120,4 +132,76 @@ pub(crate) async fn save_profile(
         return Err(AppError::BadRequest(wrong.to_string()));
     }
     Ok(Redirect::to("/enterprise/profile?saved=1").into_response())
+}
+
+/// Attaches a document to the enterprise's open submission (starting a draft if needed).
+pub(crate) async fn attach(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    request: axum::extract::Request,
+) -> Result<Response, AppError> {
+    let account = ctx.require(Role::Enterprise)?.clone();
+    let refuse = |code: &'static str| {
+        let errors = errors_value(&yingcai_domain::FieldError::new("document", code).into());
+        (errors, code)
+    };
+    let (upload, media_type) = match super::talent::checked_document(&state, &ctx, request).await? {
+        Ok(checked) => checked,
+        Err(code) => {
+            return render(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(refuse(code).0),
+                false,
+            )
+            .await;
+        }
+    };
+    let open = state
+        .store()
+        .open_enterprise_submission(account.account_id)
+        .await?;
+    let submission_id = match open {
+        Some(open) if open.status != SubmissionStatus::Submitted => open.submission_id,
+        Some(_) => {
+            return render(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(refuse("document-submitted").0),
+                false,
+            )
+            .await;
+        }
+        None => {
+            let input = match state
+                .store()
+                .enterprise_of_owner(account.account_id)
+                .await?
+            {
+                Some(record) => EnterpriseInput::from(&record.profile),
+                None => EnterpriseInput::default(),
+            };
+            state
+                .store()
+                .save_enterprise_draft(&ctx.actor(), &input)
+                .await?
+        }
+    };
+    if super::talent::store_and_attach(&state, &ctx, submission_id, upload, media_type).await? {
+        Ok(Redirect::to("/enterprise/profile?saved=1").into_response())
+    } else {
+        render(
+            &state,
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(refuse("document-submitted").0),
+            false,
+        )
+        .await
+    }
 }

@@ -30,6 +30,16 @@ pub(crate) struct Upload {
 }
 
 /// Reads a multipart form with one `file` and the anti-forgery token.
+/// A body over the route's limit is the uploader's mistake, said plainly; anything else
+/// malformed is a bad request.
+fn upload_error(error: axum::extract::multipart::MultipartError) -> AppError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::field("file", "file-too-large")
+    } else {
+        AppError::BadRequest(error.to_string())
+    }
+}
+
 pub(crate) async fn read_upload(
     ctx: &Ctx,
     request: Request,
@@ -40,17 +50,10 @@ pub(crate) async fn read_upload(
         .map_err(|e| AppError::BadRequest(format!("expected a file upload: {e}")))?;
     let mut csrf_ok = false;
     let mut upload = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(e.to_string()))?
-    {
+    while let Some(field) = multipart.next_field().await.map_err(upload_error)? {
         match field.name() {
             Some(CSRF_FIELD) => {
-                let token = field
-                    .text()
-                    .await
-                    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+                let token = field.text().await.map_err(upload_error)?;
                 csrf_ok = !ctx.csrf_is_new && crate::context::tokens_match(&token, &ctx.csrf);
             }
             Some("file") => {
@@ -60,10 +63,7 @@ pub(crate) async fn read_upload(
                     .chars()
                     .take(200)
                     .collect();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+                let bytes = field.bytes().await.map_err(upload_error)?;
                 upload = Some(Upload {
                     name,
                     bytes: bytes.to_vec(),
@@ -96,13 +96,13 @@ pub(crate) async fn upload(
             );
         }
         Ok(upload) => upload,
-        Err(AppError::Invalid(_)) => {
+        Err(AppError::Invalid(errors)) => {
             return page_with_status(
                 &state,
                 &ctx,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "officer_import.html",
-                context! { errors => context! { file => "required" } },
+                context! { errors => context! { file => errors.for_field("file").unwrap_or("required") } },
             );
         }
         Err(other) => return Err(other),

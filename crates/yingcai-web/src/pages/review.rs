@@ -171,6 +171,7 @@ async fn show_enterprise_page(
         .parse(&state.settings().industries, &state.settings().districts)
         .err()
         .map(|e| errors_value(&e));
+    let documents = state.store().documents_of_submission(id).await?;
     page_with_status(
         state,
         ctx,
@@ -183,9 +184,10 @@ async fn show_enterprise_page(
             reason => submission.reason,
             submitted_at => submission.submitted_at.map(super::audit::beijing_time),
             input => submission.input,
-            verified => verified,
+                        verified => verified,
             check => check,
             errors => errors,
+            documents => documents,
         },
     )
 }
@@ -240,6 +242,19 @@ pub(crate) async fn verify(
     }
     let submission = state.store().talent_submission(id).await?;
     let profile = match submission.input.parse(&state.settings().honors, today()) {
+        Ok(profile) if matches!(&profile.employer, Some(yingcai_domain::Employer::Enterprise { enterprise_id }) if !state.store().enterprise_exists(*enterprise_id).await?) =>
+        {
+            let errors =
+                errors_value(&FieldError::new("employer_enterprise_id", "employer-unknown").into());
+            return show_page(
+                &state,
+                &ctx,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(errors),
+            )
+            .await;
+        }
         Ok(profile) => profile,
         Err(errors) => {
             return show_page(

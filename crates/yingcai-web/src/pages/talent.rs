@@ -30,7 +30,7 @@ pub(crate) fn input_from_form(form: &CsrfForm) -> TalentInput {
         degree_institution: field("degree_institution"),
         degree_year: field("degree_year"),
         honors: field("honors"),
-        employer_enterprise_id: String::new(),
+        employer_enterprise_id: field("employer_enterprise_id"),
         employer_name: field("employer_name"),
         employer_credit_code: field("employer_credit_code"),
         arrival_date: field("arrival_date"),
@@ -142,7 +142,8 @@ async fn render_profile(
             errors => errors,
             saved => saved,
                         open => open.as_ref().map(submission_value),
-            documents => documents,
+                        documents => documents,
+            employers => state.store().verified_enterprise_names(500).await?.into_iter().map(|(id, name)| context! { id => id.to_string(), name => name }).collect::<Vec<_>>(),
             editable => open.as_ref().is_none_or(|o| matches!(o.status, SubmissionStatus::Draft | SubmissionStatus::Returned)),
             verified => verified.as_ref().map(|r| context! {
                 talent_id => r.talent_id,
@@ -182,7 +183,18 @@ pub(crate) async fn save_profile(
     };
     let submitting = form.get("action") == "submit";
     // Check before saving when submitting, so a refused submission changes nothing.
-    let checked = submitting.then(|| input.parse(&state.settings().honors, today()));
+    let mut checked = submitting.then(|| input.parse(&state.settings().honors, today()));
+    // An employer on the platform must be a verified enterprise that exists.
+    if let Some(Ok(profile)) = &checked
+        && let Some(yingcai_domain::Employer::Enterprise { enterprise_id }) = &profile.employer
+        && !state.store().enterprise_exists(*enterprise_id).await?
+    {
+        checked = Some(Err(yingcai_domain::FieldError::new(
+            "employer_enterprise_id",
+            "employer-unknown",
+        )
+        .into()));
+    }
     if let Some(Err(errors)) = &checked {
         return render_profile(
             &state,
@@ -222,6 +234,63 @@ pub(crate) async fn history(State(state): State<AppState>, ctx: Ctx) -> Result<R
     )
 }
 
+/// Reads and checks an uploaded document: `Ok(Err(code))` names what is wrong with it.
+pub(crate) async fn checked_document(
+    state: &AppState,
+    ctx: &Ctx,
+    request: Request,
+) -> Result<Result<(super::import::Upload, &'static str), &'static str>, AppError> {
+    let upload = match super::import::read_upload(ctx, request, state).await {
+        Ok(upload) => upload,
+        Err(AppError::Invalid(errors)) => {
+            return Ok(Err(if errors.for_field("file") == Some("file-too-large") {
+                "document-too-large"
+            } else {
+                "required"
+            }));
+        }
+        Err(other) => return Err(other),
+    };
+    if upload.bytes.is_empty() {
+        return Ok(Err("required"));
+    }
+    if upload.bytes.len() > crate::documents::MAX_DOCUMENT {
+        return Ok(Err("document-too-large"));
+    }
+    match crate::documents::media_type(&upload.bytes) {
+        Some(media_type) => Ok(Ok((upload, media_type))),
+        None => Ok(Err("document-type")),
+    }
+}
+
+/// Stores the file and attaches it to `submission_id` (the caller's, still editable).
+pub(crate) async fn store_and_attach(
+    state: &AppState,
+    ctx: &Ctx,
+    submission_id: i64,
+    upload: super::import::Upload,
+    media_type: &str,
+) -> Result<bool, AppError> {
+    let size = upload.bytes.len() as i64;
+    let sha256 = crate::documents::store(
+        std::path::Path::new(&state.settings().documents_dir),
+        upload.bytes,
+    )
+    .await?;
+    let document = yingcai_store::NewDocument {
+        submission_id,
+        sha256,
+        media_type: media_type.into(),
+        size_bytes: size,
+        file_name: upload.name,
+    };
+    Ok(state
+        .store()
+        .attach_document(&ctx.actor(), &document)
+        .await?
+        .is_some())
+}
+
 /// Attaches a document (PDF, JPEG or PNG by content) to the talent's open submission,
 /// starting a draft from the verified record if there is none.
 pub(crate) async fn attach(
@@ -230,19 +299,9 @@ pub(crate) async fn attach(
     request: Request,
 ) -> Result<Response, AppError> {
     let account = ctx.require(Role::Talent)?.clone();
-    let upload = match super::import::read_upload(&ctx, request, &state).await {
-        Ok(upload) => upload,
-        Err(AppError::Invalid(_)) => return refuse_document(&state, &ctx, "required").await,
-        Err(other) => return Err(other),
-    };
-    if upload.bytes.is_empty() {
-        return refuse_document(&state, &ctx, "required").await;
-    }
-    if upload.bytes.len() > crate::documents::MAX_DOCUMENT {
-        return refuse_document(&state, &ctx, "document-too-large").await;
-    }
-    let Some(media_type) = crate::documents::media_type(&upload.bytes) else {
-        return refuse_document(&state, &ctx, "document-type").await;
+    let (upload, media_type) = match checked_document(&state, &ctx, request).await? {
+        Ok(checked) => checked,
+        Err(code) => return refuse_document(&state, &ctx, code).await,
     };
     let open = state
         .store()
@@ -265,26 +324,10 @@ pub(crate) async fn attach(
                 .await?
         }
     };
-    let size = upload.bytes.len() as i64;
-    let sha256 = crate::documents::store(
-        std::path::Path::new(&state.settings().documents_dir),
-        upload.bytes,
-    )
-    .await?;
-    let document = yingcai_store::NewDocument {
-        submission_id,
-        sha256,
-        media_type: media_type.into(),
-        size_bytes: size,
-        file_name: upload.name,
-    };
-    match state
-        .store()
-        .attach_document(&ctx.actor(), &document)
-        .await?
-    {
-        Some(_) => Ok(Redirect::to("/talent/profile?saved=1").into_response()),
-        None => refuse_document(&state, &ctx, "document-submitted").await,
+    if store_and_attach(&state, &ctx, submission_id, upload, media_type).await? {
+        Ok(Redirect::to("/talent/profile?saved=1").into_response())
+    } else {
+        refuse_document(&state, &ctx, "document-submitted").await
     }
 }
 
@@ -305,16 +348,22 @@ async fn refuse_document(
     .await
 }
 
+/// Removes one of the caller's documents from their editable submission (talent or enterprise).
 pub(crate) async fn detach(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    _form: CsrfForm,
+    form: CsrfForm,
 ) -> Result<Response, AppError> {
-    ctx.require(Role::Talent)?;
+    ctx.signed_in()?;
+    let back = if form.get("back") == "enterprise" {
+        "/enterprise/profile?saved=1"
+    } else {
+        "/talent/profile?saved=1"
+    };
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     if state.store().detach_document(&ctx.actor(), id).await? {
-        Ok(Redirect::to("/talent/profile?saved=1").into_response())
+        Ok(Redirect::to(back).into_response())
     } else {
         Err(AppError::NotFound)
     }
