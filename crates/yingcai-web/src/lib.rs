@@ -185,16 +185,14 @@ pub fn app(state: AppState) -> Router {
         )
         .route(
             "/talent/profile/documents",
-            post(pages::talent::attach).layer(axum::extract::DefaultBodyLimit::max(
-                documents::MAX_DOCUMENT + 64 * 1024,
-            )),
+            post(pages::talent::attach)
+                .layer(axum::extract::DefaultBodyLimit::max(documents::MAX_BODY)),
         )
         .route("/documents/{id}/delete", post(pages::talent::detach))
         .route(
             "/enterprise/profile/documents",
-            post(pages::enterprise::attach).layer(axum::extract::DefaultBodyLimit::max(
-                documents::MAX_DOCUMENT + 64 * 1024,
-            )),
+            post(pages::enterprise::attach)
+                .layer(axum::extract::DefaultBodyLimit::max(documents::MAX_BODY)),
         )
         .route("/documents/{id}", get(pages::talent::download))
         .route(
