@@ -6,6 +6,8 @@
 //!
 //! A new job is a function here taking `&Store`, plus a `JobName` variant.
 
+pub mod policy;
+
 use std::time::Duration;
 
 use yingcai_store::{Store, now_ms};
@@ -59,16 +61,24 @@ pub async fn scheduler(
     shutdown: impl std::future::Future<Output = ()>,
 ) {
     tokio::pin!(shutdown);
+    let policies = policy::Policies::new();
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             () = &mut shutdown => break,
-            _ = ticks.tick() => match cleanup(&store).await {
-                Ok(report) => tracing::debug!(?report, "cleanup done"),
-                // Logged here, where it is handled: the next tick simply tries again.
-                Err(error) => tracing::warn!(error = ?error, "cleanup failed; will retry"),
-            },
+            _ = ticks.tick() => {
+                match cleanup(&store).await {
+                    Ok(report) => tracing::debug!(?report, "cleanup done"),
+                    // Logged here, where it is handled: the next tick simply tries again.
+                    Err(error) => tracing::warn!(error = ?error, "cleanup failed; will retry"),
+                }
+                match policy::sweep(&store, &policies, policy::today(), false).await {
+                    Ok(report) if report.talents > 0 => tracing::info!(?report, "entitlements recomputed"),
+                    Ok(_) => {}
+                    Err(error) => tracing::warn!(error = ?error, "entitlement sweep failed; will retry"),
+                }
+            }
         }
     }
 }

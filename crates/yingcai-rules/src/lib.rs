@@ -70,6 +70,7 @@ pub mod person;
 mod pipeline;
 mod population;
 mod scenario;
+mod schedule;
 mod spec;
 pub mod time;
 
@@ -81,6 +82,7 @@ pub use explain::*;
 pub use pack::*;
 pub use population::*;
 pub use scenario::*;
+pub use schedule::*;
 pub use spec::Text;
 
 /// The default pack (Shijiazhuang's talent green card), compiled into every build so that

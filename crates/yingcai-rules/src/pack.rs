@@ -245,6 +245,22 @@ impl CompiledPack {
     pub fn benefit_ids(&self) -> impl Iterator<Item = &str> {
         self.benefits.iter().map(|b| b.id.as_str())
     }
+    /// The green-channel services of a tier (none for an unknown tier).
+    pub fn tier_services(&self, tier: &str) -> Vec<Service> {
+        self.cards
+            .iter()
+            .find(|c| c.tier == tier)
+            .map(|c| c.services.clone())
+            .unwrap_or_default()
+    }
+    /// The name of a tier, e.g. "Talent green card, category A".
+    pub fn tier_label(&self, tier: &str) -> Option<&Text> {
+        self.cards.iter().find(|c| c.tier == tier).map(|c| &c.label)
+    }
+    /// The name of a benefit, e.g. "Rent allowance".
+    pub fn benefit_label(&self, id: &str) -> Option<&Text> {
+        self.benefits.iter().find(|b| b.id == id).map(|b| &b.label)
+    }
     /// Kind of each benefit, in declaration order.
     pub fn benefit_kinds(&self) -> impl Iterator<Item = BenefitKind> + '_ {
         self.benefits.iter().map(|b| b.kind)

@@ -14,6 +14,7 @@ use yingcai_rules::person::{Degree, Housing, Person};
 use yingcai_rules::time::{Date, Month};
 use yingcai_rules::{
     BenefitKind, CompiledPack, CostScope, compare_population, evaluate, forecast_population_with,
+    schedule,
 };
 
 const STRESS: &str = include_str!("data/stress.toml");
@@ -131,6 +132,31 @@ proptest! {
         from in 2016i32..2031, fm in 1u32..=12, months in 1u32..=120,
     ) {
         check_forecast(&stress_pack(), persons, Month::new(from, fm).unwrap(), months, 2)?;
+    }
+
+    /// An entitlement's schedule (runs of equal amounts) says for every month exactly what
+    /// a monthly evaluation says, and nothing outside its runs is payable.
+    #[test]
+    fn schedules_agree_with_monthly_evaluations(p in person(), from in 2016i32..2031, fm in 1u32..=12, months in 1i32..=150) {
+        let from = Month::new(from, fm).unwrap();
+        let to = from.plus(months - 1);
+        for pack in [default_pack(), stress_pack()] {
+            let s = schedule(&pack, &p, from, to);
+            for k in 0..months {
+                let m = from.plus(k);
+                let d = evaluate(&pack, &p, m);
+                for b in &s {
+                    let in_run = b.segments.iter().find(|seg| seg.from <= m && m <= seg.to);
+                    prop_assert_eq!(in_run.map_or(0, |seg| seg.amount_fen), d.amount(&b.benefit).unwrap(), "{} in {}", b.benefit, m);
+                }
+            }
+            for b in &s {
+                for w in b.segments.windows(2) {
+                    prop_assert!(w[0].to < w[1].from);
+                    prop_assert!(w[0].amount_fen != w[1].amount_fen || w[0].to.plus(1) != w[1].from, "adjacent equal runs are merged");
+                }
+            }
+        }
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod dialect;
 mod documents;
 mod enterprises;
 mod error;
+mod policy;
 mod registry;
 mod reports;
 mod sessions;
@@ -38,6 +39,10 @@ pub use dialect::{Backend, DatabaseUrl};
 pub use documents::{DocumentRecord, NewDocument};
 pub use enterprises::{EnterpriseRecord, EnterpriseSubmission};
 pub use error::{StoreError, UrlError};
+pub use policy::{
+    CardRecord, ComputedEntitlement, EntitlementChanges, EntitlementFilter, EntitlementRecord,
+    NewCard, NotificationRecord, PolicyDraft, PolicyVersionRecord, ScheduleSegment,
+};
 pub use registry::{ImportConflict, ImportRow, ImportSummary, TalentRecord};
 pub use reports::ImportReport;
 pub use sessions::{SessionKind, SessionRecord};

@@ -193,6 +193,12 @@ impl Store {
             after: Some(json!({ "rows": rows.len(), "source": source, "verified": true })),
         };
         audit::append(&mut tx, actor, change).await?;
+        // New verified records: the next entitlement sweep must look at the population.
+        sqlx::query(
+            "update policy_state set recomputed_version_id = null where policy_state_id = 1",
+        )
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(Ok(ImportSummary {
             imported: rows.len(),

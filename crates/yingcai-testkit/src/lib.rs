@@ -85,7 +85,7 @@ impl TestApp {
             .await
             .expect("free port");
         let address = format!("http://{}", listener.local_addr().expect("bound"));
-        let state = AppState::new(store.clone(), settings).expect("app state");
+        let state = AppState::new(store.clone(), settings, test_card_signer()).expect("app state");
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(async move {
             let app = yingcai_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -131,6 +131,38 @@ impl TestApp {
             .create_account(&new, &yingcai_store::Actor::System)
             .await
             .expect("create account")
+    }
+
+    /// A verified talent record owned by `owner`, made through the store's own workflow
+    /// (draft, submit, verify by a system officer). `input` is checked like a form.
+    pub async fn verified_talent(
+        &self,
+        owner: i64,
+        email: &str,
+        input: &yingcai_domain::TalentInput,
+    ) -> i64 {
+        let actor = yingcai_store::Actor::account(owner, email);
+        let profile = input
+            .parse(
+                &WebSettings::default().honors,
+                jiff::civil::Date::new(2026, 11, 29).expect("date"),
+            )
+            .expect("a valid test record");
+        let submission = self
+            .store
+            .save_talent_draft(&actor, input, "长安区")
+            .await
+            .expect("draft");
+        self.store
+            .submit(submission, &actor)
+            .await
+            .expect("submit")
+            .expect("submittable");
+        self.store
+            .verify_talent_submission(submission, &profile, &yingcai_store::Actor::System)
+            .await
+            .expect("verify")
+            .expect("verifiable")
     }
 
     /// A visitor signed in as a new account holding `roles`.
@@ -301,4 +333,10 @@ impl ApiClient {
         }
         request.send().await.expect("API request")
     }
+}
+
+/// The card-signing key of every test server: fixed, so a second server on the same
+/// database signs the same tokens and tests can verify them offline.
+pub fn test_card_signer() -> yingcai_card::CardSigner {
+    yingcai_card::CardSigner::from_seed(&[7u8; 32])
 }

@@ -292,6 +292,43 @@ pub async fn seed_pending_submission(store: &Store, talent: &Actor) -> Result<()
     Ok(())
 }
 
+/// Green cards for the first `count` demo talents who qualify, issued as the system (once:
+/// nothing happens when any card exists), and entitlements for the whole demo registry.
+/// Returns a card-check address with one card's token, to try `/verify`.
+pub async fn seed_cards(state: &crate::AppState, count: usize) -> Result<Option<String>, AppError> {
+    let set = crate::policy::policy_set(state).await?;
+    yingcai_jobs::policy::sweep(
+        state.store(),
+        state.policies(),
+        yingcai_jobs::policy::today(),
+        false,
+    )
+    .await
+    .map_err(AppError::Internal)?;
+    if state.store().count_cards().await? > 0 {
+        return Ok(None);
+    }
+    let mut sample = None;
+    let mut issued = 0;
+    for talent in state.store().talents_after(0, 1_000).await? {
+        if issued == count {
+            break;
+        }
+        if let Ok(card) = crate::policy::issue_card(state, &set, &talent, &Actor::System).await? {
+            issued += 1;
+            if sample.is_none() {
+                let token = crate::policy::card_token(state, &set, &card, &talent.profile.name)?;
+                sample = Some(format!(
+                    "{}/verify?token={}",
+                    state.settings().public_url.trim_end_matches('/'),
+                    crate::error::form_urlencoded_component(&token)
+                ));
+            }
+        }
+    }
+    Ok(sample)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -146,6 +146,9 @@ mod tests {
             include_str!("../../yingcai-domain/src/month.rs"),
             include_str!("accounts.rs"),
             include_str!("pages/auth.rs"),
+            include_str!("pages/policy.rs"),
+            include_str!("policy.rs"),
+            include_str!("pages/sandbox.rs"),
         ];
         for source in sources {
             for call in source
@@ -181,8 +184,30 @@ mod tests {
             "document-submitted",
             "file-too-large",
             "employer-unknown",
+            "card-not-eligible",
+            "card-already-active",
+            "pack-invalid",
+            "pack-other",
+            "pack-version-taken",
+            "pack-effective-taken",
+            "date-invalid",
         ] {
             wanted.push(format!("err-{code}"));
+        }
+        for status in ["active", "revoked", "expired"] {
+            wanted.push(format!("card-status-{status}"));
+        }
+        for status in ["draft", "published"] {
+            wanted.push(format!("policy-status-{status}"));
+        }
+        for status in ["proposed", "confirmed", "ended"] {
+            wanted.push(format!("entitlement-status-{status}"));
+        }
+        for kind in ["entitlement-found", "card-issued", "card-revoked"] {
+            wanted.push(format!("notification-{kind}"));
+        }
+        for state in ["valid", "revoked", "expired", "not-yet-valid", "unknown"] {
+            wanted.push(format!("verify-state-{state}"));
         }
         let missing: Vec<&String> = wanted.iter().filter(|k| !en.contains(*k)).collect();
         assert!(missing.is_empty(), "missing translations: {missing:?}");

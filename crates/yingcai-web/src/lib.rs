@@ -20,6 +20,7 @@ pub mod documents;
 mod error;
 mod i18n;
 mod pages;
+mod policy;
 pub mod registry;
 mod render;
 pub mod security;
@@ -64,6 +65,10 @@ pub struct WebSettings {
     pub documents_dir: String,
     /// Industry codes enterprises choose from (labels: `industry-<code>` in the catalogues).
     pub industries: Vec<String>,
+    /// Issue a green card as soon as a verified record qualifies, without an officer.
+    pub cards_auto_issue: bool,
+    /// Years a green card is valid from its issue date.
+    pub card_valid_years: u16,
 }
 
 impl Default for WebSettings {
@@ -102,6 +107,8 @@ impl Default for WebSettings {
             ]
             .map(String::from)
             .to_vec(),
+            cards_auto_issue: false,
+            card_valid_years: 3,
         }
     }
 }
@@ -122,17 +129,35 @@ struct Inner {
     store: Store,
     settings: WebSettings,
     templates: minijinja::Environment<'static>,
+    policies: yingcai_jobs::policy::Policies,
+    card_signer: yingcai_card::CardSigner,
 }
 
 impl AppState {
-    pub fn new(store: Store, settings: WebSettings) -> anyhow::Result<AppState> {
+    /// `card_signer` signs the green cards' QR tokens; every app server of a site needs
+    /// the same key, and its public half is published at `/verify/public-key.pem`.
+    pub fn new(
+        store: Store,
+        settings: WebSettings,
+        card_signer: yingcai_card::CardSigner,
+    ) -> anyhow::Result<AppState> {
         Ok(AppState {
             inner: Arc::new(Inner {
                 store,
                 settings,
                 templates: render::environment()?,
+                policies: yingcai_jobs::policy::Policies::new(),
+                card_signer,
             }),
         })
+    }
+
+    pub fn policies(&self) -> &yingcai_jobs::policy::Policies {
+        &self.inner.policies
+    }
+
+    pub fn card_signer(&self) -> &yingcai_card::CardSigner {
+        &self.inner.card_signer
     }
 
     pub fn store(&self) -> &Store {
@@ -225,6 +250,43 @@ pub fn app(state: AppState) -> Router {
             post(pages::admin::reset_password),
         )
         .route("/admin/users/{id}/status", post(pages::admin::set_status))
+        .route("/talent/benefits", get(pages::policy::benefits))
+        .route(
+            "/talent/entitlements/{id}/confirm",
+            post(pages::policy::confirm_entitlement),
+        )
+        .route("/talent/card", get(pages::policy::card_page))
+        .route("/officer/talents/{id}", get(pages::policy::officer_talent))
+        .route(
+            "/officer/talents/{id}/card",
+            post(pages::policy::officer_issue_card),
+        )
+        .route(
+            "/officer/cards/{id}/revoke",
+            post(pages::policy::officer_revoke_card),
+        )
+        .route(
+            "/officer/entitlements",
+            get(pages::policy::officer_entitlements),
+        )
+        .route("/calculator", get(pages::policy::calculator))
+        .route("/verify", get(pages::policy::verify))
+        .route("/verify/public-key.pem", get(pages::policy::public_key))
+        .route("/verify/revoked.txt", get(pages::policy::revoked))
+        .route(
+            "/admin/policy",
+            get(pages::sandbox::list).post(pages::sandbox::create),
+        )
+        .route(
+            "/admin/policy/upload",
+            post(pages::sandbox::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(documents::MAX_BODY)),
+        )
+        .route(
+            "/admin/policy/{id}",
+            get(pages::sandbox::show).post(pages::sandbox::save),
+        )
+        .route("/admin/policy/{id}/publish", post(pages::sandbox::publish))
         .route("/healthz", get(pages::health::healthz))
         .route("/readyz", get(pages::health::readyz))
         .route("/static/{*path}", get(assets::serve));

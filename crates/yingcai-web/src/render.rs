@@ -26,7 +26,23 @@ pub(crate) fn environment() -> anyhow::Result<Environment<'static>> {
         env.add_template_owned(name.to_string(), source)?;
     }
     env.add_function("t", t);
+    env.add_filter("loc", localized);
+    env.add_filter("yuan", yuan);
     Ok(env)
+}
+
+/// `{{ label|loc }}`: the page's language of a `{zh, en}` pair (policy packs carry both).
+fn localized(state: &State, text: Value) -> Result<String, Error> {
+    let key = match state.lookup("lang").as_ref().and_then(Value::as_str) {
+        Some("en") => "en",
+        _ => "zh",
+    };
+    Ok(text.get_attr(key)?.as_str().unwrap_or_default().to_owned())
+}
+
+/// `{{ fen|yuan }}`: integer fen as yuan with thousands separators, e.g. `¥3,000.00`.
+fn yuan(fen: i64) -> String {
+    crate::policy::format_yuan(fen)
 }
 
 /// `{{ t("key", name=value) }}`: the message in the page's language.
@@ -61,17 +77,22 @@ struct MenuItem {
 
 fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
     let path = ctx.map_or("", |c| c.path.as_str());
-    let mut items = vec![("/".to_owned(), "nav-home")];
+    let mut items = vec![
+        ("/".to_owned(), "nav-home"),
+        ("/calculator".to_owned(), "nav-calculator"),
+    ];
     if let Some(account) = ctx.and_then(|c| c.account.as_ref()) {
         for role in account.roles.iter() {
             match role {
                 Role::Admin => {
                     items.push(("/admin/users".into(), "nav-admin-users"));
                     items.push(("/admin/audit".into(), "nav-admin-audit"));
+                    items.push(("/admin/policy".into(), "nav-admin-policy"));
                 }
                 Role::Talent => {
                     items.push(("/workspace/talent".into(), role_nav_key(role)));
                     items.push(("/talent/profile".into(), "nav-talent-profile"));
+                    items.push(("/talent/benefits".into(), "nav-talent-benefits"));
                 }
                 Role::Enterprise => {
                     items.push(("/workspace/enterprise".into(), role_nav_key(role)));
@@ -81,6 +102,7 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
                     items.push(("/workspace/officer".into(), role_nav_key(role)));
                     items.push(("/officer/submissions".into(), "nav-officer-queue"));
                     items.push(("/officer/import".into(), "nav-officer-import"));
+                    items.push(("/officer/entitlements".into(), "nav-officer-entitlements"));
                 }
                 other => items.push((
                     format!("/workspace/{}", other.as_str()),

@@ -1,5 +1,6 @@
 //! `yingcai`: the one binary. Every operation a talent bureau runs is a subcommand here.
 
+mod card;
 mod policy;
 mod settings;
 
@@ -85,6 +86,11 @@ enum Command {
         #[command(subcommand)]
         command: policy::PolicyCommand,
     },
+    /// Check a talent green card offline (see `card verify --help`).
+    Card {
+        #[command(subcommand)]
+        command: card::CardCommand,
+    },
     /// Allocate talent apartments for an exported round instance (JSON) by applicant-proposing
     /// deferred acceptance, writing `applicant,complex` pairs: re-runs a published result exactly.
     Allocate {
@@ -166,6 +172,7 @@ fn main() -> ExitCode {
     let command = match cli.command {
         Command::Allocate { instance, out } => return allocate_file(&instance, &out),
         Command::Policy { command } => return policy::run(command),
+        Command::Card { command } => return card::run(command),
         other => other,
     };
     let overrides = match &command {
@@ -230,7 +237,7 @@ async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
 async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
     match command {
         Command::Serve { demo, .. } => serve(settings, demo).await,
-        Command::Allocate { .. } | Command::Policy { .. } => {
+        Command::Allocate { .. } | Command::Policy { .. } | Command::Card { .. } => {
             unreachable!("handled in main before settings are read")
         }
         Command::Migrate { status } => {
@@ -447,7 +454,10 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {address}: {e}"))?;
-    let state = AppState::new(store.clone(), settings.web.clone())?;
+    let state = AppState::new(store.clone(), settings.web.clone(), settings.card_signer()?)?;
+    if demo && let Some(url) = yingcai_web::demo::seed_cards(&state, 40).await? {
+        println!("Demo green cards issued; check one at:\n  {url}");
+    }
     println!("yingcai is serving at http://{}", listener.local_addr()?);
 
     let (stop, stopped) = tokio::sync::watch::channel(false);

@@ -23,6 +23,10 @@ pub struct Settings {
     /// created with a new key (demo and development); on PostgreSQL it must exist, so that
     /// every app server uses the same key.
     pub field_key_file: String,
+    /// The Ed25519 key (PKCS#8 PEM) that signs green cards' QR tokens. On SQLite a missing
+    /// file is created (demo, development); on PostgreSQL it must exist, so that every app
+    /// server signs with the same key. Its public half is published at /verify/public-key.pem.
+    pub card_key_file: String,
     /// The address to listen on.
     pub bind: String,
     pub port: u16,
@@ -50,6 +54,7 @@ impl Default for Settings {
             database_url: DatabaseUrl::DEFAULT.into(),
             field_key: None,
             field_key_file: "data/field.key".into(),
+            card_key_file: "data/card-signing.pem".into(),
             bind: "127.0.0.1".into(),
             port: 8080,
             log_format: LogFormat::Pretty,
@@ -68,6 +73,7 @@ impl fmt::Debug for Settings {
             .field("database_url", &self.redacted_database_url())
             .field("field_key", &self.field_key.as_ref().map(|_| "****"))
             .field("field_key_file", &self.field_key_file)
+            .field("card_key_file", &self.card_key_file)
             .field("bind", &self.bind)
             .field("port", &self.port)
             .field("log_format", &self.log_format)
@@ -137,6 +143,34 @@ impl Settings {
         Ok(FieldCipher::new(&key))
     }
 
+    /// The green-card signing key, from `card_key_file` (created on SQLite when missing).
+    pub fn card_signer(&self) -> anyhow::Result<yingcai_card::CardSigner> {
+        let path = std::path::Path::new(&self.card_key_file);
+        if path.exists() {
+            let pem = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("card key {}: {e}", path.display()))?;
+            return yingcai_card::CardSigner::from_pkcs8_pem(&pem)
+                .map_err(|e| anyhow::anyhow!("card key {}: {e}", path.display()));
+        }
+        if self.database_url()?.backend() == yingcai_store::Backend::Postgres {
+            anyhow::bail!(
+                "no card signing key at {}: create one (e.g. `openssl genpkey -algorithm ed25519 -out {}`) and give every app server the same file",
+                path.display(),
+                path.display()
+            );
+        }
+        let signer = yingcai_card::CardSigner::generate();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        write_private(path, signer.to_pkcs8_pem().as_bytes())?;
+        eprintln!(
+            "created a new card signing key in {} — back it up: cards signed with it can only be verified with its public key",
+            path.display()
+        );
+        Ok(signer)
+    }
+
     fn redacted_database_url(&self) -> String {
         DatabaseUrl::parse(&self.database_url)
             .map_or_else(|_| "<invalid>".into(), |u| u.to_string())
@@ -161,6 +195,21 @@ pub struct Overrides {
 
 /// The commented example printed by `yingcai config example`.
 pub const EXAMPLE: &str = include_str!("../../../yingcai.example.toml");
+
+/// Writes a secret readable by its owner only (on Unix).
+fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", path.display()))?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    Ok(())
+}
 
 #[cfg(test)]
 #[expect(

@@ -306,3 +306,93 @@ async fn a_talent_submits_a_record_with_a_document_an_officer_returns_it_and_the
     let _ = std::fs::remove_file(&pdf);
     browser.close().await;
 }
+
+#[tokio::test]
+async fn an_admin_drafts_a_reform_raising_the_phd_rent_allowance_sees_its_cost_and_publishes_it() {
+    let Some(browser) = Browser::start("en").await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let owner = app
+        .create_account("wang@example.cn", &[yingcai_domain::Role::Talent])
+        .await;
+    app.verified_talent(
+        owner,
+        "wang@example.cn",
+        &yingcai_domain::TalentInput {
+            name: "王芳".into(),
+            resident_id: "11010519491231002X".into(),
+            degree: "phd".into(),
+            arrival_date: "2024-03-01".into(),
+            employed_in_city: "true".into(),
+            housing: "rent".into(),
+            social_insurance_months: "30".into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    app.create_account("admin@example.cn", &[yingcai_domain::Role::Admin])
+        .await;
+    let c = &browser.client;
+    sign_in(&browser, &app, "admin@example.cn").await;
+    c.goto(&app.url("/admin/policy")).await.expect("policy");
+    wait_for(
+        &browser,
+        "/admin/policy",
+        "New draft from the version in force",
+    )
+    .await;
+    // The admin edits the text of the version in force in the page's editor.
+    c.execute(
+        "const t = document.getElementById('source');
+         t.value = t.value.replace('amounts = { phd = 3000,', 'amounts = { phd = 4000,')
+                          .replace('version = \"2023.1\"', 'version = \"2027.1\"');",
+        vec![],
+    )
+    .await
+    .expect("edit");
+    c.find(Locator::Css(
+        "form[action='/admin/policy'] button[type=submit]",
+    ))
+    .await
+    .expect("create")
+    .click()
+    .await
+    .expect("click");
+    // One PhD renting since 2024-03: 12 months from next month at 1,000 yuan more.
+    wait_for(&browser, "/admin/policy/2", "The pack is valid.").await;
+    let difference = c
+        .find(Locator::Id("impact-difference"))
+        .await
+        .expect("difference")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(difference, "¥12,000.00");
+    assert!(
+        c.find(Locator::Css("figure.chart svg")).await.is_ok(),
+        "the cost chart is shown"
+    );
+    c.execute(
+        "document.getElementById('effective_date').value = '2027-01-01';",
+        vec![],
+    )
+    .await
+    .expect("date");
+    c.find(Locator::Id("publish"))
+        .await
+        .expect("publish")
+        .click()
+        .await
+        .expect("click");
+    wait_for(&browser, "/admin/policy/2", "Effective from: 2027-01-01").await;
+    let status = c
+        .find(Locator::Css("main .badge"))
+        .await
+        .expect("badge")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(status, "Published");
+    browser.close().await;
+}

@@ -13,10 +13,14 @@ pub(crate) enum Access {
     SignedIn,
     /// Only accounts holding this role.
     Role(Role),
+    /// Officers; a talent asking for another's record gets 404 (as if it did not exist);
+    /// anyone else 403.
+    OfficerOrOwner,
 }
 
 /// `{id}` is replaced by the id of another person's account, `{submission}` by the id of
-/// another person's submission.
+/// another person's submission, `{talent}` by another person's verified record, `{card}`
+/// by its green card, `{policy}` by a policy draft.
 const PAGES: &[(&str, &str, Access)] = &[
     ("GET", "/account", Access::SignedIn),
     ("GET", "/account/password", Access::SignedIn),
@@ -62,6 +66,32 @@ const PAGES: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/workspace/officer", Access::Role(Role::Officer)),
     ("GET", "/workspace/reviewer", Access::Role(Role::Reviewer)),
+    ("GET", "/talent/benefits", Access::Role(Role::Talent)),
+    (
+        "GET",
+        "/officer/talents/{talent}",
+        Access::Role(Role::Officer),
+    ),
+    (
+        "POST",
+        "/officer/talents/{talent}/card",
+        Access::Role(Role::Officer),
+    ),
+    (
+        "POST",
+        "/officer/cards/{card}/revoke",
+        Access::Role(Role::Officer),
+    ),
+    ("GET", "/officer/entitlements", Access::Role(Role::Officer)),
+    ("GET", "/admin/policy", Access::Role(Role::Admin)),
+    ("POST", "/admin/policy", Access::Role(Role::Admin)),
+    ("GET", "/admin/policy/{policy}", Access::Role(Role::Admin)),
+    ("POST", "/admin/policy/{policy}", Access::Role(Role::Admin)),
+    (
+        "POST",
+        "/admin/policy/{policy}/publish",
+        Access::Role(Role::Admin),
+    ),
     ("GET", "/admin/users", Access::Role(Role::Admin)),
     ("GET", "/admin/audit", Access::Role(Role::Admin)),
     ("GET", "/admin/users/new", Access::Role(Role::Admin)),
@@ -107,6 +137,11 @@ pub(crate) const API: &[(&str, &str, Access)] = &[
         "/api/v1/admin/accounts/{id}/status",
         Access::Role(Role::Admin),
     ),
+    (
+        "GET",
+        "/api/v1/talents/{talent}/explanation",
+        Access::OfficerOrOwner,
+    ),
 ];
 
 /// Public API operations (no sign-in needed), for the OpenAPI completeness check.
@@ -117,7 +152,84 @@ fn allowed(access: Access, role: Role) -> bool {
     match access {
         Access::SignedIn => true,
         Access::Role(needed) => needed == role,
+        Access::OfficerOrOwner => role == Role::Officer,
     }
+}
+
+/// What a role that may not use a route gets.
+fn refusal(access: Access, role: Role) -> StatusCode {
+    match access {
+        Access::OfficerOrOwner if role == Role::Talent => StatusCode::NOT_FOUND,
+        _ => StatusCode::FORBIDDEN,
+    }
+}
+
+/// Another person's verified record with a green card, and a policy draft.
+async fn records(app: &TestApp) -> (i64, i64, i64) {
+    let owner = app
+        .create_account("record-owner@example.cn", &[Role::Talent])
+        .await;
+    let talent = app
+        .verified_talent(
+            owner,
+            "record-owner@example.cn",
+            &yingcai_domain::TalentInput {
+                name: "Owner".into(),
+                resident_id: "11010519491231002X".into(),
+                degree: "master".into(),
+                arrival_date: "2024-03-01".into(),
+                employed_in_city: "true".into(),
+                housing: "rent".into(),
+                social_insurance_months: "12".into(),
+                ..Default::default()
+            },
+        )
+        .await;
+    // Publishes the built-in pack as version 1.
+    app.visitor().get("/calculator").await;
+    let card = app
+        .store
+        .issue_card(
+            &yingcai_store::NewCard {
+                talent_id: talent,
+                tier: "B",
+                valid_from: "2026-01-01",
+                valid_until: "2028-12-31",
+                policy_version_id: 1,
+                number: &|serial| format!("SJZ-2026-{serial:06}-0"),
+            },
+            &yingcai_store::Actor::System,
+        )
+        .await
+        .unwrap();
+    let policy = app
+        .store
+        .save_policy_draft(
+            None,
+            &yingcai_store::PolicyDraft {
+                file_name: "draft.toml".into(),
+                source: "[pack]\n".into(),
+                ..Default::default()
+            },
+            &yingcai_store::Actor::System,
+        )
+        .await
+        .unwrap();
+    (talent, card.card_id, policy)
+}
+
+fn fill(
+    template: &str,
+    target: i64,
+    submission: i64,
+    (talent, card, policy): (i64, i64, i64),
+) -> String {
+    template
+        .replace("{id}", &target.to_string())
+        .replace("{submission}", &submission.to_string())
+        .replace("{talent}", &talent.to_string())
+        .replace("{card}", &card.to_string())
+        .replace("{policy}", &policy.to_string())
 }
 
 async fn call_page(visitor: &Visitor, method: &str, path: &str) -> (StatusCode, String) {
@@ -149,10 +261,9 @@ async fn every_page_answers_each_role_and_strangers_correctly() {
         .await
         .unwrap();
     app.store.submit(submission, &owner).await.unwrap().unwrap();
+    let records = records(&app).await;
     for (method, template, access) in PAGES {
-        let path = template
-            .replace("{id}", &target.to_string())
-            .replace("{submission}", &submission.to_string());
+        let path = fill(template, target, submission, records);
         // A stranger is sent to sign in, and comes back here afterwards.
         let (status, location) = call_page(&app.visitor(), method, &path).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "stranger {method} {path}");
@@ -178,6 +289,8 @@ async fn every_page_answers_each_role_and_strangers_correctly() {
                         StatusCode::CREATED,
                         StatusCode::SEE_OTHER,
                         StatusCode::BAD_REQUEST,
+                        // Issuing a second card for the same talent.
+                        StatusCode::CONFLICT,
                         StatusCode::UNPROCESSABLE_ENTITY
                     ]
                     .contains(&status),
@@ -188,7 +301,7 @@ async fn every_page_answers_each_role_and_strangers_correctly() {
                     "{role} {method} {path} was sent to sign in"
                 );
             } else {
-                assert_eq!(status, StatusCode::FORBIDDEN, "{role} {method} {path}");
+                assert_eq!(status, refusal(*access, role), "{role} {method} {path}");
             }
         }
     }
@@ -200,8 +313,9 @@ async fn every_api_operation_answers_each_role_and_strangers_correctly() {
     let target = app
         .create_account("target@example.cn", &[Role::Talent])
         .await;
+    let records = records(&app).await;
     for (method, template, access) in API {
-        let path = template.replace("{id}", &target.to_string());
+        let path = fill(template, target, 0, records);
         let method = Method::from_bytes(method.as_bytes()).unwrap();
         let stranger = ApiClient::new(&app);
         let response = stranger
@@ -236,7 +350,7 @@ async fn every_api_operation_answers_each_role_and_strangers_correctly() {
                     "{role} {method} {path}: {status}"
                 );
             } else {
-                assert_eq!(status, StatusCode::FORBIDDEN, "{role} {method} {path}");
+                assert_eq!(status, refusal(*access, role), "{role} {method} {path}");
             }
         }
     }

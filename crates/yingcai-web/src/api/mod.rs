@@ -7,6 +7,7 @@
 //! in the caller's language (`Accept-Language`).
 
 mod accounts;
+mod policy;
 
 use axum::Json;
 use axum::Router;
@@ -32,6 +33,7 @@ use crate::AppState;
         accounts::set_roles,
         accounts::reset_password,
         accounts::set_status,
+        policy::explanation,
     ),
     components(schemas(
         accounts::AccountView,
@@ -44,11 +46,15 @@ use crate::AppState;
         accounts::TemporaryPassword,
         ErrorBody,
         FieldMessage,
+        policy::ExplanationView,
         crate::accounts::RegistrationInput,
         crate::accounts::StaffInput,
     )),
     modifiers(&BearerAuth),
-    tags((name = "accounts", description = "Sign-up, sign-in, sessions and account administration"))
+    tags(
+        (name = "accounts", description = "Sign-up, sign-in, sessions and account administration"),
+        (name = "policy", description = "Policy decisions and their explanations")
+    )
 )]
 pub struct ApiDoc;
 
@@ -104,6 +110,7 @@ pub(crate) fn router() -> Router<AppState> {
             post(accounts::reset_password),
         )
         .route("/admin/accounts/{id}/status", put(accounts::set_status))
+        .route("/talents/{talent}/explanation", get(policy::explanation))
         .fallback(|| async { crate::AppError::NotFound })
 }
 

@@ -9,7 +9,9 @@ pub(crate) mod enterprise;
 pub(crate) mod health;
 pub(crate) mod home;
 pub(crate) mod import;
+pub(crate) mod policy;
 pub(crate) mod review;
+pub(crate) mod sandbox;
 pub(crate) mod talent;
 pub(crate) mod workspace;
 

@@ -272,7 +272,10 @@ pub(crate) async fn verify(
         .verify_talent_submission(id, &profile, &ctx.actor())
         .await
     {
-        Ok(Ok(_)) => Ok(Redirect::to(&format!("/officer/submissions/{id}")).into_response()),
+        Ok(Ok(talent_id)) => {
+            crate::policy::after_verification(&state, talent_id, &ctx.actor()).await;
+            Ok(Redirect::to(&format!("/officer/submissions/{id}")).into_response())
+        }
         Ok(Err(_)) => {
             let errors =
                 errors_value(&FieldError::new("status", "submission-not-submitted").into());

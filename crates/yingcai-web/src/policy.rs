@@ -1,0 +1,214 @@
+//! The rules engine as the pages and the API use it: explanations, green cards and
+//! entitlements for verified records. Everything goes through `yingcai-rules` with the
+//! published pack versions from the database (see `yingcai_jobs::policy`).
+
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use yingcai_card::{CardClaims, CardNumber, mask_name};
+use yingcai_jobs::policy::{PolicySet, person_of, recompute_talent, rules_month, today};
+use yingcai_rules::time::Month;
+use yingcai_store::{Actor, CardRecord, NewCard, StoreError, TalentRecord};
+
+use crate::{AppError, AppState};
+
+pub(crate) async fn policy_set(state: &AppState) -> Result<Arc<PolicySet>, AppError> {
+    state
+        .policies()
+        .current(state.store())
+        .await
+        .map_err(AppError::Internal)
+}
+
+/// A `YYYY-MM` query value, or the current month.
+pub(crate) fn month_or_now(raw: Option<&str>) -> Result<Month, AppError> {
+    match raw.filter(|m| !m.is_empty()) {
+        Some(m) => m
+            .parse::<Month>()
+            .ok()
+            .filter(|m| (1990..=2100).contains(&m.year()))
+            .ok_or_else(|| {
+                AppError::Invalid(yingcai_domain::FieldError::new("month", "month-invalid").into())
+            }),
+        None => Ok(rules_month(today())),
+    }
+}
+
+/// The first day of `month`, for choosing the version in force in it.
+pub(crate) fn first_day(month: Month) -> Date {
+    Date::new(month.year() as i16, month.month() as i8, 1).unwrap_or_else(|_| today())
+}
+
+/// The explanation of `talent`'s benefits in `month`, under the version in force then.
+pub(crate) fn explain_talent(
+    set: &PolicySet,
+    talent: &TalentRecord,
+    month: Month,
+) -> (i64, yingcai_rules::Explanation) {
+    let version = set.in_force(first_day(month));
+    let person = person_of(talent.talent_id, &talent.profile, &version.pack);
+    (
+        version.record.policy_version_id,
+        yingcai_rules::explain(&version.pack, &person, month),
+    )
+}
+
+/// The tier the engine gives `talent` today, if any.
+pub(crate) fn tier_today(set: &PolicySet, talent: &TalentRecord) -> Option<(String, i64)> {
+    let version = set.in_force(today());
+    let person = person_of(talent.talent_id, &talent.profile, &version.pack);
+    yingcai_rules::evaluate(&version.pack, &person, rules_month(today()))
+        .card
+        .map(|tier| (tier, version.record.policy_version_id))
+}
+
+/// After a record is verified or changed: recompute its entitlements, and issue a card
+/// when the site issues them automatically. Runs after the verification committed: if it
+/// fails, the nightly sweep catches up, so the failure is logged here and not shown.
+pub(crate) async fn after_verification(state: &AppState, talent_id: i64, actor: &Actor) {
+    if let Err(error) = refresh(state, talent_id, actor).await {
+        tracing::error!(error = ?error, talent_id, "entitlements not recomputed after verification; the sweep will retry");
+    }
+}
+
+async fn refresh(state: &AppState, talent_id: i64, actor: &Actor) -> Result<(), AppError> {
+    let set = policy_set(state).await?;
+    let talent = state.store().talent(talent_id).await?;
+    recompute_talent(state.store(), &set, &talent, today(), actor).await?;
+    if state.settings().cards_auto_issue
+        && !state
+            .store()
+            .cards_of_talent(talent_id)
+            .await?
+            .iter()
+            .any(|c| c.status == "active")
+    {
+        // Not eligible is not an error here: there is simply no card to issue.
+        let _ = issue_card(state, &set, &talent, actor).await?;
+    }
+    Ok(())
+}
+
+/// Issues a card with the tier the engine decides today. `Ok(Err(code))` says why not.
+pub(crate) async fn issue_card(
+    state: &AppState,
+    set: &PolicySet,
+    talent: &TalentRecord,
+    actor: &Actor,
+) -> Result<Result<CardRecord, &'static str>, AppError> {
+    let Some((tier, version_id)) = tier_today(set, talent) else {
+        return Ok(Err("card-not-eligible"));
+    };
+    let from = today();
+    let years = i16::try_from(state.settings().card_valid_years.max(1)).unwrap_or(3);
+    let until = from
+        .checked_add(jiff::Span::new().years(years))
+        .and_then(|d| d.checked_sub(jiff::Span::new().days(1)))
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let year = from.year();
+    let number = move |serial: i64| {
+        CardNumber::new(year, u32::try_from(serial).unwrap_or(u32::MAX))
+            .map_or_else(|_| format!("SJZ-{year}-{serial}"), |n| n.to_string())
+    };
+    match state
+        .store()
+        .issue_card(
+            &NewCard {
+                talent_id: talent.talent_id,
+                tier: &tier,
+                valid_from: &from.to_string(),
+                valid_until: &until.to_string(),
+                policy_version_id: version_id,
+                number: &number,
+            },
+            actor,
+        )
+        .await
+    {
+        Ok(card) => Ok(Ok(card)),
+        Err(StoreError::Conflict { .. }) => Ok(Err("card-already-active")),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The signed token in a card's QR code. The services are the tier's green channels in
+/// the version the card was issued under.
+pub(crate) fn card_token(
+    state: &AppState,
+    set: &PolicySet,
+    card: &CardRecord,
+    holder: &str,
+) -> Result<String, AppError> {
+    let claims = card_claims(state, set, card, holder)?;
+    state
+        .card_signer()
+        .sign(&claims)
+        .map(|t| t.into_string())
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("signing card {}: {e}", card.number)))
+}
+
+pub(crate) fn card_claims(
+    state: &AppState,
+    set: &PolicySet,
+    card: &CardRecord,
+    holder: &str,
+) -> Result<CardClaims, AppError> {
+    let date = |s: &str| {
+        s.parse::<Date>()
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("card {} date {s}: {e}", card.number)))
+    };
+    let number = card
+        .number
+        .parse::<CardNumber>()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("card number {}: {e}", card.number)))?;
+    let issued = jiff::Timestamp::from_millisecond(card.issued_at)
+        .map(|t| {
+            t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+                .date()
+        })
+        .map_err(|e| AppError::Internal(e.into()))?;
+    Ok(CardClaims {
+        number,
+        tier: card.tier.clone(),
+        holder: mask_name(holder),
+        valid_from: date(&card.valid_from)?,
+        valid_until: date(&card.valid_until)?,
+        issued,
+        key_id: state.card_signer().key_id(),
+        services: services_of(set, card).into_iter().map(|s| s.id).collect(),
+    })
+}
+
+/// The green-channel services of a card's tier, from the version it was issued under.
+pub(crate) fn services_of(set: &PolicySet, card: &CardRecord) -> Vec<yingcai_rules::Service> {
+    set.by_id(card.policy_version_id)
+        .map(|v| v.pack.tier_services(&card.tier))
+        .unwrap_or_default()
+}
+
+/// Integer fen as yuan with thousands separators: `¥3,000.00`, `-¥12.50`.
+pub(crate) fn format_yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let abs = fen.unsigned_abs();
+    let digits = (abs / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}¥{grouped}.{:02}", abs % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn yuan_is_grouped_and_exact() {
+        assert_eq!(super::format_yuan(300_000), "¥3,000.00");
+        assert_eq!(super::format_yuan(30_000_000), "¥300,000.00");
+        assert_eq!(super::format_yuan(-1_250), "-¥12.50");
+        assert_eq!(super::format_yuan(5), "¥0.05");
+        assert_eq!(super::format_yuan(i64::MIN), "-¥92,233,720,368,547,758.08");
+    }
+}
