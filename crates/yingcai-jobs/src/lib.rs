@@ -6,6 +6,7 @@
 //!
 //! A new job is a function here taking `&Store`, plus a `JobName` variant.
 
+pub mod payments;
 pub mod policy;
 
 use std::time::Duration;

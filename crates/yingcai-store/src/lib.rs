@@ -25,6 +25,7 @@ pub mod dialect;
 mod documents;
 mod enterprises;
 mod error;
+pub mod payments;
 mod policy;
 mod registry;
 mod reports;
@@ -39,6 +40,10 @@ pub use dialect::{Backend, DatabaseUrl};
 pub use documents::{DocumentRecord, NewDocument};
 pub use enterprises::{EnterpriseRecord, EnterpriseSubmission};
 pub use error::{StoreError, UrlError};
+pub use payments::{
+    LedgerReport, LineSums, NewPaymentLine, PayableEntitlement, PaymentLineView, PaymentRun,
+    Posting,
+};
 pub use policy::{
     CardRecord, ComputedEntitlement, EntitlementChanges, EntitlementFilter, EntitlementRecord,
     NewCard, NotificationRecord, PolicyDraft, PolicyVersionRecord, ScheduleSegment,

@@ -171,6 +171,109 @@ impl Store {
         Ok(bytes)
     }
 
+    /// `count` talents with one confirmed rent allowance each, `amount_fen` a month from
+    /// `from` to `to` (`YYYY-MM`), written straight into the tables in batches: a payment
+    /// run's input at benchmark scale. The talents' sealed fields are placeholders (payment
+    /// runs never read them). Returns the talent ids' range.
+    pub async fn seed_payable_entitlements(
+        &self,
+        count: usize,
+        from: &str,
+        to: &str,
+        amount_fen: i64,
+    ) -> Result<(i64, i64), crate::StoreError> {
+        let backend = self.backend();
+        let now = crate::now_ms();
+        let version: i64 = sqlx::query_scalar(
+            "insert into policy_version (pack_id, version, status, effective_date, file_name, source, created_at, updated_at)
+             values ('seed', $1, 'draft', '2000-01-01', 'seed.toml', '# seeded for tests', $2, $2) returning policy_version_id",
+        )
+        .bind(format!("seed-{now}"))
+        .bind(now)
+        .fetch_one(self.pool())
+        .await?;
+        let months = {
+            let m = |t: &str| -> i64 {
+                let (y, mo) = t.split_once('-').unwrap_or(("0", "1"));
+                y.parse::<i64>().unwrap_or(0) * 12 + mo.parse::<i64>().unwrap_or(1)
+            };
+            m(to) - m(from) + 1
+        };
+        let schedule = format!(r#"[{{"from":"{from}","to":"{to}","amount_fen":{amount_fen}}}]"#);
+        let base: i64 = sqlx::query_scalar("select count(*) from talent")
+            .fetch_one(self.pool())
+            .await?;
+        let mut range: Option<(i64, i64)> = None;
+        let mut done = 0;
+        while done < count {
+            let n = (count - done).min(1_000);
+            let mut tx = crate::dialect::begin_write(self.pool(), backend).await?;
+            let values: Vec<String> = (0..n)
+                .map(|r| {
+                    format!(
+                        "({}, '1990-01-01', 'phd', '2024-01-01', 1, 'rent', 12, {})",
+                        crate::dialect::placeholders(backend, r * 7 + 1, 4),
+                        crate::dialect::placeholders(backend, r * 7 + 5, 3)
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "insert into talent (name, resident_id_sealed, resident_id_index, resident_id_masked, birth_date, degree, arrival_date, employed_in_city, housing, social_insurance_months, verified_at, created_at, updated_at)
+                 values {} returning talent_id",
+                values.join(", ")
+            );
+            let mut query = sqlx::query_scalar::<_, i64>(&sql);
+            for i in 0..n {
+                let k = base as usize + done + i;
+                query = query
+                    .bind(format!("Seed {k}"))
+                    .bind(vec![0u8; 16])
+                    .bind(format!("seed-{k}"))
+                    .bind("1101**********0000")
+                    .bind(now)
+                    .bind(now)
+                    .bind(now);
+            }
+            let mut ids = query.fetch_all(&mut *tx).await?;
+            ids.sort_unstable();
+            if let (Some(lo), Some(hi)) = (ids.first(), ids.last()) {
+                range = Some((
+                    range.map_or(*lo, |r| r.0.min(*lo)),
+                    range.map_or(*hi, |r| r.1.max(*hi)),
+                ));
+            }
+            let values: Vec<String> = (0..ids.len())
+                .map(|r| {
+                    format!(
+                        "({}, 'rent_allowance', 'confirmed', {}, '6222 **** **** 0000')",
+                        crate::dialect::placeholders(backend, r * 7 + 1, 1),
+                        crate::dialect::placeholders(backend, r * 7 + 2, 6)
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "insert into entitlement (talent_id, benefit, status, from_month, schedule, total_fen, policy_version_id, computed_at, confirmed_at, confirmed_bank_masked)
+                 values {}",
+                values.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for id in &ids {
+                query = query
+                    .bind(*id)
+                    .bind(from)
+                    .bind(&schedule)
+                    .bind(amount_fen * months)
+                    .bind(version)
+                    .bind(now)
+                    .bind(now);
+            }
+            query.execute(&mut *tx).await?;
+            tx.commit().await?;
+            done += n;
+        }
+        range.ok_or(crate::StoreError::NotFound)
+    }
+
     /// Runs raw SQL, bypassing every rule of the store: for tests that tamper with stored
     /// data on purpose (e.g. editing an audit entry behind yingcai's back).
     pub async fn execute_unchecked(&self, sql: &str) -> Result<u64, crate::StoreError> {

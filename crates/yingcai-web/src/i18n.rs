@@ -149,6 +149,7 @@ mod tests {
             include_str!("pages/policy.rs"),
             include_str!("policy.rs"),
             include_str!("pages/sandbox.rs"),
+            include_str!("pages/payments.rs"),
         ];
         for source in sources {
             for call in source
@@ -191,11 +192,21 @@ mod tests {
             "pack-version-taken",
             "pack-effective-taken",
             "date-invalid",
+            "run-frozen",
+            "run-not-approvable",
+            "approval-by-preparer",
+            "approval-needs-officer",
         ] {
             wanted.push(format!("err-{code}"));
         }
         for status in ["active", "revoked", "expired"] {
             wanted.push(format!("card-status-{status}"));
+        }
+        for status in ["draft", "approved", "exported", "settled"] {
+            wanted.push(format!("payment-run-status-{status}"));
+        }
+        for kind in ["regular", "arrears", "overpayment"] {
+            wanted.push(format!("payment-kind-{kind}"));
         }
         for status in ["draft", "published"] {
             wanted.push(format!("policy-status-{status}"));

@@ -269,6 +269,15 @@ pub fn app(state: AppState) -> Router {
             "/officer/entitlements",
             get(pages::policy::officer_entitlements),
         )
+        .route(
+            "/officer/payments",
+            get(pages::payments::list).post(pages::payments::run),
+        )
+        .route("/officer/payments/{month}", get(pages::payments::show))
+        .route(
+            "/officer/payments/{month}/approve",
+            post(pages::payments::approve),
+        )
         .route("/calculator", get(pages::policy::calculator))
         .route("/verify", get(pages::policy::verify))
         .route("/verify/public-key.pem", get(pages::policy::public_key))

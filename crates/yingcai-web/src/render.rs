@@ -103,6 +103,7 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
                     items.push(("/officer/submissions".into(), "nav-officer-queue"));
                     items.push(("/officer/import".into(), "nav-officer-import"));
                     items.push(("/officer/entitlements".into(), "nav-officer-entitlements"));
+                    items.push(("/officer/payments".into(), "nav-officer-payments"));
                 }
                 other => items.push((
                     format!("/workspace/{}", other.as_str()),

@@ -86,6 +86,16 @@ enum Command {
         #[command(subcommand)]
         command: policy::PolicyCommand,
     },
+    /// Monthly allowance payments: compute a run, approve it.
+    Payments {
+        #[command(subcommand)]
+        command: PaymentsCommand,
+    },
+    /// The double-entry ledger of payments.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
     /// Check a talent green card offline (see `card verify --help`).
     Card {
         #[command(subcommand)]
@@ -144,6 +154,35 @@ enum ImportCommand {
         #[arg(long, value_name = "FILE.csv")]
         errors: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+enum PaymentsCommand {
+    /// Compute the payment run for a month: one line per (talent, benefit, month) owed,
+    /// arrears and overpayments included, each posted to the ledger. Safe to kill and
+    /// re-run, or to run twice at once: every line is written exactly once.
+    Run {
+        /// The month paid, YYYY-MM.
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// The officer preparing the run (another officer must approve it).
+        #[arg(long, value_name = "EMAIL")]
+        officer: Option<String>,
+    },
+    /// Approve a computed run (by an officer other than the one who prepared it).
+    Approve {
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        #[arg(long, value_name = "EMAIL")]
+        officer: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum LedgerCommand {
+    /// Verify that every transaction balances and that every balance equals the sum of
+    /// its entries (exit code 1 if not).
+    Check,
 }
 
 #[derive(Subcommand)]
@@ -262,6 +301,26 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                     errors,
                 },
         } => import_talents(&settings, &file, officer.as_deref(), errors.as_deref()).await,
+        Command::Payments { command } => payments(command, &settings).await,
+        Command::Ledger {
+            command: LedgerCommand::Check,
+        } => {
+            let store = open_store(&settings).await?;
+            let report = store.check_ledger().await?;
+            println!(
+                "ledger: {} transactions, {} entries, balances sum to {} fen",
+                report.transactions, report.entries, report.total_fen
+            );
+            for txn in &report.unbalanced {
+                println!("unbalanced transaction {txn}");
+            }
+            for (account, stored, sum) in &report.mismatched {
+                println!("account {account}: balance {stored} fen, entries sum to {sum} fen");
+            }
+            anyhow::ensure!(report.is_sound(), "the ledger does not balance");
+            println!("ledger balanced");
+            Ok(())
+        }
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -494,6 +553,72 @@ impl std::fmt::Display for Refused {
 
 impl std::error::Error for Refused {}
 
+/// The officer an operator names with `--officer`.
+async fn officer_actor(
+    store: &yingcai_store::Store,
+    email: &str,
+) -> anyhow::Result<yingcai_store::Actor> {
+    let parsed =
+        yingcai_domain::Email::parse(email).map_err(|e| anyhow::anyhow!("--officer: {e}"))?;
+    let account = store
+        .credentials_by_email(&parsed)
+        .await?
+        .map(|c| c.account)
+        .filter(|a| a.has_role(yingcai_domain::Role::Officer))
+        .ok_or_else(|| anyhow::anyhow!("--officer {email}: no officer account with this e-mail"))?;
+    Ok(yingcai_store::Actor::account(
+        account.account_id,
+        account.email,
+    ))
+}
+
+async fn payments(command: PaymentsCommand, settings: &Settings) -> anyhow::Result<()> {
+    use indicatif::{ProgressBar, ProgressStyle};
+    let store = open_store(settings).await?;
+    store.migrate().await?;
+    match command {
+        PaymentsCommand::Run { month, officer } => {
+            let actor = match officer {
+                Some(email) => officer_actor(&store, &email).await?,
+                None => yingcai_store::Actor::Cli,
+            };
+            let bar = ProgressBar::new(0).with_style(
+                ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} entitlements ({eta})")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.set_message(format!("payment run {month}"));
+            let started = std::time::Instant::now();
+            let report =
+                yingcai_jobs::payments::run_month(&store, &month, &actor, &|done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                })
+                .await?;
+            bar.finish_and_clear();
+            println!(
+                "payment run {}: {} entitlements, {} lines written now; the run has {} lines, {} fen in all ({:.1} s)",
+                report.month,
+                report.entitlements,
+                report.lines_written,
+                report.lines,
+                report.total_fen,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        PaymentsCommand::Approve { month, officer } => {
+            let actor = officer_actor(&store, &officer).await?;
+            match yingcai_jobs::payments::approve(&store, &month, &actor).await? {
+                Ok(run) => {
+                    println!("payment run {} approved", run.month);
+                    Ok(())
+                }
+                Err(code) => anyhow::bail!("payment run {month} not approved: {code}"),
+            }
+        }
+    }
+}
+
 async fn import_talents(
     settings: &Settings,
     file: &std::path::Path,
@@ -505,19 +630,7 @@ async fn import_talents(
     store.migrate().await?;
     let actor = match officer {
         None => yingcai_store::Actor::Cli,
-        Some(email) => {
-            let parsed = yingcai_domain::Email::parse(email)
-                .map_err(|e| anyhow::anyhow!("--officer: {e}"))?;
-            let account = store
-                .credentials_by_email(&parsed)
-                .await?
-                .map(|c| c.account)
-                .filter(|a| a.has_role(yingcai_domain::Role::Officer))
-                .ok_or_else(|| {
-                    anyhow::anyhow!("--officer {email}: no officer account with this e-mail")
-                })?;
-            yingcai_store::Actor::account(account.account_id, account.email)
-        }
+        Some(email) => officer_actor(&store, email).await?,
     };
     let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let started = std::time::Instant::now();

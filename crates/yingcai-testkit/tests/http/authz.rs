@@ -83,6 +83,18 @@ const PAGES: &[(&str, &str, Access)] = &[
         Access::Role(Role::Officer),
     ),
     ("GET", "/officer/entitlements", Access::Role(Role::Officer)),
+    ("GET", "/officer/payments", Access::Role(Role::Officer)),
+    ("POST", "/officer/payments", Access::Role(Role::Officer)),
+    (
+        "GET",
+        "/officer/payments/2026-01",
+        Access::Role(Role::Officer),
+    ),
+    (
+        "POST",
+        "/officer/payments/2026-01/approve",
+        Access::Role(Role::Officer),
+    ),
     ("GET", "/admin/policy", Access::Role(Role::Admin)),
     ("POST", "/admin/policy", Access::Role(Role::Admin)),
     ("GET", "/admin/policy/{policy}", Access::Role(Role::Admin)),
@@ -213,6 +225,10 @@ async fn records(app: &TestApp) -> (i64, i64, i64) {
             },
             &yingcai_store::Actor::System,
         )
+        .await
+        .unwrap();
+    app.store
+        .open_payment_run("2026-01", &yingcai_store::Actor::System)
         .await
         .unwrap();
     (talent, card.card_id, policy)

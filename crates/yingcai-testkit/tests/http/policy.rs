@@ -574,3 +574,150 @@ fn unescape(s: &str) -> String {
         .replace("&gt;", ">")
         .replace("&amp;", "&")
 }
+
+#[tokio::test]
+async fn an_uploaded_pack_becomes_a_draft_and_a_non_utf8_file_is_refused() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("admin@example.cn", &[Role::Admin]).await;
+    admin.get("/lang/en").await;
+    let csrf = admin.cookie("yc_csrf").unwrap();
+    let send = |bytes: Vec<u8>, name: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name),
+            );
+        admin
+            .client
+            .post(admin.url("/admin/policy/upload"))
+            .multipart(form)
+            .send()
+    };
+    let (_, source) = yingcai_rules::BUILTIN_PACK;
+    let reform = source.replace("version = \"2023.1\"", "version = \"2028.1\"");
+    let response = send(reform.into_bytes(), "reform-2028.toml").await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (status, html) = admin.page(&location(&response)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("id=\"pack-valid\"") && html.contains("2028.1"),
+        "{html}"
+    );
+
+    // GBK bytes are not a pack text.
+    let response = send(vec![0xd6, 0xd0, 0xce, 0xc4], "gbk.toml")
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn with_automatic_issue_a_verified_record_gets_its_card_at_once() {
+    let app = TestApp::spawn_with(yingcai_web::WebSettings {
+        cards_auto_issue: true,
+        ..Default::default()
+    })
+    .await;
+    let officer = app.signed_in("officer@example.cn", &[Role::Officer]).await;
+    let owner = app.create_account("zhao@example.cn", &[Role::Talent]).await;
+    let actor = yingcai_store::Actor::account(owner, "zhao@example.cn");
+    let submission = app
+        .store
+        .save_talent_draft(&actor, &phd_renting(), "长安区")
+        .await
+        .unwrap();
+    app.store.submit(submission, &actor).await.unwrap().unwrap();
+    let response = officer
+        .post_form(&format!("/officer/submissions/{submission}/verify"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let talent = app.store.talent_of_owner(owner).await.unwrap().unwrap();
+    let cards = app.store.cards_of_talent(talent.talent_id).await.unwrap();
+    assert_eq!(cards.len(), 1);
+    assert_eq!(
+        (cards[0].tier.as_str(), cards[0].status.as_str()),
+        ("B", "active")
+    );
+    // Valid for the configured three years from today, the last day included.
+    let from: jiff::civil::Date = cards[0].valid_from.parse().unwrap();
+    let until: jiff::civil::Date = cards[0].valid_until.parse().unwrap();
+    assert_eq!(
+        until,
+        from.checked_add(jiff::Span::new().years(3))
+            .unwrap()
+            .yesterday()
+            .unwrap()
+    );
+}
+
+#[tokio::test]
+async fn a_payment_run_is_approved_by_a_second_officer_only() {
+    let app = TestApp::spawn().await;
+    let owner = app.create_account("wang@example.cn", &[Role::Talent]).await;
+    let talent_id = app
+        .verified_talent(owner, "wang@example.cn", &phd_renting())
+        .await;
+    let preparer = app.signed_in("prep@example.cn", &[Role::Officer]).await;
+    let second = app.signed_in("second@example.cn", &[Role::Officer]).await;
+    preparer.get("/lang/en").await;
+    second.get("/lang/en").await;
+    // The engine finds the rent allowance (the scheduler's sweep: the record was verified
+    // through the store), and the talent confirms it.
+    let policies = yingcai_jobs::policy::Policies::new();
+    yingcai_jobs::policy::sweep(&app.store, &policies, yingcai_jobs::policy::today(), false)
+        .await
+        .unwrap();
+    let entitlements = app.store.entitlements(&Default::default()).await.unwrap();
+    assert_eq!(entitlements.len(), 1);
+    assert_eq!(entitlements[0].talent_id, talent_id);
+    let visitor = app.visitor();
+    visitor.sign_in("wang@example.cn", PASSWORD).await;
+    let response = visitor
+        .post_form(
+            &format!(
+                "/talent/entitlements/{}/confirm",
+                entitlements[0].entitlement_id
+            ),
+            &[("bank_confirmed", "yes")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    let response = preparer
+        .post_form("/officer/payments", &[("month", "2026-13")])
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let response = preparer
+        .post_form("/officer/payments", &[("month", "2026-12")])
+        .await;
+    assert_eq!(location(&response), "/officer/payments/2026-12");
+    let (_, html) = preparer.page("/officer/payments/2026-12").await;
+    let t = text(&html);
+    assert!(
+        t.contains("Lines 1") && t.contains("Total ¥3,000.00") && t.contains("balanced"),
+        "{t}"
+    );
+    assert!(t.contains("another officer must approve it"), "{t}");
+    let response = preparer
+        .post_form("/officer/payments/2026-12/approve", &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert!(text(&response.text().await.unwrap()).contains("cannot approve it"));
+    let response = second
+        .post_form("/officer/payments/2026-12/approve", &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, html) = second.page("/officer/payments/2026-12").await;
+    assert!(text(&html).contains("Status Approved"), "{html}");
+    // An approved run is frozen.
+    let response = preparer
+        .post_form("/officer/payments", &[("month", "2026-12")])
+        .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    // Talents cannot see runs.
+    assert_eq!(
+        visitor.get("/officer/payments/2026-12").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}

@@ -9,6 +9,7 @@ pub(crate) mod enterprise;
 pub(crate) mod health;
 pub(crate) mod home;
 pub(crate) mod import;
+pub(crate) mod payments;
 pub(crate) mod policy;
 pub(crate) mod review;
 pub(crate) mod sandbox;

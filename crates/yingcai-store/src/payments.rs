@@ -1,0 +1,653 @@
+//! Payment runs, their lines and the double-entry ledger.
+//!
+//! What is owed is decided by the caller (yingcai-jobs plans lines from entitlement
+//! schedules); this module makes the writing exact: a line is keyed by (talent, benefit,
+//! service month, run month), inserted with `on conflict do nothing`, and its ledger
+//! postings are written in the same transaction only for lines really inserted. Killing a
+//! run, running it twice, or running it on two servers at once therefore leaves one line
+//! per key and a balanced ledger.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::json;
+use sqlx::Row as _;
+use sqlx::any::AnyRow;
+
+use crate::audit::{self, Actor, Change};
+use crate::{ScheduleSegment, Store, StoreError, dialect, now_ms};
+
+/// A payment run as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentRun {
+    pub payment_run_id: i64,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// `draft`, `approved`, `exported`, `settled`.
+    pub status: String,
+    /// Months before this were paid outside the platform.
+    pub first_month: String,
+    pub prepared_by: Option<i64>,
+    pub prepared_at: i64,
+    pub computed_at: Option<i64>,
+    pub approved_by: Option<i64>,
+    pub approved_at: Option<i64>,
+}
+
+fn run_from_row(row: &AnyRow) -> Result<PaymentRun, StoreError> {
+    Ok(PaymentRun {
+        payment_run_id: row.try_get("payment_run_id")?,
+        month: row.try_get("month")?,
+        status: row.try_get("status")?,
+        first_month: row.try_get("first_month")?,
+        prepared_by: row.try_get("prepared_by")?,
+        prepared_at: row.try_get("prepared_at")?,
+        computed_at: row.try_get("computed_at")?,
+        approved_by: row.try_get("approved_by")?,
+        approved_at: row.try_get("approved_at")?,
+    })
+}
+
+/// A stored line, for pages.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PaymentLineView {
+    pub payment_line_id: i64,
+    pub talent_id: i64,
+    pub talent_name: String,
+    pub benefit: String,
+    pub service_month: String,
+    pub run_month: String,
+    pub kind: String,
+    pub amount_fen: i64,
+    pub status: String,
+    pub policy_version_id: i64,
+}
+
+fn line_from_row(row: &AnyRow) -> Result<PaymentLineView, StoreError> {
+    Ok(PaymentLineView {
+        payment_line_id: row.try_get("payment_line_id")?,
+        talent_id: row.try_get("talent_id")?,
+        talent_name: row.try_get("talent_name")?,
+        benefit: row.try_get("benefit")?,
+        service_month: row.try_get("service_month")?,
+        run_month: row.try_get("run_month")?,
+        kind: row.try_get("kind")?,
+        amount_fen: row.try_get("amount_fen")?,
+        status: row.try_get("status")?,
+        policy_version_id: row.try_get("policy_version_id")?,
+    })
+}
+
+/// A confirmed entitlement, as a payment run reads it.
+#[derive(Debug, Clone)]
+pub struct PayableEntitlement {
+    pub entitlement_id: i64,
+    pub talent_id: i64,
+    pub benefit: String,
+    pub schedule: Vec<ScheduleSegment>,
+    pub policy_version_id: i64,
+    /// Held by an officer: no lines while held; the months stay owed.
+    pub held: bool,
+}
+
+/// A line to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPaymentLine {
+    pub talent_id: i64,
+    pub benefit: String,
+    /// `YYYY-MM`.
+    pub service_month: String,
+    /// `regular`, `arrears` or `overpayment`.
+    pub kind: &'static str,
+    pub amount_fen: i64,
+    pub entitlement_id: i64,
+    pub policy_version_id: i64,
+}
+
+/// Sums of the lines already written, per (talent, benefit) and service month.
+pub type LineSums = HashMap<(i64, String), BTreeMap<String, i64>>;
+
+/// What `ledger check` found.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LedgerReport {
+    pub transactions: i64,
+    pub entries: i64,
+    /// Transactions whose entries do not sum to zero.
+    pub unbalanced: Vec<i64>,
+    /// Accounts whose stored balance differs from the sum of their entries:
+    /// (account, stored, sum of entries).
+    pub mismatched: Vec<(String, i64, i64)>,
+    /// The sum of all balances (zero in a sound ledger).
+    pub total_fen: i64,
+}
+
+impl LedgerReport {
+    pub fn is_sound(&self) -> bool {
+        self.unbalanced.is_empty() && self.mismatched.is_empty() && self.total_fen == 0
+    }
+}
+
+/// One ledger transaction to write: entries `(account, fen)`, debits positive, summing to
+/// zero (built and checked by yingcai-payments; accounts named by `Account::key`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Posting {
+    pub memo: String,
+    pub entries: Vec<(String, i64)>,
+}
+
+/// Lines per statement: 9 parameters each keeps a batch well under both databases' limits.
+const BATCH: usize = 1_000;
+
+impl Store {
+    /// The run for `month`, created as a draft if there is none. The first run ever fixes
+    /// the first month the platform pays; later runs inherit it.
+    pub async fn open_payment_run(
+        &self,
+        month: &str,
+        actor: &Actor,
+    ) -> Result<PaymentRun, StoreError> {
+        if let Some(run) = self.payment_run(month).await? {
+            return Ok(run);
+        }
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let first: Option<String> = sqlx::query_scalar("select min(first_month) from payment_run")
+            .fetch_one(&mut *tx)
+            .await?;
+        let first = first.map_or_else(|| month.to_owned(), |f| f.min(month.to_owned()));
+        let prepared_by = match actor {
+            Actor::Account { account_id, .. } => Some(*account_id),
+            _ => None,
+        };
+        // Two processes opening the same month: one insert wins, both read it back.
+        let inserted = sqlx::query(
+            "insert into payment_run (month, status, first_month, prepared_by, prepared_at) values ($1, 'draft', $2, $3, $4) on conflict do nothing",
+        )
+        .bind(month)
+        .bind(&first)
+        .bind(prepared_by)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 1 {
+            audit::append(
+                &mut tx,
+                actor,
+                Change {
+                    action: "payment_run.open",
+                    entity: "payment_run",
+                    entity_id: month.to_owned(),
+                    before: None,
+                    after: Some(json!({"month": month, "first_month": first})),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        self.payment_run(month).await?.ok_or(StoreError::NotFound)
+    }
+
+    pub async fn payment_run(&self, month: &str) -> Result<Option<PaymentRun>, StoreError> {
+        let row = sqlx::query("select * from payment_run where month = $1")
+            .bind(month)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(run_from_row).transpose()
+    }
+
+    pub async fn payment_runs(&self) -> Result<Vec<PaymentRun>, StoreError> {
+        let rows = sqlx::query("select * from payment_run order by month desc")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(run_from_row).collect()
+    }
+
+    pub async fn count_payable_entitlements(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("select count(*) from entitlement where status = 'confirmed'")
+                .fetch_one(self.pool())
+                .await?,
+        )
+    }
+
+    /// Confirmed entitlements in id order after `after_id`, for a run to page through.
+    pub async fn payable_entitlements_after(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<PayableEntitlement>, StoreError> {
+        let rows = sqlx::query(
+            "select entitlement_id, talent_id, benefit, schedule, policy_version_id, held_at from entitlement
+             where status = 'confirmed' and entitlement_id > $1 order by entitlement_id limit $2",
+        )
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let schedule: String = row.try_get("schedule")?;
+                Ok(PayableEntitlement {
+                    entitlement_id: row.try_get("entitlement_id")?,
+                    talent_id: row.try_get("talent_id")?,
+                    benefit: row.try_get("benefit")?,
+                    schedule: serde_json::from_str(&schedule).map_err(|e| {
+                        StoreError::Other(anyhow::anyhow!("stored schedule unreadable: {e}"))
+                    })?,
+                    policy_version_id: row.try_get("policy_version_id")?,
+                    held: row.try_get::<Option<i64>, _>("held_at")?.is_some(),
+                })
+            })
+            .collect()
+    }
+
+    /// What earlier runs wrote for these talents, per (talent, benefit) and service month.
+    pub async fn earlier_line_sums(
+        &self,
+        talent_ids: &[i64],
+        before_run_month: &str,
+    ) -> Result<LineSums, StoreError> {
+        let mut sums = LineSums::new();
+        for chunk in talent_ids.chunks(BATCH) {
+            let sql = format!(
+                "select talent_id, benefit, service_month, cast(sum(amount_fen) as bigint) as total from payment_line
+                 where run_month < {} and talent_id in ({}) group by talent_id, benefit, service_month",
+                dialect::placeholders(self.backend(), 1, 1),
+                dialect::placeholders(self.backend(), 2, chunk.len()),
+            );
+            let mut query = sqlx::query(&sql).bind(before_run_month);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(self.pool()).await? {
+                let key = (
+                    row.try_get::<i64, _>("talent_id")?,
+                    row.try_get::<String, _>("benefit")?,
+                );
+                sums.entry(key)
+                    .or_default()
+                    .insert(row.try_get("service_month")?, row.try_get("total")?);
+            }
+        }
+        Ok(sums)
+    }
+
+    /// Writes lines for a draft run, each with its accrual posted, in one transaction.
+    /// Lines whose key exists already are skipped (and not posted again). Returns how many
+    /// were inserted.
+    pub async fn insert_payment_lines(
+        &self,
+        run: &PaymentRun,
+        lines: &[NewPaymentLine],
+        accrual: &(dyn Fn(&NewPaymentLine) -> Posting + Sync),
+    ) -> Result<usize, StoreError> {
+        if lines.is_empty() {
+            return Ok(0);
+        }
+        let backend = self.backend();
+        let now = now_ms();
+        let mut tx = dialect::begin_write(self.pool(), backend).await?;
+        let status: String =
+            sqlx::query_scalar("select status from payment_run where payment_run_id = $1")
+                .bind(run.payment_run_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if status != "draft" {
+            return Err(StoreError::Conflict {
+                constraint: "payment_run.status".into(),
+            });
+        }
+        let mut inserted: Vec<(i64, usize)> = Vec::new();
+        for (chunk_no, chunk) in lines.chunks(BATCH).enumerate() {
+            const N: usize = 11;
+            let values: Vec<String> = (0..chunk.len())
+                .map(|r| format!("({})", dialect::placeholders(backend, r * N + 1, N)))
+                .collect();
+            let sql = format!(
+                "insert into payment_line (payment_run_id, talent_id, benefit, service_month, run_month, kind, amount_fen, entitlement_id, policy_version_id, status, created_at)
+                 values {} on conflict do nothing returning payment_line_id, talent_id, benefit, service_month",
+                values.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for line in chunk {
+                query = query
+                    .bind(run.payment_run_id)
+                    .bind(line.talent_id)
+                    .bind(&line.benefit)
+                    .bind(&line.service_month)
+                    .bind(&run.month)
+                    .bind(line.kind)
+                    .bind(line.amount_fen)
+                    .bind(line.entitlement_id)
+                    .bind(line.policy_version_id)
+                    .bind("pending")
+                    .bind(now);
+            }
+            // Returned rows are the lines really inserted; match them back by key.
+            let index: HashMap<(i64, &str, &str), usize> = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    (
+                        (l.talent_id, l.benefit.as_str(), l.service_month.as_str()),
+                        chunk_no * BATCH + i,
+                    )
+                })
+                .collect();
+            for row in query.fetch_all(&mut *tx).await? {
+                let key: (i64, String, String) = (
+                    row.try_get("talent_id")?,
+                    row.try_get("benefit")?,
+                    row.try_get("service_month")?,
+                );
+                if let Some(&i) = index.get(&(key.0, key.1.as_str(), key.2.as_str())) {
+                    inserted.push((row.try_get("payment_line_id")?, i));
+                }
+            }
+        }
+        // One accrual per inserted line, in the same transaction as the line.
+        let postings: Vec<(i64, Posting)> = inserted
+            .iter()
+            .map(|(line, i)| (*line, accrual(&lines[*i])))
+            .collect();
+        self.post(&mut tx, "accrue", Some(run.payment_run_id), &postings)
+            .await?;
+        tx.commit().await?;
+        Ok(inserted.len())
+    }
+
+    /// Writes one ledger transaction per `(line, entries)` and updates the balances, inside
+    /// the caller's transaction.
+    async fn post(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        kind: &str,
+        run_id: Option<i64>,
+        postings: &[(i64, Posting)],
+    ) -> Result<(), StoreError> {
+        let backend = self.backend();
+        let now = now_ms();
+        let mut balances: BTreeMap<&str, i64> = BTreeMap::new();
+        for chunk in postings.chunks(BATCH) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|r| format!("({})", dialect::placeholders(backend, r * 5 + 1, 5)))
+                .collect();
+            let sql = format!(
+                "insert into ledger_txn (kind, memo, payment_run_id, payment_line_id, created_at) values {} returning ledger_txn_id, payment_line_id",
+                values.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for (line, posting) in chunk {
+                query = query
+                    .bind(kind)
+                    .bind(&posting.memo)
+                    .bind(run_id)
+                    .bind(*line)
+                    .bind(now);
+            }
+            let mut txn_of_line: HashMap<i64, i64> = HashMap::new();
+            for row in query.fetch_all(&mut **tx).await? {
+                txn_of_line.insert(
+                    row.try_get("payment_line_id")?,
+                    row.try_get("ledger_txn_id")?,
+                );
+            }
+            let entries: Vec<(i64, &str, i64)> = chunk
+                .iter()
+                .flat_map(|(line, posting)| {
+                    let txn = txn_of_line.get(line).copied().unwrap_or_default();
+                    posting
+                        .entries
+                        .iter()
+                        .map(move |(account, amount)| (txn, account.as_str(), *amount))
+                })
+                .collect();
+            let values: Vec<String> = (0..entries.len())
+                .map(|r| format!("({})", dialect::placeholders(backend, r * 3 + 1, 3)))
+                .collect();
+            let sql = format!(
+                "insert into ledger_entry (ledger_txn_id, account, amount_fen) values {}",
+                values.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for (txn, account, amount) in &entries {
+                query = query.bind(*txn).bind(*account).bind(*amount);
+                *balances.entry(account).or_default() += amount;
+            }
+            query.execute(&mut **tx).await?;
+        }
+        let balances: Vec<(&str, i64)> = balances.into_iter().collect();
+        for chunk in balances.chunks(BATCH) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|r| format!("({})", dialect::placeholders(backend, r * 2 + 1, 2)))
+                .collect();
+            let sql = format!(
+                "insert into ledger_balance (account, balance_fen) values {}
+                 on conflict (account) do update set balance_fen = ledger_balance.balance_fen + excluded.balance_fen",
+                values.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for (account, amount) in chunk {
+                query = query.bind(*account).bind(*amount);
+            }
+            query.execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Marks the run's lines as computed (after every batch was written).
+    pub async fn finish_payment_run_computation(&self, run: &PaymentRun) -> Result<(), StoreError> {
+        sqlx::query("update payment_run set computed_at = $1 where payment_run_id = $2")
+            .bind(now_ms())
+            .bind(run.payment_run_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// A second officer approves a computed draft run; the officer who prepared it cannot.
+    pub async fn approve_payment_run(
+        &self,
+        month: &str,
+        actor: &Actor,
+    ) -> Result<Result<(), &'static str>, StoreError> {
+        let Actor::Account { account_id, .. } = actor else {
+            return Ok(Err("approval-needs-officer"));
+        };
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let row = sqlx::query("select * from payment_run where month = $1")
+            .bind(month)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let run = run_from_row(&row)?;
+        if run.status != "draft" || run.computed_at.is_none() {
+            return Ok(Err("run-not-approvable"));
+        }
+        if run.prepared_by == Some(*account_id) {
+            return Ok(Err("approval-by-preparer"));
+        }
+        sqlx::query("update payment_run set status = 'approved', approved_by = $1, approved_at = $2 where payment_run_id = $3")
+            .bind(account_id)
+            .bind(now_ms())
+            .bind(run.payment_run_id)
+            .execute(&mut *tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            Change {
+                action: "payment_run.approve",
+                entity: "payment_run",
+                entity_id: month.to_owned(),
+                before: Some(json!({"status": "draft"})),
+                after: Some(json!({"status": "approved"})),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// Lines of a run: count and total.
+    pub async fn payment_run_totals(&self, run: &PaymentRun) -> Result<(i64, i64), StoreError> {
+        let row = sqlx::query("select count(*) as n, cast(coalesce(sum(amount_fen), 0) as bigint) as total from payment_line where payment_run_id = $1")
+            .bind(run.payment_run_id)
+            .fetch_one(self.pool())
+            .await?;
+        Ok((row.try_get("n")?, row.try_get("total")?))
+    }
+
+    /// A run's lines by kind: (kind, count, total fen).
+    pub async fn payment_run_by_kind(
+        &self,
+        run: &PaymentRun,
+    ) -> Result<Vec<(String, i64, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "select kind, count(*) as n, cast(sum(amount_fen) as bigint) as total from payment_line where payment_run_id = $1 group by kind order by kind",
+        )
+        .bind(run.payment_run_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("kind")?, r.try_get("n")?, r.try_get("total")?)))
+            .collect()
+    }
+
+    /// A run's lines with the talents' names, in talent order.
+    pub async fn payment_lines(
+        &self,
+        run: &PaymentRun,
+        talent_id: Option<i64>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<PaymentLineView>, StoreError> {
+        let rows = sqlx::query(
+            "select l.*, t.name as talent_name from payment_line l join talent t on t.talent_id = l.talent_id
+             where ($1 = 0 or l.payment_run_id = $1) and ($2 = 0 or l.talent_id = $2)
+             order by l.run_month desc, l.talent_id, l.benefit, l.service_month limit $3 offset $4",
+        )
+        .bind(run.payment_run_id)
+        .bind(talent_id.unwrap_or(0))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(line_from_row).collect()
+    }
+
+    /// Every line ever written for a talent (its payment history), newest run first.
+    pub async fn payment_lines_of_talent(
+        &self,
+        talent_id: i64,
+    ) -> Result<Vec<PaymentLineView>, StoreError> {
+        let rows = sqlx::query(
+            "select l.*, t.name as talent_name from payment_line l join talent t on t.talent_id = l.talent_id
+             where l.talent_id = $1 order by l.run_month desc, l.benefit, l.service_month limit 500",
+        )
+        .bind(talent_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(line_from_row).collect()
+    }
+
+    /// How many lines share a key (talent, benefit, service month, run month) with another
+    /// line: zero when every line was written exactly once.
+    pub async fn duplicate_payment_lines(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "select count(*) from (select 1 from payment_line group by talent_id, benefit, service_month, run_month having count(*) > 1) d",
+        )
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    /// Every transaction balances, and every stored balance equals the sum of its entries.
+    pub async fn check_ledger(&self) -> Result<LedgerReport, StoreError> {
+        let mut report = LedgerReport {
+            transactions: sqlx::query_scalar("select count(*) from ledger_txn")
+                .fetch_one(self.pool())
+                .await?,
+            entries: sqlx::query_scalar("select count(*) from ledger_entry")
+                .fetch_one(self.pool())
+                .await?,
+            ..LedgerReport::default()
+        };
+        report.unbalanced = sqlx::query_scalar(
+            "select t.ledger_txn_id from ledger_txn t left join ledger_entry e on e.ledger_txn_id = t.ledger_txn_id
+             group by t.ledger_txn_id having count(e.ledger_entry_id) < 2 or sum(e.amount_fen) <> 0 order by t.ledger_txn_id limit 100",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let rows = sqlx::query(
+            // Portable "full outer join": both sides as rows of one union, summed per account.
+            "select account, cast(sum(stored) as bigint) as stored, cast(sum(total) as bigint) as total from (
+                 select account, balance_fen as stored, 0 as total from ledger_balance
+                 union all
+                 select account, 0 as stored, amount_fen as total from ledger_entry
+             ) x group by account having sum(stored) <> sum(total) order by account limit 100",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        for row in rows {
+            report.mismatched.push((
+                row.try_get("account")?,
+                row.try_get("stored")?,
+                row.try_get("total")?,
+            ));
+        }
+        report.total_fen = sqlx::query_scalar(
+            "select cast(coalesce(sum(balance_fen), 0) as bigint) from ledger_balance",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok(report)
+    }
+
+    /// The ledger balance of one account (0 if it never moved).
+    pub async fn ledger_balance(&self, account: &str) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar::<_, i64>(
+            "select balance_fen from ledger_balance where account = $1",
+        )
+        .bind(account)
+        .fetch_optional(self.pool())
+        .await?
+        .unwrap_or(0))
+    }
+
+    /// Holds (`Some(reason)`) or resumes (`None`) an entitlement.
+    pub async fn hold_entitlement(
+        &self,
+        entitlement_id: i64,
+        reason: Option<&str>,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let updated = sqlx::query(
+            "update entitlement set held_reason = $1, held_at = $2 where entitlement_id = $3",
+        )
+        .bind(reason)
+        .bind(reason.map(|_| now_ms()))
+        .bind(entitlement_id)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            Change {
+                action: if reason.is_some() {
+                    "entitlement.hold"
+                } else {
+                    "entitlement.resume"
+                },
+                entity: "entitlement",
+                entity_id: entitlement_id.to_string(),
+                before: None,
+                after: Some(json!({"held_reason": reason})),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
