@@ -8,7 +8,9 @@
 //! batch is either all there or not there at all, and a re-run fills in what is missing.
 
 use yingcai_payments::{LineKind, Month, Segment, accrue, format_month, parse_month, plan_lines};
-use yingcai_store::{Actor, NewPaymentLine, PaymentRun, Posting, Store};
+use yingcai_store::{
+    Actor, BankTransfer, NewPaymentLine, PaymentRun, Posting, Settlement, SettlementReport, Store,
+};
 
 /// Entitlements per transaction: large enough that a million take a few hundred
 /// transactions, small enough that a kill loses little work.
@@ -128,17 +130,153 @@ fn accrual(line: &NewPaymentLine) -> Posting {
         },
     };
     match accrue(line.talent_id, &line.benefit, &planned) {
-        Ok(txn) => Posting {
-            memo: txn.memo().to_owned(),
-            entries: txn
-                .entries()
-                .iter()
-                .map(|e| (e.account.key(), e.amount_fen))
-                .collect(),
-        },
+        Ok(txn) => posting(txn),
         // plan_lines never plans a zero line, and amounts come from checked schedules.
         Err(error) => unreachable!("a planned line cannot be booked: {error}"),
     }
+}
+
+fn posting(txn: yingcai_payments::Transaction) -> Posting {
+    Posting {
+        memo: txn.memo().to_owned(),
+        entries: txn
+            .entries()
+            .iter()
+            .map(|e| (e.account.key(), e.amount_fen))
+            .collect(),
+    }
+}
+
+/// Exports an approved run: recovers overpayments first, then lists what goes to the bank.
+pub async fn export(
+    store: &Store,
+    month: &str,
+    actor: &Actor,
+) -> anyhow::Result<Result<Vec<BankTransfer>, &'static str>> {
+    let month = format_month(month_of(month)?);
+    Ok(store
+        .export_payment_run(
+            &month,
+            actor,
+            &yingcai_payments::bank_amount,
+            &|talent, amount| match yingcai_payments::recover(talent, amount) {
+                Ok(txn) => posting(txn),
+                Err(error) => unreachable!("a positive recovery is always bookable: {error}"),
+            },
+        )
+        .await?)
+}
+
+/// Records the bank's answers (see [`read_settlement`]).
+pub async fn settle(
+    store: &Store,
+    month: &str,
+    answers: &[Settlement],
+    actor: &Actor,
+) -> anyhow::Result<Result<SettlementReport, &'static str>> {
+    let month = format_month(month_of(month)?);
+    Ok(store
+        .settle_payment_run(&month, answers, actor, &|talent, amount| {
+            match yingcai_payments::settle_paid(talent, amount) {
+                Ok(txn) => posting(txn),
+                Err(error) => unreachable!("an exported transfer is always positive: {error}"),
+            }
+        })
+        .await?)
+}
+
+/// Yuan with two decimals, as banks read amounts: `3000.00`.
+pub fn yuan(fen: i64) -> String {
+    format!(
+        "{}{}.{:02}",
+        if fen < 0 { "-" } else { "" },
+        fen.unsigned_abs() / 100,
+        fen.unsigned_abs() % 100
+    )
+}
+
+const BANK_HEADER: [&str; 5] = ["reference", "payee", "account", "amount_yuan", "purpose"];
+
+/// The bank file as CSV (UTF-8, header line); accounts in full: this file is for the bank.
+pub fn bank_file_csv(month: &str, transfers: &[BankTransfer]) -> anyhow::Result<Vec<u8>> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(BANK_HEADER)?;
+    for t in transfers.iter().filter(|t| t.amount_fen > 0) {
+        out.write_record([
+            t.reference.as_str(),
+            t.payee.as_str(),
+            t.account.as_deref().unwrap_or(""),
+            &yuan(t.amount_fen),
+            &format!("人才补贴 {month}"),
+        ])?;
+    }
+    out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// The bank file as XLSX: accounts as text cells (a number cell would lose digits).
+pub fn bank_file_xlsx(month: &str, transfers: &[BankTransfer]) -> anyhow::Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(month)?;
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("0.00");
+    for (c, h) in BANK_HEADER.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    for (r, t) in transfers.iter().filter(|t| t.amount_fen > 0).enumerate() {
+        let r = r as u32 + 1;
+        sheet.write_string(r, 0, &t.reference)?;
+        sheet.write_string(r, 1, &t.payee)?;
+        sheet.write_string(r, 2, t.account.as_deref().unwrap_or(""))?;
+        // Exact: fen / 100 has at most two decimals, well within a double's precision.
+        sheet.write_number_with_format(r, 3, t.amount_fen as f64 / 100.0, &money)?;
+        sheet.write_string(r, 4, format!("人才补贴 {month}"))?;
+    }
+    sheet.autofit();
+    Ok(book.save_to_buffer()?)
+}
+
+/// Reads the bank's settlement file: CSV with `reference,status,reason`; status `paid` or
+/// `failed` (also 成功 / 失败). Errors name the line.
+pub fn read_settlement(bytes: &[u8]) -> Result<Vec<Settlement>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+    let headers = reader
+        .headers()
+        .map_err(|e| format!("header: {e}"))?
+        .clone();
+    let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let (Some(reference), Some(status)) = (col("reference"), col("status")) else {
+        return Err(
+            "the header must name the columns reference and status (and optionally reason)".into(),
+        );
+    };
+    let reason = col("reason");
+    let mut answers = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let record = record.map_err(|e| format!("line {line}: {e}"))?;
+        let paid = match record.get(status).unwrap_or("") {
+            "paid" | "PAID" | "成功" => true,
+            "failed" | "FAILED" | "失败" => false,
+            other => {
+                return Err(format!(
+                    "line {line}: status `{other}` is neither paid nor failed"
+                ));
+            }
+        };
+        answers.push(Settlement {
+            reference: record.get(reference).unwrap_or("").to_owned(),
+            paid,
+            reason: reason
+                .and_then(|c| record.get(c))
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned),
+        });
+    }
+    Ok(answers)
 }
 
 /// The run a second officer is asked to approve.
@@ -161,6 +299,25 @@ pub async fn approve(
 mod tests {
     use super::*;
     use yingcai_store::testing::TestDatabase;
+
+    async fn officer(store: &Store, email: &str) -> Actor {
+        let id = store
+            .create_account(
+                &yingcai_store::NewAccount {
+                    email: yingcai_domain::Email::parse(email).unwrap(),
+                    display_name: yingcai_domain::DisplayName::parse("name", "Officer").unwrap(),
+                    phone: None,
+                    password_hash: "x".into(),
+                    roles: yingcai_domain::RoleSet::one(yingcai_domain::Role::Officer),
+                    locale: yingcai_domain::Locale::En,
+                    must_change_password: false,
+                },
+                &Actor::System,
+            )
+            .await
+            .unwrap();
+        Actor::account(id, email)
+    }
 
     async fn set_schedule(store: &Store, talent: i64, json: &str) {
         store
@@ -241,6 +398,69 @@ mod tests {
                     .unwrap()
                     .unwrap_err(),
                 "approval-needs-officer"
+            );
+            let officer = officer(&store, "second@example.cn").await;
+            approve(&store, "2026-12", &officer).await.unwrap().unwrap();
+
+            // The bank file: lo+1 gets arrears and December, lo+2 December; lo nothing (its
+            // overpayment stays a receivable until something is owed to it).
+            let transfers = export(&store, "2026-12", &officer).await.unwrap().unwrap();
+            let amounts: Vec<(i64, i64)> = transfers
+                .iter()
+                .map(|t| (t.talent_id, t.amount_fen))
+                .collect();
+            assert_eq!(amounts, [(lo + 1, 500_000), (lo + 2, 300_000)]);
+            let csv = String::from_utf8(bank_file_csv("2026-12", &transfers).unwrap()).unwrap();
+            assert!(
+                csv.starts_with("reference,payee,account,amount_yuan,purpose\n"),
+                "{csv}"
+            );
+            assert!(
+                csv.contains(&format!("YC-2026-12-{},Seed", lo + 1)) && csv.contains(",5000.00,"),
+                "{csv}"
+            );
+            assert!(
+                bank_file_xlsx("2026-12", &transfers)
+                    .unwrap()
+                    .starts_with(b"PK")
+            );
+            // Exporting again gives the same file and books nothing more.
+            assert_eq!(
+                export(&store, "2026-12", &officer).await.unwrap().unwrap(),
+                transfers
+            );
+
+            // The bank pays one and refuses the other; importing the answer twice is harmless.
+            let answers = read_settlement(
+                format!("reference,status,reason\nYC-2026-12-{},paid,\nYC-2026-12-{},failed,account closed\n", lo + 1, lo + 2).as_bytes(),
+            )
+            .unwrap();
+            let report = settle(&store, "2026-12", &answers, &officer)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!((report.paid, report.failed, report.ignored), (1, 1, 0));
+            let again = settle(&store, "2026-12", &answers, &officer)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!((again.paid, again.failed, again.ignored), (0, 0, 2));
+            assert_eq!(store.ledger_balance("bank").await.unwrap(), -500_000);
+            assert!(store.check_ledger().await.unwrap().is_sound());
+
+            // January carries the refused December payment once, with January's own line.
+            run_month(&store, "2027-01", &Actor::System, &quiet)
+                .await
+                .unwrap();
+            approve(&store, "2027-01", &officer).await.unwrap().unwrap();
+            let january = export(&store, "2027-01", &officer).await.unwrap().unwrap();
+            let lo2 = january.iter().find(|t| t.talent_id == lo + 2).unwrap();
+            assert_eq!(lo2.amount_fen, 600_000);
+            assert!(store.check_ledger().await.unwrap().is_sound());
+            assert!(
+                read_settlement(b"reference,status\nX,maybe\n")
+                    .unwrap_err()
+                    .contains("line 2")
             );
         }
     }

@@ -41,8 +41,8 @@ pub use documents::{DocumentRecord, NewDocument};
 pub use enterprises::{EnterpriseRecord, EnterpriseSubmission};
 pub use error::{StoreError, UrlError};
 pub use payments::{
-    LedgerReport, LineSums, NewPaymentLine, PayableEntitlement, PaymentLineView, PaymentRun,
-    Posting,
+    BankTransfer, LedgerReport, LineSums, NewPaymentLine, PayableEntitlement, PaymentLineView,
+    PaymentRun, Posting, Settlement, SettlementReport, SpendingDimension,
 };
 pub use policy::{
     CardRecord, ComputedEntitlement, EntitlementChanges, EntitlementFilter, EntitlementRecord,

@@ -47,6 +47,65 @@ fn run_from_row(row: &AnyRow) -> Result<PaymentRun, StoreError> {
     })
 }
 
+/// What spending is broken down by in reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpendingDimension {
+    Benefit,
+    Degree,
+    Tier,
+    District,
+}
+
+impl SpendingDimension {
+    pub const ALL: [SpendingDimension; 4] = [
+        SpendingDimension::Benefit,
+        SpendingDimension::Degree,
+        SpendingDimension::Tier,
+        SpendingDimension::District,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpendingDimension::Benefit => "benefit",
+            SpendingDimension::Degree => "degree",
+            SpendingDimension::Tier => "tier",
+            SpendingDimension::District => "district",
+        }
+    }
+}
+
+/// One payee of a bank file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankTransfer {
+    pub reference: String,
+    pub talent_id: i64,
+    pub payee: String,
+    /// The full account number (for the bank file only; pages show it masked).
+    pub account: Option<String>,
+    pub account_masked: Option<String>,
+    pub amount_fen: i64,
+    pub recovered_fen: i64,
+    pub status: String,
+    pub failure_reason: Option<String>,
+}
+
+/// The bank's answer for one reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settlement {
+    pub reference: String,
+    pub paid: bool,
+    pub reason: Option<String>,
+}
+
+/// What importing a settlement file did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SettlementReport {
+    pub paid: usize,
+    pub failed: usize,
+    /// References already settled (a file imported twice) or unknown.
+    pub ignored: usize,
+}
+
 /// A stored line, for pages.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PaymentLineView {
@@ -487,6 +546,261 @@ impl Store {
         Ok(Ok(()))
     }
 
+    /// Writes the bank file of an approved run, in one transaction: for each talent, what
+    /// the platform owes now (this run's lines and earlier failed ones, less overpayments
+    /// already recovered) is first used to recover outstanding overpayments, and the rest is
+    /// sent to the bank. `split(owed, receivable)` returns `(recover, pay)`; `recovery`
+    /// books a recovery. Exporting an exported run returns the same file.
+    pub async fn export_payment_run(
+        &self,
+        month: &str,
+        actor: &Actor,
+        split: &(dyn Fn(i64, i64) -> (i64, i64) + Sync),
+        recovery: &(dyn Fn(i64, i64) -> Posting + Sync),
+    ) -> Result<Result<Vec<BankTransfer>, &'static str>, StoreError> {
+        let run = self.payment_run(month).await?.ok_or(StoreError::NotFound)?;
+        match run.status.as_str() {
+            "approved" => {}
+            "exported" | "settled" => return Ok(Ok(self.bank_transfers(&run).await?)),
+            _ => return Ok(Err("run-not-approved")),
+        }
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        // Taking the run row first serialises two exports of the same run.
+        let moved = sqlx::query("update payment_run set status = 'exported', exported_at = $1, exported_by = $2 where payment_run_id = $3 and status = 'approved'")
+            .bind(now_ms())
+            .bind(match actor {
+                Actor::Account { account_id, .. } => Some(*account_id),
+                _ => None,
+            })
+            .bind(run.payment_run_id)
+            .execute(&mut *tx)
+            .await?;
+        if moved.rows_affected() == 0 {
+            drop(tx);
+            return Ok(Ok(self.bank_transfers(&run).await?));
+        }
+        // This run's lines and every earlier line the bank refused.
+        let carried = sqlx::query(
+            "select talent_id, cast(sum(case when amount_fen > 0 then amount_fen else 0 end) as bigint) as owed from payment_line
+             where (payment_run_id = $1 and status = 'pending') or status = 'failed' group by talent_id order by talent_id",
+        )
+        .bind(run.payment_run_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        sqlx::query("update payment_line set status = 'exported', export_run_id = $1 where (payment_run_id = $1 and status = 'pending') or status = 'failed'")
+            .bind(run.payment_run_id)
+            .execute(&mut *tx)
+            .await?;
+        let mut recoveries = Vec::new();
+        for row in &carried {
+            let talent: i64 = row.try_get("talent_id")?;
+            let lines_owed: i64 = row.try_get("owed")?;
+            let payable: i64 = sqlx::query_scalar::<_, i64>(
+                "select balance_fen from ledger_balance where account = $1",
+            )
+            .bind(format!("payable:{talent}"))
+            .fetch_optional(&mut *tx)
+            .await?
+            .unwrap_or(0);
+            let receivable: i64 = sqlx::query_scalar::<_, i64>(
+                "select balance_fen from ledger_balance where account = $1",
+            )
+            .bind(format!("receivable:{talent}"))
+            .fetch_optional(&mut *tx)
+            .await?
+            .unwrap_or(0);
+            // Credits are negative: what is owed to the talent is minus the payable balance.
+            let owed = lines_owed.min(-payable).max(0);
+            let (recover, pay) = split(owed, receivable.max(0));
+            if recover == 0 && pay == 0 {
+                continue;
+            }
+            sqlx::query("insert into bank_transfer (payment_run_id, talent_id, reference, amount_fen, recovered_fen, status) values ($1, $2, $3, $4, $5, $6)")
+                .bind(run.payment_run_id)
+                .bind(talent)
+                .bind(format!("YC-{}-{talent}", run.month))
+                .bind(pay)
+                .bind(recover)
+                .bind(if pay > 0 { "exported" } else { "paid" })
+                .execute(&mut *tx)
+                .await?;
+            if recover > 0 {
+                recoveries.push((talent, recovery(talent, recover)));
+            }
+        }
+        self.post_unlinked(&mut tx, "recover", run.payment_run_id, &recoveries)
+            .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            Change {
+                action: "payment_run.export",
+                entity: "payment_run",
+                entity_id: run.month.clone(),
+                before: Some(json!({"status": "approved"})),
+                after: Some(json!({"status": "exported", "payees": carried.len()})),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(self.bank_transfers(&run).await?))
+    }
+
+    /// Postings that belong to no single line (recoveries, settlements).
+    async fn post_unlinked(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        kind: &str,
+        run_id: i64,
+        postings: &[(i64, Posting)],
+    ) -> Result<(), StoreError> {
+        for (_, posting) in postings {
+            let txn: i64 = sqlx::query_scalar("insert into ledger_txn (kind, memo, payment_run_id, created_at) values ($1, $2, $3, $4) returning ledger_txn_id")
+                .bind(kind)
+                .bind(&posting.memo)
+                .bind(run_id)
+                .bind(now_ms())
+                .fetch_one(&mut **tx)
+                .await?;
+            for (account, amount) in &posting.entries {
+                sqlx::query("insert into ledger_entry (ledger_txn_id, account, amount_fen) values ($1, $2, $3)")
+                    .bind(txn)
+                    .bind(account)
+                    .bind(amount)
+                    .execute(&mut **tx)
+                    .await?;
+                sqlx::query("insert into ledger_balance (account, balance_fen) values ($1, $2) on conflict (account) do update set balance_fen = ledger_balance.balance_fen + excluded.balance_fen")
+                    .bind(account)
+                    .bind(amount)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A run's bank file rows, with full account numbers (decrypted for the file).
+    pub async fn bank_transfers(&self, run: &PaymentRun) -> Result<Vec<BankTransfer>, StoreError> {
+        let rows = sqlx::query(
+            "select b.*, t.name, t.bank_account_sealed, t.bank_account_masked from bank_transfer b join talent t on t.talent_id = b.talent_id
+             where b.payment_run_id = $1 order by b.talent_id",
+        )
+        .bind(run.payment_run_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let sealed: Option<Vec<u8>> = row.try_get("bank_account_sealed")?;
+                let account = sealed
+                    .map(|s| self.cipher().open(crate::registry::BANK_ACCOUNT, &s))
+                    .transpose()
+                    .map_err(|e| StoreError::Other(e.into()))?;
+                Ok(BankTransfer {
+                    reference: row.try_get("reference")?,
+                    talent_id: row.try_get("talent_id")?,
+                    payee: row.try_get("name")?,
+                    account,
+                    account_masked: row.try_get("bank_account_masked")?,
+                    amount_fen: row.try_get("amount_fen")?,
+                    recovered_fen: row.try_get("recovered_fen")?,
+                    status: row.try_get("status")?,
+                    failure_reason: row.try_get("failure_reason")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records the bank's answers for an exported run, in one transaction: a paid transfer
+    /// books the payment and marks its lines paid; a failed one marks its lines failed, so
+    /// the next run's bank file carries them again (and only then). Answers for transfers
+    /// already settled are ignored, so importing a file twice changes nothing.
+    pub async fn settle_payment_run(
+        &self,
+        month: &str,
+        answers: &[Settlement],
+        actor: &Actor,
+        paid: &(dyn Fn(i64, i64) -> Posting + Sync),
+    ) -> Result<Result<SettlementReport, &'static str>, StoreError> {
+        let run = self.payment_run(month).await?.ok_or(StoreError::NotFound)?;
+        if run.status != "exported" && run.status != "settled" {
+            return Ok(Err("run-not-exported"));
+        }
+        let mut report = SettlementReport::default();
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let mut postings = Vec::new();
+        for answer in answers {
+            let row = sqlx::query("select talent_id, amount_fen from bank_transfer where reference = $1 and payment_run_id = $2 and status = 'exported'")
+                .bind(&answer.reference)
+                .bind(run.payment_run_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(row) = row else {
+                report.ignored += 1;
+                continue;
+            };
+            let talent: i64 = row.try_get("talent_id")?;
+            let amount: i64 = row.try_get("amount_fen")?;
+            let now = now_ms();
+            if answer.paid {
+                sqlx::query("update bank_transfer set status = 'paid', settled_at = $1 where reference = $2")
+                    .bind(now)
+                    .bind(&answer.reference)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("update payment_line set status = 'paid' where export_run_id = $1 and talent_id = $2 and status = 'exported'")
+                    .bind(run.payment_run_id)
+                    .bind(talent)
+                    .execute(&mut *tx)
+                    .await?;
+                postings.push((talent, paid(talent, amount)));
+                report.paid += 1;
+            } else {
+                sqlx::query("update bank_transfer set status = 'failed', failure_reason = $1, settled_at = $2 where reference = $3")
+                    .bind(answer.reason.clone().unwrap_or_default())
+                    .bind(now)
+                    .bind(&answer.reference)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("update payment_line set status = 'failed', failure_reason = $1 where export_run_id = $2 and talent_id = $3 and status = 'exported' and amount_fen > 0")
+                    .bind(answer.reason.clone().unwrap_or_default())
+                    .bind(run.payment_run_id)
+                    .bind(talent)
+                    .execute(&mut *tx)
+                    .await?;
+                report.failed += 1;
+            }
+        }
+        self.post_unlinked(&mut tx, "settle", run.payment_run_id, &postings)
+            .await?;
+        let open: i64 = sqlx::query_scalar(
+            "select count(*) from bank_transfer where payment_run_id = $1 and status = 'exported'",
+        )
+        .bind(run.payment_run_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if open == 0 {
+            sqlx::query("update payment_run set status = 'settled', settled_at = $1 where payment_run_id = $2")
+                .bind(now_ms())
+                .bind(run.payment_run_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            Change {
+                action: "payment_run.settle",
+                entity: "payment_run",
+                entity_id: run.month.clone(),
+                before: None,
+                after: Some(json!({"paid": report.paid, "failed": report.failed, "ignored": report.ignored})),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(report))
+    }
+
     /// Lines of a run: count and total.
     pub async fn payment_run_totals(&self, run: &PaymentRun) -> Result<(i64, i64), StoreError> {
         let row = sqlx::query("select count(*) as n, cast(coalesce(sum(amount_fen), 0) as bigint) as total from payment_line where payment_run_id = $1")
@@ -547,6 +861,47 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(line_from_row).collect()
+    }
+
+    /// Spending of the lines written by the run of `month`, by one dimension: (key, talents,
+    /// fen). Dimensions: `benefit`, `degree`, `tier` (the card in force now), `district` (the
+    /// employer's).
+    pub async fn spending_by(
+        &self,
+        month: &str,
+        dimension: SpendingDimension,
+    ) -> Result<Vec<(String, i64, i64)>, StoreError> {
+        let key = match dimension {
+            SpendingDimension::Benefit => "l.benefit",
+            SpendingDimension::Degree => "t.degree",
+            SpendingDimension::Tier => "coalesce(c.tier, 'none')",
+            SpendingDimension::District => "coalesce(e.district, '')",
+        };
+        let rows = sqlx::query(&format!(
+            "select {key} as k, count(distinct l.talent_id) as talents, cast(sum(l.amount_fen) as bigint) as total
+             from payment_line l join talent t on t.talent_id = l.talent_id
+             left join card c on c.talent_id = l.talent_id and c.status = 'active'
+             left join enterprise e on e.enterprise_id = t.employer_enterprise_id
+             where l.run_month = $1 group by {key} order by {key}"
+        ))
+        .bind(month)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("k")?, r.try_get("talents")?, r.try_get("total")?)))
+            .collect()
+    }
+
+    /// Total spending of each run month, oldest first: (month, fen).
+    pub async fn spending_by_month(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "select run_month, cast(sum(amount_fen) as bigint) as total from payment_line group by run_month order by run_month",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("run_month")?, r.try_get("total")?)))
+            .collect()
     }
 
     /// How many lines share a key (talent, benefit, service month, run month) with another

@@ -196,6 +196,9 @@ mod tests {
             "run-not-approvable",
             "approval-by-preparer",
             "approval-needs-officer",
+            "run-not-approved",
+            "run-not-exported",
+            "settlement-file-invalid",
         ] {
             wanted.push(format!("err-{code}"));
         }
@@ -204,6 +207,15 @@ mod tests {
         }
         for status in ["draft", "approved", "exported", "settled"] {
             wanted.push(format!("payment-run-status-{status}"));
+        }
+        for status in ["exported", "paid", "failed"] {
+            wanted.push(format!("transfer-status-{status}"));
+        }
+        for dimension in ["benefit", "degree", "tier", "district"] {
+            wanted.push(format!("reports-by-{dimension}"));
+        }
+        for status in ["pending", "exported", "paid", "failed"] {
+            wanted.push(format!("line-status-{status}"));
         }
         for kind in ["regular", "arrears", "overpayment"] {
             wanted.push(format!("payment-kind-{kind}"));

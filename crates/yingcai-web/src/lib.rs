@@ -256,6 +256,7 @@ pub fn app(state: AppState) -> Router {
             post(pages::policy::confirm_entitlement),
         )
         .route("/talent/card", get(pages::policy::card_page))
+        .route("/talent/payments", get(pages::payments::history))
         .route("/officer/talents/{id}", get(pages::policy::officer_talent))
         .route(
             "/officer/talents/{id}/card",
@@ -277,6 +278,25 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/officer/payments/{month}/approve",
             post(pages::payments::approve),
+        )
+        .route(
+            "/officer/payments/{month}/export",
+            post(pages::payments::export),
+        )
+        .route(
+            "/officer/payments/{month}/settlement",
+            post(pages::payments::settle).layer(axum::extract::DefaultBodyLimit::max(
+                pages::import::MAX_UPLOAD,
+            )),
+        )
+        .route(
+            "/officer/payments/{month}/{file}",
+            get(pages::payments::bank_file),
+        )
+        .route("/officer/reports", get(pages::payments::reports))
+        .route(
+            "/officer/reports/{month}",
+            get(pages::payments::report_xlsx),
         )
         .route("/calculator", get(pages::policy::calculator))
         .route("/verify", get(pages::policy::verify))

@@ -93,6 +93,7 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
                     items.push(("/workspace/talent".into(), role_nav_key(role)));
                     items.push(("/talent/profile".into(), "nav-talent-profile"));
                     items.push(("/talent/benefits".into(), "nav-talent-benefits"));
+                    items.push(("/talent/payments".into(), "nav-talent-payments"));
                 }
                 Role::Enterprise => {
                     items.push(("/workspace/enterprise".into(), role_nav_key(role)));
@@ -104,6 +105,7 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
                     items.push(("/officer/import".into(), "nav-officer-import"));
                     items.push(("/officer/entitlements".into(), "nav-officer-entitlements"));
                     items.push(("/officer/payments".into(), "nav-officer-payments"));
+                    items.push(("/officer/reports".into(), "nav-officer-reports"));
                 }
                 other => items.push((
                     format!("/workspace/{}", other.as_str()),

@@ -176,6 +176,25 @@ enum PaymentsCommand {
         #[arg(long, value_name = "EMAIL")]
         officer: String,
     },
+    /// Export an approved run's bank file (recovering overpayments first): CSV or XLSX by
+    /// the file's extension. Exporting again writes the same file.
+    Export {
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        #[arg(long, value_name = "FILE.csv|FILE.xlsx")]
+        out: PathBuf,
+        #[arg(long, value_name = "EMAIL")]
+        officer: String,
+    },
+    /// Import the bank's settlement file (CSV: reference,status,reason; status paid or
+    /// failed). Failed payments are carried by the next run's bank file.
+    Settle {
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        file: PathBuf,
+        #[arg(long, value_name = "EMAIL")]
+        officer: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -614,6 +633,51 @@ async fn payments(command: PaymentsCommand, settings: &Settings) -> anyhow::Resu
                     Ok(())
                 }
                 Err(code) => anyhow::bail!("payment run {month} not approved: {code}"),
+            }
+        }
+        PaymentsCommand::Export {
+            month,
+            out,
+            officer,
+        } => {
+            let actor = officer_actor(&store, &officer).await?;
+            let transfers = match yingcai_jobs::payments::export(&store, &month, &actor).await? {
+                Ok(transfers) => transfers,
+                Err(code) => anyhow::bail!("payment run {month} not exported: {code}"),
+            };
+            let bytes = match out.extension().and_then(|e| e.to_str()) {
+                Some("xlsx") => yingcai_jobs::payments::bank_file_xlsx(&month, &transfers)?,
+                _ => yingcai_jobs::payments::bank_file_csv(&month, &transfers)?,
+            };
+            write_atomically(&out, |file| std::io::Write::write_all(file, &bytes))?;
+            let total: i64 = transfers.iter().map(|t| t.amount_fen).sum();
+            println!(
+                "bank file for {month}: {} payees, {} yuan, written to {}",
+                transfers.iter().filter(|t| t.amount_fen > 0).count(),
+                yingcai_jobs::payments::yuan(total),
+                out.display()
+            );
+            Ok(())
+        }
+        PaymentsCommand::Settle {
+            month,
+            file,
+            officer,
+        } => {
+            let actor = officer_actor(&store, &officer).await?;
+            let bytes =
+                std::fs::read(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let answers = yingcai_jobs::payments::read_settlement(&bytes)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            match yingcai_jobs::payments::settle(&store, &month, &answers, &actor).await? {
+                Ok(report) => {
+                    println!(
+                        "settlement for {month}: {} paid, {} failed (carried by the next run), {} already settled or unknown",
+                        report.paid, report.failed, report.ignored
+                    );
+                    Ok(())
+                }
+                Err(code) => anyhow::bail!("payment run {month} not settled: {code}"),
             }
         }
     }

@@ -396,3 +396,153 @@ async fn an_admin_drafts_a_reform_raising_the_phd_rent_allowance_sees_its_cost_a
     assert_eq!(status, "Published");
     browser.close().await;
 }
+
+async fn click(browser: &Browser, css: &str) {
+    browser
+        .client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .expect("click");
+}
+
+#[tokio::test]
+async fn an_officer_runs_a_month_a_second_approves_the_bank_pays_and_the_talent_sees_paid() {
+    let Some(browser) = Browser::start("en").await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let owner = app
+        .create_account("wang@example.cn", &[yingcai_domain::Role::Talent])
+        .await;
+    let talent_id = app
+        .verified_talent(
+            owner,
+            "wang@example.cn",
+            &yingcai_domain::TalentInput {
+                name: "王芳".into(),
+                resident_id: "11010519491231002X".into(),
+                degree: "phd".into(),
+                arrival_date: "2024-03-01".into(),
+                employed_in_city: "true".into(),
+                housing: "rent".into(),
+                social_insurance_months: "30".into(),
+                bank_account: "6222021234567890123".into(),
+                ..Default::default()
+            },
+        )
+        .await;
+    app.create_account("prep@example.cn", &[yingcai_domain::Role::Officer])
+        .await;
+    app.create_account("second@example.cn", &[yingcai_domain::Role::Officer])
+        .await;
+    yingcai_jobs::policy::sweep(
+        &app.store,
+        &yingcai_jobs::policy::Policies::new(),
+        yingcai_jobs::policy::today(),
+        false,
+    )
+    .await
+    .expect("sweep");
+    let c = &browser.client;
+
+    // The talent confirms the rent allowance the platform found.
+    sign_in(&browser, &app, "wang@example.cn").await;
+    c.goto(&app.url("/talent/benefits"))
+        .await
+        .expect("benefits");
+    wait_for(&browser, "/talent/benefits", "Awaiting your confirmation").await;
+    click(&browser, "input[name=bank_confirmed]").await;
+    click(&browser, "form[action$='/confirm'] button[type=submit]").await;
+    wait_for(&browser, "/talent/benefits", "Confirmed on").await;
+    sign_out(&browser).await;
+
+    // The first officer computes December.
+    sign_in(&browser, &app, "prep@example.cn").await;
+    c.goto(&app.url("/officer/payments"))
+        .await
+        .expect("payments");
+    wait_for(&browser, "/officer/payments", "Compute the run").await;
+    c.execute(
+        "document.getElementById('month').value = '2026-12';",
+        vec![],
+    )
+    .await
+    .expect("month");
+    click(
+        &browser,
+        "form[action='/officer/payments'] button[type=submit]",
+    )
+    .await;
+    wait_for(
+        &browser,
+        "/officer/payments/2026-12",
+        "another officer must approve it",
+    )
+    .await;
+    sign_out(&browser).await;
+
+    // The second approves and exports; the bank file is downloaded.
+    sign_in(&browser, &app, "second@example.cn").await;
+    c.goto(&app.url("/officer/payments/2026-12"))
+        .await
+        .expect("run");
+    wait_for(&browser, "/officer/payments/2026-12", "Approve this run").await;
+    click(&browser, "#approve").await;
+    wait_for(
+        &browser,
+        "/officer/payments/2026-12",
+        "Approve the bank file",
+    )
+    .await;
+    click(&browser, "#export").await;
+    wait_for(
+        &browser,
+        "/officer/payments/2026-12",
+        "Import the settlement",
+    )
+    .await;
+    let csv = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch('/officer/payments/2026-12/bank.csv').then(r => r.text()).then(done);",
+            vec![],
+        )
+        .await
+        .expect("download");
+    let csv = csv.as_str().expect("text").to_owned();
+    let reference = format!("YC-2026-12-{talent_id}");
+    assert!(
+        csv.contains(&format!("{reference},王芳,6222021234567890123,3000.00")),
+        "{csv}"
+    );
+
+    // The bank's answer is imported.
+    let answer =
+        std::env::temp_dir().join(format!("yingcai-settlement-{}.csv", std::process::id()));
+    std::fs::write(
+        &answer,
+        format!("reference,status,reason\n{reference},paid,\n"),
+    )
+    .expect("write");
+    c.find(Locator::Id("file"))
+        .await
+        .expect("file input")
+        .send_keys(&answer.display().to_string())
+        .await
+        .expect("choose file");
+    click(&browser, "#settle").await;
+    wait_for(&browser, "/officer/payments/2026-12", "Settled").await;
+    sign_out(&browser).await;
+
+    // The talent sees "Paid".
+    sign_in(&browser, &app, "wang@example.cn").await;
+    c.goto(&app.url("/talent/payments"))
+        .await
+        .expect("payments");
+    wait_for(&browser, "/talent/payments", "Paid").await;
+    let _ = std::fs::remove_file(&answer);
+    browser.close().await;
+}

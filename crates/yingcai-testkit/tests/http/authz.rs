@@ -95,6 +95,13 @@ const PAGES: &[(&str, &str, Access)] = &[
         "/officer/payments/2026-01/approve",
         Access::Role(Role::Officer),
     ),
+    (
+        "POST",
+        "/officer/payments/2026-01/export",
+        Access::Role(Role::Officer),
+    ),
+    ("GET", "/talent/payments", Access::Role(Role::Talent)),
+    ("GET", "/officer/reports", Access::Role(Role::Officer)),
     ("GET", "/admin/policy", Access::Role(Role::Admin)),
     ("POST", "/admin/policy", Access::Role(Role::Admin)),
     ("GET", "/admin/policy/{policy}", Access::Role(Role::Admin)),

@@ -115,6 +115,11 @@ async fn render_run(
     let kinds = state.store().payment_run_by_kind(&run).await?;
     let shown = state.store().payment_lines(&run, None, 200, 0).await?;
     let ledger = state.store().check_ledger().await?;
+    let transfers = if run.status == "exported" || run.status == "settled" {
+        state.store().bank_transfers(&run).await?
+    } else {
+        Vec::new()
+    };
     page_with_status(
         state,
         ctx,
@@ -128,9 +133,118 @@ async fn render_run(
             rows => shown,
             ledger_sound => ledger.is_sound(),
             own => run.prepared_by == Some(officer.account_id),
+            transfers => transfers.iter().map(|t| context! {
+                reference => t.reference,
+                payee => t.payee,
+                account => t.account_masked,
+                amount_fen => t.amount_fen,
+                recovered_fen => t.recovered_fen,
+                status => t.status,
+                reason => t.failure_reason,
+            }).collect::<Vec<_>>(),
             errors => errors,
         },
     )
+}
+
+/// Exports an approved run (recovering overpayments first) and offers its bank file.
+pub(crate) async fn export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(month): Path<String>,
+    _form: CsrfForm,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    match yingcai_jobs::payments::export(state.store(), &month, &ctx.actor())
+        .await
+        .map_err(AppError::Internal)?
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/officer/payments/{month}#bank-file")).into_response()),
+        Err(code) => {
+            let field = "export";
+            let errors = errors_value(&FieldError::new(field, code).into());
+            render_run(&state, &ctx, &month, StatusCode::CONFLICT, Some(errors)).await
+        }
+    }
+}
+
+/// The bank file of an exported run: `bank.csv` or `bank.xlsx`, full account numbers.
+pub(crate) async fn bank_file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((month, file)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    let run = state
+        .store()
+        .payment_run(&month)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if run.status != "exported" && run.status != "settled" {
+        return Err(AppError::NotFound);
+    }
+    let transfers = state.store().bank_transfers(&run).await?;
+    let (bytes, media) = match file.as_str() {
+        "bank.csv" => (
+            yingcai_jobs::payments::bank_file_csv(&run.month, &transfers)
+                .map_err(AppError::Internal)?,
+            "text/csv; charset=utf-8",
+        ),
+        "bank.xlsx" => (
+            yingcai_jobs::payments::bank_file_xlsx(&run.month, &transfers)
+                .map_err(AppError::Internal)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        _ => return Err(AppError::NotFound),
+    };
+    let disposition = format!("attachment; filename=\"yingcai-{}-{file}\"", run.month);
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, media.to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+            (axum::http::header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Imports the bank's settlement file (CSV: reference, status, reason).
+pub(crate) async fn settle(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(month): Path<String>,
+    request: axum::extract::Request,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    let upload = super::import::read_upload(&ctx, request, &state).await?;
+    let answers = match yingcai_jobs::payments::read_settlement(&upload.bytes) {
+        Ok(answers) => answers,
+        Err(message) => {
+            tracing::info!(%message, "settlement file refused");
+            let field = "file";
+            let errors = errors_value(&FieldError::new(field, "settlement-file-invalid").into());
+            return render_run(
+                &state,
+                &ctx,
+                &month,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(errors),
+            )
+            .await;
+        }
+    };
+    match yingcai_jobs::payments::settle(state.store(), &month, &answers, &ctx.actor())
+        .await
+        .map_err(AppError::Internal)?
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/officer/payments/{month}#bank-file")).into_response()),
+        Err(code) => {
+            let field = "file";
+            let errors = errors_value(&FieldError::new(field, code).into());
+            render_run(&state, &ctx, &month, StatusCode::CONFLICT, Some(errors)).await
+        }
+    }
 }
 
 pub(crate) async fn approve(
@@ -152,4 +266,194 @@ pub(crate) async fn approve(
             render_run(&state, &ctx, &month, StatusCode::CONFLICT, Some(errors)).await
         }
     }
+}
+
+/// `/talent/payments`: every amount the platform paid (or will pay, or recovers) to the
+/// talent, each linked to the explanation of its month.
+pub(crate) async fn history(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let account = ctx.require(Role::Talent)?;
+    let Some(talent) = state.store().talent_of_owner(account.account_id).await? else {
+        return page_with_status(
+            &state,
+            &ctx,
+            StatusCode::OK,
+            "talent_payments.html",
+            context! { rows => Vec::<Value>::new() },
+        );
+    };
+    let lines = state
+        .store()
+        .payment_lines_of_talent(talent.talent_id)
+        .await?;
+    page_with_status(
+        &state,
+        &ctx,
+        StatusCode::OK,
+        "talent_payments.html",
+        context! { rows => lines },
+    )
+}
+
+#[derive(serde::Deserialize, Default)]
+pub(crate) struct ReportQuery {
+    #[serde(default)]
+    month: String,
+}
+
+/// The spending of one run month by benefit, degree, card tier and district.
+async fn spending(
+    state: &AppState,
+    month: &str,
+) -> Result<Vec<(yingcai_store::SpendingDimension, Vec<(String, i64, i64)>)>, AppError> {
+    let mut out = Vec::new();
+    for dimension in yingcai_store::SpendingDimension::ALL {
+        out.push((
+            dimension,
+            state.store().spending_by(month, dimension).await?,
+        ));
+    }
+    Ok(out)
+}
+
+/// `/officer/reports`: spending by month (chart), and one month by benefit, degree, card
+/// tier and district (tables and charts), with an XLSX export.
+pub(crate) async fn reports(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<ReportQuery>,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    let by_month = state.store().spending_by_month().await?;
+    let month = if q.month.is_empty() {
+        by_month.last().map(|(m, _)| m.clone()).unwrap_or_default()
+    } else {
+        yingcai_payments::parse_month(&q.month)
+            .map(yingcai_payments::format_month)
+            .map_err(|_| AppError::field("month", "month-invalid"))?
+    };
+    let en = ctx.locale == yingcai_domain::Locale::En;
+    let labels: Vec<String> = by_month.iter().map(|(m, _)| m.clone()).collect();
+    let totals: Vec<i64> = by_month.iter().map(|(_, t)| *t).collect();
+    let trend = (!by_month.is_empty()).then(|| {
+        Value::from_safe_string(yingcai_chart::line_chart(
+            &yingcai_chart::ChartText {
+                title: if en {
+                    "Spending by month"
+                } else {
+                    "每月发放"
+                },
+                description: if en {
+                    "Total of the payment lines of each run, in yuan"
+                } else {
+                    "各月发放批次明细合计（元）"
+                },
+                x_label: if en { "Month" } else { "月份" },
+                y_label: if en { "Yuan" } else { "元" },
+            },
+            &labels,
+            &[yingcai_chart::Series {
+                label: if en { "Spending" } else { "发放" },
+                values: &totals,
+            }],
+            &yingcai_chart::format_yuan,
+        ))
+    });
+    let mut sections = Vec::new();
+    for (dimension, rows) in spending(&state, &month).await? {
+        let keys: Vec<String> = rows
+            .iter()
+            .map(|r| {
+                if r.0.is_empty() {
+                    "—".to_owned()
+                } else {
+                    r.0.clone()
+                }
+            })
+            .collect();
+        let values: Vec<i64> = rows.iter().map(|r| r.2).collect();
+        let chart = yingcai_chart::bar_chart(
+            &yingcai_chart::ChartText {
+                title: &month,
+                description: if en {
+                    "Spending of the month by category, in yuan"
+                } else {
+                    "当月发放按类别统计（元）"
+                },
+                x_label: "",
+                y_label: if en { "Yuan" } else { "元" },
+            },
+            &keys,
+            &[yingcai_chart::Series {
+                label: if en { "Spending" } else { "发放" },
+                values: &values,
+            }],
+            &yingcai_chart::format_yuan,
+        );
+        sections.push(context! {
+            dimension => dimension.as_str(),
+            rows => rows.iter().map(|(k, n, t)| context! { key => k, talents => n, total_fen => t }).collect::<Vec<_>>(),
+            chart => Value::from_safe_string(chart),
+        });
+    }
+    page_with_status(
+        &state,
+        &ctx,
+        StatusCode::OK,
+        "officer_reports.html",
+        context! {
+            month => month,
+            months => labels,
+            by_month => by_month.iter().map(|(m, t)| context! { month => m, total_fen => t }).collect::<Vec<_>>(),
+            trend => trend,
+            sections => sections,
+        },
+    )
+}
+
+/// The report of one month as an XLSX workbook: one sheet per dimension.
+pub(crate) async fn report_xlsx(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(month): Path<String>,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    let month = yingcai_payments::parse_month(month.trim_end_matches(".xlsx"))
+        .map(yingcai_payments::format_month)
+        .map_err(|_| AppError::NotFound)?;
+    let data = spending(&state, &month).await?;
+    let bytes = (|| -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let bold = rust_xlsxwriter::Format::new().set_bold();
+        let money = rust_xlsxwriter::Format::new().set_num_format("#,##0.00");
+        for (dimension, rows) in &data {
+            let sheet = book.add_worksheet();
+            sheet.set_name(dimension.as_str())?;
+            for (c, h) in [dimension.as_str(), "talents", "yuan"].iter().enumerate() {
+                sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+            }
+            for (r, (key, talents, total)) in rows.iter().enumerate() {
+                let r = r as u32 + 1;
+                sheet.write_string(r, 0, key)?;
+                sheet.write_number(r, 1, *talents as f64)?;
+                sheet.write_number_with_format(r, 2, *total as f64 / 100.0, &money)?;
+            }
+            sheet.autofit();
+        }
+        book.save_to_buffer()
+    })()
+    .map_err(|e| AppError::Internal(e.into()))?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"yingcai-spending-{month}.xlsx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
