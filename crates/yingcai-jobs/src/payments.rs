@@ -464,4 +464,53 @@ mod tests {
             );
         }
     }
+
+    #[tokio::test]
+    async fn a_held_entitlement_is_not_paid_and_is_paid_as_arrears_after_resumption() {
+        for backend in TestDatabase::backends() {
+            let (_db, store) = TestDatabase::create(backend).await.unwrap();
+            let (talent, _) = store
+                .seed_payable_entitlements(1, "2026-11", "2027-10", 100_000)
+                .await
+                .unwrap();
+            let quiet = |_: u64, _: u64| {};
+            run_month(&store, "2026-11", &Actor::System, &quiet)
+                .await
+                .unwrap();
+            let entitlement =
+                store.entitlements(&Default::default()).await.unwrap()[0].entitlement_id;
+            store
+                .hold_entitlement(entitlement, Some("checking the employment"), &Actor::System)
+                .await
+                .unwrap();
+            let dec = run_month(&store, "2026-12", &Actor::System, &quiet)
+                .await
+                .unwrap();
+            assert_eq!(dec.lines, 0, "held: nothing paid");
+            store
+                .hold_entitlement(entitlement, None, &Actor::System)
+                .await
+                .unwrap();
+            run_month(&store, "2027-01", &Actor::System, &quiet)
+                .await
+                .unwrap();
+            let run = store.payment_run("2027-01").await.unwrap().unwrap();
+            let lines = store
+                .payment_lines(&run, Some(talent), 10, 0)
+                .await
+                .unwrap();
+            let got: Vec<(&str, &str, i64)> = lines
+                .iter()
+                .map(|l| (l.service_month.as_str(), l.kind.as_str(), l.amount_fen))
+                .collect();
+            assert_eq!(
+                got,
+                [
+                    ("2026-12", "arrears", 100_000),
+                    ("2027-01", "regular", 100_000)
+                ]
+            );
+            assert!(store.check_ledger().await.unwrap().is_sound());
+        }
+    }
 }

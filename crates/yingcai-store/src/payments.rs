@@ -848,6 +848,43 @@ impl Store {
         rows.iter().map(line_from_row).collect()
     }
 
+    /// One line.
+    pub async fn payment_line(&self, line_id: i64) -> Result<PaymentLineView, StoreError> {
+        let row = sqlx::query(
+            "select l.*, t.name as talent_name from payment_line l join talent t on t.talent_id = l.talent_id where l.payment_line_id = $1",
+        )
+        .bind(line_id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        line_from_row(&row)
+    }
+
+    /// The ledger entries posted for a line: (transaction, kind, memo, account, fen).
+    pub async fn ledger_entries_of_line(
+        &self,
+        line_id: i64,
+    ) -> Result<Vec<(i64, String, String, String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "select t.ledger_txn_id, t.kind, t.memo, e.account, e.amount_fen from ledger_txn t join ledger_entry e on e.ledger_txn_id = t.ledger_txn_id
+             where t.payment_line_id = $1 order by t.ledger_txn_id, e.ledger_entry_id",
+        )
+        .bind(line_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("ledger_txn_id")?,
+                    r.try_get("kind")?,
+                    r.try_get("memo")?,
+                    r.try_get("account")?,
+                    r.try_get("amount_fen")?,
+                ))
+            })
+            .collect()
+    }
+
     /// Every line ever written for a talent (its payment history), newest run first.
     pub async fn payment_lines_of_talent(
         &self,

@@ -173,6 +173,8 @@ pub struct EntitlementRecord {
     pub confirmed_at: Option<i64>,
     pub confirmed_bank_masked: Option<String>,
     pub ended_reason: Option<String>,
+    /// Why an officer holds its payments, if held.
+    pub held_reason: Option<String>,
 }
 
 const ENTITLEMENT_SELECT: &str = "select e.*, t.name as talent_name, p.pack_id, p.version from entitlement e join talent t on t.talent_id = e.talent_id join policy_version p on p.policy_version_id = e.policy_version_id";
@@ -197,6 +199,7 @@ fn entitlement_from_row(row: &AnyRow) -> Result<EntitlementRecord, StoreError> {
         confirmed_at: row.try_get("confirmed_at")?,
         confirmed_bank_masked: row.try_get("confirmed_bank_masked")?,
         ended_reason: row.try_get("ended_reason")?,
+        held_reason: row.try_get("held_reason")?,
     })
 }
 
@@ -820,6 +823,15 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(entitlement_from_row).collect()
+    }
+
+    pub async fn entitlement(&self, entitlement_id: i64) -> Result<EntitlementRecord, StoreError> {
+        let row = sqlx::query(&format!("{ENTITLEMENT_SELECT} where e.entitlement_id = $1"))
+            .bind(entitlement_id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        entitlement_from_row(&row)
     }
 
     /// How many entitlements match, and their total (fen), for the officers' list.

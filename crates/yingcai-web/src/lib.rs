@@ -271,10 +271,15 @@ pub fn app(state: AppState) -> Router {
             get(pages::policy::officer_entitlements),
         )
         .route(
+            "/officer/entitlements/{id}/hold",
+            post(pages::policy::officer_hold_entitlement),
+        )
+        .route(
             "/officer/payments",
             get(pages::payments::list).post(pages::payments::run),
         )
         .route("/officer/payments/{month}", get(pages::payments::show))
+        .route("/officer/payments/lines/{id}", get(pages::payments::line))
         .route(
             "/officer/payments/{month}/approve",
             post(pages::payments::approve),

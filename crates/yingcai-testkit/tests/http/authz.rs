@@ -83,6 +83,11 @@ const PAGES: &[(&str, &str, Access)] = &[
         Access::Role(Role::Officer),
     ),
     ("GET", "/officer/entitlements", Access::Role(Role::Officer)),
+    (
+        "POST",
+        "/officer/entitlements/{entitlement}/hold",
+        Access::Role(Role::Officer),
+    ),
     ("GET", "/officer/payments", Access::Role(Role::Officer)),
     ("POST", "/officer/payments", Access::Role(Role::Officer)),
     (
@@ -102,6 +107,11 @@ const PAGES: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/talent/payments", Access::Role(Role::Talent)),
     ("GET", "/officer/reports", Access::Role(Role::Officer)),
+    (
+        "GET",
+        "/officer/payments/2026-01/bank.csv",
+        Access::Role(Role::Officer),
+    ),
     ("GET", "/admin/policy", Access::Role(Role::Admin)),
     ("POST", "/admin/policy", Access::Role(Role::Admin)),
     ("GET", "/admin/policy/{policy}", Access::Role(Role::Admin)),
@@ -184,7 +194,7 @@ fn refusal(access: Access, role: Role) -> StatusCode {
 }
 
 /// Another person's verified record with a green card, and a policy draft.
-async fn records(app: &TestApp) -> (i64, i64, i64) {
+async fn records(app: &TestApp) -> (i64, i64, i64, i64) {
     let owner = app
         .create_account("record-owner@example.cn", &[Role::Talent])
         .await;
@@ -238,14 +248,23 @@ async fn records(app: &TestApp) -> (i64, i64, i64) {
         .open_payment_run("2026-01", &yingcai_store::Actor::System)
         .await
         .unwrap();
-    (talent, card.card_id, policy)
+    yingcai_jobs::policy::sweep(
+        &app.store,
+        &yingcai_jobs::policy::Policies::new(),
+        yingcai_jobs::policy::today(),
+        false,
+    )
+    .await
+    .unwrap();
+    let entitlement = app.store.entitlements(&Default::default()).await.unwrap()[0].entitlement_id;
+    (talent, card.card_id, policy, entitlement)
 }
 
 fn fill(
     template: &str,
     target: i64,
     submission: i64,
-    (talent, card, policy): (i64, i64, i64),
+    (talent, card, policy, entitlement): (i64, i64, i64, i64),
 ) -> String {
     template
         .replace("{id}", &target.to_string())
@@ -253,6 +272,7 @@ fn fill(
         .replace("{talent}", &talent.to_string())
         .replace("{card}", &card.to_string())
         .replace("{policy}", &policy.to_string())
+        .replace("{entitlement}", &entitlement.to_string())
 }
 
 async fn call_page(visitor: &Visitor, method: &str, path: &str) -> (StatusCode, String) {

@@ -457,3 +457,28 @@ pub(crate) async fn report_xlsx(
     )
         .into_response())
 }
+
+/// One line: what it is for, its ledger postings, and the explanation of its month.
+pub(crate) async fn line(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let line = state.store().payment_line(id).await?;
+    let entries = state.store().ledger_entries_of_line(id).await?;
+    page_with_status(
+        &state,
+        &ctx,
+        StatusCode::OK,
+        "officer_payment_line.html",
+        context! {
+            line => line,
+            entries => entries.iter().map(|(txn, kind, memo, account, amount)| context! {
+                txn => txn, kind => kind, memo => memo, account => account, amount_fen => amount,
+                debit => *amount > 0,
+            }).collect::<Vec<_>>(),
+        },
+    )
+}

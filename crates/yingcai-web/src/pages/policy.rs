@@ -60,6 +60,7 @@ fn entitlement_value(set: &PolicySet, e: &EntitlementRecord) -> Value {
         confirmed_at => e.confirmed_at.map(super::audit::beijing_time),
         confirmed_bank => e.confirmed_bank_masked,
         ended_reason => e.ended_reason,
+        held_reason => e.held_reason,
     }
 }
 
@@ -285,6 +286,42 @@ pub(crate) async fn officer_issue_card(
             render_officer_talent(&state, &ctx, &id, None, StatusCode::CONFLICT, Some(errors)).await
         }
     }
+}
+
+/// Holds an entitlement's payments with a reason (the months stay owed and are paid as
+/// arrears after resumption), or resumes it.
+pub(crate) async fn officer_hold_entitlement(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: CsrfForm,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let entitlement = state.store().entitlement(id).await?;
+    let reason = form.get("reason").trim();
+    let hold = form.get("action") != "resume";
+    if hold && (reason.is_empty() || reason.chars().count() > 500) {
+        let errors = errors_value(&FieldError::new("reason", "required").into());
+        return render_officer_talent(
+            &state,
+            &ctx,
+            &entitlement.talent_id.to_string(),
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(errors),
+        )
+        .await;
+    }
+    state
+        .store()
+        .hold_entitlement(id, hold.then_some(reason), &ctx.actor())
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/officer/talents/{}#entitlements",
+        entitlement.talent_id
+    ))
+    .into_response())
 }
 
 pub(crate) async fn officer_revoke_card(
