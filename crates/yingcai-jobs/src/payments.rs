@@ -62,9 +62,9 @@ pub async fn run_month(
     };
     let mut after = 0;
     loop {
-        let batch = store.payable_entitlements_after(after, BATCH).await?;
-        let Some(last) = batch.last() else { break };
-        after = last.entitlement_id;
+        let (batch, last) = store.payable_entitlements_after(after, BATCH).await?;
+        let Some(last) = last else { break };
+        after = last;
         let mut talents: Vec<i64> = batch.iter().map(|e| e.talent_id).collect();
         talents.sort_unstable();
         talents.dedup();

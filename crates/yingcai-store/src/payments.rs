@@ -267,24 +267,35 @@ impl Store {
         )
     }
 
-    /// Confirmed entitlements in id order after `after_id`, for a run to page through.
+    /// Confirmed entitlements among the next `limit` entitlements after `after_id`, and the
+    /// last id looked at (`None` at the end), for a run to page through.
     pub async fn payable_entitlements_after(
         &self,
         after_id: i64,
         limit: i64,
-    ) -> Result<Vec<PayableEntitlement>, StoreError> {
+    ) -> Result<(Vec<PayableEntitlement>, Option<i64>), StoreError> {
         let rows = sqlx::query(
-            "select entitlement_id, talent_id, benefit, schedule, policy_version_id, held_at from entitlement
-             where status = 'confirmed' and entitlement_id > $1 order by entitlement_id limit $2",
+            // Paged by id alone, so both databases walk the primary key whatever their
+            // statistics say; the few unconfirmed rows in a page are skipped here.
+            "select entitlement_id, talent_id, benefit, status, schedule, policy_version_id, held_at from entitlement
+             where entitlement_id > $1 order by entitlement_id limit $2",
         )
         .bind(after_id)
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|row| {
+        let mut out = Vec::with_capacity(rows.len());
+        let mut last = None;
+        for row in &rows {
+            let status: String = row.try_get("status")?;
+            let id: i64 = row.try_get("entitlement_id")?;
+            last = Some(id);
+            if status != "confirmed" {
+                continue;
+            }
+            out.push({
                 let schedule: String = row.try_get("schedule")?;
-                Ok(PayableEntitlement {
+                PayableEntitlement {
                     entitlement_id: row.try_get("entitlement_id")?,
                     talent_id: row.try_get("talent_id")?,
                     benefit: row.try_get("benefit")?,
@@ -293,9 +304,10 @@ impl Store {
                     })?,
                     policy_version_id: row.try_get("policy_version_id")?,
                     held: row.try_get::<Option<i64>, _>("held_at")?.is_some(),
-                })
-            })
-            .collect()
+                }
+            });
+        }
+        Ok((out, last))
     }
 
     /// What earlier runs wrote for these talents, per (talent, benefit) and service month.
