@@ -185,6 +185,23 @@ pub async fn settle(
         .await?)
 }
 
+/// Books a repayment of an overpayment by the talent.
+pub async fn record_repayment(
+    store: &Store,
+    talent_id: i64,
+    amount_fen: i64,
+    actor: &Actor,
+) -> anyhow::Result<Result<(), &'static str>> {
+    Ok(store
+        .record_repayment(talent_id, amount_fen, actor, &|talent, amount| {
+            match yingcai_payments::repaid(talent, amount) {
+                Ok(txn) => posting(txn),
+                Err(error) => unreachable!("a positive repayment is always bookable: {error}"),
+            }
+        })
+        .await?)
+}
+
 /// Yuan with two decimals, as banks read amounts: `3000.00`.
 pub fn yuan(fen: i64) -> String {
     format!(
@@ -456,6 +473,29 @@ mod tests {
             let january = export(&store, "2027-01", &officer).await.unwrap().unwrap();
             let lo2 = january.iter().find(|t| t.talent_id == lo + 2).unwrap();
             assert_eq!(lo2.amount_fen, 600_000);
+            assert!(store.check_ledger().await.unwrap().is_sound());
+            // lo's overpayment cannot be recovered from a payment (nothing is owed to it):
+            // it is listed for repayment, and a repayment is booked, never beyond what is owed.
+            let receivables = store.receivables().await.unwrap();
+            assert_eq!(receivables.len(), 1);
+            assert_eq!((receivables[0].0, receivables[0].2), (lo, 300_000));
+            assert_eq!(
+                record_repayment(&store, lo, 400_000, &officer)
+                    .await
+                    .unwrap(),
+                Err("repayment-amount-invalid")
+            );
+            record_repayment(&store, lo, 100_000, &officer)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                store
+                    .ledger_balance(&format!("receivable:{lo}"))
+                    .await
+                    .unwrap(),
+                200_000
+            );
             assert!(store.check_ledger().await.unwrap().is_sound());
             assert!(
                 read_settlement(b"reference,status\nX,maybe\n")

@@ -953,6 +953,89 @@ impl Store {
             .collect()
     }
 
+    /// Talents who owe money back (a positive receivable balance): (talent id, name, fen,
+    /// whether a confirmed entitlement can still recover it from future payments).
+    pub async fn receivables(&self) -> Result<Vec<(i64, String, i64, bool)>, StoreError> {
+        let rows = sqlx::query(
+            "select t.talent_id, t.name, b.balance_fen,
+                    (select count(*) from entitlement e where e.talent_id = t.talent_id and e.status = 'confirmed') as open
+             from ledger_balance b join talent t on t.talent_id = cast(substr(b.account, 12) as bigint)
+             where b.account like 'receivable:%' and b.balance_fen > 0 order by t.talent_id limit 500",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("talent_id")?,
+                    r.try_get("name")?,
+                    r.try_get("balance_fen")?,
+                    r.try_get::<i64, _>("open")? > 0,
+                ))
+            })
+            .collect()
+    }
+
+    /// Books money a talent paid back (at most what is owed), in one transaction.
+    pub async fn record_repayment(
+        &self,
+        talent_id: i64,
+        amount_fen: i64,
+        actor: &Actor,
+        repaid: &(dyn Fn(i64, i64) -> Posting + Sync),
+    ) -> Result<Result<(), &'static str>, StoreError> {
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let owed: i64 = sqlx::query_scalar::<_, i64>(
+            "select balance_fen from ledger_balance where account = $1",
+        )
+        .bind(format!("receivable:{talent_id}"))
+        .fetch_optional(&mut *tx)
+        .await?
+        .unwrap_or(0);
+        if amount_fen <= 0 || amount_fen > owed {
+            return Ok(Err("repayment-amount-invalid"));
+        }
+        let run_id: Option<i64> = sqlx::query_scalar("select max(payment_run_id) from payment_run")
+            .fetch_one(&mut *tx)
+            .await?;
+        let posting = repaid(talent_id, amount_fen);
+        let txn: i64 = sqlx::query_scalar("insert into ledger_txn (kind, memo, payment_run_id, created_at) values ('repaid', $1, $2, $3) returning ledger_txn_id")
+            .bind(&posting.memo)
+            .bind(run_id)
+            .bind(now_ms())
+            .fetch_one(&mut *tx)
+            .await?;
+        for (account, amount) in &posting.entries {
+            sqlx::query(
+                "insert into ledger_entry (ledger_txn_id, account, amount_fen) values ($1, $2, $3)",
+            )
+            .bind(txn)
+            .bind(account)
+            .bind(amount)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("insert into ledger_balance (account, balance_fen) values ($1, $2) on conflict (account) do update set balance_fen = ledger_balance.balance_fen + excluded.balance_fen")
+                .bind(account)
+                .bind(amount)
+                .execute(&mut *tx)
+                .await?;
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            Change {
+                action: "receivable.repaid",
+                entity: "talent",
+                entity_id: talent_id.to_string(),
+                before: Some(json!({"receivable_fen": owed})),
+                after: Some(json!({"receivable_fen": owed - amount_fen})),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
     /// How many lines share a key (talent, benefit, service month, run month) with another
     /// line: zero when every line was written exactly once.
     pub async fn duplicate_payment_lines(&self) -> Result<i64, StoreError> {

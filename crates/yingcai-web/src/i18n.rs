@@ -199,6 +199,7 @@ mod tests {
             "run-not-approved",
             "run-not-exported",
             "settlement-file-invalid",
+            "repayment-amount-invalid",
         ] {
             wanted.push(format!("err-{code}"));
         }

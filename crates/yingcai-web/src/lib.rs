@@ -299,6 +299,11 @@ pub fn app(state: AppState) -> Router {
             get(pages::payments::bank_file),
         )
         .route("/officer/reports", get(pages::payments::reports))
+        .route("/officer/receivables", get(pages::payments::receivables))
+        .route(
+            "/officer/receivables/{talent}/repayment",
+            post(pages::payments::repayment),
+        )
         .route(
             "/officer/reports/{month}",
             get(pages::payments::report_xlsx),

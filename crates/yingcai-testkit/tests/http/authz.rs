@@ -107,9 +107,10 @@ const PAGES: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/talent/payments", Access::Role(Role::Talent)),
     ("GET", "/officer/reports", Access::Role(Role::Officer)),
+    ("GET", "/officer/receivables", Access::Role(Role::Officer)),
     (
-        "GET",
-        "/officer/payments/2026-01/bank.csv",
+        "POST",
+        "/officer/receivables/{talent}/repayment",
         Access::Role(Role::Officer),
     ),
     ("GET", "/admin/policy", Access::Role(Role::Admin)),

@@ -482,3 +482,99 @@ pub(crate) async fn line(
         },
     )
 }
+
+/// `/officer/receivables`: overpayments owed back. Those of talents with no confirmed
+/// entitlement cannot be recovered from future payments: they are marked for repayment.
+pub(crate) async fn receivables(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Response, AppError> {
+    render_receivables(&state, &ctx, StatusCode::OK, None).await
+}
+
+async fn render_receivables(
+    state: &AppState,
+    ctx: &Ctx,
+    status: StatusCode,
+    errors: Option<Value>,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    let rows = state.store().receivables().await?;
+    page_with_status(
+        state,
+        ctx,
+        status,
+        "officer_receivables.html",
+        context! {
+            rows => rows.iter().map(|(id, name, fen, open)| context! {
+                talent_id => id, name => name, owed_fen => fen, recoverable => open,
+            }).collect::<Vec<_>>(),
+            errors => errors,
+        },
+    )
+}
+
+/// Books a repayment received from a talent (amount in yuan, e.g. `1000.50`).
+pub(crate) async fn repayment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(talent): Path<String>,
+    form: CsrfForm,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    let talent: i64 = talent.parse().map_err(|_| AppError::NotFound)?;
+    let field = "amount";
+    let Some(fen) = parse_yuan(form.get("amount")) else {
+        let errors = errors_value(&FieldError::new(field, "repayment-amount-invalid").into());
+        return render_receivables(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(errors))
+            .await;
+    };
+    match yingcai_jobs::payments::record_repayment(state.store(), talent, fen, &ctx.actor())
+        .await
+        .map_err(AppError::Internal)?
+    {
+        Ok(()) => Ok(Redirect::to("/officer/receivables").into_response()),
+        Err(code) => {
+            let errors = errors_value(&FieldError::new(field, code).into());
+            render_receivables(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(errors)).await
+        }
+    }
+}
+
+/// `1000`, `1000.5`, `1000.50` yuan → fen; anything else (negative, three decimals, text)
+/// is refused rather than rounded.
+fn parse_yuan(raw: &str) -> Option<i64> {
+    let raw = raw.trim();
+    let (whole, frac) = raw.split_once('.').unwrap_or((raw, ""));
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let frac: i64 = format!("{frac:0<2}").parse().ok()?;
+    whole.checked_mul(100)?.checked_add(frac)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn yuan_amounts_are_read_exactly_or_refused() {
+        assert_eq!(super::parse_yuan("1000"), Some(100_000));
+        assert_eq!(super::parse_yuan(" 1000.5 "), Some(100_050));
+        assert_eq!(super::parse_yuan("0.07"), Some(7));
+        for bad in [
+            "",
+            "-1",
+            "1.234",
+            "1,000",
+            "abc",
+            ".5",
+            "99999999999999999999",
+        ] {
+            assert_eq!(super::parse_yuan(bad), None, "{bad}");
+        }
+    }
+}
