@@ -551,6 +551,20 @@ mod tests {
                 ]
             );
             assert!(store.check_ledger().await.unwrap().is_sound());
+            // A line's accrual removed behind yingcai's back: the check names it.
+            for sql in [
+                "delete from ledger_entry where ledger_txn_id in (select ledger_txn_id from ledger_txn where payment_line_id = {})",
+                "delete from ledger_txn where payment_line_id = {}",
+            ] {
+                store
+                    .execute_unchecked(&sql.replace("{}", &lines[0].payment_line_id.to_string()))
+                    .await
+                    .unwrap();
+            }
+            let report = store.check_ledger().await.unwrap();
+            assert!(!report.is_sound());
+            let what: Vec<&str> = report.dangling.iter().map(|d| d.0).collect();
+            assert_eq!(what, ["lines without their accrual"]);
         }
     }
 }

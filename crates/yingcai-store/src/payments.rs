@@ -177,11 +177,18 @@ pub struct LedgerReport {
     pub mismatched: Vec<(String, i64, i64)>,
     /// The sum of all balances (zero in a sound ledger).
     pub total_fen: i64,
+    /// Rows pointing at something that does not exist, or lines without their accrual:
+    /// (what, how many). Foreign keys prevent most of it; a row removed behind yingcai's
+    /// back is caught here.
+    pub dangling: Vec<(&'static str, i64)>,
 }
 
 impl LedgerReport {
     pub fn is_sound(&self) -> bool {
-        self.unbalanced.is_empty() && self.mismatched.is_empty() && self.total_fen == 0
+        self.unbalanced.is_empty()
+            && self.mismatched.is_empty()
+            && self.total_fen == 0
+            && self.dangling.is_empty()
     }
 }
 
@@ -1085,6 +1092,37 @@ impl Store {
         )
         .fetch_one(self.pool())
         .await?;
+        for (what, sql) in [
+            (
+                "entries without their transaction",
+                "select count(*) from ledger_entry e where not exists (select 1 from ledger_txn t where t.ledger_txn_id = e.ledger_txn_id)",
+            ),
+            (
+                "transactions naming a missing line",
+                "select count(*) from ledger_txn t where t.payment_line_id is not null and not exists (select 1 from payment_line l where l.payment_line_id = t.payment_line_id)",
+            ),
+            (
+                "lines of a missing run",
+                "select count(*) from payment_line l where not exists (select 1 from payment_run r where r.payment_run_id = l.payment_run_id)",
+            ),
+            (
+                "lines of a missing talent",
+                "select count(*) from payment_line l where not exists (select 1 from talent t where t.talent_id = l.talent_id)",
+            ),
+            (
+                "lines of a missing entitlement",
+                "select count(*) from payment_line l where not exists (select 1 from entitlement e where e.entitlement_id = l.entitlement_id)",
+            ),
+            (
+                "lines without their accrual",
+                "select count(*) from payment_line l where not exists (select 1 from ledger_txn t where t.payment_line_id = l.payment_line_id)",
+            ),
+        ] {
+            let n: i64 = sqlx::query_scalar(sql).fetch_one(self.pool()).await?;
+            if n > 0 {
+                report.dangling.push((what, n));
+            }
+        }
         Ok(report)
     }
 

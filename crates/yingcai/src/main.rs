@@ -336,6 +336,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             for (account, stored, sum) in &report.mismatched {
                 println!("account {account}: balance {stored} fen, entries sum to {sum} fen");
             }
+            for (what, n) in &report.dangling {
+                println!("{n} {what}");
+            }
             anyhow::ensure!(report.is_sound(), "the ledger does not balance");
             println!("ledger balanced");
             Ok(())
