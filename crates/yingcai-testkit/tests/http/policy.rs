@@ -524,8 +524,9 @@ async fn an_admin_drafts_checks_measures_and_publishes_a_reform() {
     assert!(html.contains("phd = 3000"));
 
     // Entitlements are recomputed with it: months from 2027-01 at 4,000 yuan.
+    // The recomputation runs in the background after publication: wait for it (10 s at most).
     let mut schedule = Vec::new();
-    for _ in 0..100 {
+    for _ in 0..200 {
         let e = app
             .store
             .entitlements(&yingcai_store::EntitlementFilter {
@@ -534,7 +535,7 @@ async fn an_admin_drafts_checks_measures_and_publishes_a_reform() {
             })
             .await
             .unwrap();
-        schedule = e[0].schedule.clone();
+        schedule = e.first().map(|e| e.schedule.clone()).unwrap_or_default();
         if schedule.len() == 2 {
             break;
         }
