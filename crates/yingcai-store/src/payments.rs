@@ -647,7 +647,7 @@ impl Store {
                 recoveries.push((talent, recovery(talent, recover)));
             }
         }
-        self.post_unlinked(&mut tx, "recover", run.payment_run_id, &recoveries)
+        self.post_unlinked(&mut tx, "recover", Some(run.payment_run_id), &recoveries)
             .await?;
         audit::append(
             &mut tx,
@@ -670,7 +670,7 @@ impl Store {
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         kind: &str,
-        run_id: i64,
+        run_id: Option<i64>,
         postings: &[(i64, Posting)],
     ) -> Result<(), StoreError> {
         for (_, posting) in postings {
@@ -789,7 +789,7 @@ impl Store {
                 report.failed += 1;
             }
         }
-        self.post_unlinked(&mut tx, "settle", run.payment_run_id, &postings)
+        self.post_unlinked(&mut tx, "settle", Some(run.payment_run_id), &postings)
             .await?;
         let open: i64 = sqlx::query_scalar(
             "select count(*) from bank_transfer where payment_run_id = $1 and status = 'exported'",
@@ -1006,27 +1006,8 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         let posting = repaid(talent_id, amount_fen);
-        let txn: i64 = sqlx::query_scalar("insert into ledger_txn (kind, memo, payment_run_id, created_at) values ('repaid', $1, $2, $3) returning ledger_txn_id")
-            .bind(&posting.memo)
-            .bind(run_id)
-            .bind(now_ms())
-            .fetch_one(&mut *tx)
+        self.post_unlinked(&mut tx, "repaid", run_id, &[(talent_id, posting)])
             .await?;
-        for (account, amount) in &posting.entries {
-            sqlx::query(
-                "insert into ledger_entry (ledger_txn_id, account, amount_fen) values ($1, $2, $3)",
-            )
-            .bind(txn)
-            .bind(account)
-            .bind(amount)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("insert into ledger_balance (account, balance_fen) values ($1, $2) on conflict (account) do update set balance_fen = ledger_balance.balance_fen + excluded.balance_fen")
-                .bind(account)
-                .bind(amount)
-                .execute(&mut *tx)
-                .await?;
-        }
         audit::append(
             &mut tx,
             actor,
