@@ -1,15 +1,31 @@
-//! Checks data rows, whatever file they came from, and gathers every problem.
+//! Checks data rows, whatever file and kind of table they came from, and gathers every
+//! problem.
+//!
+//! The readers ([`crate::csv_source`], [`crate::xlsx_source`]) know files; a [`Kind`]
+//! knows one table's columns and cells; [`Table`] is what joins them, and holds what every
+//! kind shares: the row and error limits, reader problems, cells outside the header, and
+//! the all-or-nothing rule.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
-
-use yingcai_domain::{ResidentId, TalentInput};
-
-use crate::columns::{Header, is_sensitive, letter};
-use crate::{ImportError, ImportOptions, ImportedTalent, RowError, codes, file_error};
+use crate::columns::{Columns, Header, letter};
+use crate::{ImportError, RowError, codes, file_error};
 
 /// Longest `RowError::value`, in characters: enough to recognise a cell, not to flood a page.
 const MAX_VALUE_CHARS: usize = 100;
+
+/// What a reader feeds, in file order: the header row, then each non-blank data row.
+pub(crate) trait Sheet {
+    type Output;
+
+    /// The header row (the first row with anything in it): every problem at once.
+    fn header(&mut self, number: usize, cells: &[String]) -> Result<(), ImportError>;
+
+    /// One non-blank data row. `Err` only when the file is refused whole (too many rows):
+    /// the rest is then not read at all.
+    fn row(&mut self, row: Row) -> Result<(), ImportError>;
+
+    /// After the last row: the records, or every problem found.
+    fn finish(self) -> Result<Self::Output, ImportError>;
+}
 
 /// One data row as read, before checking.
 #[derive(Debug, Default)]
@@ -25,7 +41,7 @@ pub(crate) struct Row {
 }
 
 impl Row {
-    /// A row with nothing in it is not a talent; spreadsheets leave such rows behind.
+    /// A row with nothing in it is not a record; spreadsheets leave such rows behind.
     pub fn is_blank(&self) -> bool {
         self.problems.is_empty() && self.cells.iter().all(|c| c.trim().is_empty())
     }
@@ -38,199 +54,219 @@ pub(crate) fn truncate(value: &str) -> String {
     value.chars().take(MAX_VALUE_CHARS).collect()
 }
 
-/// What an error may show of a cell.
-fn shown(column: &str, raw: &str) -> String {
-    if is_sensitive(column) {
-        String::new()
-    } else {
-        truncate(raw)
+/// One kind of table: its columns, how a row becomes a record, how records become the
+/// result.
+pub(crate) trait Kind {
+    type Record;
+    type Output;
+
+    const COLUMNS: &'static Columns;
+
+    /// Checks one row, reporting through `row`, and remembers what cross-row checks need.
+    /// The record is kept only if the row (and every row before it) has no problem.
+    fn check(&mut self, row: &mut DataRow<'_>) -> Option<Self::Record>;
+
+    /// The result of a file without any problem.
+    fn finish(self, records: Vec<Self::Record>) -> Self::Output;
+}
+
+/// A data row as a [`Kind`] sees it: cells by column name, and where to report problems.
+pub(crate) struct DataRow<'h> {
+    /// The row number as the officer sees it.
+    pub number: usize,
+    header: &'h Header,
+    /// By file position, as read: a kind takes them by column name. Left in the reader's
+    /// vector: sorting them into a new one per row cost a large roster a tenth of its time.
+    cells: Vec<String>,
+    /// By column index: the reader already reported this cell. Left empty (all `false`)
+    /// for the usual row without reader problems: one allocation less per row.
+    flagged: Vec<bool>,
+    /// Sort key (0 for the row as a whole, then file position + 1, so the list reads left
+    /// to right like the sheet) and the problem.
+    found: Vec<(usize, RowError)>,
+}
+
+impl DataRow<'_> {
+    /// Moves the cell of `column` out (empty if the file has no such column).
+    pub fn take(&mut self, column: &str) -> String {
+        self.header
+            .position_of(column)
+            .and_then(|position| self.cells.get_mut(position))
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// Moves every known column's cell out, with the column's name (empty for a column the
+    /// file lacks). One pass, for a kind that wants every column: [`DataRow::take`] looks
+    /// the name up.
+    pub fn take_all(&mut self) -> impl Iterator<Item = (&'static str, String)> + '_ {
+        let header = self.header;
+        let cells = &mut self.cells;
+        header.columns.all().enumerate().map(move |(index, name)| {
+            let cell = header
+                .position_at(index)
+                .and_then(|position| cells.get_mut(position))
+                .map(std::mem::take)
+                .unwrap_or_default();
+            (name, cell)
+        })
+    }
+
+    /// The reader already reported this cell (`#N/A`, a number too long, …): a field check
+    /// would only add a confusing second error for the same cell.
+    pub fn is_flagged(&self, column: &str) -> bool {
+        self.header
+            .columns
+            .index_of(column)
+            .is_some_and(|index| self.flagged.get(index) == Some(&true))
+    }
+
+    /// What an error may show of a cell.
+    pub fn shown(&self, column: &str, raw: &str) -> String {
+        if self.header.columns.is_sensitive(column) {
+            String::new()
+        } else {
+            truncate(raw)
+        }
+    }
+
+    /// Reports a problem with the cell of `column` (a column the file lacks sorts last: it
+    /// is still the column to add).
+    pub fn report(&mut self, column: &str, code: &'static str, value: String) {
+        let key = self
+            .header
+            .position_of(column)
+            .map_or(usize::MAX, |p| p + 1);
+        self.push(key, column, code, value);
+    }
+
+    fn push(&mut self, key: usize, column: &str, code: &'static str, value: String) {
+        self.found.push((
+            key,
+            RowError {
+                row: self.number,
+                column: column.to_owned(),
+                code,
+                value,
+            },
+        ));
     }
 }
 
-/// The [`TalentInput`] field that a column fills; `None` for `id`, which is the roster's own.
-fn input_field<'a>(input: &'a mut TalentInput, column: &str) -> Option<&'a mut String> {
-    Some(match column {
-        "name" => &mut input.name,
-        "resident_id" => &mut input.resident_id,
-        "birth_date" => &mut input.birth_date,
-        "degree" => &mut input.degree,
-        "degree_institution" => &mut input.degree_institution,
-        "degree_year" => &mut input.degree_year,
-        "honors" => &mut input.honors,
-        "employer_name" => &mut input.employer_name,
-        "employer_credit_code" => &mut input.employer_credit_code,
-        "arrival_date" => &mut input.arrival_date,
-        "employed_in_city" => &mut input.employed_in_city,
-        "housing" => &mut input.housing,
-        "home_purchase_date" => &mut input.home_purchase_date,
-        "social_insurance_months" => &mut input.social_insurance_months,
-        "bank_account" => &mut input.bank_account,
-        "phone" => &mut input.phone,
-        "email" => &mut input.email,
-        _ => return None,
-    })
-}
-
-/// Checks rows one by one, remembering what the cross-row checks need.
-pub(crate) struct Checker<'o> {
-    options: &'o ImportOptions,
+/// A [`Sheet`] for one kind of table: checks rows one by one and keeps the records only
+/// while no row has a problem.
+pub(crate) struct Table<K: Kind> {
+    kind: K,
     header: Header,
-    id_position: Option<usize>,
-    resident_id_position: Option<usize>,
+    max_rows: usize,
+    max_errors: usize,
     rows: usize,
-    imported: Vec<ImportedTalent>,
+    records: Vec<K::Record>,
     errors: Vec<RowError>,
     error_total: usize,
-    /// First row of each identity number (the number's 18 ASCII bytes).
-    resident_ids: HashMap<[u8; 18], usize>,
-    /// First row of each roster id.
-    source_ids: HashMap<i64, usize>,
 }
 
-impl<'o> Checker<'o> {
-    pub fn new(header: Header, options: &'o ImportOptions) -> Self {
+impl<K: Kind> Table<K> {
+    pub fn new(kind: K, max_rows: usize, max_errors: usize) -> Self {
         Self {
-            options,
-            id_position: header.position_of("id"),
-            resident_id_position: header.position_of("resident_id"),
-            header,
+            kind,
+            header: Header::empty(K::COLUMNS),
+            max_rows,
+            max_errors,
             rows: 0,
-            imported: Vec::new(),
+            records: Vec::new(),
             errors: Vec::new(),
             error_total: 0,
-            resident_ids: HashMap::new(),
-            source_ids: HashMap::new(),
         }
     }
 
-    pub fn header_width(&self) -> usize {
-        self.header.width()
+    fn record(&mut self, mut found: Vec<(usize, RowError)>) {
+        if self.error_total == 0 {
+            // The file is refused: the records checked so far will never be used.
+            self.records = Vec::new();
+        }
+        found.sort_by_key(|(key, _)| *key);
+        for (_, error) in found {
+            self.error_total += 1;
+            if self.errors.len() < self.max_errors {
+                self.errors.push(error);
+            }
+        }
+    }
+}
+
+impl<K: Kind> Sheet for Table<K> {
+    type Output = K::Output;
+
+    fn header(&mut self, number: usize, cells: &[String]) -> Result<(), ImportError> {
+        self.header = Header::parse(K::COLUMNS, number, cells)?;
+        Ok(())
     }
 
-    /// Checks one non-blank data row. `Err` only when the file has too many rows: the
-    /// rest is then not read at all.
-    pub fn row(&mut self, row: Row) -> Result<(), ImportError> {
+    fn row(&mut self, row: Row) -> Result<(), ImportError> {
         self.rows += 1;
-        if self.rows > self.options.max_rows {
-            return Err(file_error(
-                codes::TOO_MANY_ROWS,
-                self.options.max_rows.to_string(),
-            ));
+        if self.rows > self.max_rows {
+            return Err(file_error(codes::TOO_MANY_ROWS, self.max_rows.to_string()));
         }
-        let number = row.number;
-        // Sort key: 0 for the row as a whole, then file position + 1, so the list reads
-        // left to right like the sheet.
-        let mut found: Vec<(usize, RowError)> = Vec::new();
-        let error = |column: &str, code, value| RowError {
-            row: number,
-            column: column.to_owned(),
-            code,
-            value,
+        let columns = K::COLUMNS;
+        let mut data = DataRow {
+            number: row.number,
+            header: &self.header,
+            cells: Vec::new(),
+            flagged: Vec::new(),
+            found: Vec::new(),
         };
 
         if let Some(fields) = row.length_mismatch {
             // Cells would be matched to the wrong columns: nothing else is worth saying.
-            self.record(vec![(0, error("", codes::ROW_LENGTH, fields.to_string()))]);
+            data.push(0, "", codes::ROW_LENGTH, fields.to_string());
+            let found = data.found;
+            self.record(found);
             return Ok(());
         }
 
-        // Columns whose cell already has a reader problem: the field check would only add
-        // a confusing second error for the same cell.
-        let mut flagged = vec![false; self.header.width()];
         for &(position, code) in &row.problems {
-            match self.header.by_position.get(position).copied().flatten() {
+            match self.header.column_at(position) {
                 Some(column) => {
-                    flagged[position] = true;
+                    if let Some(index) = columns.index_of(column) {
+                        data.flagged.resize(columns.count(), false);
+                        data.flagged[index] = true;
+                    }
                     let raw = row.cells.get(position).map_or("", String::as_str);
-                    found.push((position + 1, error(column, code, shown(column, raw))));
+                    let value = data.shown(column, raw);
+                    data.push(position + 1, column, code, value);
                 }
-                None => found.push((
+                None => data.push(
                     position + 1,
-                    error("", codes::CELL_WITHOUT_HEADER, letter(position)),
-                )),
+                    "",
+                    codes::CELL_WITHOUT_HEADER,
+                    letter(position),
+                ),
             }
         }
-        let mut input = TalentInput::default();
-        let mut id_raw = String::new();
-        for (position, cell) in row.cells.into_iter().enumerate() {
-            match self.header.by_position.get(position).copied().flatten() {
-                Some("id") => id_raw = cell,
-                Some(column) => {
-                    if let Some(field) = input_field(&mut input, column) {
-                        *field = cell;
-                    }
-                }
-                None if !cell.trim().is_empty()
-                    && !row.problems.iter().any(|p| p.0 == position) =>
-                {
-                    found.push((
-                        position + 1,
-                        error("", codes::CELL_WITHOUT_HEADER, letter(position)),
-                    ));
-                }
-                None => {}
+        for (position, cell) in row.cells.iter().enumerate() {
+            let headed = self.header.by_position.get(position).copied().flatten();
+            if headed.is_none()
+                && !cell.trim().is_empty()
+                && !row.problems.iter().any(|p| p.0 == position)
+            {
+                data.push(
+                    position + 1,
+                    "",
+                    codes::CELL_WITHOUT_HEADER,
+                    letter(position),
+                );
             }
         }
+        data.cells = row.cells;
 
-        let id_flagged = self.id_position.is_some_and(|p| flagged[p]);
-        let source_id = if id_flagged {
-            None
-        } else {
-            self.source_id(number, &id_raw, &mut found)
-        };
-
-        let (profile, resident_key) = match input.parse(&self.options.honors, self.options.today) {
-            Ok(profile) => {
-                let key = profile.resident_id.expose().as_bytes().try_into().ok();
-                (Some(profile), key)
-            }
-            Err(field_errors) => {
-                for e in field_errors.iter() {
-                    let position = self.header.position_of(e.field);
-                    if position.is_some_and(|p| flagged[p]) {
-                        continue;
-                    }
-                    let raw = input_field(&mut input, e.field)
-                        .map_or(String::new(), |f| shown(e.field, f));
-                    let key = position.map_or(usize::MAX, |p| p + 1);
-                    found.push((key, error(e.field, e.code, raw)));
-                }
-                // The number may be fine while other cells are not; a duplicate is still
-                // worth reporting now rather than after the officer's next upload.
-                let key = ResidentId::parse(&input.resident_id)
-                    .ok()
-                    .and_then(|id| id.expose().as_bytes().try_into().ok());
-                (None, key)
-            }
-        };
-        if let Some(key) = resident_key {
-            match self.resident_ids.entry(key) {
-                Entry::Occupied(first) => {
-                    let position = self.resident_id_position.map_or(usize::MAX, |p| p + 1);
-                    found.push((
-                        position,
-                        error(
-                            "resident_id",
-                            codes::DUPLICATE_IN_FILE,
-                            format!("row {}", first.get()),
-                        ),
-                    ));
-                }
-                Entry::Vacant(slot) => {
-                    slot.insert(number);
-                }
-            }
-        }
-
+        let record = self.kind.check(&mut data);
+        let found = data.found;
         if found.is_empty() {
             if self.error_total == 0
-                && let Some(profile) = profile
+                && let Some(record) = record
             {
-                self.imported.push(ImportedTalent {
-                    row: number,
-                    source_id,
-                    profile,
-                });
+                self.records.push(record);
             }
         } else {
             self.record(found);
@@ -238,68 +274,12 @@ impl<'o> Checker<'o> {
         Ok(())
     }
 
-    /// The `id` cell: empty, or a positive integer not used by an earlier row.
-    fn source_id(
-        &mut self,
-        number: usize,
-        raw: &str,
-        found: &mut Vec<(usize, RowError)>,
-    ) -> Option<i64> {
-        let position = self.id_position?;
-        let raw = raw.trim();
-        if raw.is_empty() {
-            return None;
-        }
-        let error = |code, value| {
-            (
-                position + 1,
-                RowError {
-                    row: number,
-                    column: "id".to_owned(),
-                    code,
-                    value,
-                },
-            )
-        };
-        let Some(id) = raw.parse::<i64>().ok().filter(|id| *id > 0) else {
-            found.push(error(codes::ID_INVALID, truncate(raw)));
-            return None;
-        };
-        match self.source_ids.entry(id) {
-            Entry::Occupied(first) => {
-                found.push(error(
-                    codes::DUPLICATE_IN_FILE,
-                    format!("row {}", first.get()),
-                ));
-                None
-            }
-            Entry::Vacant(slot) => {
-                slot.insert(number);
-                Some(id)
-            }
-        }
-    }
-
-    fn record(&mut self, mut found: Vec<(usize, RowError)>) {
-        if self.error_total == 0 {
-            // The file is refused: the records checked so far will never be used.
-            self.imported = Vec::new();
-        }
-        found.sort_by_key(|(key, _)| *key);
-        for (_, error) in found {
-            self.error_total += 1;
-            if self.errors.len() < self.options.max_errors {
-                self.errors.push(error);
-            }
-        }
-    }
-
-    pub fn finish(mut self) -> Result<Vec<ImportedTalent>, ImportError> {
+    fn finish(mut self) -> Result<K::Output, ImportError> {
         if self.rows == 0 {
             return Err(file_error(codes::NO_ROWS, String::new()));
         }
         if self.error_total == 0 {
-            return Ok(self.imported);
+            return Ok(self.kind.finish(self.records));
         }
         if self.error_total > self.errors.len() {
             self.errors.push(RowError {

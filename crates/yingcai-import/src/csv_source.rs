@@ -1,16 +1,12 @@
-//! Reading a CSV roster: UTF-8 (with or without a BOM), comma-separated, RFC 4180 quoting,
+//! Reading a CSV table: UTF-8 (with or without a BOM), comma-separated, RFC 4180 quoting,
 //! any line ending.
 
-use crate::check::{Checker, Row};
-use crate::columns::Header;
-use crate::{ImportError, ImportOptions, ImportedTalent, codes, file_error};
+use crate::check::{Row, Sheet};
+use crate::{ImportError, codes, file_error};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-pub(crate) fn parse(
-    bytes: &[u8],
-    options: &ImportOptions,
-) -> Result<Vec<ImportedTalent>, ImportError> {
+pub(crate) fn parse<S: Sheet>(bytes: &[u8], mut sheet: S) -> Result<S::Output, ImportError> {
     let body = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
     // Checked for the whole file first: a GB18030 file (Excel's plain "CSV" on a Chinese
     // system) would otherwise show up as a garbled name in every row, not one clear answer.
@@ -29,7 +25,8 @@ pub(crate) fn parse(
         .flexible(true)
         .from_reader(body);
     let mut record = csv::StringRecord::new();
-    let mut checker: Option<Checker<'_>> = None;
+    // The header's width, once it is read.
+    let mut width: Option<usize> = None;
     let mut lines = LineCounter {
         body,
         offset: 0,
@@ -49,10 +46,13 @@ pub(crate) fn parse(
             .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX));
         let number = lines.line_at(start);
         let cells = || record.iter().map(str::to_owned).collect::<Vec<_>>();
-        match &mut checker {
-            None => checker = Some(Checker::new(Header::parse(number, &cells())?, options)),
-            Some(checker) => {
-                let row = if record.len() == checker.header_width() {
+        match width {
+            None => {
+                sheet.header(number, &cells())?;
+                width = Some(record.len());
+            }
+            Some(width) => {
+                let row = if record.len() == width {
                     Row {
                         number,
                         cells: cells(),
@@ -65,12 +65,12 @@ pub(crate) fn parse(
                         ..Row::default()
                     }
                 };
-                checker.row(row)?;
+                sheet.row(row)?;
             }
         }
     }
-    match checker {
-        Some(checker) => checker.finish(),
+    match width {
+        Some(_) => sheet.finish(),
         None => Err(file_error(codes::NO_ROWS, String::new())),
     }
 }

@@ -1,26 +1,23 @@
-//! Reading an XLSX roster: the first visible worksheet, cell by cell, each cell turned into
-//! the text [`yingcai_domain::TalentInput`] expects.
+//! Reading an XLSX table: the first visible worksheet, cell by cell, each cell turned into
+//! the text a person would have typed (what [`yingcai_domain::TalentInput`] and the other
+//! checks expect).
 
 use std::io::Cursor;
 
 use calamine::{DataRef, ExcelDateTime, Reader, SheetType, SheetVisible, Xlsx};
 
-use crate::check::{Checker, Row};
-use crate::columns::Header;
-use crate::{ImportError, ImportOptions, ImportedTalent, codes, file_error};
+use crate::check::{Row, Sheet};
+use crate::{ImportError, codes, file_error};
 
 /// Excel keeps 15 significant digits: a longer whole number (an identity or bank account
 /// number typed into a cell as a number) has already lost its last digits.
 const MAX_EXACT_NUMBER: f64 = 1e15;
 
-pub(crate) fn parse(
-    bytes: &[u8],
-    options: &ImportOptions,
-) -> Result<Vec<ImportedTalent>, ImportError> {
+pub(crate) fn parse<S: Sheet>(bytes: &[u8], table: S) -> Result<S::Output, ImportError> {
     let unreadable = |_| file_error(codes::FILE_UNREADABLE, String::new());
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
     // The sheet the officer sees on opening the file: a hidden first sheet (a lookup list,
-    // say) is not the roster.
+    // say) is not the table.
     let sheets = workbook.sheets_metadata();
     let worksheets = || sheets.iter().filter(|s| s.typ == SheetType::WorkSheet);
     let Some(sheet) = worksheets()
@@ -33,8 +30,8 @@ pub(crate) fn parse(
     let mut cells = workbook.worksheet_cells_reader(&name).map_err(unreadable)?;
 
     let mut reader = RowReader {
-        options,
-        checker: None,
+        sheet: table,
+        width: None,
     };
     // The cells of the row being read: (0-based column, text, problem).
     let mut pending: Vec<(usize, String, Option<&'static str>)> = Vec::new();
@@ -59,19 +56,20 @@ pub(crate) fn parse(
     if let Some(current) = pending_row {
         reader.row(current, &mut pending)?;
     }
-    match reader.checker {
-        Some(checker) => checker.finish(),
+    match reader.width {
+        Some(_) => reader.sheet.finish(),
         None => Err(file_error(codes::NO_ROWS, String::new())),
     }
 }
 
-struct RowReader<'o> {
-    options: &'o ImportOptions,
-    /// `None` until the header row (the first row with anything in it) is read.
-    checker: Option<Checker<'o>>,
+struct RowReader<S> {
+    sheet: S,
+    /// The header's width; `None` until the header row (the first row with anything in
+    /// it) is read.
+    width: Option<usize>,
 }
 
-impl RowReader<'_> {
+impl<S: Sheet> RowReader<S> {
     /// Hands one sheet row (0-based index, cells in `pending`, which is emptied) on.
     fn row(
         &mut self,
@@ -79,7 +77,7 @@ impl RowReader<'_> {
         pending: &mut Vec<(usize, String, Option<&'static str>)>,
     ) -> Result<(), ImportError> {
         let number = index as usize + 1;
-        let Some(checker) = &mut self.checker else {
+        let Some(width) = self.width else {
             if pending.iter().all(|(_, text, _)| text.trim().is_empty()) {
                 pending.clear();
                 return Ok(());
@@ -93,10 +91,10 @@ impl RowReader<'_> {
             for (column, text, _) in pending.drain(..) {
                 names[column] = text;
             }
-            self.checker = Some(Checker::new(Header::parse(number, &names)?, self.options));
+            self.sheet.header(number, &names)?;
+            self.width = Some(width);
             return Ok(());
         };
-        let width = checker.header_width();
         let mut row = Row {
             number,
             cells: vec![String::new(); width],
@@ -115,7 +113,7 @@ impl RowReader<'_> {
         if row.is_blank() {
             Ok(())
         } else {
-            checker.row(row)
+            self.sheet.row(row)
         }
     }
 }

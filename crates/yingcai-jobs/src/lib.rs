@@ -6,6 +6,7 @@
 //!
 //! A new job is a function here taking `&Store`, plus a `JobName` variant.
 
+pub mod housing;
 pub mod payments;
 pub mod policy;
 
@@ -79,9 +80,25 @@ pub async fn scheduler(
                     Ok(_) => {}
                     Err(error) => tracing::warn!(error = ?error, "entitlement sweep failed; will retry"),
                 }
+                match housing_tick(&store, &policies).await {
+                    Ok((0, review)) if review == housing::LeaseReview::default() => {}
+                    Ok((expired, review)) => tracing::info!(expired, ?review, "apartment offers and leases reviewed"),
+                    Err(error) => tracing::warn!(error = ?error, "apartment offers and leases not reviewed; will retry"),
+                }
             }
         }
     }
+}
+
+/// Lapsed offers pass their units on; leases whose tenant must leave get notice or end.
+async fn housing_tick(
+    store: &Store,
+    policies: &policy::Policies,
+) -> anyhow::Result<(usize, housing::LeaseReview)> {
+    let expired = housing::expire_and_refill(store).await?;
+    let set = policies.current(store).await?;
+    let review = housing::review_leases(store, &set, policy::today()).await?;
+    Ok((expired, review))
 }
 
 #[cfg(test)]

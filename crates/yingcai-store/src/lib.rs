@@ -25,6 +25,7 @@ pub mod dialect;
 mod documents;
 mod enterprises;
 mod error;
+mod housing;
 pub mod payments;
 mod policy;
 mod registry;
@@ -40,6 +41,11 @@ pub use dialect::{Backend, DatabaseUrl};
 pub use documents::{DocumentRecord, NewDocument};
 pub use enterprises::{EnterpriseRecord, EnterpriseSubmission};
 pub use error::{StoreError, UrlError};
+pub use housing::{
+    ApplicationRecord, ClosedOffer, ComplexRecord, ComplexSummary, InventoryConflict,
+    InventoryImportSummary, LeaseRecord, NewComplex, NewLease, NewRound, NewUnit, NewUnitType,
+    OfferRecord, RoundAllocation, RoundComplex, RoundRecord, UnitRecord, UnitTypeRecord,
+};
 pub use payments::{
     BankTransfer, LedgerReport, LineSums, NewPaymentLine, PayableEntitlement, PaymentLineView,
     PaymentRun, Posting, Settlement, SettlementReport, SpendingDimension,

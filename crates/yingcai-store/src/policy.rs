@@ -63,7 +63,7 @@ fn version_from_row(row: &AnyRow) -> Result<PolicyVersionRecord, StoreError> {
     })
 }
 
-fn actor_id(actor: &Actor) -> Option<i64> {
+pub(crate) fn actor_id(actor: &Actor) -> Option<i64> {
     match actor {
         Actor::Account { account_id, .. } => Some(*account_id),
         _ => None,
@@ -244,7 +244,7 @@ pub struct NotificationRecord {
     pub read_at: Option<i64>,
 }
 
-async fn notify(
+pub(crate) async fn notify(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     talent_id: i64,
     kind: &str,

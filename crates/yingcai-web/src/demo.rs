@@ -329,6 +329,91 @@ pub async fn seed_cards(state: &crate::AppState, count: usize) -> Result<Option<
     Ok(sample)
 }
 
+/// Talent apartments for the demo: four complexes across the districts, two unit types
+/// each, and a round open for ballots for two weeks (once: nothing happens when any
+/// complex exists).
+pub async fn seed_apartments(store: &Store) -> Result<(), AppError> {
+    if !store.complexes().await?.is_empty() {
+        return Ok(());
+    }
+    let system = Actor::System;
+    let complexes = [
+        ("YH-01", "裕华人才公寓", "裕华区", "槐安东路 88 号"),
+        ("CA-01", "长安人才家园", "长安区", "中山东路 301 号"),
+        ("QX-01", "桥西青年人才公寓", "桥西区", "新石北路 12 号"),
+        ("XH-01", "新华人才公寓", "新华区", "和平西路 566 号"),
+    ];
+    for (i, (code, name, district, address)) in complexes.iter().enumerate() {
+        let complex = store
+            .create_complex(
+                &yingcai_store::NewComplex {
+                    code: (*code).into(),
+                    name: (*name).into(),
+                    district: (*district).into(),
+                    address: (*address).into(),
+                    operator: "石家庄市人才安居有限公司".into(),
+                    ..Default::default()
+                },
+                &system,
+            )
+            .await?;
+        for (kind, area, bedrooms, rent, floor) in [
+            ("一室一厅", 4_500, 1, 90_000, 1),
+            ("两室一厅", 7_550, 2, 150_000, 2),
+        ] {
+            let units = (1..=(6 + i as i64 * 2))
+                .map(|n| yingcai_store::NewUnit {
+                    number: format!("{floor}{n:02}"),
+                    ..Default::default()
+                })
+                .collect();
+            let added = store
+                .add_unit_type(
+                    complex,
+                    &yingcai_store::NewUnitType {
+                        name: kind.into(),
+                        area_centi_m2: area,
+                        bedrooms,
+                        rent_fen: rent,
+                        units,
+                        ..Default::default()
+                    },
+                    &system,
+                )
+                .await?;
+            if let Err(conflict) = added {
+                return Err(AppError::Internal(conflict.into()));
+            }
+        }
+    }
+    let unit_types: Vec<i64> = store
+        .all_unit_types()
+        .await?
+        .iter()
+        .map(|(_, t)| t.unit_type_id)
+        .collect();
+    store
+        .open_round(
+            &yingcai_store::NewRound {
+                name: "2026 年冬季人才公寓配租",
+                deadline_at: yingcai_store::now_ms() + 14 * 24 * 3_600_000,
+                seed: &yingcai_jobs::housing::draw_seed(),
+                requirements: &[
+                    "card".to_owned(),
+                    "no_home".to_owned(),
+                    "employed".to_owned(),
+                ],
+                priority_rules: &yingcai_housing::PriorityRules::default().to_toml(),
+                offer_rules: &yingcai_housing::OfferRules::default().to_toml(),
+                lease_rules: &yingcai_housing::LeaseRules::default().to_toml(),
+                unit_types: &unit_types,
+            },
+            &system,
+        )
+        .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

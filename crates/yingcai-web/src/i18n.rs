@@ -150,6 +150,8 @@ mod tests {
             include_str!("policy.rs"),
             include_str!("pages/sandbox.rs"),
             include_str!("pages/payments.rs"),
+            include_str!("pages/housing.rs"),
+            include_str!("pages/apartment.rs"),
         ];
         for source in sources {
             for call in source
@@ -229,6 +231,42 @@ mod tests {
         }
         for kind in ["entitlement-found", "card-issued", "card-revoked"] {
             wanted.push(format!("notification-{kind}"));
+        }
+        for kind in ["apartment-offer", "lease-notice"] {
+            wanted.push(format!("notification-{kind}"));
+        }
+        for status in ["free", "offered", "let", "maintenance"] {
+            wanted.push(format!("unit-status-{status}"));
+        }
+        for status in ["open", "allocated"] {
+            wanted.push(format!("round-status-{status}"));
+        }
+        for status in ["pending", "accepted", "declined", "expired"] {
+            wanted.push(format!("offer-status-{status}"));
+        }
+        for source in ["allocation", "waiting_list"] {
+            wanted.push(format!("offer-source-{source}"));
+        }
+        for status in ["active", "ending", "ended"] {
+            wanted.push(format!("lease-status-{status}"));
+        }
+        for reason in ["bought_home", "left_employment", "max_term", "officer"] {
+            wanted.push(format!("lease-reason-{reason}"));
+        }
+        for code in yingcai_jobs::housing::REQUIREMENTS
+            .iter()
+            .chain(&["not_housed"])
+        {
+            wanted.push(format!("eligibility-{code}"));
+        }
+        for code in [
+            "unit-number-taken",
+            "unit-type-inconsistent",
+            "complex-inconsistent",
+            "unit-numbers-invalid",
+            "unit-numbers-duplicate",
+        ] {
+            wanted.push(format!("err-{code}"));
         }
         for state in ["valid", "revoked", "expired", "not-yet-valid", "unknown"] {
             wanted.push(format!("verify-state-{state}"));

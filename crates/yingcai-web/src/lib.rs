@@ -274,6 +274,67 @@ pub fn app(state: AppState) -> Router {
             "/officer/entitlements/{id}/hold",
             post(pages::policy::officer_hold_entitlement),
         )
+        .route("/officer/housing", get(pages::housing::inventory))
+        .route(
+            "/officer/housing/complexes",
+            post(pages::housing::create_complex),
+        )
+        .route(
+            "/officer/housing/complexes/{id}",
+            get(pages::housing::complex),
+        )
+        .route(
+            "/officer/housing/complexes/{id}/unit-types",
+            post(pages::housing::add_unit_type),
+        )
+        .route(
+            "/officer/housing/units/{id}/status",
+            post(pages::housing::unit_status),
+        )
+        .route(
+            "/officer/housing/import",
+            get(pages::housing::import_form)
+                .post(pages::housing::import)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    pages::import::MAX_UPLOAD,
+                )),
+        )
+        .route(
+            "/officer/housing/rounds",
+            get(pages::housing::rounds).post(pages::housing::open_round),
+        )
+        .route("/officer/housing/rounds/{id}", get(pages::housing::round))
+        .route(
+            "/officer/housing/rounds/{id}/run",
+            post(pages::housing::run_round),
+        )
+        .route("/officer/housing/occupancy", get(pages::housing::occupancy))
+        .route(
+            "/officer/housing/leases/{id}/notice",
+            post(pages::housing::lease_notice),
+        )
+        .route("/housing/rounds/{id}", get(pages::housing::public_round))
+        .route(
+            "/housing/rounds/{id}/{file}",
+            get(pages::housing::round_file),
+        )
+        .route("/talent/housing", get(pages::apartment::page))
+        .route(
+            "/talent/housing/rounds/{id}/ballot",
+            post(pages::apartment::ballot),
+        )
+        .route(
+            "/talent/housing/rounds/{id}/withdraw",
+            post(pages::apartment::withdraw),
+        )
+        .route(
+            "/talent/housing/offers/{id}/accept",
+            post(pages::apartment::accept),
+        )
+        .route(
+            "/talent/housing/offers/{id}/decline",
+            post(pages::apartment::decline),
+        )
         .route(
             "/officer/payments",
             get(pages::payments::list).post(pages::payments::run),

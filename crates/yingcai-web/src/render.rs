@@ -94,6 +94,7 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
                     items.push(("/talent/profile".into(), "nav-talent-profile"));
                     items.push(("/talent/benefits".into(), "nav-talent-benefits"));
                     items.push(("/talent/payments".into(), "nav-talent-payments"));
+                    items.push(("/talent/housing".into(), "nav-talent-housing"));
                 }
                 Role::Enterprise => {
                     items.push(("/workspace/enterprise".into(), role_nav_key(role)));
@@ -105,6 +106,7 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
                     items.push(("/officer/import".into(), "nav-officer-import"));
                     items.push(("/officer/entitlements".into(), "nav-officer-entitlements"));
                     items.push(("/officer/payments".into(), "nav-officer-payments"));
+                    items.push(("/officer/housing".into(), "nav-officer-housing"));
                     items.push(("/officer/reports".into(), "nav-officer-reports"));
                 }
                 other => items.push((

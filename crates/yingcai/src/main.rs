@@ -536,6 +536,9 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {address}: {e}"))?;
     let state = AppState::new(store.clone(), settings.web.clone(), settings.card_signer()?)?;
+    if demo {
+        yingcai_web::demo::seed_apartments(&store).await?;
+    }
     if demo && let Some(url) = yingcai_web::demo::seed_cards(&state, 40).await? {
         println!("Demo green cards issued; check one at:\n  {url}");
     }

@@ -546,3 +546,165 @@ async fn an_officer_runs_a_month_a_second_approves_the_bank_pays_and_the_talent_
     let _ = std::fs::remove_file(&answer);
     browser.close().await;
 }
+
+#[tokio::test]
+async fn an_officer_opens_a_round_two_talents_rank_it_runs_and_a_talent_accepts_a_lease() {
+    let Some(browser) = Browser::start("en").await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let system = yingcai_store::Actor::System;
+    for (code, name, number) in [("C1", "Yuhua Court", "101"), ("C2", "Qiaoxi Court", "201")] {
+        let complex = app
+            .store
+            .create_complex(
+                &yingcai_store::NewComplex {
+                    code: code.into(),
+                    name: name.into(),
+                    district: "长安区".into(),
+                    address: "1 Road".into(),
+                    operator: "City Housing".into(),
+                    ..Default::default()
+                },
+                &system,
+            )
+            .await
+            .unwrap();
+        app.store
+            .add_unit_type(
+                complex,
+                &yingcai_store::NewUnitType {
+                    name: "Two rooms".into(),
+                    area_centi_m2: 7_550,
+                    bedrooms: 2,
+                    rent_fen: 150_000,
+                    units: vec![yingcai_store::NewUnit {
+                        number: number.into(),
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                },
+                &system,
+            )
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    // The built-in pack is published on first use; cards name its version.
+    app.visitor().get("/calculator").await;
+    for (email, name, resident_id, months) in [
+        ("wang@example.cn", "王芳", "11010519491231002X", "40"),
+        ("li@example.cn", "李伟", "110101199003074477", "10"),
+    ] {
+        let owner = app
+            .create_account(email, &[yingcai_domain::Role::Talent])
+            .await;
+        let talent_id = app
+            .verified_talent(
+                owner,
+                email,
+                &yingcai_domain::TalentInput {
+                    name: name.into(),
+                    resident_id: resident_id.into(),
+                    degree: "phd".into(),
+                    arrival_date: "2024-03-01".into(),
+                    employed_in_city: "true".into(),
+                    housing: "rent".into(),
+                    social_insurance_months: months.into(),
+                    ..Default::default()
+                },
+            )
+            .await;
+        app.store
+            .issue_card(
+                &yingcai_store::NewCard {
+                    talent_id,
+                    tier: "B",
+                    valid_from: "2026-01-01",
+                    valid_until: "2028-12-31",
+                    policy_version_id: 1,
+                    number: &|serial| format!("SJZ-2026-{serial:06}-0"),
+                },
+                &system,
+            )
+            .await
+            .unwrap();
+    }
+    app.create_account("officer@example.cn", &[yingcai_domain::Role::Officer])
+        .await;
+    let c = &browser.client;
+
+    // The officer opens a round on both complexes.
+    sign_in(&browser, &app, "officer@example.cn").await;
+    c.goto(&app.url("/officer/housing/rounds"))
+        .await
+        .expect("rounds");
+    wait_for(&browser, "/officer/housing/rounds", "Open the round").await;
+    fill(&browser, "name", "Winter 2026").await;
+    c.execute(
+        "document.getElementById('deadline').value = '2030-01-01T18:00';
+         document.querySelectorAll('input[name=unit_type]').forEach(b => b.checked = true);",
+        vec![],
+    )
+    .await
+    .expect("deadline");
+    click(
+        &browser,
+        "form[action='/officer/housing/rounds'] button[type=submit]",
+    )
+    .await;
+    wait_for(&browser, "/officer/housing/rounds/1", "Open for ballots").await;
+    sign_out(&browser).await;
+
+    // Two talents rank complexes.
+    for (email, first) in [("wang@example.cn", "C1"), ("li@example.cn", "C1")] {
+        sign_in(&browser, &app, email).await;
+        c.goto(&app.url("/talent/housing")).await.expect("housing");
+        wait_for(&browser, "/talent/housing", "Save my ballot").await;
+        c.execute(
+            &format!(
+                "document.getElementById('r1-rank1').value = '{first}';
+                 document.getElementById('r1-rank2').value = 'C2';"
+            ),
+            vec![],
+        )
+        .await
+        .expect("rank");
+        click(&browser, "form[action$='/ballot'] button[type=submit]").await;
+        wait_for(&browser, "/talent/housing", "Your ballot is saved").await;
+        sign_out(&browser).await;
+    }
+
+    // The deadline passes; the officer runs the round.
+    app.store
+        .execute_unchecked("update housing_round set deadline_at = 1")
+        .await
+        .unwrap();
+    sign_in(&browser, &app, "officer@example.cn").await;
+    c.goto(&app.url("/officer/housing/rounds/1"))
+        .await
+        .expect("round");
+    wait_for(&browser, "/officer/housing/rounds/1", "Run the allocation").await;
+    click(&browser, "form[action$='/run'] button[type=submit]").await;
+    wait_for(
+        &browser,
+        "/officer/housing/rounds/1",
+        "Allocated and published",
+    )
+    .await;
+    sign_out(&browser).await;
+
+    // The higher priority gets the first choice and accepts; the lease is shown.
+    sign_in(&browser, &app, "wang@example.cn").await;
+    c.goto(&app.url("/talent/housing")).await.expect("housing");
+    wait_for(&browser, "/talent/housing", "awaiting your answer").await;
+    click(&browser, "form[action$='/accept'] button[type=submit]").await;
+    wait_for(&browser, "/talent/housing", "Lease: Yuhua Court 101").await;
+    let html = c.source().await.unwrap();
+    assert!(html.contains("In force"), "{html}");
+    sign_out(&browser).await;
+    sign_in(&browser, &app, "li@example.cn").await;
+    c.goto(&app.url("/talent/housing")).await.expect("housing");
+    wait_for(&browser, "/talent/housing", "Qiaoxi Court").await;
+    browser.close().await;
+}

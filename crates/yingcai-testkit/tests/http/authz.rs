@@ -16,6 +16,8 @@ pub(crate) enum Access {
     /// Officers; a talent asking for another's record gets 404 (as if it did not exist);
     /// anyone else 403.
     OfficerOrOwner,
+    /// Only the talent it belongs to: another talent gets 404, anyone else 403.
+    OwnTalent,
 }
 
 /// `{id}` is replaced by the id of another person's account, `{submission}` by the id of
@@ -106,6 +108,88 @@ const PAGES: &[(&str, &str, Access)] = &[
         Access::Role(Role::Officer),
     ),
     ("GET", "/talent/payments", Access::Role(Role::Talent)),
+    ("GET", "/officer/housing", Access::Role(Role::Officer)),
+    (
+        "POST",
+        "/officer/housing/complexes",
+        Access::Role(Role::Officer),
+    ),
+    (
+        "GET",
+        "/officer/housing/complexes/{complex}",
+        Access::Role(Role::Officer),
+    ),
+    (
+        "POST",
+        "/officer/housing/complexes/{complex}/unit-types",
+        Access::Role(Role::Officer),
+    ),
+    (
+        "POST",
+        "/officer/housing/units/{unit}/status",
+        Access::Role(Role::Officer),
+    ),
+    (
+        "GET",
+        "/officer/housing/import",
+        Access::Role(Role::Officer),
+    ),
+    (
+        "POST",
+        "/officer/housing/import",
+        Access::Role(Role::Officer),
+    ),
+    (
+        "GET",
+        "/officer/housing/rounds",
+        Access::Role(Role::Officer),
+    ),
+    (
+        "POST",
+        "/officer/housing/rounds",
+        Access::Role(Role::Officer),
+    ),
+    (
+        "GET",
+        "/officer/housing/rounds/{round}",
+        Access::Role(Role::Officer),
+    ),
+    (
+        "POST",
+        "/officer/housing/rounds/{round}/run",
+        Access::Role(Role::Officer),
+    ),
+    (
+        "GET",
+        "/officer/housing/occupancy",
+        Access::Role(Role::Officer),
+    ),
+    (
+        "POST",
+        "/officer/housing/leases/{offer}/notice",
+        Access::Role(Role::Officer),
+    ),
+    ("GET", "/talent/housing", Access::Role(Role::Talent)),
+    (
+        "POST",
+        "/talent/housing/rounds/{round}/ballot",
+        Access::Role(Role::Talent),
+    ),
+    (
+        "POST",
+        "/talent/housing/rounds/{round}/withdraw",
+        Access::Role(Role::Talent),
+    ),
+    (
+        "POST",
+        "/talent/housing/offers/{offer}/accept",
+        Access::OwnTalent,
+    ),
+    (
+        "POST",
+        "/talent/housing/offers/{offer}/decline",
+        Access::OwnTalent,
+    ),
     ("GET", "/officer/reports", Access::Role(Role::Officer)),
     ("GET", "/officer/receivables", Access::Role(Role::Officer)),
     (
@@ -183,19 +267,34 @@ fn allowed(access: Access, role: Role) -> bool {
         Access::SignedIn => true,
         Access::Role(needed) => needed == role,
         Access::OfficerOrOwner => role == Role::Officer,
+        Access::OwnTalent => false,
     }
 }
 
 /// What a role that may not use a route gets.
 fn refusal(access: Access, role: Role) -> StatusCode {
     match access {
-        Access::OfficerOrOwner if role == Role::Talent => StatusCode::NOT_FOUND,
+        Access::OfficerOrOwner | Access::OwnTalent if role == Role::Talent => StatusCode::NOT_FOUND,
         _ => StatusCode::FORBIDDEN,
     }
 }
 
-/// Another person's verified record with a green card, and a policy draft.
-async fn records(app: &TestApp) -> (i64, i64, i64, i64) {
+/// Ids the routes' placeholders stand for.
+#[derive(Clone, Copy)]
+struct Records {
+    talent: i64,
+    card: i64,
+    policy: i64,
+    entitlement: i64,
+    complex: i64,
+    unit: i64,
+    round: i64,
+    offer: i64,
+}
+
+/// Another person's verified record with a green card, a policy draft, and an allocated
+/// apartment round in which that person holds an offer.
+async fn records(app: &TestApp) -> Records {
     let owner = app
         .create_account("record-owner@example.cn", &[Role::Talent])
         .await;
@@ -258,22 +357,116 @@ async fn records(app: &TestApp) -> (i64, i64, i64, i64) {
     .await
     .unwrap();
     let entitlement = app.store.entitlements(&Default::default()).await.unwrap()[0].entitlement_id;
-    (talent, card.card_id, policy, entitlement)
+    let system = yingcai_store::Actor::System;
+    let complex = app
+        .store
+        .create_complex(
+            &yingcai_store::NewComplex {
+                code: "C1".into(),
+                name: "Court".into(),
+                district: "长安区".into(),
+                address: "1 Road".into(),
+                operator: "Op".into(),
+                ..Default::default()
+            },
+            &system,
+        )
+        .await
+        .unwrap();
+    app.store
+        .add_unit_type(
+            complex,
+            &yingcai_store::NewUnitType {
+                name: "Studio".into(),
+                area_centi_m2: 3_000,
+                bedrooms: 1,
+                rent_fen: 80_000,
+                units: vec![yingcai_store::NewUnit {
+                    number: "101".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+            &system,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let unit_types: Vec<i64> = app
+        .store
+        .all_unit_types()
+        .await
+        .unwrap()
+        .iter()
+        .map(|(_, t)| t.unit_type_id)
+        .collect();
+    let round = app
+        .store
+        .open_round(
+            &yingcai_store::NewRound {
+                name: "Round",
+                deadline_at: yingcai_store::now_ms() + 60_000,
+                seed: "00ff",
+                requirements: &[],
+                priority_rules: &yingcai_housing::PriorityRules::default().to_toml(),
+                offer_rules: &yingcai_housing::OfferRules::default().to_toml(),
+                lease_rules: &yingcai_housing::LeaseRules::default().to_toml(),
+                unit_types: &unit_types,
+            },
+            &system,
+        )
+        .await
+        .unwrap();
+    app.store
+        .save_application(
+            round,
+            talent,
+            &app.store.round_pseudonym(round, talent),
+            &["C1".to_owned()],
+            &system,
+        )
+        .await
+        .unwrap();
+    app.store
+        .execute_unchecked(&format!(
+            "update housing_round set deadline_at = 1 where round_id = {round}"
+        ))
+        .await
+        .unwrap();
+    let set = yingcai_jobs::policy::Policies::new()
+        .current(&app.store)
+        .await
+        .unwrap();
+    let record = app.store.round(round).await.unwrap();
+    yingcai_jobs::housing::run_round(&app.store, &set, &record, &system)
+        .await
+        .unwrap();
+    let offer = app.store.offers_of_talent(talent).await.unwrap()[0].offer_id;
+    let unit = app.store.units_of(complex).await.unwrap()[0].unit_id;
+    Records {
+        talent,
+        card: card.card_id,
+        policy,
+        entitlement,
+        complex,
+        unit,
+        round,
+        offer,
+    }
 }
 
-fn fill(
-    template: &str,
-    target: i64,
-    submission: i64,
-    (talent, card, policy, entitlement): (i64, i64, i64, i64),
-) -> String {
+fn fill(template: &str, target: i64, submission: i64, r: Records) -> String {
     template
         .replace("{id}", &target.to_string())
         .replace("{submission}", &submission.to_string())
-        .replace("{talent}", &talent.to_string())
-        .replace("{card}", &card.to_string())
-        .replace("{policy}", &policy.to_string())
-        .replace("{entitlement}", &entitlement.to_string())
+        .replace("{talent}", &r.talent.to_string())
+        .replace("{card}", &r.card.to_string())
+        .replace("{policy}", &r.policy.to_string())
+        .replace("{entitlement}", &r.entitlement.to_string())
+        .replace("{complex}", &r.complex.to_string())
+        .replace("{unit}", &r.unit.to_string())
+        .replace("{round}", &r.round.to_string())
+        .replace("{offer}", &r.offer.to_string())
 }
 
 async fn call_page(visitor: &Visitor, method: &str, path: &str) -> (StatusCode, String) {

@@ -17,6 +17,7 @@
 mod accounts;
 mod api;
 mod authz;
+mod housing;
 mod policy;
 mod registry;
 mod security;

@@ -125,33 +125,54 @@ pub(crate) async fn upload(
             context! { imported => summary.imported, file_name => upload.name },
         ),
         ImportOutcome::Refused(errors) => {
-            let locale = ctx.locale;
-            let message = |code: &str| translate(locale, &format!("err-{code}"), &[]);
-            let csv = yingcai_import::errors_to_csv(&errors, message);
-            let report = state
-                .store()
-                .save_import_report(
-                    account.account_id,
-                    &upload.name,
-                    errors.len() as i64,
-                    &csv,
-                    &ctx.actor(),
-                )
-                .await?;
-            let rows: Vec<_> = errors
-                .iter()
-                .take(SHOWN_ERRORS)
-                .map(|e| context! { row => e.row, column => e.column, code => e.code, value => e.value })
-                .collect();
-            page_with_status(
+            refused_page(
                 &state,
                 &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
+                account.account_id,
+                &upload.name,
+                &errors,
                 "officer_import.html",
-                context! { refused => rows, error_count => errors.len(), shown => SHOWN_ERRORS.min(errors.len()), report => report, file_name => upload.name },
             )
+            .await
         }
     }
+}
+
+/// A refused import: the first problems on `template`, every problem kept as a CSV report
+/// for its author to download.
+pub(crate) async fn refused_page(
+    state: &AppState,
+    ctx: &Ctx,
+    account_id: i64,
+    file_name: &str,
+    errors: &[yingcai_import::RowError],
+    template: &str,
+) -> Result<Response, AppError> {
+    let locale = ctx.locale;
+    let message = |code: &str| translate(locale, &format!("err-{code}"), &[]);
+    let csv = yingcai_import::errors_to_csv(errors, message);
+    let report = state
+        .store()
+        .save_import_report(
+            account_id,
+            file_name,
+            errors.len() as i64,
+            &csv,
+            &ctx.actor(),
+        )
+        .await?;
+    let rows: Vec<_> = errors
+        .iter()
+        .take(SHOWN_ERRORS)
+        .map(|e| context! { row => e.row, column => e.column, code => e.code, value => e.value })
+        .collect();
+    page_with_status(
+        state,
+        ctx,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        template,
+        context! { refused => rows, error_count => errors.len(), shown => SHOWN_ERRORS.min(errors.len()), report => report, file_name => file_name },
+    )
 }
 
 /// The error list of a refused import, for the officer who tried it.

@@ -3,11 +3,13 @@
 
 pub(crate) mod account;
 pub(crate) mod admin;
+pub(crate) mod apartment;
 pub(crate) mod audit;
 pub(crate) mod auth;
 pub(crate) mod enterprise;
 pub(crate) mod health;
 pub(crate) mod home;
+pub(crate) mod housing;
 pub(crate) mod import;
 pub(crate) mod payments;
 pub(crate) mod policy;
@@ -35,4 +37,22 @@ pub(crate) fn safe_next(next: &str) -> &str {
     } else {
         "/"
     }
+}
+
+/// A decimal with at most two places in hundredths: `1000`, `1000.5`, `1000.50` yuan →
+/// fen, or square metres → hundredths; anything else (negative, three decimals, text)
+/// is refused rather than rounded.
+pub(crate) fn parse_centi(raw: &str) -> Option<i64> {
+    let raw = raw.trim();
+    let (whole, frac) = raw.split_once('.').unwrap_or((raw, ""));
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let frac: i64 = format!("{frac:0<2}").parse().ok()?;
+    whole.checked_mul(100)?.checked_add(frac)
 }

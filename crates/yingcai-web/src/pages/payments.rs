@@ -524,7 +524,7 @@ pub(crate) async fn repayment(
     ctx.require(Role::Officer)?;
     let talent: i64 = talent.parse().map_err(|_| AppError::NotFound)?;
     let field = "amount";
-    let Some(fen) = parse_yuan(form.get("amount")) else {
+    let Some(fen) = super::parse_centi(form.get("amount")) else {
         let errors = errors_value(&FieldError::new(field, "repayment-amount-invalid").into());
         return render_receivables(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(errors))
             .await;
@@ -541,30 +541,13 @@ pub(crate) async fn repayment(
     }
 }
 
-/// `1000`, `1000.5`, `1000.50` yuan → fen; anything else (negative, three decimals, text)
-/// is refused rather than rounded.
-fn parse_yuan(raw: &str) -> Option<i64> {
-    let raw = raw.trim();
-    let (whole, frac) = raw.split_once('.').unwrap_or((raw, ""));
-    if whole.is_empty()
-        || !whole.bytes().all(|b| b.is_ascii_digit())
-        || frac.len() > 2
-        || !frac.bytes().all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let whole: i64 = whole.parse().ok()?;
-    let frac: i64 = format!("{frac:0<2}").parse().ok()?;
-    whole.checked_mul(100)?.checked_add(frac)
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn yuan_amounts_are_read_exactly_or_refused() {
-        assert_eq!(super::parse_yuan("1000"), Some(100_000));
-        assert_eq!(super::parse_yuan(" 1000.5 "), Some(100_050));
-        assert_eq!(super::parse_yuan("0.07"), Some(7));
+        assert_eq!(super::super::parse_centi("1000"), Some(100_000));
+        assert_eq!(super::super::parse_centi(" 1000.5 "), Some(100_050));
+        assert_eq!(super::super::parse_centi("0.07"), Some(7));
         for bad in [
             "",
             "-1",
@@ -574,7 +557,7 @@ mod tests {
             ".5",
             "99999999999999999999",
         ] {
-            assert_eq!(super::parse_yuan(bad), None, "{bad}");
+            assert_eq!(super::super::parse_centi(bad), None, "{bad}");
         }
     }
 }

@@ -1,0 +1,277 @@
+//! Talent apartments for talents: open rounds with the eligibility checks, the ballot
+//! (up to ten complexes, changeable until the deadline), the outcome with its cut-offs,
+//! offers to accept or decline, and the lease.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::{Value, context};
+use yingcai_domain::{FieldError, FieldErrors, Role};
+use yingcai_store::{StoreError, TalentRecord};
+
+use super::errors_value;
+use crate::context::CsrfForm;
+use crate::render::page_with_status;
+use crate::{AppError, AppState, Ctx};
+
+async fn own_talent(state: &AppState, ctx: &Ctx) -> Result<Option<TalentRecord>, AppError> {
+    let account = ctx.require(Role::Talent)?;
+    Ok(state.store().talent_of_owner(account.account_id).await?)
+}
+
+/// `/talent/housing`.
+pub(crate) async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    render(&state, &ctx, StatusCode::OK, context! {}).await
+}
+
+async fn render(
+    state: &AppState,
+    ctx: &Ctx,
+    status: StatusCode,
+    extra: Value,
+) -> Result<Response, AppError> {
+    let Some(talent) = own_talent(state, ctx).await? else {
+        return page_with_status(
+            state,
+            ctx,
+            status,
+            "talent_housing.html",
+            context! { talent => false },
+        );
+    };
+    let store = state.store();
+    let today = yingcai_jobs::policy::today();
+    let now = yingcai_store::now_ms();
+    let mut open = Vec::new();
+    let mut results = Vec::new();
+    for round in store.rounds().await? {
+        let application = store.application(round.round_id, talent.talent_id).await?;
+        if round.accepts_ballots(now) {
+            let eligibility = yingcai_jobs::housing::eligibility(store, &round, &talent, today)
+                .await
+                .map_err(AppError::Internal)?;
+            let complexes = store.round_complexes(round.round_id).await?;
+            let ranking = application
+                .as_ref()
+                .map(|a| a.ranking.clone())
+                .unwrap_or_default();
+            open.push(context! {
+                round => super::housing::round_value(&round),
+                eligible => eligibility.eligible(),
+                eligibility => Value::from_serialize(&eligibility),
+                complexes => complexes.iter().map(|c| context! {
+                    code => c.complex.code, name => c.complex.name, district => c.complex.district,
+                    address => c.complex.address, free => c.free_units,
+                    types => c.unit_types.iter().map(|t| context! {
+                        name => t.name, bedrooms => t.bedrooms, rent_fen => t.rent_fen,
+                        area => format!("{}.{:02}", t.area_centi_m2 / 100, t.area_centi_m2 % 100),
+                    }).collect::<Vec<_>>(),
+                }).collect::<Vec<_>>(),
+                slots => (0..yingcai_housing::MAX_RANKED).map(|i| ranking.get(i).cloned().unwrap_or_default()).collect::<Vec<_>>(),
+                applied => application.is_some(),
+                pseudonym => application.as_ref().map(|a| a.pseudonym.clone()),
+            });
+        } else if let Some(application) = application {
+            let outcome: Option<serde_json::Value> = application
+                .outcome_json
+                .as_deref()
+                .and_then(|j| serde_json::from_str(j).ok());
+            let names: std::collections::HashMap<String, String> = store
+                .round_complexes(round.round_id)
+                .await?
+                .into_iter()
+                .map(|c| (c.complex.code, c.complex.name))
+                .collect();
+            results.push(context! {
+                round => super::housing::round_value(&round),
+                pseudonym => application.pseudonym,
+                ranking => application.ranking.iter().map(|code| names.get(code).cloned().unwrap_or_else(|| code.clone())).collect::<Vec<_>>(),
+                outcome => outcome.map(|o| Value::from_serialize(&o)),
+                names => Value::from_serialize(&names),
+            });
+        }
+    }
+    let offers = store.offers_of_talent(talent.talent_id).await?;
+    let leases = store.leases_of_talent(talent.talent_id).await?;
+    page_with_status(
+        state,
+        ctx,
+        status,
+        "talent_housing.html",
+        context! {
+            talent => true,
+            open => open,
+            results => results,
+            offers => offers.iter().map(|o| context! {
+                offer_id => o.offer_id, complex => o.complex_name, unit => o.unit_number, unit_type => o.unit_type,
+                bedrooms => o.bedrooms, rent_fen => o.rent_fen, status => o.status, source => o.source,
+                area => format!("{}.{:02}", o.area_centi_m2 / 100, o.area_centi_m2 % 100),
+                respond_by => super::audit::beijing_time(o.respond_by),
+                pending => o.status == "pending" && o.respond_by >= now,
+            }).collect::<Vec<_>>(),
+            leases => leases.iter().map(|l| context! {
+                lease_id => l.lease_id, complex => l.complex_name, unit => l.unit_number, start => l.start_date,
+                end => l.end_date, rent_fen => l.rent_fen, status => l.status, reason => l.end_reason, ends_on => l.ends_on,
+            }).collect::<Vec<_>>(),
+            ..extra
+        },
+    )
+}
+
+/// Saves the ballot: the complexes in the order of the `rank1`…`rank10` fields, blanks
+/// skipped.
+pub(crate) async fn ballot(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: CsrfForm,
+) -> Result<Response, AppError> {
+    let Some(talent) = own_talent(&state, &ctx).await? else {
+        return refuse(&state, &ctx, "ranking", "not-eligible").await;
+    };
+    let round = state.store().round(super::housing::id_of(&id)?).await?;
+    if !round.accepts_ballots(yingcai_store::now_ms()) {
+        return refuse(&state, &ctx, "ranking", "round-closed").await;
+    }
+    let eligibility = yingcai_jobs::housing::eligibility(
+        state.store(),
+        &round,
+        &talent,
+        yingcai_jobs::policy::today(),
+    )
+    .await
+    .map_err(AppError::Internal)?;
+    if !eligibility.eligible() {
+        return refuse(&state, &ctx, "ranking", "not-eligible").await;
+    }
+    let codes: Vec<String> = state
+        .store()
+        .round_complexes(round.round_id)
+        .await?
+        .into_iter()
+        .map(|c| c.complex.code)
+        .collect();
+    let mut ranking: Vec<String> = Vec::new();
+    for i in 1..=yingcai_housing::MAX_RANKED {
+        let code = form.get(&format!("rank{i}")).trim();
+        if code.is_empty() {
+            continue;
+        }
+        if !codes.iter().any(|c| c == code) {
+            return refuse(&state, &ctx, "ranking", "complex-unknown").await;
+        }
+        if ranking.iter().any(|c| c == code) {
+            return refuse(&state, &ctx, "ranking", "complex-ranked-twice").await;
+        }
+        ranking.push(code.to_owned());
+    }
+    if ranking.is_empty() {
+        return refuse(&state, &ctx, "ranking", "ranking-empty").await;
+    }
+    let pseudonym = state
+        .store()
+        .round_pseudonym(round.round_id, talent.talent_id);
+    match state
+        .store()
+        .save_application(
+            round.round_id,
+            talent.talent_id,
+            &pseudonym,
+            &ranking,
+            &ctx.actor(),
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/talent/housing").into_response()),
+        Err(StoreError::NotFound) => refuse(&state, &ctx, "ranking", "round-closed").await,
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn refuse(
+    state: &AppState,
+    ctx: &Ctx,
+    field: &'static str,
+    code: &'static str,
+) -> Result<Response, AppError> {
+    let errors: FieldErrors = FieldError::new(field, code).into();
+    render(
+        state,
+        ctx,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        context! { errors => errors_value(&errors) },
+    )
+    .await
+}
+
+pub(crate) async fn withdraw(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    _form: CsrfForm,
+) -> Result<Response, AppError> {
+    let Some(talent) = own_talent(&state, &ctx).await? else {
+        return refuse(&state, &ctx, "ranking", "not-eligible").await;
+    };
+    match state
+        .store()
+        .withdraw_application(super::housing::id_of(&id)?, talent.talent_id, &ctx.actor())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/talent/housing").into_response()),
+        Err(StoreError::NotFound) => refuse(&state, &ctx, "ranking", "round-closed").await,
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The talent's own offer, or `NotFound` (another's offer looks like none at all).
+async fn own_offer(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+) -> Result<(TalentRecord, yingcai_store::OfferRecord), AppError> {
+    let talent = own_talent(state, ctx).await?.ok_or(AppError::NotFound)?;
+    let offer = state.store().offer(super::housing::id_of(id)?).await?;
+    if offer.talent_id != talent.talent_id {
+        return Err(AppError::NotFound);
+    }
+    Ok((talent, offer))
+}
+
+pub(crate) async fn accept(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    _form: CsrfForm,
+) -> Result<Response, AppError> {
+    let (talent, offer) = own_offer(&state, &ctx, &id).await?;
+    match yingcai_jobs::housing::accept_offer(state.store(), &offer, &ctx.actor())
+        .await
+        .map_err(AppError::Internal)?
+    {
+        Ok(_) => {
+            // The record now says "talent apartment": the rent allowance stops from here.
+            crate::policy::after_verification(&state, talent.talent_id, &ctx.actor()).await;
+            Ok(Redirect::to("/talent/housing").into_response())
+        }
+        Err(StoreError::NotFound) => refuse(&state, &ctx, "offer", "offer-closed").await,
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub(crate) async fn decline(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    _form: CsrfForm,
+) -> Result<Response, AppError> {
+    let (_, offer) = own_offer(&state, &ctx, &id).await?;
+    match yingcai_jobs::housing::decline_offer(state.store(), &offer, &ctx.actor())
+        .await
+        .map_err(AppError::Internal)?
+    {
+        Ok(()) => Ok(Redirect::to("/talent/housing").into_response()),
+        Err(StoreError::NotFound) => refuse(&state, &ctx, "offer", "offer-closed").await,
+        Err(other) => Err(other.into()),
+    }
+}

@@ -1,0 +1,876 @@
+//! Talent apartments for officers: the inventory (complexes, unit types, units, import),
+//! application rounds (open, run, publish), occupancy and waiting lists.
+
+use axum::extract::{Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::{Value, context};
+use yingcai_domain::{FieldError, FieldErrors, Role};
+use yingcai_store::{
+    ComplexRecord, InventoryConflict, NewComplex, NewRound, NewUnit, NewUnitType, RoundRecord,
+    StoreError,
+};
+
+use super::errors_value;
+use crate::context::CsrfForm;
+use crate::render::page_with_status;
+use crate::{AppError, AppState, Ctx};
+
+const UNIT_NUMBERS: &str = "unit_numbers";
+const ROUND: &str = "round";
+
+fn complex_value(c: &ComplexRecord) -> Value {
+    context! {
+        complex_id => c.complex_id,
+        code => c.code,
+        name => c.name,
+        district => c.district,
+        address => c.address,
+        operator => c.operator,
+    }
+}
+
+/// `/officer/housing`: the inventory.
+pub(crate) async fn inventory(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Response, AppError> {
+    render_inventory(&state, &ctx, StatusCode::OK, context! {}).await
+}
+
+async fn render_inventory(
+    state: &AppState,
+    ctx: &Ctx,
+    status: StatusCode,
+    extra: Value,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    let complexes = state.store().complexes().await?;
+    let rows: Vec<Value> = complexes
+        .iter()
+        .map(|c| {
+            context! {
+                complex => complex_value(&c.complex),
+                unit_types => c.unit_types,
+                free => c.free,
+                offered => c.offered,
+                let_ => c.let_,
+                maintenance => c.maintenance,
+            }
+        })
+        .collect();
+    page_with_status(
+        state,
+        ctx,
+        status,
+        "officer_housing.html",
+        context! { complexes => rows, districts => state.settings().districts, ..extra },
+    )
+}
+
+/// Checks a complex form or import row; codes name the field.
+pub(crate) fn check_complex(
+    code: &str,
+    name: &str,
+    district: &str,
+    address: &str,
+    operator: &str,
+    districts: &[String],
+) -> Result<NewComplex, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let code = code.trim();
+    if code.is_empty()
+        || code.len() > 20
+        || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        errors.push(FieldError::new("code", "complex-code-invalid"));
+    }
+    let mut text = |field: &'static str, value: &str| {
+        let value = value.trim();
+        if value.is_empty() {
+            errors.push(FieldError::new(field, "required"));
+        } else if value.chars().count() > 100 {
+            errors.push(FieldError::new(field, "too-long"));
+        }
+        value.to_owned()
+    };
+    let name = text("name", name);
+    let address = text("address", address);
+    let operator = text("operator", operator);
+    let district = district.trim();
+    if !districts.iter().any(|d| d == district) {
+        errors.push(FieldError::new("district", "district-invalid"));
+    }
+    errors.into_result()?;
+    Ok(NewComplex {
+        row: 0,
+        code: code.to_owned(),
+        name,
+        district: district.to_owned(),
+        address,
+        operator,
+    })
+}
+
+pub(crate) async fn create_complex(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: CsrfForm,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    let values = context! {
+        form => context! {
+            code => form.get("code"), name => form.get("name"), district => form.get("district"),
+            address => form.get("address"), operator => form.get("operator"),
+        }
+    };
+    let complex = match check_complex(
+        form.get("code"),
+        form.get("name"),
+        form.get("district"),
+        form.get("address"),
+        form.get("operator"),
+        &state.settings().districts,
+    ) {
+        Ok(c) => c,
+        Err(errors) => {
+            return render_inventory(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                context! { errors => errors_value(&errors), ..values },
+            )
+            .await;
+        }
+    };
+    match state.store().create_complex(&complex, &ctx.actor()).await {
+        Ok(id) => Ok(Redirect::to(&format!("/officer/housing/complexes/{id}")).into_response()),
+        Err(StoreError::Conflict { .. }) => {
+            render_inventory(
+                &state,
+                &ctx,
+                StatusCode::CONFLICT,
+                context! { errors => errors_value(&FieldError::new("code", "complex-code-taken").into()), ..values },
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub(crate) fn id_of(raw: &str) -> Result<i64, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+pub(crate) async fn complex(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    render_complex(&state, &ctx, id_of(&id)?, StatusCode::OK, context! {}).await
+}
+
+async fn render_complex(
+    state: &AppState,
+    ctx: &Ctx,
+    complex_id: i64,
+    status: StatusCode,
+    extra: Value,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    let complex = state.store().complex(complex_id).await?;
+    let types = state.store().unit_types_of(complex_id).await?;
+    let units = state.store().units_of(complex_id).await?;
+    let type_name = |id: i64| {
+        types
+            .iter()
+            .find(|t| t.unit_type_id == id)
+            .map_or("", |t| t.name.as_str())
+    };
+    page_with_status(
+        state,
+        ctx,
+        status,
+        "officer_complex.html",
+        context! {
+            complex => complex_value(&complex),
+            unit_types => types.iter().map(|t| context! {
+                name => t.name,
+                area => format!("{}.{:02}", t.area_centi_m2 / 100, t.area_centi_m2 % 100),
+                bedrooms => t.bedrooms,
+                rent_fen => t.rent_fen,
+                count => units.iter().filter(|u| u.unit_type_id == t.unit_type_id).count(),
+            }).collect::<Vec<_>>(),
+            units => units.iter().map(|u| context! {
+                unit_id => u.unit_id, number => u.number, status => u.status, unit_type => type_name(u.unit_type_id),
+            }).collect::<Vec<_>>(),
+            ..extra
+        },
+    )
+}
+
+/// Unit numbers as typed: `101-120` (a range, keeping any leading zeros' width), or a
+/// list separated by commas, spaces or new lines, or both mixed.
+pub(crate) fn unit_numbers(raw: &str) -> Result<Vec<String>, &'static str> {
+    let mut out: Vec<String> = Vec::new();
+    for part in raw.split(|c: char| c == ',' || c == '，' || c.is_whitespace()) {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        match part.split_once('-') {
+            Some((a, b))
+                if !a.is_empty()
+                    && a.bytes().all(|c| c.is_ascii_digit())
+                    && b.bytes().all(|c| c.is_ascii_digit())
+                    && !b.is_empty() =>
+            {
+                let (from, to): (u32, u32) = (
+                    a.parse().map_err(|_| "unit-numbers-invalid")?,
+                    b.parse().map_err(|_| "unit-numbers-invalid")?,
+                );
+                if to < from || to - from >= 2_000 {
+                    return Err("unit-numbers-invalid");
+                }
+                out.extend((from..=to).map(|n| format!("{n:0width$}", width = a.len())));
+            }
+            _ => {
+                if part.chars().count() > 20 || part.chars().any(char::is_control) {
+                    return Err("unit-numbers-invalid");
+                }
+                out.push(part.to_owned());
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err("required");
+    }
+    let mut seen = std::collections::HashSet::new();
+    if !out.iter().all(|n| seen.insert(n.clone())) {
+        return Err("unit-numbers-duplicate");
+    }
+    Ok(out)
+}
+
+pub(crate) async fn add_unit_type(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: CsrfForm,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    let complex_id = id_of(&id)?;
+    let mut errors = FieldErrors::new();
+    let name = form.get("unit_type").trim().to_owned();
+    if name.is_empty() || name.chars().count() > 100 {
+        errors.push(FieldError::new("unit_type", "required"));
+    }
+    let area = super::parse_centi(form.get("area_m2")).filter(|a| (1..=100_000).contains(a));
+    if area.is_none() {
+        errors.push(FieldError::new("area_m2", "area-invalid"));
+    }
+    let bedrooms = form
+        .get("bedrooms")
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|b| (0..=10).contains(b));
+    if bedrooms.is_none() {
+        errors.push(FieldError::new("bedrooms", "bedrooms-invalid"));
+    }
+    let rent = super::parse_centi(form.get("rent_yuan")).filter(|r| *r <= 100_000_000);
+    if rent.is_none() {
+        errors.push(FieldError::new("rent_yuan", "rent-invalid"));
+    }
+    let numbers = unit_numbers(form.get("unit_numbers"))
+        .map_err(|code| errors.push(FieldError::new(UNIT_NUMBERS, code)))
+        .ok();
+    let values = context! { form => context! {
+        unit_type => form.get("unit_type"), area_m2 => form.get("area_m2"), bedrooms => form.get("bedrooms"),
+        rent_yuan => form.get("rent_yuan"), unit_numbers => form.get("unit_numbers"),
+    }};
+    let (Some(area), Some(bedrooms), Some(rent), Some(numbers), true) =
+        (area, bedrooms, rent, numbers, errors.is_empty())
+    else {
+        return render_complex(
+            &state,
+            &ctx,
+            complex_id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            context! { errors => errors_value(&errors), ..values },
+        )
+        .await;
+    };
+    let unit_type = NewUnitType {
+        row: 0,
+        name,
+        area_centi_m2: area,
+        bedrooms,
+        rent_fen: rent,
+        units: numbers
+            .into_iter()
+            .map(|number| NewUnit {
+                row: 0,
+                number,
+                maintenance: false,
+            })
+            .collect(),
+    };
+    match state
+        .store()
+        .add_unit_type(complex_id, &unit_type, &ctx.actor())
+        .await?
+    {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/officer/housing/complexes/{complex_id}")).into_response())
+        }
+        Err(InventoryConflict { problems }) => {
+            let mut errors = FieldErrors::new();
+            for (_, column, code) in problems {
+                let field = if column == "unit_number" {
+                    "unit_numbers"
+                } else {
+                    "unit_type"
+                };
+                if errors.for_field(field).is_none() {
+                    errors.push(FieldError::new(field, code));
+                }
+            }
+            render_complex(
+                &state,
+                &ctx,
+                complex_id,
+                StatusCode::CONFLICT,
+                context! { errors => errors_value(&errors), ..values },
+            )
+            .await
+        }
+    }
+}
+
+/// Takes a free unit out of service, or puts one back.
+pub(crate) async fn unit_status(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: CsrfForm,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    let unit_id = id_of(&id)?;
+    let maintenance = match form.get("status") {
+        "maintenance" => true,
+        "free" => false,
+        _ => return Err(AppError::field("status", "status-invalid")),
+    };
+    let complex_id = form.get("complex").parse::<i64>().unwrap_or(0);
+    match state
+        .store()
+        .set_unit_maintenance(unit_id, maintenance, &ctx.actor())
+        .await
+    {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/officer/housing/complexes/{complex_id}")).into_response())
+        }
+        // Offered or let meanwhile: the page shows the unit's real status again.
+        Err(StoreError::NotFound) if complex_id > 0 => {
+            render_complex(
+                &state,
+                &ctx,
+                complex_id,
+                StatusCode::CONFLICT,
+                context! { errors => errors_value(&FieldError::new("status", "unit-busy").into()) },
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+// ------------------------------------------------------------------ import
+
+pub(crate) async fn import_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    page_with_status(
+        &state,
+        &ctx,
+        StatusCode::OK,
+        "officer_housing_import.html",
+        context! {},
+    )
+}
+
+pub(crate) async fn import(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    request: Request,
+) -> Result<Response, AppError> {
+    let account = ctx.require(Role::Officer)?.clone();
+    let refused_file = |code: &'static str| {
+        page_with_status(
+            &state,
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "officer_housing_import.html",
+            context! { errors => context! { file => code } },
+        )
+    };
+    let upload = match super::import::read_upload(&ctx, request, &state).await {
+        Ok(upload) if upload.bytes.is_empty() => return refused_file("required"),
+        Ok(upload) => upload,
+        Err(AppError::Invalid(errors)) => {
+            return refused_file(errors.for_field("file").unwrap_or("required"));
+        }
+        Err(other) => return Err(other),
+    };
+    let options = yingcai_import::InventoryOptions::new(state.settings().districts.clone());
+    let bytes = upload.bytes;
+    let parsed =
+        tokio::task::spawn_blocking(move || yingcai_import::parse_inventory(&bytes, &options))
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?;
+    let errors: Vec<yingcai_import::RowError> = match parsed {
+        Ok(inventory) => {
+            let complexes: Vec<(NewComplex, Vec<NewUnitType>)> = inventory
+                .complexes
+                .into_iter()
+                .map(|c| {
+                    (
+                        NewComplex {
+                            row: c.row,
+                            code: c.code,
+                            name: c.name,
+                            district: c.district,
+                            address: c.address,
+                            operator: c.operator,
+                        },
+                        c.unit_types
+                            .into_iter()
+                            .map(|t| NewUnitType {
+                                row: t.row,
+                                name: t.name,
+                                area_centi_m2: t.area_centi_m2,
+                                bedrooms: i64::from(t.bedrooms),
+                                rent_fen: t.rent_fen,
+                                units: t
+                                    .units
+                                    .into_iter()
+                                    .map(|u| NewUnit {
+                                        row: u.row,
+                                        number: u.number,
+                                        maintenance: u.maintenance,
+                                    })
+                                    .collect(),
+                            })
+                            .collect(),
+                    )
+                })
+                .collect();
+            match state
+                .store()
+                .import_inventory(&complexes, &upload.name, &ctx.actor())
+                .await?
+            {
+                Ok(summary) => {
+                    return page_with_status(
+                        &state,
+                        &ctx,
+                        StatusCode::OK,
+                        "officer_housing_import.html",
+                        context! {
+                            imported => true, file_name => upload.name,
+                            complexes => summary.complexes_created, unit_types => summary.unit_types_created,
+                            units => summary.units_created,
+                        },
+                    );
+                }
+                Err(InventoryConflict { problems }) => problems
+                    .into_iter()
+                    .map(|(row, column, code)| yingcai_import::RowError {
+                        row,
+                        column: column.to_owned(),
+                        code,
+                        value: String::new(),
+                    })
+                    .collect(),
+            }
+        }
+        Err(refused) => refused.errors().to_vec(),
+    };
+    super::import::refused_page(
+        &state,
+        &ctx,
+        account.account_id,
+        &upload.name,
+        &errors,
+        "officer_housing_import.html",
+    )
+    .await
+}
+
+// ------------------------------------------------------------------ rounds
+
+pub(crate) fn round_value(r: &RoundRecord) -> Value {
+    context! {
+        round_id => r.round_id,
+        name => r.name,
+        status => r.status,
+        deadline => super::audit::beijing_time(r.deadline_at),
+        seed => r.seed,
+        requirements => r.requirements,
+        priority_rules => r.priority_rules,
+        offer_rules => r.offer_rules,
+        lease_rules => r.lease_rules,
+        opened_at => super::audit::beijing_time(r.opened_at),
+        allocated_at => r.allocated_at.map(super::audit::beijing_time),
+        accepts_ballots => r.accepts_ballots(yingcai_store::now_ms()),
+        deadline_passed => yingcai_store::now_ms() >= r.deadline_at,
+    }
+}
+
+pub(crate) async fn rounds(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    render_rounds(&state, &ctx, StatusCode::OK, context! {}).await
+}
+
+async fn render_rounds(
+    state: &AppState,
+    ctx: &Ctx,
+    status: StatusCode,
+    extra: Value,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    let rounds = state.store().rounds().await?;
+    let types = state.store().all_unit_types().await?;
+    page_with_status(
+        state,
+        ctx,
+        status,
+        "officer_rounds.html",
+        context! {
+            rounds => rounds.iter().map(round_value).collect::<Vec<_>>(),
+            unit_types => types.iter().map(|(c, t)| context! {
+                unit_type_id => t.unit_type_id, complex => c.name, code => c.code, name => t.name, rent_fen => t.rent_fen,
+            }).collect::<Vec<_>>(),
+            requirement_codes => yingcai_jobs::housing::REQUIREMENTS,
+            default_priority => yingcai_housing::PriorityRules::default().to_toml(),
+            default_offer => yingcai_housing::OfferRules::default().to_toml(),
+            default_lease => yingcai_housing::LeaseRules::default().to_toml(),
+            ..extra
+        },
+    )
+}
+
+/// Opens a round. The lottery seed is drawn here, from the operating system's generator,
+/// and published at once: nobody can choose it after seeing the ballots.
+pub(crate) async fn open_round(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: CsrfForm,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    let mut errors = FieldErrors::new();
+    let name = form.get("name").trim().to_owned();
+    if name.is_empty() || name.chars().count() > 100 {
+        errors.push(FieldError::new("name", "required"));
+    }
+    let deadline = yingcai_jobs::housing::parse_deadline(form.get("deadline"));
+    match deadline {
+        Some(at) if at > yingcai_store::now_ms() => {}
+        Some(_) => errors.push(FieldError::new("deadline", "deadline-past")),
+        None => errors.push(FieldError::new("deadline", "date-invalid")),
+    }
+    let unit_types: Vec<i64> = form
+        .all("unit_type")
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let known: Vec<i64> = state
+        .store()
+        .all_unit_types()
+        .await?
+        .iter()
+        .map(|(_, t)| t.unit_type_id)
+        .collect();
+    if unit_types.is_empty() || !unit_types.iter().all(|t| known.contains(t)) {
+        errors.push(FieldError::new("unit_type", "unit-types-required"));
+    }
+    let requirements: Vec<String> = form
+        .all("requirement")
+        .iter()
+        .filter(|r| yingcai_jobs::housing::REQUIREMENTS.contains(r))
+        .map(|r| (*r).to_owned())
+        .collect();
+    let priority = yingcai_housing::PriorityRules::from_toml(form.get("priority_rules"));
+    if priority.is_err() {
+        errors.push(FieldError::new("priority_rules", "rules-invalid"));
+    }
+    let offer = yingcai_housing::OfferRules::from_toml(form.get("offer_rules"));
+    if offer.is_err() {
+        errors.push(FieldError::new("offer_rules", "rules-invalid"));
+    }
+    let lease = yingcai_housing::LeaseRules::from_toml(form.get("lease_rules"));
+    if lease.is_err() {
+        errors.push(FieldError::new("lease_rules", "rules-invalid"));
+    }
+    let (Some(deadline_at), Ok(priority), Ok(offer), Ok(lease), true) =
+        (deadline, priority, offer, lease, errors.is_empty())
+    else {
+        let detail = [
+            yingcai_housing::PriorityRules::from_toml(form.get("priority_rules")).err(),
+            yingcai_housing::OfferRules::from_toml(form.get("offer_rules")).err(),
+            yingcai_housing::LeaseRules::from_toml(form.get("lease_rules")).err(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>();
+        return render_rounds(
+            &state,
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            context! {
+                errors => errors_value(&errors),
+                rules_detail => detail,
+                form => context! {
+                    name => form.get("name"), deadline => form.get("deadline"),
+                    priority_rules => form.get("priority_rules"), offer_rules => form.get("offer_rules"),
+                    lease_rules => form.get("lease_rules"), unit_types => unit_types, requirements => requirements,
+                },
+            },
+        )
+        .await;
+    };
+    let seed = yingcai_jobs::housing::draw_seed();
+    let round_id = state
+        .store()
+        .open_round(
+            &NewRound {
+                name: &name,
+                deadline_at,
+                seed: &seed,
+                requirements: &requirements,
+                priority_rules: &priority.to_toml(),
+                offer_rules: &offer.to_toml(),
+                lease_rules: &lease.to_toml(),
+                unit_types: &unit_types,
+            },
+            &ctx.actor(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/officer/housing/rounds/{round_id}")).into_response())
+}
+
+pub(crate) async fn round(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    render_round(&state, &ctx, id_of(&id)?, StatusCode::OK, context! {}).await
+}
+
+async fn render_round(
+    state: &AppState,
+    ctx: &Ctx,
+    round_id: i64,
+    status: StatusCode,
+    extra: Value,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    let round = state.store().round(round_id).await?;
+    let figures = yingcai_jobs::housing::round_figures(state.store(), &round).await?;
+    let offers = state.store().offers_of_round(round_id).await?;
+    let mut offer_rows = Vec::new();
+    for o in &offers {
+        let talent = state.store().talent(o.talent_id).await?;
+        offer_rows.push(context! {
+            talent_id => o.talent_id, name => talent.profile.name, complex => o.complex_name,
+            unit => o.unit_number, status => o.status, source => o.source,
+            respond_by => super::audit::beijing_time(o.respond_by),
+        });
+    }
+    let waiting = if round.status == "allocated" {
+        yingcai_jobs::housing::waiting_lists(state.store(), &round).await?
+    } else {
+        Vec::new()
+    };
+    let mut waiting_rows = Vec::new();
+    for (complex, talents) in &waiting {
+        let mut names = Vec::new();
+        for talent_id in talents.iter().take(20) {
+            names.push(state.store().talent(*talent_id).await?.profile.name);
+        }
+        waiting_rows.push(context! { complex => complex, count => talents.len(), names => names });
+    }
+    page_with_status(
+        state,
+        ctx,
+        status,
+        "officer_round.html",
+        context! {
+            round => round_value(&round),
+            figures => figures,
+            offers => offer_rows,
+            waiting => waiting_rows,
+            ..extra
+        },
+    )
+}
+
+/// Runs a round's allocation after its deadline.
+pub(crate) async fn run_round(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    _form: CsrfForm,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    let round_id = id_of(&id)?;
+    let round = state.store().round(round_id).await?;
+    let refuse = |code: &'static str| errors_value(&FieldError::new(ROUND, code).into());
+    if round.status != "open" {
+        return render_round(
+            &state,
+            &ctx,
+            round_id,
+            StatusCode::CONFLICT,
+            context! { errors => refuse("round-already-run") },
+        )
+        .await;
+    }
+    if yingcai_store::now_ms() < round.deadline_at {
+        return render_round(
+            &state,
+            &ctx,
+            round_id,
+            StatusCode::CONFLICT,
+            context! { errors => refuse("round-before-deadline") },
+        )
+        .await;
+    }
+    let set = crate::policy::policy_set(&state).await?;
+    match yingcai_jobs::housing::run_round(state.store(), &set, &round, &ctx.actor()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/officer/housing/rounds/{round_id}")).into_response()),
+        Err(yingcai_jobs::housing::RunError::AlreadyRun) => {
+            render_round(
+                &state,
+                &ctx,
+                round_id,
+                StatusCode::CONFLICT,
+                context! { errors => refuse("round-already-run") },
+            )
+            .await
+        }
+        Err(yingcai_jobs::housing::RunError::Other(e)) => Err(AppError::Internal(e)),
+    }
+}
+
+/// `/housing/rounds/{id}`: what anyone may see of a round: its rules, seed, and after
+/// allocation the aggregate figures and the files to re-run it.
+pub(crate) async fn public_round(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let round = state.store().round(id_of(&id)?).await?;
+    let figures = yingcai_jobs::housing::round_figures(state.store(), &round).await?;
+    page_with_status(
+        &state,
+        &ctx,
+        StatusCode::OK,
+        "housing_round.html",
+        context! { round => round_value(&round), figures => figures },
+    )
+}
+
+/// The published files: `instance.json`, `result.csv`, `ranking.csv`.
+pub(crate) async fn round_file(
+    State(state): State<AppState>,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let round_id = id_of(&id)?;
+    let (instance, result, ranking) = state.store().round_files(round_id).await?;
+    let (body, content_type) = match file.as_str() {
+        "instance.json" => (instance, "application/json"),
+        "result.csv" => (result, "text/csv; charset=utf-8"),
+        "ranking.csv" => (ranking, "text/csv; charset=utf-8"),
+        _ => return Err(AppError::NotFound),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"round-{round_id}-{file}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+// ------------------------------------------------------------------ occupancy
+
+pub(crate) async fn occupancy(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Response, AppError> {
+    render_occupancy(&state, &ctx, StatusCode::OK, context! {}).await
+}
+
+async fn render_occupancy(
+    state: &AppState,
+    ctx: &Ctx,
+    status: StatusCode,
+    extra: Value,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    let leases = state.store().live_leases().await?;
+    let complexes = state.store().complexes().await?;
+    page_with_status(
+        state,
+        ctx,
+        status,
+        "officer_occupancy.html",
+        context! {
+            leases => leases.iter().map(|l| context! {
+                lease_id => l.lease_id, talent_id => l.talent_id, name => l.talent_name, complex => l.complex_name,
+                unit => l.unit_number, start => l.start_date, end => l.end_date, rent_fen => l.rent_fen,
+                status => l.status, reason => l.end_reason, ends_on => l.ends_on,
+            }).collect::<Vec<_>>(),
+            complexes => complexes.iter().map(|c| context! {
+                name => c.complex.name, free => c.free, offered => c.offered, let_ => c.let_, maintenance => c.maintenance,
+                total => c.free + c.offered + c.let_ + c.maintenance,
+            }).collect::<Vec<_>>(),
+            ..extra
+        },
+    )
+}
+
+/// An officer gives notice on a lease (e.g. a breach the platform cannot see).
+pub(crate) async fn lease_notice(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: CsrfForm,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Officer)?;
+    let lease_id = id_of(&id)?;
+    let ends_on = form.get("ends_on").trim().parse::<jiff::civil::Date>().ok();
+    let Some(ends_on) = ends_on.filter(|d| *d >= yingcai_jobs::policy::today()) else {
+        return render_occupancy(
+            &state,
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            context! { errors => errors_value(&FieldError::new("ends_on", "date-invalid").into()) },
+        )
+        .await;
+    };
+    state.store().lease(lease_id).await?;
+    state
+        .store()
+        .give_lease_notice(lease_id, "officer", &ends_on.to_string(), &ctx.actor())
+        .await?;
+    Ok(Redirect::to("/officer/housing/occupancy").into_response())
+}
