@@ -650,7 +650,7 @@ async fn an_offer_not_answered_in_time_lapses_and_counts_as_a_refusal() {
                 name: "Summer",
                 deadline_at: yingcai_store::now_ms() + 600_000,
                 seed: "0a",
-                requirements: &[],
+                requirements: &["card".to_owned()],
                 priority_rules: &yingcai_housing::PriorityRules::default().to_toml(),
                 offer_rules,
                 lease_rules: &yingcai_housing::LeaseRules::default().to_toml(),
@@ -665,6 +665,26 @@ async fn an_offer_not_answered_in_time_lapses_and_counts_as_a_refusal() {
         text(&html).contains("Barred after refused offers until"),
         "{html}"
     );
+    // Without a card, the engine's criteria say why.
+    let owner = app
+        .create_account("nocard@example.cn", &[Role::Talent])
+        .await;
+    app.verified_talent(
+        owner,
+        "nocard@example.cn",
+        &TalentInput {
+            employed_in_city: "false".into(),
+            ..talent("赵强", "110101199003074477", "rent", "5")
+        },
+    )
+    .await;
+    let visitor = app.visitor();
+    visitor.sign_in("nocard@example.cn", PASSWORD).await;
+    visitor.get("/lang/en").await;
+    let (_, html) = visitor.page("/talent/housing").await;
+    let t = text(&html);
+    assert!(t.contains("No green card is in force"), "{t}");
+    assert!(t.contains("employed in the city: false"), "{t}");
     let response = first_v
         .post_form(
             &format!("/talent/housing/rounds/{next}/ballot"),

@@ -646,6 +646,7 @@ eligibility-no_home = Owns no home in the city
 eligibility-employed = Employed in the city
 eligibility-not_housed = Not already living in a talent apartment
 eligibility-barred = Barred after refused offers until { $date }
+eligibility-card-why = No green card is in force. What the policy requires for each tier, and what your record says:
 eligibility-not = You cannot apply in this round. Your benefits page explains the card and the conditions.
 ballot-hint = Rank up to ten complexes; leave the rest blank. You can change or withdraw your ballot until the deadline.
 ballot-rank = Choice { $n }

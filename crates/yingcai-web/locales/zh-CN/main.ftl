@@ -646,6 +646,7 @@ eligibility-no_home = 在本市无自有住房
 eligibility-employed = 在本市就业
 eligibility-not_housed = 尚未入住人才公寓
 eligibility-barred = 因拒绝配租暂停申请资格至 { $date }
+eligibility-card-why = 您没有有效的人才绿卡。各类别的政策要求及您的记录：
 eligibility-not = 您不能申请本轮。福利页面说明了绿卡和各项条件。
 ballot-hint = 最多填报十个项目，其余留空。截止前可修改或撤回志愿。
 ballot-rank = 第 { $n } 志愿

@@ -42,6 +42,7 @@ async fn render(
     let store = state.store();
     let today = yingcai_jobs::policy::today();
     let now = yingcai_store::now_ms();
+    let set = crate::policy::policy_set(state).await.ok();
     let mut open = Vec::new();
     let mut results = Vec::new();
     for round in store.rounds().await? {
@@ -55,7 +56,20 @@ async fn render(
                 .as_ref()
                 .map(|a| a.ranking.clone())
                 .unwrap_or_default();
+            // Without a card, the engine's own account of each tier's criteria says why.
+            let card_explanation = eligibility
+                .checks
+                .iter()
+                .any(|c| c.code == "card" && !c.held)
+                .then(|| {
+                    let set = set.as_deref()?;
+                    let month = yingcai_jobs::policy::rules_month(today);
+                    let (_, e) = crate::policy::explain_talent(set, &talent, month);
+                    Some(Value::from_serialize(&e.card))
+                })
+                .flatten();
             open.push(context! {
+                card_explanation => card_explanation,
                 round => super::housing::round_value(&round),
                 eligible => eligibility.eligible(),
                 eligibility => Value::from_serialize(&eligibility),
