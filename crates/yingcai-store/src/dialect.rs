@@ -15,7 +15,10 @@
 //!   prepare quadratic in their number — 154 s instead of 2.7 s for a 100,000-row import),
 //!   `$n` on PostgreSQL; see `placeholders`. Ordinary queries use `$n` on both;
 //! - aggregates: `sum(bigint)` is `numeric` on PostgreSQL, so sums are written
-//!   `cast(sum(x) as bigint)` — portable, but remember it.
+//!   `cast(sum(x) as bigint)` — portable, but remember it;
+//! - foreign keys on payment lines and ledger postings: kept on SQLite, dropped on
+//!   PostgreSQL where each is a per-row trigger that doubled a payment run (migration
+//!   `…11_ledger_without_foreign_keys`); `ledger check` proves the references on both.
 
 use std::fmt;
 use std::path::Path;

@@ -318,32 +318,65 @@ impl Store {
     }
 
     /// What earlier runs wrote for these talents, per (talent, benefit) and service month.
+    ///
+    /// Asked by ranges of talent ids, not by a list: a batch's talents are nearly
+    /// contiguous (entitlements are created talent by talent), and a range uses the line
+    /// key's index whatever the planner's statistics say, where a list of a thousand ids
+    /// made PostgreSQL scan every line while the table was growing under the run (21 s of
+    /// a 1,000,000-line run). Scattered ids fall back to lists.
     pub async fn earlier_line_sums(
         &self,
         talent_ids: &[i64],
         before_run_month: &str,
     ) -> Result<LineSums, StoreError> {
         let mut sums = LineSums::new();
-        for chunk in talent_ids.chunks(BATCH) {
-            let sql = format!(
-                "select talent_id, benefit, service_month, cast(sum(amount_fen) as bigint) as total from payment_line
-                 where run_month < {} and talent_id in ({}) group by talent_id, benefit, service_month",
-                dialect::placeholders(self.backend(), 1, 1),
-                dialect::placeholders(self.backend(), 2, chunk.len()),
-            );
-            let mut query = sqlx::query(&sql).bind(before_run_month);
-            for id in chunk {
-                query = query.bind(*id);
-            }
-            for row in query.fetch_all(self.pool()).await? {
-                let key = (
-                    row.try_get::<i64, _>("talent_id")?,
-                    row.try_get::<String, _>("benefit")?,
+        let mut sorted = talent_ids.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let ranges = id_ranges(&sorted, 1_000);
+        let rows = if ranges.len() <= 16 {
+            let mut rows = Vec::new();
+            for (lo, hi) in ranges {
+                rows.extend(
+                    sqlx::query(
+                        "select talent_id, benefit, service_month, cast(sum(amount_fen) as bigint) as total from payment_line
+                         where talent_id >= $1 and talent_id <= $2 and run_month < $3
+                         group by talent_id, benefit, service_month",
+                    )
+                    .bind(lo)
+                    .bind(hi)
+                    .bind(before_run_month)
+                    .fetch_all(self.pool())
+                    .await?,
                 );
-                sums.entry(key)
-                    .or_default()
-                    .insert(row.try_get("service_month")?, row.try_get("total")?);
             }
+            rows
+        } else {
+            let mut rows = Vec::new();
+            for chunk in sorted.chunks(BATCH) {
+                let sql = format!(
+                    "select talent_id, benefit, service_month, cast(sum(amount_fen) as bigint) as total from payment_line
+                     where run_month < {} and talent_id in ({}) group by talent_id, benefit, service_month",
+                    dialect::placeholders(self.backend(), 1, 1),
+                    dialect::placeholders(self.backend(), 2, chunk.len()),
+                );
+                let mut query = sqlx::query(&sql).bind(before_run_month);
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                rows.extend(query.fetch_all(self.pool()).await?);
+            }
+            rows
+        };
+        for row in rows {
+            let talent_id: i64 = row.try_get("talent_id")?;
+            // A range also returns talents between the batch's own.
+            if sorted.binary_search(&talent_id).is_err() {
+                continue;
+            }
+            sums.entry((talent_id, row.try_get::<String, _>("benefit")?))
+                .or_default()
+                .insert(row.try_get("service_month")?, row.try_get("total")?);
         }
         Ok(sums)
     }
@@ -1095,6 +1128,14 @@ impl Store {
                 "select count(*) from payment_line l where not exists (select 1 from entitlement e where e.entitlement_id = l.entitlement_id)",
             ),
             (
+                "transactions of a missing run",
+                "select count(*) from ledger_txn t where t.payment_run_id is not null and not exists (select 1 from payment_run r where r.payment_run_id = t.payment_run_id)",
+            ),
+            (
+                "lines of a missing policy version",
+                "select count(*) from payment_line l where not exists (select 1 from policy_version v where v.policy_version_id = l.policy_version_id)",
+            ),
+            (
                 "lines without their accrual",
                 "select count(*) from payment_line l where not exists (select 1 from ledger_txn t where t.payment_line_id = l.payment_line_id)",
             ),
@@ -1155,5 +1196,30 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// Sorted ids as inclusive ranges, cut where two neighbours are more than `gap` apart.
+fn id_ranges(sorted: &[i64], gap: i64) -> Vec<(i64, i64)> {
+    let mut ranges: Vec<(i64, i64)> = Vec::new();
+    for &id in sorted {
+        match ranges.last_mut() {
+            Some((_, hi)) if id - *hi <= gap => *hi = id,
+            _ => ranges.push((id, id)),
+        }
+    }
+    ranges
+}
+
+#[cfg(test)]
+mod range_tests {
+    #[test]
+    fn ids_are_cut_into_ranges_at_wide_gaps() {
+        assert_eq!(super::id_ranges(&[], 10), vec![]);
+        assert_eq!(super::id_ranges(&[5], 10), vec![(5, 5)]);
+        assert_eq!(
+            super::id_ranges(&[1, 2, 12, 30, 31, 100], 10),
+            vec![(1, 12), (30, 31), (100, 100)]
+        );
     }
 }

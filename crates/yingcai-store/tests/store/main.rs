@@ -12,6 +12,7 @@ mod accounts;
 mod audit;
 mod enterprises;
 mod operations;
+mod payments;
 mod registry;
 mod submissions;
 

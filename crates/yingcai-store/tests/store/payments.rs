@@ -1,0 +1,82 @@
+use yingcai_store::{Actor, NewPaymentLine, Posting, Store};
+
+use crate::for_each_backend;
+
+/// Earlier lines are found for any set of talents: nearly contiguous ids (asked by range)
+/// and ids spread so widely that they are asked by list, never mixing in other talents.
+#[tokio::test]
+async fn earlier_line_sums_find_exactly_the_asked_talents_lines() {
+    for_each_backend(|store: Store| async move {
+        let (lo, hi) = store
+            .seed_payable_entitlements(17 * 1_002, "2026-10", "2026-12", 100)
+            .await
+            .unwrap();
+        let run = store
+            .open_payment_run("2026-11", &Actor::System)
+            .await
+            .unwrap();
+        let mut lines: Vec<NewPaymentLine> = Vec::new();
+        let mut after = 0;
+        loop {
+            let (batch, last) = store
+                .payable_entitlements_after(after, 5_000)
+                .await
+                .unwrap();
+            let Some(last) = last else { break };
+            after = last;
+            lines.extend(batch.iter().map(|e| NewPaymentLine {
+                talent_id: e.talent_id,
+                benefit: e.benefit.clone(),
+                service_month: "2026-11".into(),
+                kind: "regular",
+                // Each talent's own amount, to tell their sums apart.
+                amount_fen: e.talent_id,
+                entitlement_id: e.entitlement_id,
+                policy_version_id: e.policy_version_id,
+            }));
+        }
+        assert_eq!(lines.len(), 17 * 1_002);
+        let accrual = |line: &NewPaymentLine| Posting {
+            memo: String::new(),
+            entries: vec![
+                (format!("budget:{}", line.benefit), -line.amount_fen),
+                (format!("payable:{}", line.talent_id), line.amount_fen),
+            ],
+        };
+        for chunk in lines.chunks(2_000) {
+            store
+                .insert_payment_lines(&run, chunk, &accrual)
+                .await
+                .unwrap();
+        }
+        let check = |asked: Vec<i64>| {
+            let store = store.clone();
+            async move {
+                let sums = store.earlier_line_sums(&asked, "2026-12").await.unwrap();
+                let mut found: Vec<i64> = sums.keys().map(|(t, _)| *t).collect();
+                found.sort_unstable();
+                assert_eq!(found, asked);
+                for ((talent, benefit), months) in &sums {
+                    assert_eq!(benefit, "rent_allowance");
+                    assert_eq!(months.get("2026-11"), Some(talent), "talent {talent}");
+                }
+                assert!(
+                    store
+                        .earlier_line_sums(&asked, "2026-11")
+                        .await
+                        .unwrap()
+                        .is_empty(),
+                    "only runs before the month"
+                );
+            }
+        };
+        check((lo + 10..lo + 40).chain(lo + 3_000..lo + 3_005).collect()).await;
+        let spread: Vec<i64> = (0..17)
+            .map(|k| lo + k * 1_002)
+            .filter(|t| *t <= hi)
+            .collect();
+        assert_eq!(spread.len(), 17);
+        check(spread).await;
+    })
+    .await;
+}
