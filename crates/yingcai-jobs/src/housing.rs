@@ -423,12 +423,17 @@ fn csv_cell(value: &str) -> String {
     }
 }
 
+/// A complex's waiting list: its talents, next in priority first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitingList {
+    pub complex_id: i64,
+    pub complex_name: String,
+    pub talents: Vec<i64>,
+}
+
 /// Each complex's waiting list after allocation: applicants who ranked it, in its
 /// priority order, who hold no offer of this round (live or refused) and are not barred.
-pub async fn waiting_lists(
-    store: &Store,
-    round: &RoundRecord,
-) -> anyhow::Result<Vec<(String, Vec<i64>)>> {
+pub async fn waiting_lists(store: &Store, round: &RoundRecord) -> anyhow::Result<Vec<WaitingList>> {
     let (instance_json, _, _) = store.round_files(round.round_id).await?;
     let instance = yingcai_allocation::Instance::from_json(instance_json.as_bytes())?;
     let (_, offer_rules, _) = rules_of(round)?;
@@ -468,7 +473,11 @@ pub async fn waiting_lists(
         .into_iter()
         .filter_map(talent)
         .collect();
-        lists.push((complex.complex.name.clone(), list));
+        lists.push(WaitingList {
+            complex_id: complex.complex.complex_id,
+            complex_name: complex.complex.name.clone(),
+            talents: list,
+        });
     }
     Ok(lists)
 }
@@ -481,16 +490,15 @@ pub async fn refill(store: &Store, round_id: i64, complex_id: i64) -> anyhow::Re
     if round.status != "allocated" || offer_rules.refill != Refill::NextInPriority {
         return Ok(0);
     }
-    let complex = store.complex(complex_id).await?;
     let lists = waiting_lists(store, &round).await?;
-    let Some((_, waiting)) = lists.into_iter().find(|(name, _)| *name == complex.name) else {
+    let Some(waiting) = lists.into_iter().find(|w| w.complex_id == complex_id) else {
         return Ok(0);
     };
     let respond_by =
         yingcai_housing::response_deadline(jiff::Timestamp::now(), &offer_rules).as_millisecond();
     let mut made = 0;
     let units = store.free_units_in_round(round_id, complex_id).await?;
-    for (talent_id, unit_id) in waiting.into_iter().zip(units) {
+    for (talent_id, unit_id) in waiting.talents.into_iter().zip(units) {
         let Some(application) = store.application(round_id, talent_id).await? else {
             continue;
         };

@@ -373,6 +373,14 @@ async fn a_round_runs_from_ballots_to_a_published_result_offers_and_a_lease() {
         StatusCode::CONFLICT,
         "once only"
     );
+    let (_, html) = officer
+        .page(&format!("/officer/housing/rounds/{round_id}"))
+        .await;
+    let t = text(&html);
+    assert!(
+        t.contains("Waiting lists") && t.contains("Yuhua Talent Court 1 李伟"),
+        "the unmatched applicant waits for C1: {t}"
+    );
 
     // Published: anyone can re-run the instance and get the result.
     let anonymous = app.visitor();

@@ -696,12 +696,14 @@ async fn render_round(
         Vec::new()
     };
     let mut waiting_rows = Vec::new();
-    for (complex, talents) in &waiting {
+    for list in &waiting {
         let mut names = Vec::new();
-        for talent_id in talents.iter().take(20) {
+        for talent_id in list.talents.iter().take(20) {
             names.push(state.store().talent(*talent_id).await?.profile.name);
         }
-        waiting_rows.push(context! { complex => complex, count => talents.len(), names => names });
+        waiting_rows.push(
+            context! { complex => list.complex_name, count => list.talents.len(), names => names },
+        );
     }
     page_with_status(
         state,
