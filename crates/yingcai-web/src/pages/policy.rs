@@ -288,6 +288,25 @@ pub(crate) async fn officer_issue_card(
     }
 }
 
+/// A reason an officer gives (revoking a card, holding payments): said, and not an essay.
+fn reason_given(reason: &str) -> bool {
+    !reason.is_empty() && reason.chars().count() <= 500
+}
+
+/// The talent's page again, with "a reason is required" next to the reason fields.
+async fn reason_missing(state: &AppState, ctx: &Ctx, talent_id: i64) -> Result<Response, AppError> {
+    let errors = errors_value(&FieldError::new("reason", "required").into());
+    render_officer_talent(
+        state,
+        ctx,
+        &talent_id.to_string(),
+        None,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some(errors),
+    )
+    .await
+}
+
 /// Holds an entitlement's payments with a reason (the months stay owed and are paid as
 /// arrears after resumption), or resumes it.
 pub(crate) async fn officer_hold_entitlement(
@@ -301,17 +320,8 @@ pub(crate) async fn officer_hold_entitlement(
     let entitlement = state.store().entitlement(id).await?;
     let reason = form.get("reason").trim();
     let hold = form.get("action") != "resume";
-    if hold && (reason.is_empty() || reason.chars().count() > 500) {
-        let errors = errors_value(&FieldError::new("reason", "required").into());
-        return render_officer_talent(
-            &state,
-            &ctx,
-            &entitlement.talent_id.to_string(),
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(errors),
-        )
-        .await;
+    if hold && !reason_given(reason) {
+        return reason_missing(&state, &ctx, entitlement.talent_id).await;
     }
     state
         .store()
@@ -334,17 +344,8 @@ pub(crate) async fn officer_revoke_card(
     let card_id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let card = state.store().card(card_id).await?;
     let reason = form.get("reason").trim();
-    if reason.is_empty() || reason.chars().count() > 500 {
-        let errors = errors_value(&FieldError::new("reason", "required").into());
-        return render_officer_talent(
-            &state,
-            &ctx,
-            &card.talent_id.to_string(),
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(errors),
-        )
-        .await;
+    if !reason_given(reason) {
+        return reason_missing(&state, &ctx, card.talent_id).await;
     }
     state
         .store()
