@@ -100,6 +100,34 @@ pub async fn eligibility(
         .into_iter()
         .find(|c| c.status == "active" && c.valid_from <= day && day <= c.valid_until)
         .map(|c| c.tier);
+    let housed = store
+        .leases_of_talent(talent.talent_id)
+        .await?
+        .iter()
+        .any(|l| l.status != "ended");
+    let refusals = store.refusals_of(talent.talent_id).await?;
+    Ok(assess(
+        round,
+        &offer_rules,
+        talent,
+        tier,
+        housed,
+        &refusals,
+        today,
+    ))
+}
+
+/// The checks of [`eligibility`] on facts already read: `tier` of the card in force,
+/// whether the talent holds a lease, and when they refused offers (Unix ms).
+fn assess(
+    round: &RoundRecord,
+    offer_rules: &OfferRules,
+    talent: &TalentRecord,
+    tier: Option<String>,
+    housed: bool,
+    refusals: &[i64],
+    today: Date,
+) -> Eligibility {
     let p = &talent.profile;
     let mut checks = Vec::new();
     for requirement in &round.requirements {
@@ -122,29 +150,19 @@ pub async fn eligibility(
             _ => {}
         }
     }
-    let housed = store
-        .leases_of_talent(talent.talent_id)
-        .await?
-        .iter()
-        .any(|l| l.status != "ended");
     checks.push(Check {
         code: "not_housed",
         held: !housed,
         value: p.housing.code().to_owned(),
     });
-    let refusals: Vec<Date> = store
-        .refusals_of(talent.talent_id)
-        .await?
-        .into_iter()
-        .filter_map(date_of_ms)
-        .collect();
+    let refusals: Vec<Date> = refusals.iter().copied().filter_map(date_of_ms).collect();
     let barred_until =
-        yingcai_housing::barred_until(&refusals, &offer_rules, today).map(|d| d.to_string());
-    Ok(Eligibility {
+        yingcai_housing::barred_until(&refusals, offer_rules, today).map(|d| d.to_string());
+    Eligibility {
         checks,
         barred_until,
         tier,
-    })
+    }
 }
 
 /// What the public may see of a round.
@@ -242,7 +260,6 @@ pub struct RunSummary {
 /// transaction. A second run (another officer, another server) finds the round allocated.
 pub async fn run_round(
     store: &Store,
-    _set: &PolicySet,
     round: &RoundRecord,
     actor: &Actor,
 ) -> Result<RunSummary, RunError> {
@@ -256,12 +273,29 @@ pub async fn run_round(
     // bought meanwhile counts, as the talent was told when applying.
     let run_day = today();
 
+    // Four queries for all applicants: a round of tens of thousands is read in seconds.
+    let facts = store
+        .round_applicant_facts(round.round_id, &run_day.to_string())
+        .await?;
     let mut ballots = Vec::new();
     let mut included = Vec::new();
     let mut outcomes: Vec<(i64, Option<i64>, String)> = Vec::new();
     for application in &applications {
-        let talent = store.talent(application.talent_id).await?;
-        let eligibility = eligibility(store, round, &talent, run_day).await?;
+        let talent = facts.talents.get(&application.talent_id).ok_or_else(|| {
+            anyhow::anyhow!("application {} names no talent", application.application_id)
+        })?;
+        let eligibility = assess(
+            round,
+            &offer_rules,
+            talent,
+            facts.card_tiers.get(&talent.talent_id).cloned(),
+            facts.housed.contains(&talent.talent_id),
+            facts
+                .refusals
+                .get(&talent.talent_id)
+                .map_or(&[][..], Vec::as_slice),
+            run_day,
+        );
         if !eligibility.eligible() {
             let failed: Vec<&str> = eligibility
                 .checks
@@ -449,13 +483,11 @@ pub async fn waiting_lists(store: &Store, round: &RoundRecord) -> anyhow::Result
         .into_iter()
         .collect();
     let day = today();
-    for &talent_id in talent_of.values() {
-        let refusals: Vec<Date> = store
-            .refusals_of(talent_id)
-            .await?
-            .into_iter()
-            .filter_map(date_of_ms)
-            .collect();
+    let facts = store
+        .round_applicant_facts(round.round_id, &day.to_string())
+        .await?;
+    for (&talent_id, refusals) in &facts.refusals {
+        let refusals: Vec<Date> = refusals.iter().copied().filter_map(date_of_ms).collect();
         if yingcai_housing::barred_until(&refusals, &offer_rules, day).is_some() {
             unavailable.insert(talent_id);
         }

@@ -44,7 +44,8 @@ pub use error::{StoreError, UrlError};
 pub use housing::{
     ApplicationRecord, ClosedOffer, ComplexRecord, ComplexSummary, InventoryConflict,
     InventoryImportSummary, LeaseRecord, NewComplex, NewLease, NewRound, NewUnit, NewUnitType,
-    OfferRecord, RoundAllocation, RoundComplex, RoundRecord, UnitRecord, UnitTypeRecord,
+    OfferRecord, RoundAllocation, RoundApplicantFacts, RoundComplex, RoundRecord, UnitRecord,
+    UnitTypeRecord,
 };
 pub use payments::{
     BankTransfer, LedgerReport, LineSums, NewPaymentLine, PayableEntitlement, PaymentLineView,

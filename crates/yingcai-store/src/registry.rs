@@ -237,7 +237,7 @@ impl Store {
         rows.iter().map(|row| self.talent_from_row(row)).collect()
     }
 
-    fn talent_from_row(&self, row: &AnyRow) -> Result<TalentRecord, StoreError> {
+    pub(crate) fn talent_from_row(&self, row: &AnyRow) -> Result<TalentRecord, StoreError> {
         let corrupt = |what: &str| {
             StoreError::Other(anyhow::anyhow!("stored talent has an unreadable {what}"))
         };

@@ -171,6 +171,22 @@ impl Store {
         Ok(bytes)
     }
 
+    /// Gives every talent whose identity number cannot be opened (the seeded ones carry
+    /// placeholder bytes) a sealed, valid number, so whole records can be read back, as a
+    /// round's run does. Benchmarks only.
+    pub async fn make_seeded_talents_readable(&self) -> Result<u64, crate::StoreError> {
+        let sealed = self
+            .cipher()
+            .seal(crate::registry::RESIDENT_ID, "11010519491231002X");
+        Ok(
+            sqlx::query("update talent set resident_id_sealed = $1 where name like 'Seed %'")
+                .bind(sealed)
+                .execute(self.pool())
+                .await?
+                .rows_affected(),
+        )
+    }
+
     /// `count` talents with one confirmed rent allowance each, `amount_fen` a month from
     /// `from` to `to` (`YYYY-MM`), written straight into the tables in batches: a payment
     /// run's input at benchmark scale. The talents' sealed fields are placeholders (payment

@@ -91,6 +91,12 @@ enum Command {
         #[command(subcommand)]
         command: PaymentsCommand,
     },
+    /// Talent-apartment rounds: run one after its deadline (as the button on the round's
+    /// page does, without the web request's time limit).
+    Housing {
+        #[command(subcommand)]
+        command: HousingCommand,
+    },
     /// The double-entry ledger of payments.
     Ledger {
         #[command(subcommand)]
@@ -153,6 +159,20 @@ enum ImportCommand {
         /// Write the full error list here (CSV) when the file is refused.
         #[arg(long, value_name = "FILE.csv")]
         errors: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum HousingCommand {
+    /// Allocate a round whose deadline has passed and publish its result and offers.
+    /// Runs once: a round already allocated is refused.
+    Run {
+        /// The round's number (as in /officer/housing/rounds/N).
+        #[arg(long, value_name = "N")]
+        round: i64,
+        /// The officer running it.
+        #[arg(long, value_name = "EMAIL")]
+        officer: Option<String>,
     },
 }
 
@@ -321,6 +341,31 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 },
         } => import_talents(&settings, &file, officer.as_deref(), errors.as_deref()).await,
         Command::Payments { command } => payments(command, &settings).await,
+        Command::Housing {
+            command: HousingCommand::Run { round, officer },
+        } => {
+            let store = open_store(&settings).await?;
+            store.migrate().await?;
+            let actor = match officer {
+                Some(email) => officer_actor(&store, &email).await?,
+                None => yingcai_store::Actor::Cli,
+            };
+            let record = store.round(round).await?;
+            anyhow::ensure!(
+                yingcai_store::now_ms() >= record.deadline_at,
+                "round {round} accepts ballots until its deadline; run it afterwards"
+            );
+            let started = std::time::Instant::now();
+            let summary = yingcai_jobs::housing::run_round(&store, &record, &actor).await?;
+            println!(
+                "round {round}: {} applicants, {} still eligible at the run, {} offers made ({:.1} s); published at /housing/rounds/{round}",
+                summary.applicants,
+                summary.allocated_applicants,
+                summary.offers,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Ledger {
             command: LedgerCommand::Check,
         } => {

@@ -433,12 +433,8 @@ async fn records(app: &TestApp) -> Records {
         ))
         .await
         .unwrap();
-    let set = yingcai_jobs::policy::Policies::new()
-        .current(&app.store)
-        .await
-        .unwrap();
     let record = app.store.round(round).await.unwrap();
-    yingcai_jobs::housing::run_round(&app.store, &set, &record, &system)
+    yingcai_jobs::housing::run_round(&app.store, &record, &system)
         .await
         .unwrap();
     let offer = app.store.offers_of_talent(talent).await.unwrap()[0].offer_id;

@@ -751,8 +751,7 @@ pub(crate) async fn run_round(
         )
         .await;
     }
-    let set = crate::policy::policy_set(&state).await?;
-    match yingcai_jobs::housing::run_round(state.store(), &set, &round, &ctx.actor()).await {
+    match yingcai_jobs::housing::run_round(state.store(), &round, &ctx.actor()).await {
         Ok(_) => Ok(Redirect::to(&format!("/officer/housing/rounds/{round_id}")).into_response()),
         Err(yingcai_jobs::housing::RunError::AlreadyRun) => {
             render_round(
