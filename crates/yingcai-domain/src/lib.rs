@@ -25,6 +25,6 @@ pub use account::{DisplayName, Email, Locale, Password, Phone, Role, RoleSet};
 pub use enterprise::{EnterpriseInput, EnterpriseProfile};
 pub use field::{FieldError, FieldErrors};
 pub use identity::{CreditCode, ResidentId};
-pub use money::Fen;
+pub use money::{Fen, parse_hundredths};
 pub use month::Month;
 pub use talent::{BankAccount, Degree, Employer, Housing, TalentInput, TalentProfile};

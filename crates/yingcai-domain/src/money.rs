@@ -27,6 +27,35 @@ impl Fen {
     }
 }
 
+/// A non-negative decimal with at most two decimals, in hundredths (`1500.5` → `150050`).
+///
+/// Read from the text, digit by digit, never through a float: `0.1` yuan is 10 fen exactly,
+/// and what the officer typed is what is stored. An XLSX number arrives as the shortest
+/// text that reads back as the same float (`1500.5`), which is what was typed; a computed
+/// cell like `0.30000000000000004` has more than two decimals and is refused rather than
+/// rounded. Thousands separators (`1,500.00`), signs, spaces, exponents and full-width
+/// digits are refused: each has a reading that is not obviously the officer's. `12.` is
+/// accepted. Callers trim the text first.
+pub fn parse_hundredths(text: &str) -> Option<i64> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if whole.is_empty()
+        || fraction.len() > 2
+        || !whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let mut value: i64 = 0;
+    // The fraction padded to two digits: `.5` is 50 hundredths.
+    let fraction = fraction.bytes().chain(std::iter::repeat(b'0')).take(2);
+    for b in whole.bytes().chain(fraction) {
+        value = value.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+    }
+    Some(value)
+}
+
 /// `¥1,234.56` (negative: `-¥1,234.56`).
 impl fmt::Display for Fen {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -46,6 +75,50 @@ impl fmt::Display for Fen {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn decimals_are_read_from_the_text_exactly() {
+        assert_eq!(super::parse_hundredths("1500"), Some(150_000));
+        assert_eq!(super::parse_hundredths("1500.5"), Some(150_050));
+        assert_eq!(super::parse_hundredths("1500.05"), Some(150_005));
+        assert_eq!(super::parse_hundredths("0.1"), Some(10));
+        assert_eq!(super::parse_hundredths("0"), Some(0));
+        assert_eq!(super::parse_hundredths("007.50"), Some(750));
+        assert_eq!(super::parse_hundredths("12."), Some(1200));
+        assert_eq!(super::parse_hundredths("0.07"), Some(7));
+        for bad in [
+            "",
+            ".",
+            ".5",
+            "1.234",
+            "1,500.00",
+            "1,500",
+            "+1",
+            "-1",
+            "1e3",
+            "1 500",
+            "１５００",
+            "0.30000000000000004",
+            "NaN",
+            "inf",
+            "1.5.0",
+            "1.234",
+            "abc",
+            "99999999999999999999",
+        ] {
+            assert_eq!(super::parse_hundredths(bad), None, "{bad:?}");
+        }
+        assert_eq!(
+            super::parse_hundredths("92233720368547758.07"),
+            Some(i64::MAX)
+        );
+        assert_eq!(
+            super::parse_hundredths("92233720368547758.08"),
+            None,
+            "overflow"
+        );
+        assert_eq!(super::parse_hundredths(&"9".repeat(40)), None, "overflow");
+    }
+
     use super::*;
 
     #[test]

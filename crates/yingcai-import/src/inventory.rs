@@ -338,7 +338,7 @@ impl Kind for InventoryCheck<'_> {
 /// `complex_code`: the key that ties a complex's rows together (and that ballots name), so
 /// kept to characters that cannot look alike or hide (no spaces, no full-width forms).
 /// Empty is refused with the same code, as the complex form does.
-fn complex_code(raw: &str) -> Result<String, &'static str> {
+pub fn complex_code(raw: &str) -> Result<String, &'static str> {
     let value = raw.trim();
     if value.is_empty()
         || value.len() > MAX_CODE_CHARS
@@ -354,7 +354,7 @@ fn complex_code(raw: &str) -> Result<String, &'static str> {
 /// A name, an address, an operator, a unit type: the domain's display-name rule
 /// (`required`, `too-long` over 100 characters, `text-invalid` for a control character
 /// such as a line break typed into a spreadsheet cell).
-fn text(column: &'static str) -> impl Fn(&str) -> Result<String, &'static str> {
+pub fn text(column: &'static str) -> impl Fn(&str) -> Result<String, &'static str> {
     move |raw| {
         DisplayName::parse(column, raw)
             .map(|name| name.as_str().to_owned())
@@ -363,21 +363,21 @@ fn text(column: &'static str) -> impl Fn(&str) -> Result<String, &'static str> {
 }
 
 /// `area_m2` → hundredths of a square metre, `0 < area ≤ 1000`.
-fn area_centi_m2(raw: &str) -> Result<i64, &'static str> {
-    hundredths(raw.trim())
+pub fn area_centi_m2(raw: &str) -> Result<i64, &'static str> {
+    yingcai_domain::parse_hundredths(raw.trim())
         .filter(|area| (1..=MAX_AREA_CENTI_M2).contains(area))
         .ok_or(codes::AREA_INVALID)
 }
 
 /// `rent_yuan` → fen, `0 ≤ rent ≤ 1,000,000`.
-fn rent_fen(raw: &str) -> Result<i64, &'static str> {
-    hundredths(raw.trim())
+pub fn rent_fen(raw: &str) -> Result<i64, &'static str> {
+    yingcai_domain::parse_hundredths(raw.trim())
         .filter(|rent| *rent <= MAX_RENT_FEN)
         .ok_or(codes::RENT_INVALID)
 }
 
 /// `bedrooms`: a whole number 0–10 (`2`, as an XLSX number cell arrives too).
-fn bedroom_count(raw: &str) -> Result<u8, &'static str> {
+pub fn bedroom_count(raw: &str) -> Result<u8, &'static str> {
     let value = raw.trim();
     // All digits first: `str::parse` would take a leading `+`.
     if value.is_empty() || value.len() > 2 || !value.bytes().all(|b| b.is_ascii_digit()) {
@@ -391,7 +391,7 @@ fn bedroom_count(raw: &str) -> Result<u8, &'static str> {
 
 /// `unit_number`: free text (`3-1201`, `A座1201`), but one line and short: it is printed on
 /// lease documents and matched across uploads.
-fn unit_number(raw: &str) -> Result<String, &'static str> {
+pub fn unit_number(raw: &str) -> Result<String, &'static str> {
     let value = raw.trim();
     if value.is_empty()
         || value.chars().count() > MAX_UNIT_NUMBER_CHARS
@@ -412,71 +412,9 @@ fn maintenance(raw: &str) -> Result<bool, &'static str> {
     }
 }
 
-/// A non-negative decimal with at most two decimals, in hundredths (`1500.5` → `150050`).
-///
-/// Read from the text, digit by digit, never through a float: `0.1` yuan is 10 fen exactly,
-/// and what the officer typed is what is stored. An XLSX number arrives as the shortest
-/// text that reads back as the same float (`1500.5`), which is what was typed; a computed
-/// cell like `0.30000000000000004` has more than two decimals and is refused rather than
-/// rounded. Thousands separators (`1,500.00`), signs, spaces, exponents and full-width
-/// digits are refused: each has a reading that is not obviously the officer's. `12.` is
-/// accepted, as the unit-type form's own parser accepts it.
-fn hundredths(text: &str) -> Option<i64> {
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    if whole.is_empty()
-        || fraction.len() > 2
-        || !whole
-            .bytes()
-            .chain(fraction.bytes())
-            .all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let mut value: i64 = 0;
-    // The fraction padded to two digits: `.5` is 50 hundredths.
-    let fraction = fraction.bytes().chain(std::iter::repeat(b'0')).take(2);
-    for b in whole.bytes().chain(fraction) {
-        value = value.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
-    }
-    Some(value)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decimals_are_read_from_the_text_exactly() {
-        assert_eq!(hundredths("1500"), Some(150_000));
-        assert_eq!(hundredths("1500.5"), Some(150_050));
-        assert_eq!(hundredths("1500.05"), Some(150_005));
-        assert_eq!(hundredths("0.1"), Some(10));
-        assert_eq!(hundredths("0"), Some(0));
-        assert_eq!(hundredths("007.50"), Some(750));
-        assert_eq!(hundredths("12."), Some(1200));
-        for bad in [
-            "",
-            ".",
-            ".5",
-            "1.234",
-            "1,500.00",
-            "1,500",
-            "+1",
-            "-1",
-            "1e3",
-            "1 500",
-            "１５００",
-            "0.30000000000000004",
-            "NaN",
-            "inf",
-            "1.5.0",
-        ] {
-            assert_eq!(hundredths(bad), None, "{bad:?}");
-        }
-        assert_eq!(hundredths("92233720368547758.07"), Some(i64::MAX));
-        assert_eq!(hundredths("92233720368547758.08"), None, "overflow");
-        assert_eq!(hundredths(&"9".repeat(40)), None, "overflow");
-    }
 
     #[test]
     fn bounds() {

@@ -73,6 +73,14 @@ pub use inventory::{
 };
 pub use report::errors_to_csv;
 
+/// The inventory's cell checks, for forms that take the same values one at a time: a
+/// complex or unit type typed into a page is held to exactly what an imported row is.
+pub mod inventory_fields {
+    pub use crate::inventory::{
+        area_centi_m2, bedroom_count, complex_code, rent_fen, text, unit_number,
+    };
+}
+
 /// The codes this crate adds to the domain's field codes (`resident-id-check`,
 /// `date-invalid`, …). Front ends translate them like any other code.
 ///

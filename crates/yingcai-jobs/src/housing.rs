@@ -483,10 +483,8 @@ pub async fn waiting_lists(store: &Store, round: &RoundRecord) -> anyhow::Result
         .into_iter()
         .collect();
     let day = today();
-    let facts = store
-        .round_applicant_facts(round.round_id, &day.to_string())
-        .await?;
-    for (&talent_id, refusals) in &facts.refusals {
+    // Only the refusals: the records themselves are not needed here.
+    for (&talent_id, refusals) in &store.round_refusals(round.round_id).await? {
         let refusals: Vec<Date> = refusals.iter().copied().filter_map(date_of_ms).collect();
         if yingcai_housing::barred_until(&refusals, &offer_rules, day).is_some() {
             unavailable.insert(talent_id);

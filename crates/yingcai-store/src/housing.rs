@@ -1587,6 +1587,17 @@ impl Store {
         .await?
         .into_iter()
         .collect();
+        facts.refusals = self.round_refusals(round_id).await?;
+        Ok(facts)
+    }
+
+    /// When each of a round's applicants declined an offer or let one lapse, in any
+    /// round (Unix ms, oldest first).
+    pub async fn round_refusals(
+        &self,
+        round_id: i64,
+    ) -> Result<std::collections::HashMap<i64, Vec<i64>>, StoreError> {
+        let mut refusals: std::collections::HashMap<i64, Vec<i64>> = Default::default();
         for row in sqlx::query(
             "select o.talent_id, o.responded_at from offer o join application a on a.talent_id = o.talent_id
               where a.round_id = $1 and o.status in ('declined', 'expired') and o.responded_at is not null
@@ -1596,12 +1607,11 @@ impl Store {
         .fetch_all(self.pool())
         .await?
         {
-            facts
-                .refusals
+            refusals
                 .entry(row.try_get("talent_id")?)
                 .or_default()
                 .push(row.try_get("responded_at")?);
         }
-        Ok(facts)
+        Ok(refusals)
     }
 }

@@ -68,7 +68,18 @@ async fn render_inventory(
     )
 }
 
-/// Checks a complex form or import row; codes name the field.
+/// `result`'s value, or its error code recorded against the form's `field`.
+fn checked<T>(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    result: Result<T, &'static str>,
+) -> Option<T> {
+    result
+        .map_err(|code| errors.push(FieldError::new(field, code)))
+        .ok()
+}
+
+/// Checks the new-complex form; codes name the field.
 pub(crate) fn check_complex(
     code: &str,
     name: &str,
@@ -77,26 +88,15 @@ pub(crate) fn check_complex(
     operator: &str,
     districts: &[String],
 ) -> Result<NewComplex, FieldErrors> {
+    use yingcai_import::inventory_fields as check;
     let mut errors = FieldErrors::new();
-    let code = code.trim();
-    if code.is_empty()
-        || code.len() > 20
-        || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    {
-        errors.push(FieldError::new("code", "complex-code-invalid"));
-    }
-    let mut text = |field: &'static str, value: &str| {
-        let value = value.trim();
-        if value.is_empty() {
-            errors.push(FieldError::new(field, "required"));
-        } else if value.chars().count() > 100 {
-            errors.push(FieldError::new(field, "too-long"));
-        }
-        value.to_owned()
-    };
-    let name = text("name", name);
-    let address = text("address", address);
-    let operator = text("operator", operator);
+    // The same checks an imported row goes through.
+    let code = checked(&mut errors, "code", check::complex_code(code)).unwrap_or_default();
+    let name = checked(&mut errors, "name", check::text("complex_name")(name)).unwrap_or_default();
+    let address =
+        checked(&mut errors, "address", check::text("address")(address)).unwrap_or_default();
+    let operator =
+        checked(&mut errors, "operator", check::text("operator")(operator)).unwrap_or_default();
     let district = district.trim();
     if !districts.iter().any(|d| d == district) {
         errors.push(FieldError::new("district", "district-invalid"));
@@ -104,7 +104,7 @@ pub(crate) fn check_complex(
     errors.into_result()?;
     Ok(NewComplex {
         row: 0,
-        code: code.to_owned(),
+        code,
         name,
         district: district.to_owned(),
         address,
@@ -235,10 +235,10 @@ pub(crate) fn unit_numbers(raw: &str) -> Result<Vec<String>, &'static str> {
                 out.extend((from..=to).map(|n| format!("{n:0width$}", width = a.len())));
             }
             _ => {
-                if part.chars().count() > 20 || part.chars().any(char::is_control) {
-                    return Err("unit-numbers-invalid");
-                }
-                out.push(part.to_owned());
+                out.push(
+                    yingcai_import::inventory_fields::unit_number(part)
+                        .map_err(|_| "unit-numbers-invalid")?,
+                );
             }
         }
     }
@@ -260,28 +260,31 @@ pub(crate) async fn add_unit_type(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let complex_id = id_of(&id)?;
+    use yingcai_import::inventory_fields as check;
     let mut errors = FieldErrors::new();
-    let name = form.get("unit_type").trim().to_owned();
-    if name.is_empty() || name.chars().count() > 100 {
-        errors.push(FieldError::new("unit_type", "required"));
-    }
-    let area = super::parse_centi(form.get("area_m2")).filter(|a| (1..=100_000).contains(a));
-    if area.is_none() {
-        errors.push(FieldError::new("area_m2", "area-invalid"));
-    }
-    let bedrooms = form
-        .get("bedrooms")
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|b| (0..=10).contains(b));
-    if bedrooms.is_none() {
-        errors.push(FieldError::new("bedrooms", "bedrooms-invalid"));
-    }
-    let rent = super::parse_centi(form.get("rent_yuan")).filter(|r| *r <= 100_000_000);
-    if rent.is_none() {
-        errors.push(FieldError::new("rent_yuan", "rent-invalid"));
-    }
+    // The same checks an imported row goes through.
+    let name = checked(
+        &mut errors,
+        "unit_type",
+        check::text("unit_type")(form.get("unit_type")),
+    )
+    .unwrap_or_default();
+    let area = checked(
+        &mut errors,
+        "area_m2",
+        check::area_centi_m2(form.get("area_m2")),
+    );
+    let bedrooms = checked(
+        &mut errors,
+        "bedrooms",
+        check::bedroom_count(form.get("bedrooms")),
+    )
+    .map(i64::from);
+    let rent = checked(
+        &mut errors,
+        "rent_yuan",
+        check::rent_fen(form.get("rent_yuan")),
+    );
     let numbers = unit_numbers(form.get("unit_numbers"))
         .map_err(|code| errors.push(FieldError::new(UNIT_NUMBERS, code)))
         .ok();

@@ -39,20 +39,8 @@ pub(crate) fn safe_next(next: &str) -> &str {
     }
 }
 
-/// A decimal with at most two places in hundredths: `1000`, `1000.5`, `1000.50` yuan →
-/// fen, or square metres → hundredths; anything else (negative, three decimals, text)
-/// is refused rather than rounded.
+/// A form's decimal amount (yuan → fen), surrounding spaces allowed: see
+/// [`yingcai_domain::parse_hundredths`].
 pub(crate) fn parse_centi(raw: &str) -> Option<i64> {
-    let raw = raw.trim();
-    let (whole, frac) = raw.split_once('.').unwrap_or((raw, ""));
-    if whole.is_empty()
-        || !whole.bytes().all(|b| b.is_ascii_digit())
-        || frac.len() > 2
-        || !frac.bytes().all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let whole: i64 = whole.parse().ok()?;
-    let frac: i64 = format!("{frac:0<2}").parse().ok()?;
-    whole.checked_mul(100)?.checked_add(frac)
+    yingcai_domain::parse_hundredths(raw.trim())
 }
