@@ -249,6 +249,19 @@ fn complex_from_row(row: &AnyRow) -> Result<ComplexRecord, StoreError> {
     })
 }
 
+/// The complex in a unit-type row joined with its complex (`c.code, c.name as
+/// complex_name, c.district, c.address, c.operator`: the unit type has a `name` too).
+fn complex_of_unit_type_row(row: &AnyRow) -> Result<ComplexRecord, StoreError> {
+    Ok(ComplexRecord {
+        complex_id: row.try_get("complex_id")?,
+        code: row.try_get("code")?,
+        name: row.try_get("complex_name")?,
+        district: row.try_get("district")?,
+        address: row.try_get("address")?,
+        operator: row.try_get("operator")?,
+    })
+}
+
 fn unit_type_from_row(row: &AnyRow) -> Result<UnitTypeRecord, StoreError> {
     Ok(UnitTypeRecord {
         unit_type_id: row.try_get("unit_type_id")?,
@@ -524,19 +537,7 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter()
-            .map(|row| {
-                Ok((
-                    ComplexRecord {
-                        complex_id: row.try_get("complex_id")?,
-                        code: row.try_get("code")?,
-                        name: row.try_get("complex_name")?,
-                        district: row.try_get("district")?,
-                        address: row.try_get("address")?,
-                        operator: row.try_get("operator")?,
-                    },
-                    unit_type_from_row(row)?,
-                ))
-            })
+            .map(|row| Ok((complex_of_unit_type_row(row)?, unit_type_from_row(row)?)))
             .collect()
     }
 
@@ -843,14 +844,7 @@ impl Store {
                     last.unit_types.push(unit_type);
                 }
                 _ => out.push(RoundComplex {
-                    complex: ComplexRecord {
-                        complex_id: unit_type.complex_id,
-                        code: row.try_get("code")?,
-                        name: row.try_get("complex_name")?,
-                        district: row.try_get("district")?,
-                        address: row.try_get("address")?,
-                        operator: row.try_get("operator")?,
-                    },
+                    complex: complex_of_unit_type_row(row)?,
                     unit_types: vec![unit_type],
                     free_units: free,
                 }),
