@@ -19,6 +19,7 @@ pub mod demo;
 pub mod documents;
 mod error;
 mod i18n;
+mod layers;
 mod pages;
 mod policy;
 pub mod registry;
@@ -49,9 +50,13 @@ pub struct WebSettings {
     pub public_url: String,
     /// Hours a sign-in lasts.
     pub session_hours: u32,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
-    pub trust_forwarded_for: bool,
-    /// Failed sign-ins per account within the window before the account is paused.
+    /// The reverse proxies in front of the site (addresses or networks, e.g. `10.0.0.5` or
+    /// `10.0.0.0/24`). `X-Forwarded-For` and `X-Forwarded-Proto` are believed only when the
+    /// connection comes from one of them; the client is the nearest address in
+    /// `X-Forwarded-For` that is not one of them. Empty: the connection's own address.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Failed sign-ins per account from one address within the window before that address
+    /// is paused for that account (the owner elsewhere is not).
     pub max_failures_per_account: u32,
     /// Failed sign-ins per client address within the window before it is paused.
     pub max_failures_per_address: u32,
@@ -76,7 +81,7 @@ impl Default for WebSettings {
         WebSettings {
             public_url: "http://127.0.0.1:8080".into(),
             session_hours: 12,
-            trust_forwarded_for: false,
+            trusted_proxies: Vec::new(),
             max_failures_per_account: 5,
             max_failures_per_address: 20,
             throttle_minutes: 15,
@@ -177,9 +182,18 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole site: pages, API, assets, health checks.
 pub fn app(state: AppState) -> Router {
+    app_with(state, Router::new())
+}
+
+/// The site with `extra` routes beside its own, behind the same layers (tests add a
+/// handler that panics, to see the visitor still gets a page).
+pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
     let pages = Router::new()
         .route("/", get(pages::home::home))
-        .route("/lang/{tag}", get(pages::home::switch_language))
+        .route(
+            "/lang/{tag}",
+            get(pages::home::switch_language_link).post(pages::home::switch_language),
+        )
         .route(
             "/register",
             get(pages::auth::register_form).post(pages::auth::register),
@@ -393,8 +407,13 @@ pub fn app(state: AppState) -> Router {
 
     Router::new()
         .merge(pages)
+        .merge(extra)
         .nest("/api/v1", api::router())
         .fallback(pages::home::not_found)
+        // Inside the error middleware, so a panic is rendered and logged like any 500.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            layers::panic_to_error,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::log_errors))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
@@ -412,5 +431,7 @@ pub fn app(state: AppState) -> Router {
         })
         .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        // Outermost, so even the timeout's answer carries the headers.
+        .layer(axum::middleware::from_fn(layers::security_headers))
         .with_state(state)
 }

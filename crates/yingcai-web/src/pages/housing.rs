@@ -420,14 +420,15 @@ pub(crate) async fn import(
             context! { errors => context! { file => code } },
         )
     };
-    let upload = match super::import::read_upload(&ctx, request, &state).await {
-        Ok(upload) if upload.bytes.is_empty() => return refused_file("required"),
-        Ok(upload) => upload,
-        Err(AppError::Invalid(errors)) => {
-            return refused_file(errors.for_field("file").unwrap_or("required"));
-        }
-        Err(other) => return Err(other),
-    };
+    let upload =
+        match super::import::read_upload(&ctx, request, &state, super::import::MAX_UPLOAD).await {
+            Ok(upload) if upload.bytes.is_empty() => return refused_file("required"),
+            Ok(upload) => upload,
+            Err(AppError::Invalid(errors)) => {
+                return refused_file(errors.for_field("file").unwrap_or("required"));
+            }
+            Err(other) => return Err(other),
+        };
     let options = yingcai_import::InventoryOptions::new(state.settings().districts.clone());
     let bytes = upload.bytes;
     let parsed =

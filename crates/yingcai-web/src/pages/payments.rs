@@ -217,7 +217,8 @@ pub(crate) async fn settle(
     request: axum::extract::Request,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let upload = super::import::read_upload(&ctx, request, &state).await?;
+    let upload =
+        super::import::read_upload(&ctx, request, &state, super::import::MAX_UPLOAD).await?;
     let answers = match yingcai_jobs::payments::read_settlement(&upload.bytes) {
         Ok(answers) => answers,
         Err(message) => {

@@ -103,7 +103,8 @@ pub(crate) async fn upload(
     request: Request,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Admin)?;
-    let upload = super::import::read_upload(&ctx, request, &state).await?;
+    let upload =
+        super::import::read_upload(&ctx, request, &state, crate::documents::MAX_DOCUMENT).await?;
     let text = String::from_utf8(upload.bytes)
         .map_err(|_| AppError::field("file", "encoding-not-utf8"))?;
     let source = checked_source(&text).map_err(|_| AppError::field("file", "required"))?;

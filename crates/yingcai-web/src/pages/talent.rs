@@ -240,17 +240,19 @@ pub(crate) async fn checked_document(
     ctx: &Ctx,
     request: Request,
 ) -> Result<Result<(super::import::Upload, &'static str), &'static str>, AppError> {
-    let upload = match super::import::read_upload(ctx, request, state).await {
-        Ok(upload) => upload,
-        Err(AppError::Invalid(errors)) => {
-            return Ok(Err(if errors.for_field("file") == Some("file-too-large") {
-                "document-too-large"
-            } else {
-                "required"
-            }));
-        }
-        Err(other) => return Err(other),
-    };
+    let upload =
+        match super::import::read_upload(ctx, request, state, crate::documents::MAX_DOCUMENT).await
+        {
+            Ok(upload) => upload,
+            Err(AppError::Invalid(errors)) => {
+                return Ok(Err(if errors.for_field("file") == Some("file-too-large") {
+                    "document-too-large"
+                } else {
+                    "required"
+                }));
+            }
+            Err(other) => return Err(other),
+        };
     if upload.bytes.is_empty() {
         return Ok(Err("required"));
     }
