@@ -259,11 +259,11 @@ async fn verification_finds_entitlements_the_talent_confirms_and_a_card_is_issue
         StatusCode::NOT_FOUND
     );
 
-    // The officer issues the card: tier B from the engine, signed QR token.
-    assert_eq!(
-        talent.get("/talent/card").await.status(),
-        StatusCode::NOT_FOUND
-    );
+    // The officer issues the card: tier B from the engine, signed QR token. Before
+    // that, "my card" leads to the benefits page, which says what is missing.
+    let response = talent.get("/talent/card").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(yingcai_testkit::location(&response), "/talent/benefits");
     let response = officer
         .post_form(&format!("/officer/talents/{}/card", record.talent_id), &[])
         .await;

@@ -257,3 +257,30 @@ pub(crate) async fn set_status(
         Err(other) => Err(other),
     }
 }
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    use yingcai_domain::Role;
+    vec![
+        get("/admin/users", Access::Role(Role::Admin), list),
+        get("/admin/users/new", Access::Role(Role::Admin), new_form),
+        post("/admin/users/new", Access::Role(Role::Admin), create),
+        get("/admin/users/{id}", Access::Role(Role::Admin), show),
+        post(
+            "/admin/users/{id}/roles",
+            Access::Role(Role::Admin),
+            set_roles,
+        ),
+        post(
+            "/admin/users/{id}/password",
+            Access::Role(Role::Admin),
+            reset_password,
+        ),
+        post(
+            "/admin/users/{id}/status",
+            Access::Role(Role::Admin),
+            set_status,
+        ),
+    ]
+}

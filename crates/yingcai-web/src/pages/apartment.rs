@@ -289,3 +289,32 @@ pub(crate) async fn decline(
         Err(other) => Err(other.into()),
     }
 }
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    use yingcai_domain::Role;
+    vec![
+        get("/talent/housing", Access::Role(Role::Talent), page),
+        post(
+            "/talent/housing/rounds/{id}/ballot",
+            Access::Role(Role::Talent),
+            ballot,
+        ),
+        post(
+            "/talent/housing/rounds/{id}/withdraw",
+            Access::Role(Role::Talent),
+            withdraw,
+        ),
+        post(
+            "/talent/housing/offers/{id}/accept",
+            Access::OwnTalent,
+            accept,
+        ),
+        post(
+            "/talent/housing/offers/{id}/decline",
+            Access::OwnTalent,
+            decline,
+        ),
+    ]
+}

@@ -87,6 +87,13 @@ pub(crate) async fn list(
     )
 }
 
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get};
+    use yingcai_domain::Role;
+    vec![get("/admin/audit", Access::Role(Role::Admin), list)]
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -80,3 +80,13 @@ fn language_chosen(ctx: &Ctx, locale: Locale, next: &str) -> Response {
 pub(crate) async fn not_found() -> AppError {
     AppError::NotFound
 }
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    vec![
+        get("/", Access::Public, home),
+        get("/lang/{tag}", Access::Public, switch_language_link),
+        post("/lang/{tag}", Access::Public, switch_language),
+    ]
+}

@@ -879,3 +879,75 @@ pub(crate) async fn lease_notice(
         .await?;
     Ok(Redirect::to("/officer/housing/occupancy").into_response())
 }
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    use yingcai_domain::Role;
+    vec![
+        get("/officer/housing", Access::Role(Role::Officer), inventory),
+        post(
+            "/officer/housing/complexes",
+            Access::Role(Role::Officer),
+            create_complex,
+        ),
+        get(
+            "/officer/housing/complexes/{id}",
+            Access::Role(Role::Officer),
+            complex,
+        ),
+        post(
+            "/officer/housing/complexes/{id}/unit-types",
+            Access::Role(Role::Officer),
+            add_unit_type,
+        ),
+        post(
+            "/officer/housing/units/{id}/status",
+            Access::Role(Role::Officer),
+            unit_status,
+        ),
+        get(
+            "/officer/housing/import",
+            Access::Role(Role::Officer),
+            import_form,
+        ),
+        post(
+            "/officer/housing/import",
+            Access::Role(Role::Officer),
+            import,
+        )
+        .body_limit(crate::pages::import::MAX_UPLOAD),
+        get(
+            "/officer/housing/rounds",
+            Access::Role(Role::Officer),
+            rounds,
+        ),
+        post(
+            "/officer/housing/rounds",
+            Access::Role(Role::Officer),
+            open_round,
+        ),
+        get(
+            "/officer/housing/rounds/{id}",
+            Access::Role(Role::Officer),
+            round,
+        ),
+        post(
+            "/officer/housing/rounds/{id}/run",
+            Access::Role(Role::Officer),
+            run_round,
+        ),
+        get(
+            "/officer/housing/occupancy",
+            Access::Role(Role::Officer),
+            occupancy,
+        ),
+        post(
+            "/officer/housing/leases/{id}/notice",
+            Access::Role(Role::Officer),
+            lease_notice,
+        ),
+        get("/housing/rounds/{id}", Access::Public, public_round),
+        get("/housing/rounds/{id}/{file}", Access::Public, round_file),
+    ]
+}

@@ -213,3 +213,15 @@ pub(crate) async fn report(
     )
         .into_response())
 }
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    use yingcai_domain::Role;
+    vec![
+        get("/officer/import", Access::Role(Role::Officer), form),
+        post("/officer/import", Access::Role(Role::Officer), upload)
+            .body_limit(crate::pages::import::MAX_UPLOAD),
+        get("/officer/import/reports/{id}", Access::OwnOfficer, report),
+    ]
+}

@@ -542,6 +542,64 @@ pub(crate) async fn repayment(
     }
 }
 
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    use yingcai_domain::Role;
+    vec![
+        get("/talent/payments", Access::Role(Role::Talent), history),
+        get("/officer/payments", Access::Role(Role::Officer), list),
+        post("/officer/payments", Access::Role(Role::Officer), run),
+        get(
+            "/officer/payments/{month}",
+            Access::Role(Role::Officer),
+            show,
+        ),
+        get(
+            "/officer/payments/lines/{id}",
+            Access::Role(Role::Officer),
+            line,
+        ),
+        post(
+            "/officer/payments/{month}/approve",
+            Access::Role(Role::Officer),
+            approve,
+        ),
+        post(
+            "/officer/payments/{month}/export",
+            Access::Role(Role::Officer),
+            export,
+        ),
+        post(
+            "/officer/payments/{month}/settlement",
+            Access::Role(Role::Officer),
+            settle,
+        )
+        .body_limit(crate::pages::import::MAX_UPLOAD),
+        get(
+            "/officer/payments/{month}/{file}",
+            Access::Role(Role::Officer),
+            bank_file,
+        ),
+        get("/officer/reports", Access::Role(Role::Officer), reports),
+        get(
+            "/officer/receivables",
+            Access::Role(Role::Officer),
+            receivables,
+        ),
+        post(
+            "/officer/receivables/{talent}/repayment",
+            Access::Role(Role::Officer),
+            repayment,
+        ),
+        get(
+            "/officer/reports/{month}",
+            Access::Role(Role::Officer),
+            report_xlsx,
+        ),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -178,10 +178,16 @@ pub(crate) async fn card_page(
     State(state): State<AppState>,
     ctx: Ctx,
 ) -> Result<Response, AppError> {
-    let talent = own_talent(&state, &ctx).await?.ok_or(AppError::NotFound)?;
+    // Without a card (or a verified record) the benefits page says, criterion by
+    // criterion, what is missing: a person following a "my card" link belongs there.
+    let Some(talent) = own_talent(&state, &ctx).await? else {
+        return Ok(Redirect::to("/talent/benefits").into_response());
+    };
     let set = policy_set(&state).await?;
     let cards = state.store().cards_of_talent(talent.talent_id).await?;
-    let card = cards.first().ok_or(AppError::NotFound)?;
+    let Some(card) = cards.first() else {
+        return Ok(Redirect::to("/talent/benefits").into_response());
+    };
     let token = card_token(&state, &set, card, &talent.profile.name)?;
     let qr = yingcai_card::qr_svg(&token)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("QR for card {}: {e}", card.number)))?;
@@ -652,4 +658,48 @@ pub(crate) async fn revoked(State(state): State<AppState>) -> Result<Response, A
         body.push('\n');
     }
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response())
+}
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    use yingcai_domain::Role;
+    vec![
+        get("/talent/benefits", Access::Role(Role::Talent), benefits),
+        post(
+            "/talent/entitlements/{id}/confirm",
+            Access::OwnTalent,
+            confirm_entitlement,
+        ),
+        get("/talent/card", Access::Role(Role::Talent), card_page),
+        get(
+            "/officer/talents/{id}",
+            Access::Role(Role::Officer),
+            officer_talent,
+        ),
+        post(
+            "/officer/talents/{id}/card",
+            Access::Role(Role::Officer),
+            officer_issue_card,
+        ),
+        post(
+            "/officer/cards/{id}/revoke",
+            Access::Role(Role::Officer),
+            officer_revoke_card,
+        ),
+        get(
+            "/officer/entitlements",
+            Access::Role(Role::Officer),
+            officer_entitlements,
+        ),
+        post(
+            "/officer/entitlements/{id}/hold",
+            Access::Role(Role::Officer),
+            officer_hold_entitlement,
+        ),
+        get("/calculator", Access::Public, calculator),
+        get("/verify", Access::Public, verify),
+        get("/verify/public-key.pem", Access::Public, public_key),
+        get("/verify/revoked.txt", Access::Public, revoked),
+    ]
 }

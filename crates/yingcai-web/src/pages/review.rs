@@ -348,3 +348,27 @@ pub(crate) async fn send_back(
         }
     }
 }
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    use yingcai_domain::Role;
+    vec![
+        get("/officer/submissions", Access::Role(Role::Officer), queue),
+        get(
+            "/officer/submissions/{id}",
+            Access::Role(Role::Officer),
+            show,
+        ),
+        post(
+            "/officer/submissions/{id}/verify",
+            Access::Role(Role::Officer),
+            verify,
+        ),
+        post(
+            "/officer/submissions/{id}/return",
+            Access::Role(Role::Officer),
+            send_back,
+        ),
+    ]
+}

@@ -452,3 +452,22 @@ pub(crate) async fn publish(
     }
     Ok(Redirect::to(&format!("/admin/policy/{id_n}")).into_response())
 }
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    use yingcai_domain::Role;
+    vec![
+        get("/admin/policy", Access::Role(Role::Admin), list),
+        post("/admin/policy", Access::Role(Role::Admin), create),
+        post("/admin/policy/upload", Access::Role(Role::Admin), upload)
+            .body_limit(crate::documents::MAX_BODY),
+        get("/admin/policy/{id}", Access::Role(Role::Admin), show),
+        post("/admin/policy/{id}", Access::Role(Role::Admin), save),
+        post(
+            "/admin/policy/{id}/publish",
+            Access::Role(Role::Admin),
+            publish,
+        ),
+    ]
+}

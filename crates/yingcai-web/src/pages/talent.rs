@@ -413,3 +413,26 @@ pub(crate) async fn download(
     )
         .into_response())
 }
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    use yingcai_domain::Role;
+    vec![
+        get("/talent/profile", Access::Role(Role::Talent), profile),
+        post("/talent/profile", Access::Role(Role::Talent), save_profile),
+        get(
+            "/talent/profile/history",
+            Access::Role(Role::Talent),
+            history,
+        ),
+        post(
+            "/talent/profile/documents",
+            Access::Role(Role::Talent),
+            attach,
+        )
+        .body_limit(crate::documents::MAX_BODY),
+        post("/documents/{id}/delete", Access::Owner, detach),
+        get("/documents/{id}", Access::OfficerOrOwner, download),
+    ]
+}
