@@ -380,7 +380,8 @@ pub(crate) async fn officer_entitlements(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let set = policy_set(&state).await?;
-    let page_no = q.page.unwrap_or(1).max(1);
+    // Bounded, so the offset below cannot overflow whatever number the address holds.
+    let page_no = q.page.unwrap_or(1).clamp(1, 1_000_000);
     let keep = |v: &str, allowed: &[&str]| allowed.contains(&v).then(|| v.to_owned());
     let benefits: Vec<String> = set
         .in_force(today())
