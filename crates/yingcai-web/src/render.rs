@@ -42,7 +42,7 @@ fn localized(state: &State, text: Value) -> Result<String, Error> {
 
 /// `{{ fen|yuan }}`: integer fen as yuan with thousands separators, e.g. `¥3,000.00`.
 fn yuan(fen: i64) -> String {
-    crate::policy::format_yuan(fen)
+    yingcai_domain::Fen(fen).yuan_grouped()
 }
 
 /// `{{ t("key", name=value) }}`: the message in the page's language.

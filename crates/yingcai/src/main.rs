@@ -717,9 +717,9 @@ async fn payments(command: PaymentsCommand, settings: &Settings) -> anyhow::Resu
             write_atomically(&out, |file| std::io::Write::write_all(file, &bytes))?;
             let total: i64 = transfers.iter().map(|t| t.amount_fen).sum();
             println!(
-                "bank file for {month}: {} payees, {} yuan, written to {}",
+                "bank file for {month}: {} payees, {}, written to {}",
                 transfers.iter().filter(|t| t.amount_fen > 0).count(),
-                yingcai_jobs::payments::yuan(total),
+                yingcai_domain::Fen(total).yuan_grouped(),
                 out.display()
             );
             Ok(())

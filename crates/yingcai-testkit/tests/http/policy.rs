@@ -62,6 +62,8 @@ async fn the_calculator_answers_anyone_from_the_same_engine_and_stores_nothing()
     let t = text(&html);
     assert!(t.contains("Green card: Tier B"), "{t}");
     assert!(t.contains("Rent allowance: Eligible ¥3,000.00"), "{t}");
+    // The explanation's own sentence prints the amount the same way.
+    assert!(t.contains("eligible for Rent allowance, ¥3,000.00"), "{t}");
 
     // The window closes after 60 months, and the explanation says when and why.
     let (_, html) = visitor

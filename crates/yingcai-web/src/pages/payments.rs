@@ -356,7 +356,7 @@ pub(crate) async fn reports(
                 label: if en { "Spending" } else { "发放" },
                 values: &totals,
             }],
-            &yingcai_chart::format_yuan,
+            &|fen| yingcai_domain::Fen(fen).yuan_grouped(),
         ))
     });
     let mut sections = Vec::new();
@@ -388,7 +388,7 @@ pub(crate) async fn reports(
                 label: if en { "Spending" } else { "发放" },
                 values: &values,
             }],
-            &yingcai_chart::format_yuan,
+            &|fen| yingcai_domain::Fen(fen).yuan_grouped(),
         );
         sections.push(context! {
             dimension => dimension.as_str(),

@@ -16,7 +16,7 @@ use yingcai_store::{PolicyDraft, PolicyVersionRecord};
 
 use super::errors_value;
 use crate::context::CsrfForm;
-use crate::policy::{format_yuan, policy_set};
+use crate::policy::policy_set;
 use crate::render::{page, page_with_status};
 use crate::{AppError, AppState, Ctx};
 
@@ -296,7 +296,7 @@ async fn impact(
                     values: &difference,
                 },
             ],
-            &yingcai_chart::format_yuan,
+            &|fen| yingcai_domain::Fen(fen).yuan_grouped(),
         )
     };
     let rows: Vec<Value> = labels
@@ -318,7 +318,7 @@ async fn impact(
         baseline_total => comparison.baseline_total_fen,
         draft_total => comparison.reform_total_fen,
         difference_total => comparison.difference_total_fen,
-        difference_text => format_yuan(comparison.difference_total_fen),
+        difference_text => yingcai_domain::Fen(comparison.difference_total_fen).yuan_grouped(),
         gainers => comparison.gainers,
         losers => comparison.losers,
         changed => comparison.changed,
