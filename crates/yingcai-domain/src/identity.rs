@@ -2,10 +2,9 @@
 
 use std::fmt;
 
-use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::FieldError;
+use crate::{CalendarError, Date, FieldError};
 
 /// A resident identity number (居民身份证号码), GB 11643-1999: 17 digits and a check
 /// character (`0`-`9` or `X`), with the holder's birth date at positions 7-14.
@@ -13,7 +12,7 @@ use crate::FieldError;
 /// `Debug` and `Display` show the masked form, so the number cannot reach a log by accident;
 /// [`ResidentId::expose`] is the one way to get the full number (for encryption at rest).
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct ResidentId(String);
+pub struct ResidentId(String, Date);
 
 /// The province-level divisions of GB/T 2260 (the first two digits of every resident
 /// identity number), plus 83, which the residence permits of Taiwan residents use
@@ -57,29 +56,22 @@ impl ResidentId {
         if !PROVINCE_CODES.contains(&&value[..2]) {
             return Err(FieldError::new(FIELD, "resident-id-region"));
         }
-        let id = ResidentId(value);
-        if id.birth_date().is_none() {
-            return Err(FieldError::new(FIELD, "resident-id-birth-date"));
-        }
-        Ok(id)
-    }
-
-    /// The birth date encoded in the number; `None` only while parsing (a parsed id has one).
-    fn birth_date(&self) -> Option<Date> {
-        let digits = &self.0[6..14];
-        let year: i16 = digits[0..4].parse().ok()?;
-        let month: i8 = digits[4..6].parse().ok()?;
-        let day: i8 = digits[6..8].parse().ok()?;
-        if year < 1800 {
-            return None;
-        }
-        Date::new(year, month, day).ok()
+        // Positions 7-14 are YYYYMMDD; a holder born outside the platform's calendar
+        // (before 1900) cannot be dated by it, so the number is refused here.
+        let d = &value[6..14];
+        let birth = match format!("{}-{}-{}", &d[0..4], &d[4..6], &d[6..8]).parse::<Date>() {
+            Ok(birth) => birth,
+            Err(CalendarError::OutOfRange(_)) => {
+                return Err(FieldError::new(FIELD, "resident-id-birth-out-of-range"));
+            }
+            Err(_) => return Err(FieldError::new(FIELD, "resident-id-birth-date")),
+        };
+        Ok(ResidentId(value, birth))
     }
 
     /// The holder's date of birth.
     pub fn birth(&self) -> Date {
-        // INVARIANT: `parse` refused every number whose date does not exist.
-        self.birth_date().expect("checked in parse")
+        self.1
     }
 
     /// `1101**********002X`: the region and the last four, as shown to anyone but the owner.
@@ -164,9 +156,15 @@ mod tests {
     // The worked examples printed in GB 11643-1999 itself.
     #[test]
     fn published_resident_ids_are_valid() {
-        for id in ["11010519491231002X", "440524188001010014"] {
-            assert!(ResidentId::parse(id).is_ok(), "{id}");
-        }
+        assert!(ResidentId::parse("11010519491231002X").is_ok());
+        // Valid by GB 11643, but born in 1880: before the platform's calendar.
+        assert_eq!(
+            ResidentId::parse("440524188001010014"),
+            Err(FieldError::new(
+                "resident_id",
+                "resident-id-birth-out-of-range"
+            ))
+        );
         let id = ResidentId::parse("11010519491231002x").unwrap();
         assert_eq!(id.birth(), Date::new(1949, 12, 31).unwrap());
         assert_eq!(id.masked(), "1101**********002X");

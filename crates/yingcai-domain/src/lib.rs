@@ -14,18 +14,18 @@
 
 mod account;
 pub mod audit;
+mod calendar;
 mod enterprise;
 mod field;
 mod identity;
 mod money;
-mod month;
 pub mod talent;
 
 pub use account::{DisplayName, Email, Locale, Password, Phone, Role, RoleSet};
+pub use calendar::{CalendarError, Date, MAX_YEAR, MIN_YEAR, Month};
 pub use enterprise::{EnterpriseInput, EnterpriseProfile};
 pub use field::Redacted;
 pub use field::{FieldError, FieldErrors};
 pub use identity::{CreditCode, ResidentId};
 pub use money::{Fen, parse_hundredths};
-pub use month::Month;
 pub use talent::{BankAccount, Degree, Employer, Housing, TalentInput, TalentProfile};

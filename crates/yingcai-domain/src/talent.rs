@@ -5,10 +5,9 @@
 
 use std::fmt;
 
-use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::{CreditCode, Email, FieldError, FieldErrors, Phone, ResidentId};
+use crate::{CreditCode, Date, Email, FieldError, FieldErrors, Phone, ResidentId};
 
 /// Highest degree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -259,22 +258,9 @@ impl From<&TalentProfile> for TalentInput {
     }
 }
 
-/// `YYYY-MM-DD`, a real calendar day.
+/// `YYYY-MM-DD`, a real calendar day from 1900 to 2200.
 pub fn parse_date(field: &'static str, raw: &str) -> Result<Date, FieldError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Err(FieldError::new(field, "required"));
-    }
-    let ok_shape = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
-    let parsed = ok_shape
-        .then(|| {
-            let y: i16 = raw[0..4].parse().ok()?;
-            let m: i8 = raw[5..7].parse().ok()?;
-            let d: i8 = raw[8..10].parse().ok()?;
-            Date::new(y, m, d).ok()
-        })
-        .flatten();
-    parsed.ok_or(FieldError::new(field, "date-invalid"))
+    Date::parse(field, raw)
 }
 
 fn optional_text(field: &'static str, raw: &str, max: usize) -> Result<Option<String>, FieldError> {
@@ -305,8 +291,13 @@ fn parse_bool(field: &'static str, raw: &str) -> Result<bool, FieldError> {
 
 impl TalentInput {
     /// Checks every field and the rules between them; returns every problem at once.
-    /// `honors_list` is the configured list of honour codes; `today` bounds dates.
-    pub fn parse(&self, honors_list: &[String], today: Date) -> Result<TalentProfile, FieldErrors> {
+    /// `honors_list` is the configured list of honour codes; `today` (the clock's date)
+    /// bounds dates.
+    pub fn parse(
+        &self,
+        honors_list: &[String],
+        today: jiff::civil::Date,
+    ) -> Result<TalentProfile, FieldErrors> {
         let mut errors = FieldErrors::new();
         let name = errors
             .check(crate::DisplayName::parse("name", &self.name).map(|n| n.as_str().to_owned()));
@@ -322,7 +313,7 @@ impl TalentInput {
             raw => raw
                 .parse::<i16>()
                 .ok()
-                .filter(|y| (1940..=today.year()).contains(y))
+                .filter(|y| (1940..=today.year().min(crate::MAX_YEAR)).contains(y))
                 .map(Some)
                 .ok_or(FieldError::new("degree_year", "year-invalid")),
         });
@@ -368,7 +359,7 @@ impl TalentInput {
                     Err(error) => errors.push(error),
                 }
             }
-            if id.birth() > today {
+            if id.birth().jiff() > today {
                 errors.push(FieldError::new("resident_id", "resident-id-birth-date"));
             }
             if let Some(arrival) = arrival_date
@@ -378,12 +369,12 @@ impl TalentInput {
             }
         }
         if let Some(arrival) = arrival_date
-            && arrival > today
+            && arrival.jiff() > today
         {
             errors.push(FieldError::new("arrival_date", "date-in-future"));
         }
         if let Some(Some(purchase)) = home_purchase_date
-            && purchase > today
+            && purchase.jiff() > today
         {
             errors.push(FieldError::new("home_purchase_date", "date-in-future"));
         }
@@ -500,8 +491,8 @@ mod tests {
             .to_vec()
     }
 
-    fn today() -> Date {
-        Date::new(2026, 11, 29).unwrap()
+    fn today() -> jiff::civil::Date {
+        jiff::civil::Date::new(2026, 11, 29).unwrap()
     }
 
     fn valid() -> TalentInput {
@@ -580,6 +571,39 @@ mod tests {
         ] {
             assert!(fields.contains(&expected), "{expected:?} not in {fields:?}");
         }
+    }
+
+    #[test]
+    fn dates_outside_the_platform_calendar_are_refused_on_their_field() {
+        let far = TalentInput {
+            birth_date: "0999-01-01".into(),
+            arrival_date: "0999-01-01".into(),
+            housing: "owns".into(),
+            home_purchase_date: "-999-01-01".into(),
+            degree_year: "1899".into(),
+            ..valid()
+        };
+        let errors = far.parse(&honors(), today()).unwrap_err();
+        let fields: Vec<(&str, &str)> = errors.iter().map(|e| (e.field, e.code)).collect();
+        for expected in [
+            ("birth_date", "date-out-of-range"),
+            ("arrival_date", "date-out-of-range"),
+            ("home_purchase_date", "date-invalid"),
+            ("degree_year", "year-invalid"),
+        ] {
+            assert!(fields.contains(&expected), "{expected:?} not in {fields:?}");
+        }
+        let born_1880 = TalentInput {
+            resident_id: "440524188001010014".into(),
+            ..valid()
+        };
+        assert_eq!(
+            born_1880
+                .parse(&honors(), today())
+                .unwrap_err()
+                .for_field("resident_id"),
+            Some("resident-id-birth-out-of-range")
+        );
     }
 
     #[test]

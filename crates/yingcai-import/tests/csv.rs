@@ -48,7 +48,7 @@ fn the_population_format_with_name_and_resident_id_imports() {
     assert_eq!(second.housing, Housing::Owns);
     assert_eq!(
         second.home_purchase_date,
-        Some(jiff::civil::date(2024, 3, 12))
+        Some(yingcai_domain::Date::new(2024, 3, 12).unwrap())
     );
     assert_eq!(second.social_insurance_months, 43);
     assert!(second.employed_in_city);

@@ -316,7 +316,7 @@ pub async fn run_round(
                 tier: eligibility.tier.clone(),
                 degree: Some(talent.profile.degree.code().to_owned()),
                 insurance_months: u32::from(talent.profile.social_insurance_months),
-                arrival: talent.profile.arrival_date,
+                arrival: talent.profile.arrival_date.jiff(),
                 applied_at: application.created_at / 1000,
             },
             ranking: application.ranking.clone(),
@@ -669,7 +669,9 @@ async fn exit_of(
     };
     let tenant = TenantFacts {
         owns_home_since: if p.housing == Housing::Owns {
-            p.home_purchase_date.or(Some(today))
+            p.home_purchase_date
+                .map(yingcai_domain::Date::jiff)
+                .or(Some(today))
         } else {
             None
         },

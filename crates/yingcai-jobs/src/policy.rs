@@ -8,10 +8,9 @@
 use std::sync::{Arc, RwLock};
 
 use jiff::civil::Date;
-use yingcai_domain::{Degree, Housing, TalentProfile};
+use yingcai_domain::{Degree, Housing, Month, TalentProfile};
 use yingcai_rules::CompiledPack;
 use yingcai_rules::person::{Degree as RDegree, Housing as RHousing, Person};
-use yingcai_rules::time::{Date as RDate, Month};
 use yingcai_store::{
     Actor, ComputedEntitlement, EntitlementChanges, PolicyDraft, PolicyVersionRecord,
     ScheduleSegment, Store, StoreError, TalentRecord,
@@ -141,15 +140,10 @@ pub fn today() -> Date {
         .date()
 }
 
-/// A date in the rules engine's calendar.
-pub fn rules_date(d: Date) -> RDate {
-    RDate::new(i32::from(d.year()), d.month() as u32, d.day() as u32)
-        .unwrap_or_else(|| unreachable!("a jiff date is a valid civil date"))
-}
-
-/// The month containing `d`.
-pub fn rules_month(d: Date) -> Month {
-    rules_date(d).month()
+/// The month containing `d`, a date read from the clock. The calendar ends with 2200: a
+/// clock past it reads as the calendar's last month.
+pub fn clock_month(d: Date) -> Month {
+    Month::try_from(d).unwrap_or(Month::MAX)
 }
 
 /// A checked degree in the engine's terms.
@@ -182,13 +176,13 @@ pub fn person_of(talent_id: i64, p: &TalentProfile, pack: &CompiledPack) -> Pers
         .map_or(0, |i| (i + 1) as u8);
     Person {
         id: talent_id.max(1) as u64,
-        birth_date: rules_date(p.birth_date()),
+        birth_date: p.birth_date(),
         degree: rules_degree(p.degree),
         honors,
-        arrival_date: rules_date(p.arrival_date),
+        arrival_date: p.arrival_date,
         employed_in_city: p.employed_in_city,
         housing: rules_housing(p.housing),
-        home_purchase_date: p.home_purchase_date.map(rules_date),
+        home_purchase_date: p.home_purchase_date,
         social_insurance_months: p.social_insurance_months,
     }
 }
@@ -200,12 +194,11 @@ const HORIZON_MONTHS: i32 = 120;
 /// The first month a version governs: months are decided by the version in force on
 /// their first day, so a version effective mid-month starts with the next month.
 fn first_month(v: &LoadedVersion) -> Option<Month> {
-    let d: RDate = v.record.effective_date.parse().ok()?;
-    Some(if d.day() == 1 {
-        d.month()
-    } else {
-        d.month().plus(1)
-    })
+    v.record
+        .effective_date
+        .parse::<yingcai_domain::Date>()
+        .ok()?
+        .first_full_month()
 }
 
 /// What the talent is entitled to, from the arrival month (arrears included) to the
@@ -217,9 +210,9 @@ pub fn entitlements_of(
     profile: &TalentProfile,
     today: Date,
 ) -> Vec<ComputedEntitlement> {
-    let now = rules_month(today);
-    let end = now.plus(HORIZON_MONTHS);
-    let arrival = rules_month(profile.arrival_date);
+    let now = clock_month(today);
+    let end = now.plus(HORIZON_MONTHS).unwrap_or(Month::MAX);
+    let arrival = profile.arrival_date.year_month();
     let start = arrival.min(now);
     // Which version governs which months: by effective date, later publication winning a tie.
     let mut spans: Vec<(Month, &LoadedVersion)> = Vec::new();
@@ -240,7 +233,8 @@ pub fn entitlements_of(
     for (i, (from, version)) in spans.iter().enumerate() {
         let to = spans
             .get(i + 1)
-            .map_or(end, |(next, _)| next.plus(-1))
+            // A later span starts after `from`, so its previous month exists.
+            .map_or(end, |(next, _)| next.prev().unwrap_or(Month::MIN))
             .min(end);
         if to < *from {
             continue;
@@ -264,7 +258,8 @@ pub fn entitlements_of(
                     // Runs that continue across a version boundary with the same amount are one run.
                     Some(last)
                         if last.amount_fen == seg.amount_fen
-                            && seg.from.plus(-1).to_string() == last.to =>
+                            && seg.from.prev().map(|m| m.to_string()).as_deref()
+                                == Some(last.to.as_str()) =>
                     {
                         last.to = to
                     }

@@ -437,7 +437,7 @@ impl Ctx<'_> {
                 let m: crate::time::Month = s.parse().map_err(|e| format!("{e}"))?;
                 return Ok(T::Month(Lin {
                     slope: 0,
-                    base: IntExpr::Const(m.0 as i64),
+                    base: IntExpr::Const(i64::from(m.index())),
                 }));
             }
             return Err("month() takes one string literal 'YYYY-MM'".into());
@@ -621,7 +621,7 @@ mod tests {
         let m: crate::time::Month = month.parse().unwrap();
         c.cond.eval(&State {
             facts: &f,
-            month: m.0 as i64,
+            month: i64::from(m.index()),
             card: 2,
             amounts: &[5],
         })

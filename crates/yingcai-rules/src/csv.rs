@@ -74,8 +74,15 @@ pub(crate) fn parse_row(line: &[u8], honors: &[String]) -> Result<Person, RowFau
         .filter(|&v| v > 0)
         .ok_or_else(|| fault(0, format!("{} is not a positive integer", shown(fields[0]))))?;
     let date = |i: usize| {
-        Date::parse_bytes(fields[i])
-            .ok_or_else(|| fault(i, format!("{} is not a date YYYY-MM-DD", shown(fields[i]))))
+        Date::parse_bytes(fields[i]).ok_or_else(|| {
+            fault(
+                i,
+                format!(
+                    "{} is not a date YYYY-MM-DD from 1900-01-01 to 2200-12-31",
+                    shown(fields[i])
+                ),
+            )
+        })
     };
     let birth_date = date(1)?;
     let degree = Degree::parse(fields[2]).ok_or_else(|| {

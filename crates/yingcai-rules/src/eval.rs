@@ -42,7 +42,7 @@ impl Decision {
 /// Evaluates `person` in `month` with `pack`.
 pub fn evaluate(pack: &CompiledPack, person: &Person, month: Month) -> Decision {
     let mut amounts = vec![0i64; pack.benefits.len()];
-    let card = pack.eval_into(&Facts::of(person), month.0 as i64, &mut amounts);
+    let card = pack.eval_into(&Facts::of(person), i64::from(month.index()), &mut amounts);
     let tier = (card > 0).then(|| &pack.cards[card as usize - 1]);
     Decision {
         month,
@@ -79,9 +79,11 @@ impl<'p> Evaluator<'p> {
     /// Evaluates and returns `(tier index (0 = none), amounts per benefit in fen)`.
     #[inline]
     pub fn eval(&mut self, person: &Person, month: Month) -> (u8, &[i64]) {
-        let card = self
-            .pack
-            .eval_into(&Facts::of(person), month.0 as i64, &mut self.amounts);
+        let card = self.pack.eval_into(
+            &Facts::of(person),
+            i64::from(month.index()),
+            &mut self.amounts,
+        );
         (card, &self.amounts)
     }
 }

@@ -209,7 +209,11 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn value(&self, name: &str) -> String {
         let none = || "(none)".to_string();
-        let month = |v: Option<i64>| v.map_or_else(none, |m| Month(m as i32).to_string());
+        let month = |v: Option<i64>| {
+            v.map_or_else(none, |m| {
+                Month::from_index(m).map_or_else(none, |m| m.to_string())
+            })
+        };
         match name {
             "degree" => self.p.degree.as_str().to_string(),
             "honors" => match self.p.honors {
@@ -303,7 +307,7 @@ fn yours(values: &[VarValue], zh: bool) -> String {
 /// Explains `person` in `month` under `pack`.
 pub fn explain(pack: &CompiledPack, person: &Person, month: Month) -> Explanation {
     let f = Facts::of(person);
-    let m = month.0 as i64;
+    let m = i64::from(month.index());
     let mut amounts = vec![0; pack.benefits.len()];
     let card = pack.eval_into(&f, m, &mut amounts);
     let cx = Ctx {
@@ -345,19 +349,24 @@ pub fn explain(pack: &CompiledPack, person: &Person, month: Month) -> Explanatio
             let window = b.window.as_ref().map(|w| {
                 let start = w.start.get(&cx.f);
                 let held = start.is_some_and(|s| m >= s && m < s + w.months);
-                let first = start.map(|s| Month(s as i32));
-                let last = start.map(|s| Month((s + w.months - 1) as i32));
+                let first = start.and_then(Month::from_index);
+                // A window running past the calendar's last month is shown ending there.
+                let last = first.map(|_| {
+                    start
+                        .and_then(|s| Month::from_index(s + w.months - 1))
+                        .unwrap_or(Month::MAX)
+                });
                 let var = var_label(&w.start_name);
                 match (first, last) {
                     (None, _) | (_, None) => reasons.push(Text::new(
                         format!("尚无{}，享受期未开始", var.zh),
                         format!("no {} yet, so the window has not started", var.en),
                     )),
-                    (Some(f0), _) if m < f0.0 as i64 => reasons.push(Text::new(
+                    (Some(f0), _) if m < i64::from(f0.index()) => reasons.push(Text::new(
                         format!("享受期自{f0}开始：如其他条件届时仍满足，自{f0}起可享受"),
                         format!("eligible from {f0} if the other conditions still hold then (the window opens at the {})", var.en),
                     )),
-                    (_, Some(l)) if m > l.0 as i64 => reasons.push(Text::new(
+                    (_, Some(l)) if m > i64::from(l.index()) => reasons.push(Text::new(
                         format!("{}个月的享受期已于{l}结束", w.months),
                         format!("the {}-month window ended {l}", w.months),
                     )),
@@ -376,7 +385,8 @@ pub fn explain(pack: &CompiledPack, person: &Person, month: Month) -> Explanatio
                 let held = pm == Some(m);
                 let var = var_label(name);
                 if !held {
-                    let when = pm.map_or_else(|| "(none)".to_string(), |p| Month(p as i32).to_string());
+                    let when = pm.and_then(Month::from_index)
+                        .map_or_else(|| "(none)".to_string(), |p| p.to_string());
                     reasons.push(Text::new(
                         format!("一次性发放，仅在{}当月（{when}）计发", var.zh),
                         format!("paid once, in the month of the {} ({when})", var.en),
@@ -384,7 +394,7 @@ pub fn explain(pack: &CompiledPack, person: &Person, month: Month) -> Explanatio
                 }
                 PaidInCheck {
                     variable: name.clone(),
-                    month: pm.map(|p| Month(p as i32)),
+                    month: pm.and_then(Month::from_index),
                     held,
                 }
             });
@@ -510,6 +520,6 @@ fn next_paying_month(pack: &CompiledPack, f: &Facts, m: i64, bi: usize) -> Optio
     let mut amounts = vec![0; pack.benefits.len()];
     pts.into_iter().find_map(|s| {
         pack.eval_into(f, s, &mut amounts);
-        (amounts[bi] > 0).then_some(Month(s as i32))
+        (amounts[bi] > 0).then(|| Month::from_index(s)).flatten()
     })
 }

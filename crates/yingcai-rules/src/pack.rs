@@ -4,7 +4,7 @@ use crate::compile::{Compiled, Scope, compile_condition};
 use crate::cond::{Atom, EnumVar, IntVar, State};
 use crate::person::{DEFAULT_HONORS, Degree, Facts, Housing};
 use crate::spec::{self, PackFile, RefSpec, Text};
-use crate::time::Date;
+use crate::time::{Date, Month};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -177,9 +177,9 @@ pub(crate) struct Exclusion {
 pub(crate) struct ParamValue {
     pub from: Date,
     pub until: Option<Date>,
-    /// In force for months `[from_month, end_month)`.
-    pub from_month: i64,
-    pub end_month: Option<i64>,
+    /// In force for the months `from_month..=last_month` (open-ended without `until`).
+    pub from_month: Month,
+    pub last_month: Option<Month>,
     /// Fen, indexed by the key's ordinal (a single entry for scalar parameters).
     pub amounts: Vec<i64>,
     pub reference: Option<LegalRef>,
@@ -199,9 +199,10 @@ pub(crate) struct Parameter {
 impl Parameter {
     #[inline]
     pub fn value_at(&self, m: i64) -> Option<&ParamValue> {
-        self.values
-            .iter()
-            .find(|v| v.from_month <= m && v.end_month.is_none_or(|e| m < e))
+        self.values.iter().find(|v| {
+            i64::from(v.from_month.index()) <= m
+                && v.last_month.is_none_or(|l| m <= i64::from(l.index()))
+        })
     }
 }
 
@@ -829,9 +830,11 @@ impl<'a> Loader<'a> {
         let mut change_months: Vec<i64> = params
             .iter()
             .flat_map(|p| {
-                p.values
-                    .iter()
-                    .flat_map(|v| std::iter::once(v.from_month).chain(v.end_month))
+                p.values.iter().flat_map(|v| {
+                    // A value starts to hold at its first month and stops after its last.
+                    std::iter::once(i64::from(v.from_month.index()))
+                        .chain(v.last_month.map(|l| i64::from(l.index()) + 1))
+                })
             })
             .collect();
         change_months.sort_unstable();
@@ -1067,14 +1070,21 @@ impl<'a> Loader<'a> {
                     ));
                 }
             }
-            let from_month = from.first_full_month().0 as i64;
-            let end_month = until.map(|u| u.month().0 as i64 + 1);
+            let Some(from_month) = from.first_full_month() else {
+                return Err(self.err(
+                    v.from.span(),
+                    format!("{vpath}.from"),
+                    PackErrorKind::Value,
+                    format!("{from} leaves no whole month before the end of 2200"),
+                ));
+            };
+            let last_month = until.map(Date::year_month);
             values.push((
                 ParamValue {
                     from,
                     until,
                     from_month,
-                    end_month,
+                    last_month,
                     amounts,
                     reference: match &v.reference {
                         Some(r) => Some(reference(r, &format!("{vpath}.reference"))?),

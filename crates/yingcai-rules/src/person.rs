@@ -115,11 +115,11 @@ pub struct Person {
 impl Person {
     /// The month of arrival (first month of any "first N months after arrival" window).
     pub fn arrival_month(&self) -> Month {
-        self.arrival_date.month()
+        self.arrival_date.year_month()
     }
     /// The month of the home purchase, if any.
     pub fn purchase_month(&self) -> Option<Month> {
-        self.home_purchase_date.map(Date::month)
+        self.home_purchase_date.map(Date::year_month)
     }
 }
 
@@ -147,9 +147,11 @@ impl Facts {
             housing: p.housing as u8,
             employed: p.employed_in_city,
             si_months: p.social_insurance_months as i64,
-            arrival_month: p.arrival_date.month().0 as i64,
-            purchase_month: p.home_purchase_date.map(|d| d.month().0 as i64),
-            birth_month: p.birth_date.month().0 as i64,
+            arrival_month: i64::from(p.arrival_date.year_month().index()),
+            purchase_month: p
+                .home_purchase_date
+                .map(|d| i64::from(d.year_month().index())),
+            birth_month: i64::from(p.birth_date.year_month().index()),
             birth_day_adj: (p.birth_date.day() > 1) as i64,
         }
     }

@@ -215,8 +215,8 @@ pub(crate) struct Horizon {
 impl Horizon {
     pub(crate) fn new(pack: &CompiledPack, from: Month, months: u32, scope: CostScope) -> Self {
         Horizon {
-            from: from.0 as i64,
-            to: from.0 as i64 + months as i64,
+            from: i64::from(from.index()),
+            to: i64::from(from.index()) + months as i64,
             diff: vec![0; months as usize + 1],
             amounts: vec![0; pack.benefits.len()],
             pts: Vec::with_capacity(32),
@@ -356,7 +356,7 @@ pub fn evaluate_population_with<R: Read, W: Write>(
     row_sink: Option<&mut W>,
     threads: usize,
 ) -> Result<EvaluateSummary, PopulationError> {
-    let m = month.0 as i64;
+    let m = i64::from(month.index());
     let mut sink = row_sink.map(|w| w as &mut dyn Write);
     if let Some(s) = sink.as_mut() {
         let mut head = b"id,card".to_vec();
@@ -433,7 +433,7 @@ pub fn evaluate_population_reform<R: Read>(
     month: Month,
 ) -> Result<ReformSummary<EvaluateSummary>, PopulationError> {
     check_compatible(baseline, reform)?;
-    let m = month.0 as i64;
+    let m = i64::from(month.index());
     let accs = pipeline::run(
         reader,
         &baseline.honors,
@@ -552,7 +552,7 @@ pub fn compare_population(
 ) -> Result<Comparison, PopulationError> {
     check_months(months)?;
     check_compatible(baseline, reform)?;
-    let f0 = from.0 as i64;
+    let f0 = i64::from(from.index());
     let to = f0 + months as i64;
     // Match benefits and tiers by id so "changed" compares like with like.
     let ref_benefit_in_base: Vec<Option<usize>> = reform

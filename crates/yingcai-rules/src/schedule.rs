@@ -22,7 +22,7 @@ pub struct Segment {
 impl Segment {
     /// Months covered.
     pub fn months(&self) -> i64 {
-        (self.to.0 - self.from.0) as i64 + 1
+        i64::from(self.to.months_since(self.from)) + 1
     }
 }
 
@@ -65,15 +65,14 @@ pub fn schedule(
         })
         .collect();
     let mut evaluator = Evaluator::new(pack);
-    let mut m = from;
-    while m <= to {
+    for m in from.through(to) {
         let (_, amounts) = evaluator.eval(person, m);
         for (s, &amount) in out.iter_mut().zip(amounts) {
             if amount == 0 {
                 continue;
             }
             match s.segments.last_mut() {
-                Some(last) if last.amount_fen == amount && last.to.0 + 1 == m.0 => last.to = m,
+                Some(last) if last.amount_fen == amount && last.to.next() == Some(m) => last.to = m,
                 _ => s.segments.push(Segment {
                     from: m,
                     to: m,
@@ -81,7 +80,6 @@ pub fn schedule(
                 }),
             }
         }
-        m = m.plus(1);
     }
     out
 }
@@ -150,7 +148,7 @@ mod tests {
         for b in &s {
             for seg in &b.segments {
                 for k in 0..seg.months() {
-                    let m = seg.from.plus(k as i32);
+                    let m = seg.from.plus(k as i32).unwrap();
                     assert_eq!(
                         crate::evaluate(&pack(), &p, m).amount(&b.benefit),
                         Some(seg.amount_fen)

@@ -159,6 +159,17 @@ fn header_and_edge_cases() {
     assert_eq!(s.talents, 2);
     assert_eq!(s.totals_fen["rent_allowance"], 100000);
     assert!(forecast_population(&pack, crlf.as_bytes(), month("2024-06"), 0).is_err());
+    // Dates outside 1900..=2200 are refused with their row, like any other bad date.
+    for far in ["0999-01-01", "1899-12-31", "2201-01-01", "9999-12-31"] {
+        let csv = format!("{HEADER}\n1,{far},bachelor,,2023-09-08,true,rent,,50\n");
+        let err = evaluate_population::<_, Vec<u8>>(&pack, csv.as_bytes(), month("2024-06"), None)
+            .unwrap_err();
+        assert!(err.to_string().contains("1900-01-01"), "{far}: {err}");
+    }
+    // A forecast may run past the calendar's last month: the engine counts months, it
+    // does not need to name them.
+    let s = forecast_population(&pack, crlf.as_bytes(), month("2200-06"), 120).unwrap();
+    assert_eq!(s.months, 120);
 }
 
 #[test]
@@ -198,7 +209,7 @@ fn an_edited_pack_changes_the_totals_accordingly() {
         .map(|i| {
             persons
                 .iter()
-                .map(|p| rules.amounts(p, month("2024-01").plus(i)).0)
+                .map(|p| rules.amounts(p, month("2024-01").plus(i).unwrap()).0)
                 .sum()
         })
         .collect();
@@ -250,7 +261,7 @@ fn reform_summaries_from_one_pass() {
     // exactly the talents whose forecast rises.
     let per_person = |pack: &CompiledPack, p: &yingcai_rules::person::Person| -> i64 {
         (0..60)
-            .map(|i| evaluate(pack, p, month("2026-12").plus(i)).benefits[0].amount_fen)
+            .map(|i| evaluate(pack, p, month("2026-12").plus(i).unwrap()).benefits[0].amount_fen)
             .sum()
     };
     let gainers = persons

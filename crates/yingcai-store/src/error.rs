@@ -12,6 +12,14 @@ pub enum StoreError {
     Conflict { constraint: String },
     #[error("database URL: {0}")]
     Url(#[from] UrlError),
+    /// A stored value that does not read back as its type (written by hand, or by a
+    /// version with other rules). Names where it is, never what it holds.
+    #[error("{table} row {row}: the stored {column} is unreadable")]
+    Corrupt {
+        table: &'static str,
+        row: i64,
+        column: &'static str,
+    },
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }

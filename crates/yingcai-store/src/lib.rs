@@ -20,6 +20,7 @@
 
 mod accounts;
 mod audit;
+mod columns;
 pub mod crypto;
 pub mod dialect;
 mod documents;

@@ -1,11 +1,11 @@
 //! The talent registry: verified records, bulk import.
 
-use jiff::civil::Date;
 use serde_json::json;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 use yingcai_domain::{
-    BankAccount, CreditCode, Degree, Email, Employer, Housing, Phone, ResidentId, TalentProfile,
+    BankAccount, CreditCode, Degree, Email, Employer, Housing, MAX_YEAR, MIN_YEAR, Phone,
+    ResidentId, TalentProfile,
 };
 
 use crate::audit::{self, Actor, Change};
@@ -238,12 +238,11 @@ impl Store {
     }
 
     pub(crate) fn talent_from_row(&self, row: &AnyRow) -> Result<TalentRecord, StoreError> {
-        let corrupt = |what: &str| {
-            StoreError::Other(anyhow::anyhow!("stored talent has an unreadable {what}"))
-        };
-        let date = |column: &str| -> Result<Date, StoreError> {
-            let text: String = row.try_get(column)?;
-            text.parse().map_err(|_| corrupt(column))
+        let talent_id: i64 = row.try_get("talent_id")?;
+        let corrupt = |column: &'static str| StoreError::Corrupt {
+            table: "talent",
+            row: talent_id,
+            column,
         };
         let sealed: Vec<u8> = row.try_get("resident_id_sealed")?;
         let resident_id = self
@@ -259,7 +258,7 @@ impl Store {
                     .map_err(|e| StoreError::Other(e.into()))?;
                 Some(
                     BankAccount::parse("bank_account", &plain)
-                        .map_err(|_| corrupt("bank account"))?,
+                        .map_err(|_| corrupt("bank_account_sealed"))?,
                 )
             }
             None => None,
@@ -272,35 +271,46 @@ impl Store {
             (Some(enterprise_id), _, _) => Some(Employer::Enterprise { enterprise_id }),
             (None, Some(name), Some(code)) => Some(Employer::Named {
                 name,
-                credit_code: CreditCode::parse(&code).map_err(|_| corrupt("credit code"))?,
+                credit_code: CreditCode::parse(&code)
+                    .map_err(|_| corrupt("employer_credit_code"))?,
             }),
             _ => None,
         };
         let degree: String = row.try_get("degree")?;
         let housing: String = row.try_get("housing")?;
-        let purchase: Option<String> = row.try_get("home_purchase_date")?;
+
         let phone: Option<String> = row.try_get("phone")?;
         let email: Option<String> = row.try_get("email")?;
         let profile = TalentProfile {
             name: row.try_get("name")?,
-            resident_id: ResidentId::parse(&resident_id).map_err(|_| corrupt("identity number"))?,
+            resident_id: ResidentId::parse(&resident_id)
+                .map_err(|_| corrupt("resident_id_sealed"))?,
             degree: Degree::parse("degree", &degree).map_err(|_| corrupt("degree"))?,
             degree_institution: row.try_get("degree_institution")?,
             degree_year: row
                 .try_get::<Option<i64>, _>("degree_year")?
-                .and_then(|y| i16::try_from(y).ok()),
+                .map(|y| {
+                    i16::try_from(y)
+                        .ok()
+                        .filter(|y| (MIN_YEAR..=MAX_YEAR).contains(y))
+                        .ok_or_else(|| corrupt("degree_year"))
+                })
+                .transpose()?,
             honors: row.try_get("honors")?,
             employer,
-            arrival_date: date("arrival_date")?,
+            arrival_date: crate::columns::date(row, "talent", talent_id, "arrival_date")?,
             employed_in_city: row.try_get::<i64, _>("employed_in_city")? != 0,
             housing: Housing::parse("housing", &housing).map_err(|_| corrupt("housing"))?,
-            home_purchase_date: purchase
-                .map(|d| d.parse().map_err(|_| corrupt("purchase date")))
-                .transpose()?,
+            home_purchase_date: crate::columns::optional_date(
+                row,
+                "talent",
+                talent_id,
+                "home_purchase_date",
+            )?,
             social_insurance_months: u16::try_from(
                 row.try_get::<i64, _>("social_insurance_months")?,
             )
-            .map_err(|_| corrupt("months"))?,
+            .map_err(|_| corrupt("social_insurance_months"))?,
             bank_account,
             phone: phone
                 .map(|p| {
@@ -311,11 +321,11 @@ impl Store {
                 })
                 .transpose()?,
             email: email
-                .map(|e| Email::parse(&e).map_err(|_| corrupt("e-mail")))
+                .map(|e| Email::parse(&e).map_err(|_| corrupt("email")))
                 .transpose()?,
         };
         Ok(TalentRecord {
-            talent_id: row.try_get("talent_id")?,
+            talent_id,
             owner_account_id: row.try_get("owner_account_id")?,
             source_id: row.try_get("source_id")?,
             profile,

@@ -143,7 +143,7 @@ mod tests {
         let sources = [
             include_str!("../../yingcai-domain/src/account.rs"),
             include_str!("../../yingcai-domain/src/identity.rs"),
-            include_str!("../../yingcai-domain/src/month.rs"),
+            include_str!("../../yingcai-domain/src/calendar.rs"),
             include_str!("accounts.rs"),
             include_str!("pages/auth.rs"),
             include_str!("pages/policy.rs"),
@@ -165,6 +165,14 @@ mod tests {
                     wanted.push(format!("err-{code}"));
                 }
             }
+        }
+        // The calendar's codes come from its error, not from literals at the call sites.
+        for error in [
+            yingcai_domain::CalendarError::NotADate(String::new()),
+            yingcai_domain::CalendarError::OutOfRange(String::new()),
+        ] {
+            wanted.push(format!("err-{}", error.date_code()));
+            wanted.push(format!("err-{}", error.month_code()));
         }
         for code in [
             yingcai_import::codes::FILE_UNREADABLE,

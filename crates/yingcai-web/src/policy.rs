@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 use yingcai_card::{CardClaims, CardNumber, mask_name};
-use yingcai_jobs::policy::{PolicySet, person_of, recompute_talent, rules_month, today};
-use yingcai_rules::time::Month;
+use yingcai_domain::Month;
+use yingcai_jobs::policy::{PolicySet, clock_month, person_of, recompute_talent, today};
 use yingcai_store::{Actor, CardRecord, NewCard, StoreError, TalentRecord};
 
 use crate::{AppError, AppState};
@@ -23,20 +23,14 @@ pub(crate) async fn policy_set(state: &AppState) -> Result<Arc<PolicySet>, AppEr
 /// A `YYYY-MM` query value, or the current month.
 pub(crate) fn month_or_now(raw: Option<&str>) -> Result<Month, AppError> {
     match raw.filter(|m| !m.is_empty()) {
-        Some(m) => m
-            .parse::<Month>()
-            .ok()
-            .filter(|m| (1990..=2100).contains(&m.year()))
-            .ok_or_else(|| {
-                AppError::Invalid(yingcai_domain::FieldError::new("month", "month-invalid").into())
-            }),
-        None => Ok(rules_month(today())),
+        Some(m) => Month::parse("month", m).map_err(|e| AppError::Invalid(e.into())),
+        None => Ok(clock_month(today())),
     }
 }
 
 /// The first day of `month`, for choosing the version in force in it.
 pub(crate) fn first_day(month: Month) -> Date {
-    Date::new(month.year() as i16, month.month() as i8, 1).unwrap_or_else(|_| today())
+    month.first_day().jiff()
 }
 
 /// The explanation of `talent`'s benefits in `month`, under the version in force then.
@@ -57,7 +51,7 @@ pub(crate) fn explain_talent(
 pub(crate) fn tier_today(set: &PolicySet, talent: &TalentRecord) -> Option<(String, i64)> {
     let version = set.in_force(today());
     let person = person_of(talent.talent_id, &talent.profile, &version.pack);
-    yingcai_rules::evaluate(&version.pack, &person, rules_month(today()))
+    yingcai_rules::evaluate(&version.pack, &person, clock_month(today()))
         .card
         .map(|tier| (tier, version.record.policy_version_id))
 }

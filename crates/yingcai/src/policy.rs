@@ -102,7 +102,7 @@ fn load_pack(path: Option<&Path>) -> Result<CompiledPack, Failure> {
 
 fn month(flag: &str, raw: &str) -> Result<Month, Failure> {
     raw.parse()
-        .map_err(|_| Failure::Input(format!("--{flag}: `{raw}` is not a month (YYYY-MM)")))
+        .map_err(|e: yingcai_domain::CalendarError| Failure::Input(format!("--{flag}: {e}")))
 }
 
 fn open(path: &Path) -> Result<File, Failure> {
@@ -275,7 +275,8 @@ fn dispatch(command: PolicyCommand) -> Result<(), Failure> {
 }
 
 fn from_plus(from: &Month, offset: usize) -> String {
-    let index = i64::from(from.year()) * 12 + i64::from(from.month()) - 1 + offset as i64;
+    // A horizon may run past the calendar's last month; its labels simply continue.
+    let index = i64::from(from.index()) + offset as i64;
     format!(
         "{:04}-{:02}",
         index.div_euclid(12),

@@ -33,8 +33,8 @@ impl Rng {
 
 pub fn date_from_index(days: u64) -> Date {
     // months from 2015-01, day 1..=28: enough variety, always valid
-    let m = Month(2015 * 12 + (days / 28) as i32);
-    Date::new(m.year(), m.month(), (days % 28) as u32 + 1).unwrap()
+    let m = Month::from_index(2015 * 12 + (days / 28) as i64).unwrap();
+    Date::new(m.year(), m.month(), (days % 28) as i8 + 1).unwrap()
 }
 
 pub fn random_person(r: &mut Rng, id: u64) -> Person {
@@ -45,9 +45,9 @@ pub fn random_person(r: &mut Rng, id: u64) -> Person {
     Person {
         id,
         birth_date: Date::new(
-            1960 + r.below(44) as i32,
-            1 + r.below(12) as u32,
-            1 + r.below(28) as u32,
+            1960 + r.below(44) as i16,
+            1 + r.below(12) as i8,
+            1 + r.below(28) as i8,
         )
         .unwrap(),
         degree: Degree::ALL[r.below(4) as usize],
@@ -123,19 +123,21 @@ impl Rules {
         if self.card(p).is_none() {
             return (0, 0);
         }
-        let a = p.arrival_month().0;
-        let pm = p.purchase_month().map(|x| x.0);
-        let k = m.0 - a;
+        let a = p.arrival_month().index();
+        let pm = p.purchase_month().map(|x| x.index());
+        let k = m.index() - a;
         let rent = if self.rent_housing.contains(&p.housing)
             && (0..60).contains(&k)
-            && pm.is_none_or(|x| x > m.0)
+            && pm.is_none_or(|x| x > m.index())
         {
             self.rent[p.degree as usize] * 100
         } else {
             0
         };
         let buy = match pm {
-            Some(x) if x == m.0 && (0..60).contains(&(x - a)) => self.buy[p.degree as usize] * 100,
+            Some(x) if x == m.index() && (0..60).contains(&(x - a)) => {
+                self.buy[p.degree as usize] * 100
+            }
             _ => 0,
         };
         (rent, buy)

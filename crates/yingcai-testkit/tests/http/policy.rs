@@ -36,6 +36,66 @@ fn text(html: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Dates outside the platform's calendar (1900-01-01 to 2200-12-31) were once accepted by
+/// the form and crashed the worker in the engine: now they are field errors, and the last
+/// days of the calendar are answered like any other.
+#[tokio::test]
+async fn the_calculator_answers_dates_at_and_beyond_the_calendar_edge_without_crashing() {
+    let app = TestApp::spawn().await;
+    let visitor = app.visitor();
+    visitor.get("/lang/en").await;
+    let (status, html) = visitor
+        .page("/calculator?degree=phd&birth_date=0999-01-01&arrival_date=2024-03-01&housing=rent")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("id=\"birth_date-error\"")
+            && html.contains("Enter a date from 1900-01-01 to 2200-12-31"),
+        "{html}"
+    );
+    for (query, field) in [
+        (
+            "birth_date=-999-01-01&arrival_date=2024-03-01",
+            "birth_date",
+        ),
+        (
+            "birth_date=1899-12-31&arrival_date=2024-03-01",
+            "birth_date",
+        ),
+        ("arrival_date=9999-12-31", "arrival_date"),
+        ("arrival_date=0000-01-01", "arrival_date"),
+        (
+            "arrival_date=2024-03-01&home_purchase_date=2201-01-01",
+            "home_purchase_date",
+        ),
+        ("arrival_date=2024-03-01&month=0000-01", "month"),
+        ("arrival_date=2024-03-01&month=9999-12", "month"),
+        ("arrival_date=2024-03-01&month=-999-01", "month"),
+        (
+            "arrival_date=2024-03-01&social_insurance_months=99999999999999999999",
+            "social_insurance_months",
+        ),
+    ] {
+        let url = format!("/calculator?degree=phd&housing=rent&employed_in_city=on&{query}");
+        let (status, html) = visitor.page(&url).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{url}");
+        assert!(
+            html.contains(&format!("id=\"{field}-error\"")),
+            "{url}: {html}"
+        );
+    }
+    // The calendar's last days: windows that would run past 2200 are still explained.
+    for url in [
+        "/calculator?degree=phd&birth_date=1900-01-01&arrival_date=2200-12-31&employed_in_city=on&housing=rent&month=2200-12",
+        "/calculator?degree=phd&arrival_date=2200-12-01&employed_in_city=on&housing=owns&home_purchase_date=2200-12-31&month=2200-12",
+        "/calculator?degree=phd&birth_date=1900-01-01&arrival_date=1900-01-01&employed_in_city=on&housing=rent&month=1900-01",
+    ] {
+        let (status, html) = visitor.page(url).await;
+        assert_eq!(status, StatusCode::OK, "{url}");
+        assert!(html.contains("explain-heading"), "{url}: {html}");
+    }
+}
+
 #[tokio::test]
 async fn the_calculator_answers_anyone_from_the_same_engine_and_stores_nothing() {
     let app = TestApp::spawn().await;

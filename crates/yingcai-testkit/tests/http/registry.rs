@@ -157,6 +157,70 @@ async fn a_talent_submits_an_officer_returns_the_talent_fixes_and_the_officer_ve
     );
 }
 
+/// Dates outside 1900-01-01..=2200-12-31 (and identity numbers of holders born before 1900)
+/// are refused on their fields when submitted, so no record can carry one into the engine.
+#[tokio::test]
+async fn a_profile_with_dates_outside_the_calendar_is_refused_field_by_field() {
+    let app = TestApp::spawn().await;
+    let talent = app.signed_in("far@example.cn", &[Role::Talent]).await;
+    talent.get("/lang/en").await;
+    let cases: [(&[(&'static str, &'static str)], &str, &str); 6] = [
+        (
+            &[("arrival_date", "0999-01-01")],
+            "arrival_date",
+            "Enter a date from 1900-01-01 to 2200-12-31",
+        ),
+        (
+            &[("arrival_date", "-999-01-01")],
+            "arrival_date",
+            "Enter a real date as YYYY-MM-DD",
+        ),
+        (
+            &[("housing", "owns"), ("home_purchase_date", "9999-12-31")],
+            "home_purchase_date",
+            "Enter a date from 1900-01-01 to 2200-12-31",
+        ),
+        (
+            &[("degree_year", "1899")],
+            "degree_year",
+            "Enter a year such as 2015",
+        ),
+        (
+            &[("degree_year", "99999999999")],
+            "degree_year",
+            "Enter a year such as 2015",
+        ),
+        (
+            // Valid by GB 11643, born 1880-01-01.
+            &[("resident_id", "440524188001010014")],
+            "resident_id",
+            "before 1900",
+        ),
+    ];
+    for (changes, field, message) in cases {
+        let mut form = with(changes);
+        form.push(("action", "submit"));
+        let response = talent.post_form("/talent/profile", &form).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{changes:?}"
+        );
+        let html = response.text().await.unwrap();
+        assert!(
+            html.contains(&format!("id=\"{field}-error\"")) && html.contains(message),
+            "{changes:?}: {html}"
+        );
+    }
+    assert!(
+        app.store
+            .submission_queue(&Default::default())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
 #[tokio::test]
 async fn officers_cannot_verify_a_submission_with_invalid_fields() {
     let app = TestApp::spawn().await;

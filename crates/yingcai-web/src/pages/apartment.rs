@@ -63,7 +63,7 @@ async fn render(
                 .any(|c| c.code == "card" && !c.held)
                 .then(|| {
                     let set = set.as_deref()?;
-                    let month = yingcai_jobs::policy::rules_month(today);
+                    let month = yingcai_jobs::policy::clock_month(today);
                     let (_, e) = crate::policy::explain_talent(set, &talent, month);
                     Some(Value::from_serialize(&e.card))
                 })

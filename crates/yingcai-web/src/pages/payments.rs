@@ -41,7 +41,7 @@ async fn render_list(
         let (lines, total) = state.store().payment_run_totals(run).await?;
         rows.push(context! { run => run_value(run), lines => lines, total_fen => total });
     }
-    let next = yingcai_jobs::policy::rules_month(yingcai_jobs::policy::today()).to_string();
+    let next = yingcai_jobs::policy::clock_month(yingcai_jobs::policy::today()).to_string();
     page_with_status(
         state,
         ctx,

@@ -7,10 +7,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use serde::Deserialize;
-use yingcai_domain::{Degree, FieldError, FieldErrors, Housing, Role};
-use yingcai_jobs::policy::{
-    PolicySet, rules_date, rules_degree, rules_housing, rules_month, today,
-};
+use yingcai_domain::{Degree, FieldError, FieldErrors, Housing, Month, Role};
+use yingcai_jobs::policy::{PolicySet, clock_month, rules_degree, rules_housing, today};
 use yingcai_rules::person::Person;
 use yingcai_store::{CardRecord, EntitlementFilter, EntitlementRecord, TalentRecord};
 
@@ -459,7 +457,7 @@ impl CalculatorInput {
         };
         let birth = if self.birth_date.is_empty() {
             // Nothing in the default pack reads the age; a neutral date keeps it optional.
-            jiff::civil::Date::new(1990, 1, 1).ok()
+            yingcai_domain::Date::new(1990, 1, 1)
         } else {
             errors.check(parse_date("birth_date", &self.birth_date))
         };
@@ -495,13 +493,13 @@ impl CalculatorInput {
         };
         Ok(Person {
             id: 1,
-            birth_date: rules_date(birth),
+            birth_date: birth,
             degree: rules_degree(degree),
             honors,
-            arrival_date: rules_date(arrival),
+            arrival_date: arrival,
             employed_in_city: !self.employed_in_city.is_empty(),
             housing: rules_housing(housing),
-            home_purchase_date: purchase.map(rules_date),
+            home_purchase_date: purchase,
             social_insurance_months: months,
         })
     }
@@ -517,9 +515,9 @@ pub(crate) async fn calculator(
     let set = policy_set(&state).await?;
     let asked = !input.degree.is_empty() || !input.arrival_date.is_empty();
     let month = if input.month.is_empty() {
-        Ok(rules_month(today()))
+        Ok(clock_month(today()))
     } else {
-        month_or_now(Some(&input.month))
+        Month::parse("month", &input.month)
     };
     let version = set.in_force(
         month
@@ -544,8 +542,8 @@ pub(crate) async fn calculator(
             ),
             (person, month) => {
                 let mut errors = person.err().unwrap_or_default();
-                if month.is_err() {
-                    errors.push(FieldError::new("month", "month-invalid"));
+                if let Err(error) = month {
+                    errors.push(error);
                 }
                 (
                     None,
@@ -564,7 +562,7 @@ pub(crate) async fn calculator(
         "calculator.html",
         context! {
             form => form,
-            month_value => if input.month.is_empty() { rules_month(today()).to_string() } else { input.month.clone() },
+            month_value => if input.month.is_empty() { clock_month(today()).to_string() } else { input.month.clone() },
             degrees => Degree::ALL.iter().map(|d| d.code()).collect::<Vec<_>>(),
             housings => Housing::ALL.iter().map(|h| h.code()).collect::<Vec<_>>(),
             honors => version.pack.honors(),

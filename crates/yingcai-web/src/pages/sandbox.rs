@@ -8,9 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use serde::Deserialize;
-use yingcai_domain::{FieldError, Role};
-use yingcai_jobs::policy::{PolicySet, draft_of, person_of, rules_month, today};
-use yingcai_rules::time::Month;
+use yingcai_domain::{FieldError, Month, Role};
+use yingcai_jobs::policy::{PolicySet, clock_month, draft_of, person_of, today};
 use yingcai_rules::{CompiledPack, CostScope};
 use yingcai_store::{PolicyDraft, PolicyVersionRecord};
 
@@ -153,9 +152,11 @@ async fn render(
     let set = policy_set(state).await?;
     let (_, compiled) = describe(&record.file_name, &record.source);
     let mut errors = errors;
+    // Horizons start next month by default (this month has begun).
+    let next_month = clock_month(today()).next().unwrap_or(Month::MAX);
     let from = match q.from.trim() {
-        "" => Ok(rules_month(today()).plus(1)),
-        raw => raw.parse::<Month>().map_err(|_| ()),
+        "" => Ok(next_month),
+        raw => Month::parse("from", raw),
     };
     let months = match q.months.trim() {
         "" => Ok(12),
@@ -166,8 +167,8 @@ async fn render(
             .ok_or(()),
     };
     let mut field_errors = yingcai_domain::FieldErrors::new();
-    if from.is_err() {
-        field_errors.push(FieldError::new("from", "month-invalid"));
+    if let Err(error) = &from {
+        field_errors.push(error.clone());
     }
     if months.is_err() {
         field_errors.push(FieldError::new("months", "horizon-invalid"));
@@ -176,9 +177,7 @@ async fn render(
         errors = Some(errors_value(&field_errors));
     }
     // The draft is compared with what would otherwise be in force at the start of the horizon.
-    let baseline = set.in_force(crate::policy::first_day(
-        from.unwrap_or_else(|()| rules_month(today()).plus(1)),
-    ));
+    let baseline = set.in_force(crate::policy::first_day(from.clone().unwrap_or(next_month)));
     let impact = match (&compiled, from, months) {
         (Ok(pack), Ok(from), Ok(months)) if !record.is_published() => {
             Some(impact(state, &set, &baseline.pack, pack, from, months).await?)
@@ -206,11 +205,11 @@ async fn render(
             baseline => context! { id => baseline.record.policy_version_id, version => baseline.record.version, effective => baseline.record.effective_date },
             impact => impact,
             from => q.from.trim().to_owned().chars().take(7).collect::<String>(),
-            from_default => rules_month(today()).plus(1).to_string(),
+            from_default => next_month.to_string(),
             months => if q.months.trim().is_empty() { "12".to_owned() } else { q.months.trim().chars().take(4).collect() },
             published_versions => published_versions,
             // A new version usually starts with a month; today's month has begun already.
-            effective_default => crate::policy::first_day(rules_month(today()).plus(1)).to_string(),
+            effective_default => next_month.first_day().to_string(),
             errors => errors,
         },
     )
@@ -250,7 +249,8 @@ async fn impact(
         Err(error) => return Ok(context! { incompatible => error.to_string() }),
     };
     let labels: Vec<String> = (0..months as i32)
-        .map(|i| from.plus(i).to_string())
+        // Past the calendar's last month a label would name no month: it stays blank.
+        .map(|i| from.plus(i).map_or_else(String::new, |m| m.to_string()))
         .collect();
     let difference: Vec<i64> = comparison
         .reform_monthly_fen
