@@ -69,6 +69,9 @@ pub struct WebSettings {
     pub cards_auto_issue: bool,
     /// Years a green card is valid from its issue date.
     pub card_valid_years: u16,
+    /// The audit log's signed checkpoints, appended outside the database (by `serve` and
+    /// `yingcai audit checkpoint`) and offered to administrators at /admin/audit/checkpoints.
+    pub audit_checkpoint_file: String,
 }
 
 impl Default for WebSettings {
@@ -109,6 +112,7 @@ impl Default for WebSettings {
             .to_vec(),
             cards_auto_issue: false,
             card_valid_years: 3,
+            audit_checkpoint_file: "data/audit-checkpoints.txt".into(),
         }
     }
 }
@@ -239,6 +243,8 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/admin/users", get(pages::admin::list))
         .route("/admin/audit", get(pages::audit::list))
+        .route("/admin/audit/checkpoints", get(pages::audit::checkpoints))
+        .route("/admin/jobs", get(pages::jobs::list))
         .route(
             "/admin/users/new",
             get(pages::admin::new_form).post(pages::admin::create),

@@ -208,6 +208,8 @@ const PAGES: &[(&str, &str, Access)] = &[
     ),
     ("GET", "/admin/users", Access::Role(Role::Admin)),
     ("GET", "/admin/audit", Access::Role(Role::Admin)),
+    ("GET", "/admin/audit/checkpoints", Access::Role(Role::Admin)),
+    ("GET", "/admin/jobs", Access::Role(Role::Admin)),
     ("GET", "/admin/users/new", Access::Role(Role::Admin)),
     ("POST", "/admin/users/new", Access::Role(Role::Admin)),
     ("GET", "/admin/users/{id}", Access::Role(Role::Admin)),

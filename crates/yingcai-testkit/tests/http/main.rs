@@ -5,6 +5,7 @@
 //! - `authz`: every protected route as every role and as a stranger
 //! - `api`: the JSON API and its OpenAPI document
 //! - `site`: languages, health checks, assets, two servers on one database
+//! - `operations`: the scheduler's jobs and the audit checkpoints, for administrators
 //!
 //! New page tests go into the module of their area; a new protected route also goes into
 //! the table in `authz.rs`.
@@ -18,6 +19,7 @@ mod accounts;
 mod api;
 mod authz;
 mod housing;
+mod operations;
 mod policy;
 mod registry;
 mod security;
