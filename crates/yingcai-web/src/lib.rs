@@ -75,6 +75,9 @@ pub struct WebSettings {
     pub cards_auto_issue: bool,
     /// Years a green card is valid from its issue date.
     pub card_valid_years: u16,
+    /// The audit log's signed checkpoints, appended outside the database (by `serve` and
+    /// `yingcai audit checkpoint`) and offered to administrators at /admin/audit/checkpoints.
+    pub audit_checkpoint_file: String,
 }
 
 impl Default for WebSettings {
@@ -115,6 +118,7 @@ impl Default for WebSettings {
             .to_vec(),
             cards_auto_issue: false,
             card_valid_years: 3,
+            audit_checkpoint_file: "data/audit-checkpoints.txt".into(),
         }
     }
 }

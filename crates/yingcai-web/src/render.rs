@@ -87,6 +87,7 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
                 Role::Admin => {
                     items.push(("/admin/users".into(), "nav-admin-users"));
                     items.push(("/admin/audit".into(), "nav-admin-audit"));
+                    items.push(("/admin/jobs".into(), "nav-admin-jobs"));
                     items.push(("/admin/policy".into(), "nav-admin-policy"));
                 }
                 Role::Talent => {

@@ -105,6 +105,7 @@ fn all_routes() -> Vec<Route> {
         review::routes(),
         admin::routes(),
         audit::routes(),
+        jobs::routes(),
         policy::routes(),
         sandbox::routes(),
         payments::routes(),

@@ -6,6 +6,7 @@
 //! - `api`: the JSON API and its OpenAPI document
 //! - `site`: languages, health checks, assets, two servers on one database
 //! - `hostile`: random and extreme values in every page's path and query, and public forms
+//! - `operations`: the scheduler's jobs and the audit checkpoints, for administrators
 //!
 //! New page tests go into the module of their area; a new page route is picked up by
 //! `authz.rs` and `hostile.rs` from the site's route table.
@@ -20,6 +21,7 @@ mod api;
 mod authz;
 mod hostile;
 mod housing;
+mod operations;
 mod policy;
 mod registry;
 mod security;

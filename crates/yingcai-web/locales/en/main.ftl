@@ -716,3 +716,26 @@ err-complex-unknown = Choose complexes of this round only.
 err-complex-ranked-twice = Each complex can be ranked once.
 err-ranking-empty = Rank at least one complex.
 err-offer-closed = This offer can no longer be answered.
+
+## Audit checkpoints and the scheduler's jobs (administrators)
+audit-checkpoints-hint = Regularly (by default every ten minutes) the platform signs the newest entry and writes the signature to a file outside the database. Download it now and then and keep it elsewhere: with it, `yingcai audit verify --checkpoints FILE` detects entries removed or rewritten even by someone who can write to the database.
+audit-checkpoints-download = Download the signed checkpoints
+audit-jobs-link = Scheduled jobs
+nav-admin-jobs = Jobs
+jobs-title = Scheduled jobs
+jobs-hint = The jobs every app server runs on its own. A failing job is retried after a growing pause (from 30 seconds up to an hour) and shown here with its last error. Times are Beijing time.
+jobs-job = Job
+jobs-state = State
+jobs-ok = Working
+jobs-failing = Failing ({ $count } in a row)
+jobs-last-started = Last started
+jobs-last-finished = Last finished
+jobs-last-success = Last success
+jobs-never = Never
+jobs-next = Next run
+jobs-last-error = Last error
+jobs-empty = No job has run yet.
+job-cleanup = Expired sessions and old sign-in failures
+job-entitlements = Entitlements of every talent
+job-housing = Apartment offers and leases
+job-audit-checkpoint = Audit checkpoint

@@ -716,3 +716,26 @@ err-complex-unknown = 请只选择本轮的公寓项目。
 err-complex-ranked-twice = 每个项目只能填报一次。
 err-ranking-empty = 请至少填报一个项目。
 err-offer-closed = 此配租通知已无法答复。
+
+## 审计检查点与定时任务（管理员）
+audit-checkpoints-hint = 平台定期（默认每十分钟）对最新的日志条目签名，并将签名写入数据库之外的文件。请定期下载并另行保存：凭此文件，`yingcai audit verify --checkpoints FILE` 即使面对能写数据库的人，也能发现被删除或改写的条目。
+audit-checkpoints-download = 下载已签名的检查点
+audit-jobs-link = 定时任务
+nav-admin-jobs = 定时任务
+jobs-title = 定时任务
+jobs-hint = 每台应用服务器各自运行的任务。失败的任务会在逐渐加长的间隔后重试（30 秒起，最长一小时），并在此显示最近一次错误。时间为北京时间。
+jobs-job = 任务
+jobs-state = 状态
+jobs-ok = 正常
+jobs-failing = 失败（连续 { $count } 次）
+jobs-last-started = 最近开始
+jobs-last-finished = 最近结束
+jobs-last-success = 最近成功
+jobs-never = 从未成功
+jobs-next = 下次运行
+jobs-last-error = 最近错误
+jobs-empty = 尚无任务运行过。
+job-cleanup = 过期会话与旧的登录失败记录
+job-entitlements = 全部人才的待遇资格
+job-housing = 人才公寓的配租与租约
+job-audit-checkpoint = 审计检查点

@@ -11,6 +11,7 @@ pub(crate) mod health;
 pub(crate) mod home;
 pub(crate) mod housing;
 pub(crate) mod import;
+pub(crate) mod jobs;
 pub(crate) mod payments;
 pub(crate) mod policy;
 pub(crate) mod review;
