@@ -259,7 +259,7 @@ fn roster() -> String {
     [
         "id,name,resident_id,birth_date,degree,honors,arrival_date,employed_in_city,housing,home_purchase_date,social_insurance_months",
         "1,王芳,11010519491231002X,1949-12-31,phd,,2023-09-08,true,rent,,50",
-        "2,李强,440524188001010014,1880-01-01,master,academician,2024-06-28,true,owns,2024-03-12,43",
+        "2,李强,440524198001010013,1980-01-01,master,academician,2024-06-28,true,owns,2024-03-12,43",
     ]
     .join("\n")
 }
