@@ -27,6 +27,8 @@ mod documents;
 mod enterprises;
 mod error;
 mod housing;
+#[cfg(feature = "testing")]
+pub mod introspect;
 mod jobs;
 pub mod payments;
 mod policy;
