@@ -304,6 +304,27 @@ pub(crate) fn tokens_match(given: &str, expected: &str) -> bool {
     !given.is_empty() && bool::from(given.as_bytes().ct_eq(expected.as_bytes()))
 }
 
+/// A record's number from the path (`/officer/talents/{id}`): anything but a positive
+/// number is this extractor's 404 (such a record cannot exist), so no handler parses ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Id, AppError> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| AppError::NotFound)?;
+        raw.parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .map(Id)
+            .ok_or(AppError::NotFound)
+    }
+}
+
 /// A submitted form whose anti-forgery token has been checked.
 ///
 /// Fields are read by name; a missing field reads as empty, so every handler validates the

@@ -555,6 +555,22 @@ async fn unknown_ids_are_404_for_admins_and_403_for_others() {
             .status(),
         StatusCode::NOT_FOUND
     );
+    // Ids are read by one extractor: anything but a positive number does not exist.
+    let officer = app.signed_in("o@example.cn", &[Role::Officer]).await;
+    for path in [
+        "/officer/talents/abc",
+        "/officer/talents/-5",
+        "/officer/talents/0",
+        "/officer/talents/99999999999999999999",
+        "/officer/submissions/1.5",
+        "/documents/%00",
+    ] {
+        assert_eq!(
+            officer.get(path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
     assert_eq!(
         talent.get("/workspace/admin").await.status(),
         StatusCode::NOT_FOUND

@@ -2,7 +2,7 @@
 //! application (confirmed with one click), the green card with its QR code, the officers'
 //! view of a talent and of all entitlements, and the public calculator and card check.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
@@ -14,6 +14,7 @@ use yingcai_store::{CardRecord, EntitlementFilter, EntitlementRecord, TalentReco
 
 use super::errors_value;
 use crate::context::CsrfForm;
+use crate::context::Id;
 use crate::policy::{
     card_token, explain_talent, issue_card, month_or_now, policy_set, services_of,
 };
@@ -137,11 +138,10 @@ async fn render_benefits(
 pub(crate) async fn confirm_entitlement(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: CsrfForm,
 ) -> Result<Response, AppError> {
     let talent = own_talent(&state, &ctx).await?.ok_or(AppError::NotFound)?;
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let Some(bank) = talent.profile.bank_account.as_ref() else {
         let errors = errors_value(&FieldError::new("bank_account", "bank-account-missing").into());
         return render_benefits(
@@ -213,22 +213,21 @@ pub(crate) async fn card_page(
 pub(crate) async fn officer_talent(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<MonthQuery>,
 ) -> Result<Response, AppError> {
-    render_officer_talent(&state, &ctx, &id, q.month.as_deref(), StatusCode::OK, None).await
+    render_officer_talent(&state, &ctx, id, q.month.as_deref(), StatusCode::OK, None).await
 }
 
 async fn render_officer_talent(
     state: &AppState,
     ctx: &Ctx,
-    id: &str,
+    id: i64,
     month: Option<&str>,
     status: StatusCode,
     errors: Option<Value>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let talent = state.store().talent(id).await?;
     let month = month_or_now(month)?;
     let set = policy_set(state).await?;
@@ -274,11 +273,11 @@ async fn render_officer_talent(
 pub(crate) async fn officer_issue_card(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     _form: CsrfForm,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let talent_id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let talent_id = id;
     let talent = state.store().talent(talent_id).await?;
     let set = policy_set(&state).await?;
     match issue_card(&state, &set, &talent, &ctx.actor()).await? {
@@ -287,7 +286,7 @@ pub(crate) async fn officer_issue_card(
             // `code` is one of issue_card's `card-…` codes (each translated as `err-…`).
             let field = "card";
             let errors = errors_value(&FieldError::new(field, code).into());
-            render_officer_talent(&state, &ctx, &id, None, StatusCode::CONFLICT, Some(errors)).await
+            render_officer_talent(&state, &ctx, id, None, StatusCode::CONFLICT, Some(errors)).await
         }
     }
 }
@@ -303,7 +302,7 @@ async fn reason_missing(state: &AppState, ctx: &Ctx, talent_id: i64) -> Result<R
     render_officer_talent(
         state,
         ctx,
-        &talent_id.to_string(),
+        talent_id,
         None,
         StatusCode::UNPROCESSABLE_ENTITY,
         Some(errors),
@@ -316,11 +315,10 @@ async fn reason_missing(state: &AppState, ctx: &Ctx, talent_id: i64) -> Result<R
 pub(crate) async fn officer_hold_entitlement(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: CsrfForm,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let entitlement = state.store().entitlement(id).await?;
     let reason = form.get("reason").trim();
     let hold = form.get("action") != "resume";
@@ -341,11 +339,11 @@ pub(crate) async fn officer_hold_entitlement(
 pub(crate) async fn officer_revoke_card(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: CsrfForm,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let card_id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let card_id = id;
     let card = state.store().card(card_id).await?;
     let reason = form.get("reason").trim();
     if !reason_given(reason) {

@@ -3,7 +3,7 @@
 //! registered population against the version in force, and publishes it with an
 //! effective date. Published versions stay readable as they were.
 
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
@@ -15,6 +15,7 @@ use yingcai_store::{PolicyDraft, PolicyVersionRecord};
 
 use super::errors_value;
 use crate::context::CsrfForm;
+use crate::context::Id;
 use crate::policy::policy_set;
 use crate::render::{page, page_with_status};
 use crate::{AppError, AppState, Ctx};
@@ -132,22 +133,21 @@ pub(crate) struct ImpactQuery {
 pub(crate) async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<ImpactQuery>,
 ) -> Result<Response, AppError> {
-    render(&state, &ctx, &id, &q, StatusCode::OK, None).await
+    render(&state, &ctx, id, &q, StatusCode::OK, None).await
 }
 
 async fn render(
     state: &AppState,
     ctx: &Ctx,
-    id: &str,
+    id: i64,
     q: &ImpactQuery,
     status: StatusCode,
     errors: Option<Value>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Admin)?;
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let record = state.store().policy_version(id).await?;
     let set = policy_set(state).await?;
     let (_, compiled) = describe(&record.file_name, &record.source);
@@ -332,10 +332,9 @@ async fn impact(
 async fn draft_record(
     state: &AppState,
     ctx: &Ctx,
-    id: &str,
+    id: i64,
 ) -> Result<(i64, PolicyVersionRecord), AppError> {
     ctx.require(Role::Admin)?;
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let record = state.store().policy_version(id).await?;
     if record.is_published() {
         return Err(AppError::NotFound);
@@ -347,10 +346,10 @@ async fn draft_record(
 pub(crate) async fn save(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: CsrfForm,
 ) -> Result<Response, AppError> {
-    let (id_n, record) = draft_record(&state, &ctx, &id).await?;
+    let (id_n, record) = draft_record(&state, &ctx, id).await?;
     let source = checked_source(form.get("source"))?;
     let (draft, _) = describe(&record.file_name, &source);
     state
@@ -365,10 +364,10 @@ pub(crate) async fn save(
 pub(crate) async fn publish(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: CsrfForm,
 ) -> Result<Response, AppError> {
-    let (id_n, record) = draft_record(&state, &ctx, &id).await?;
+    let (id_n, record) = draft_record(&state, &ctx, id).await?;
     let refuse = |code: &'static str| {
         let state = state.clone();
         let ctx = &ctx;
@@ -379,7 +378,7 @@ pub(crate) async fn publish(
             render(
                 &state,
                 ctx,
-                &id,
+                id,
                 &ImpactQuery::default(),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(errors),

@@ -1,6 +1,6 @@
 //! A talent's own record: the form (draft and submit), its status and history.
 
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Query, Request, State};
 use axum::http::StatusCode;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -10,6 +10,7 @@ use yingcai_store::{SubmissionStatus, TalentSubmission};
 
 use super::errors_value;
 use crate::context::CsrfForm;
+use crate::context::Id;
 use crate::render::{page, page_with_status};
 use crate::{AppError, AppState, Ctx};
 
@@ -354,7 +355,7 @@ async fn refuse_document(
 pub(crate) async fn detach(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: CsrfForm,
 ) -> Result<Response, AppError> {
     ctx.signed_in()?;
@@ -363,7 +364,6 @@ pub(crate) async fn detach(
     } else {
         "/talent/profile?saved=1"
     };
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     if state.store().detach_document(&ctx.actor(), id).await? {
         Ok(Redirect::to(back).into_response())
     } else {
@@ -375,10 +375,9 @@ pub(crate) async fn detach(
 pub(crate) async fn download(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
     let account = ctx.signed_in()?;
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let document = state.store().document(id).await?;
     if document.owner_account_id != account.account_id && !account.has_role(Role::Officer) {
         return Err(AppError::NotFound);
