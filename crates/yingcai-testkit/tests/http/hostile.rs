@@ -106,13 +106,13 @@ fn pages() -> Vec<(&'static str, Option<Role>)> {
     route_table()
         .into_iter()
         .filter(|r| r.method == "GET")
-        .filter_map(|r| match r.access {
-            Access::Public => Some((r.path, None)),
-            Access::SignedIn => Some((r.path, Some(Role::Talent))),
-            Access::Role(role) => Some((r.path, Some(role))),
-            Access::OfficerOrOwner => Some((r.path, Some(Role::Officer))),
-            Access::OwnOfficer => Some((r.path, Some(Role::Officer))),
-            Access::Owner | Access::OwnTalent => Some((r.path, Some(Role::Talent))),
+        .map(|r| match r.access {
+            Access::Public => (r.path, None),
+            Access::SignedIn => (r.path, Some(Role::Talent)),
+            Access::Role(role) => (r.path, Some(role)),
+            Access::OfficerOrOwner => (r.path, Some(Role::Officer)),
+            Access::OwnOfficer => (r.path, Some(Role::Officer)),
+            Access::Owner | Access::OwnTalent => (r.path, Some(Role::Talent)),
         })
         .collect()
 }

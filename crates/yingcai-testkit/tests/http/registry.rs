@@ -164,7 +164,8 @@ async fn a_profile_with_dates_outside_the_calendar_is_refused_field_by_field() {
     let app = TestApp::spawn().await;
     let talent = app.signed_in("far@example.cn", &[Role::Talent]).await;
     talent.get("/lang/en").await;
-    let cases: [(&[(&'static str, &'static str)], &str, &str); 6] = [
+    type Case<'a> = (&'a [(&'static str, &'static str)], &'a str, &'a str);
+    let cases: [Case; 6] = [
         (
             &[("arrival_date", "0999-01-01")],
             "arrival_date",

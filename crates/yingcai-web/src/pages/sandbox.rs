@@ -371,7 +371,6 @@ pub(crate) async fn publish(
     let refuse = |code: &'static str| {
         let state = state.clone();
         let ctx = &ctx;
-        let id = id.clone();
         async move {
             let field = "effective_date";
             let errors = errors_value(&FieldError::new(field, code).into());
