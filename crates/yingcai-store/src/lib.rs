@@ -34,6 +34,7 @@ pub mod payments;
 mod policy;
 mod registry;
 mod reports;
+mod reseal;
 mod sessions;
 mod submissions;
 #[cfg(feature = "testing")]
@@ -103,13 +104,18 @@ impl Store {
         self.backend
     }
 
-    /// Applies every migration not yet applied. Forward-only; safe to call at each start,
-    /// also from several app servers at once (sqlx takes a database lock on PostgreSQL).
+    /// Applies every migration not yet applied, then re-seals any value still sealed by
+    /// the first generation (`reseal_version_1`: it needs the key, which SQL has not).
+    /// Forward-only; safe to call at each start, also from several app servers at once
+    /// (sqlx takes a database lock on PostgreSQL; the re-seal step changes a row only if
+    /// it is still at version 1).
     pub async fn migrate(&self) -> Result<(), StoreError> {
         dialect::migrator(self.backend)
             .run(&self.pool)
             .await
-            .map_err(|e| StoreError::Other(anyhow::Error::new(e).context("applying migrations")))
+            .map_err(|e| StoreError::Other(anyhow::Error::new(e).context("applying migrations")))?;
+        self.reseal_version_1().await?;
+        Ok(())
     }
 
     /// Versions of the migrations this build knows and whether each is applied.

@@ -759,9 +759,14 @@ impl Store {
             .map(|row| {
                 let sealed: Option<Vec<u8>> = row.try_get("bank_account_sealed")?;
                 let account = sealed
-                    .map(|s| self.cipher().open(crate::registry::BANK_ACCOUNT, &s))
-                    .transpose()
-                    .map_err(|e| StoreError::Other(e.into()))?;
+                    .map(|s| -> Result<String, StoreError> {
+                        let context = crate::crypto::SealContext::new(
+                            crate::crypto::SealedColumn::TalentBankAccount,
+                            row.try_get("talent_id")?,
+                        );
+                        Ok(self.cipher().open(context, &s)?)
+                    })
+                    .transpose()?;
                 Ok(BankTransfer {
                     reference: row.try_get("reference")?,
                     talent_id: row.try_get("talent_id")?,

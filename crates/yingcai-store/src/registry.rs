@@ -9,10 +9,11 @@ use yingcai_domain::{
 };
 
 use crate::audit::{self, Actor, Change};
+use crate::crypto::{SealContext, SealedColumn};
 use crate::{Store, StoreError, dialect, now_ms};
 
+/// The label of the identity numbers' blind index (`talent.resident_id_index`).
 pub(crate) const RESIDENT_ID: &str = "talent.resident_id";
-pub(crate) const BANK_ACCOUNT: &str = "talent.bank_account";
 
 /// What the audit log keeps of a talent record: identity number and bank account masked.
 pub(crate) fn masked_json(p: &TalentProfile) -> serde_json::Value {
@@ -61,12 +62,12 @@ pub struct ImportConflict {
 /// One row to import: the caller's row number, the roster's id, the checked record.
 pub type ImportRow = (usize, Option<i64>, TalentProfile);
 
-/// Rows per insert statement: 27 parameters each keeps every statement under SQLite's
+/// Rows per insert statement: 28 parameters each keeps every statement under SQLite's
 /// 32,766 and PostgreSQL's 65,535 bound-parameter limits.
 const BATCH: usize = 1_000;
 
-const COLUMNS: &str = "owner_account_id, source_id, name, resident_id_sealed, resident_id_index, resident_id_masked, birth_date, degree, degree_institution, degree_year, honors, employer_enterprise_id, employer_name, employer_credit_code, arrival_date, employed_in_city, housing, home_purchase_date, social_insurance_months, bank_account_sealed, bank_account_masked, phone, email, verified_at, verified_by, created_at, updated_at";
-const COLUMN_COUNT: usize = 27;
+const COLUMNS: &str = "talent_id, owner_account_id, source_id, name, resident_id_sealed, resident_id_index, resident_id_masked, birth_date, degree, degree_institution, degree_year, honors, employer_enterprise_id, employer_name, employer_credit_code, arrival_date, employed_in_city, housing, home_purchase_date, social_insurance_months, bank_account_sealed, bank_account_masked, phone, email, verified_at, verified_by, created_at, updated_at";
+const COLUMN_COUNT: usize = 28;
 
 impl Store {
     /// Imports verified talent records, all or nothing: if any identity number is already
@@ -127,11 +128,17 @@ impl Store {
                 })
                 .collect();
             let sql = format!(
-                "insert into talent ({COLUMNS}) values {} returning talent_id",
+                "insert into talent ({COLUMNS}) values {}",
                 values.join(", ")
             );
-            let mut query = sqlx::query_scalar::<_, i64>(&sql);
-            for ((_, source_id, p), index) in chunk_rows.iter().zip(chunk_indexes) {
+            // The ids first: each sealed value is bound to its row.
+            let talent_ids =
+                dialect::reserve_ids(&mut tx, self.backend(), "talent", chunk_rows.len()).await?;
+            let mut query = sqlx::query(&sql);
+            for (((_, source_id, p), index), &talent_id) in
+                chunk_rows.iter().zip(chunk_indexes).zip(&talent_ids)
+            {
+                let seal = |column| SealContext::new(column, talent_id);
                 let (employer_id, employer_name, employer_code) = match &p.employer {
                     Some(Employer::Enterprise { enterprise_id }) => {
                         (Some(*enterprise_id), None, None)
@@ -144,10 +151,14 @@ impl Store {
                     None => (None, None, None),
                 };
                 query = query
+                    .bind(talent_id)
                     .bind(None::<i64>)
                     .bind(*source_id)
                     .bind(p.name.clone())
-                    .bind(self.cipher().seal(RESIDENT_ID, p.resident_id.expose()))
+                    .bind(
+                        self.cipher()
+                            .seal(seal(SealedColumn::TalentResidentId), p.resident_id.expose()),
+                    )
                     .bind(index.clone())
                     .bind(p.resident_id.masked())
                     .bind(p.birth_date().to_string())
@@ -163,11 +174,10 @@ impl Store {
                     .bind(p.housing.code())
                     .bind(p.home_purchase_date.map(|d| d.to_string()))
                     .bind(i64::from(p.social_insurance_months))
-                    .bind(
-                        p.bank_account
-                            .as_ref()
-                            .map(|b| self.cipher().seal(BANK_ACCOUNT, b.expose())),
-                    )
+                    .bind(p.bank_account.as_ref().map(|b| {
+                        self.cipher()
+                            .seal(seal(SealedColumn::TalentBankAccount), b.expose())
+                    }))
                     .bind(p.bank_account.as_ref().map(BankAccount::masked))
                     .bind(p.phone.as_ref().map(|x| x.as_str().to_owned()))
                     .bind(p.email.as_ref().map(|x| x.as_str().to_owned()))
@@ -176,7 +186,8 @@ impl Store {
                     .bind(now)
                     .bind(now);
             }
-            for id in query.fetch_all(&mut *tx).await? {
+            query.execute(&mut *tx).await?;
+            for &id in &talent_ids {
                 ids = Some(match ids {
                     None => (id, id),
                     Some((lo, hi)) => (lo.min(id), hi.max(id)),
@@ -244,18 +255,19 @@ impl Store {
             row: talent_id,
             column,
         };
+        let talent_id: i64 = row.try_get("talent_id")?;
         let sealed: Vec<u8> = row.try_get("resident_id_sealed")?;
-        let resident_id = self
-            .cipher()
-            .open(RESIDENT_ID, &sealed)
-            .map_err(|e| StoreError::Other(e.into()))?;
+        let resident_id = self.cipher().open(
+            SealContext::new(SealedColumn::TalentResidentId, talent_id),
+            &sealed,
+        )?;
         let bank: Option<Vec<u8>> = row.try_get("bank_account_sealed")?;
         let bank_account = match bank {
             Some(sealed) => {
-                let plain = self
-                    .cipher()
-                    .open(BANK_ACCOUNT, &sealed)
-                    .map_err(|e| StoreError::Other(e.into()))?;
+                let plain = self.cipher().open(
+                    SealContext::new(SealedColumn::TalentBankAccount, talent_id),
+                    &sealed,
+                )?;
                 Some(
                     BankAccount::parse("bank_account", &plain)
                         .map_err(|_| corrupt("bank_account_sealed"))?,

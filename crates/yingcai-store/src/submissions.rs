@@ -8,9 +8,8 @@ use sqlx::any::AnyRow;
 use yingcai_domain::{BankAccount, Employer, TalentInput, TalentProfile};
 
 use crate::audit::{self, Actor, Change};
+use crate::crypto::{SealContext, SealedColumn};
 use crate::{Store, StoreError, dialect, now_ms};
-
-const PAYLOAD: &str = "submission.payload";
 
 /// Where a submission stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -267,21 +266,29 @@ impl Store {
             )),
             None => None,
         };
+        // A first verification creates the record: its id first, to seal the fields to it.
+        let talent_id = match submission.subject_id {
+            Some(id) => id,
+            None => dialect::reserve_id(&mut tx, self.backend(), "talent").await?,
+        };
+        let seal = |column| SealContext::new(column, talent_id);
         let values = (
             profile.name.clone(),
-            self.cipher()
-                .seal(crate::registry::RESIDENT_ID, profile.resident_id.expose()),
+            self.cipher().seal(
+                seal(SealedColumn::TalentResidentId),
+                profile.resident_id.expose(),
+            ),
             index,
             profile.resident_id.masked(),
             profile.birth_date().to_string(),
         );
         let sql = match submission.subject_id {
-            None => "insert into talent (owner_account_id, name, resident_id_sealed, resident_id_index, resident_id_masked, birth_date, degree, degree_institution, degree_year, honors, employer_enterprise_id, employer_name, employer_credit_code, arrival_date, employed_in_city, housing, home_purchase_date, social_insurance_months, bank_account_sealed, bank_account_masked, phone, email, verified_at, verified_by, created_at, updated_at)
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $23, $23) returning talent_id",
+            None => "insert into talent (talent_id, owner_account_id, name, resident_id_sealed, resident_id_index, resident_id_masked, birth_date, degree, degree_institution, degree_year, honors, employer_enterprise_id, employer_name, employer_credit_code, arrival_date, employed_in_city, housing, home_purchase_date, social_insurance_months, bank_account_sealed, bank_account_masked, phone, email, verified_at, verified_by, created_at, updated_at)
+                 values ($25, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $23, $23) returning talent_id",
             Some(_) => "update talent set owner_account_id = $1, name = $2, resident_id_sealed = $3, resident_id_index = $4, resident_id_masked = $5, birth_date = $6, degree = $7, degree_institution = $8, degree_year = $9, honors = $10, employer_enterprise_id = $11, employer_name = $12, employer_credit_code = $13, arrival_date = $14, employed_in_city = $15, housing = $16, home_purchase_date = $17, social_insurance_months = $18, bank_account_sealed = $19, bank_account_masked = $20, phone = $21, email = $22, verified_at = $23, verified_by = $24, updated_at = $23
                  where talent_id = $25 returning talent_id",
         };
-        let mut query = sqlx::query_scalar::<_, i64>(sql)
+        let query = sqlx::query_scalar::<_, i64>(sql)
             .bind(submission.owner_account_id)
             .bind(values.0)
             .bind(values.1)
@@ -302,16 +309,14 @@ impl Store {
             .bind(i64::from(profile.social_insurance_months))
             .bind(profile.bank_account.as_ref().map(|b| {
                 self.cipher()
-                    .seal(crate::registry::BANK_ACCOUNT, b.expose())
+                    .seal(seal(SealedColumn::TalentBankAccount), b.expose())
             }))
             .bind(profile.bank_account.as_ref().map(BankAccount::masked))
             .bind(profile.phone.as_ref().map(|p| p.as_str().to_owned()))
             .bind(profile.email.as_ref().map(|e| e.as_str().to_owned()))
             .bind(now)
-            .bind(officer_id);
-        if let Some(id) = submission.subject_id {
-            query = query.bind(id);
-        }
+            .bind(officer_id)
+            .bind(talent_id);
         let talent_id: i64 =
             query
                 .fetch_one(&mut *tx)
@@ -365,26 +370,32 @@ impl Store {
         }
     }
 
+    /// `input` as JSON, sealed to submission `submission_id`.
     pub(crate) fn seal_payload<T: serde::Serialize>(
         &self,
+        submission_id: i64,
         input: &T,
     ) -> Result<Vec<u8>, StoreError> {
         let json = serde_json::to_string(input).map_err(|e| StoreError::Other(e.into()))?;
-        Ok(self.cipher().seal(PAYLOAD, &json))
+        Ok(self.cipher().seal(
+            SealContext::new(SealedColumn::SubmissionPayload, submission_id),
+            &json,
+        ))
     }
 
     pub(crate) fn submission_from_row<T: serde::de::DeserializeOwned>(
         &self,
         row: &AnyRow,
     ) -> Result<Submission<T>, StoreError> {
+        let submission_id: i64 = row.try_get("submission_id")?;
         let sealed: Vec<u8> = row.try_get("payload_sealed")?;
-        let json = self
-            .cipher()
-            .open(PAYLOAD, &sealed)
-            .map_err(|e| StoreError::Other(e.into()))?;
+        let json = self.cipher().open(
+            SealContext::new(SealedColumn::SubmissionPayload, submission_id),
+            &sealed,
+        )?;
         let status: String = row.try_get("status")?;
         Ok(Submission {
-            submission_id: row.try_get("submission_id")?,
+            submission_id,
             subject_id: row.try_get("subject_id")?,
             owner_account_id: row.try_get("owner_account_id")?,
             status: SubmissionStatus::parse(&status)
@@ -421,7 +432,6 @@ impl Store {
             )));
         };
         let owner_id = *owner_id;
-        let sealed = self.seal_payload(input)?;
         let now = now_ms();
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         let open: Option<i64> = sqlx::query_scalar(
@@ -435,7 +445,7 @@ impl Store {
             Some(id) => {
                 // Editing a submitted record takes it back out of the queue until resubmitted.
                 sqlx::query("update submission set payload_sealed = $1, display_name = $2, district = $3, status = 'draft', updated_at = $4 where submission_id = $5")
-                    .bind(sealed)
+                    .bind(self.seal_payload(id, input)?)
                     .bind(display_name.trim())
                     .bind(district)
                     .bind(now)
@@ -452,19 +462,22 @@ impl Store {
                 .bind(owner_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-                sqlx::query_scalar(
-                    "insert into submission (kind, subject_id, owner_account_id, status, payload_sealed, display_name, district, created_at, updated_at)
-                     values ($1, $2, $3, 'draft', $4, $5, $6, $7, $7) returning submission_id",
+                let id = dialect::reserve_id(&mut tx, self.backend(), "submission").await?;
+                sqlx::query(
+                    "insert into submission (submission_id, kind, subject_id, owner_account_id, status, payload_sealed, display_name, district, created_at, updated_at)
+                     values ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $8)",
                 )
+                .bind(id)
                 .bind(kind)
                 .bind(subject)
                 .bind(owner_id)
-                .bind(sealed)
+                .bind(self.seal_payload(id, input)?)
                 .bind(display_name.trim())
                 .bind(district)
                 .bind(now)
-                .fetch_one(&mut *tx)
-                .await?
+                .execute(&mut *tx)
+                .await?;
+                id
             }
         };
         let change = Change {

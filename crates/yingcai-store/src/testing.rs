@@ -175,16 +175,105 @@ impl Store {
     /// placeholder bytes) a sealed, valid number, so whole records can be read back, as a
     /// round's run does. Benchmarks only.
     pub async fn make_seeded_talents_readable(&self) -> Result<u64, crate::StoreError> {
-        let sealed = self
-            .cipher()
-            .seal(crate::registry::RESIDENT_ID, "11010519491231002X");
-        Ok(
-            sqlx::query("update talent set resident_id_sealed = $1 where name like 'Seed %'")
-                .bind(sealed)
-                .execute(self.pool())
-                .await?
-                .rows_affected(),
-        )
+        use crate::crypto::{SealContext, SealedColumn};
+        let ids: Vec<i64> =
+            sqlx::query_scalar("select talent_id from talent where name like 'Seed %'")
+                .fetch_all(self.pool())
+                .await?;
+        let mut updated = 0;
+        // Each row its own seal (values are bound to their row), a thousand per transaction.
+        for chunk in ids.chunks(1_000) {
+            let mut tx = crate::dialect::begin_write(self.pool(), self.backend()).await?;
+            for &id in chunk {
+                let sealed = self.cipher().seal(
+                    SealContext::new(SealedColumn::TalentResidentId, id),
+                    "11010519491231002X",
+                );
+                updated +=
+                    sqlx::query("update talent set resident_id_sealed = $1 where talent_id = $2")
+                        .bind(sealed)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+            }
+            tx.commit().await?;
+        }
+        Ok(updated)
+    }
+
+    /// Rewrites the sealed values of these talents and submissions as the previous release
+    /// wrote them — version 1, bound to the field name, under the SHA-256-derived keys,
+    /// with the old blind index — as a database from before the re-seal step would hold
+    /// them. For tests of that step.
+    pub async fn write_version_1_seals(
+        &self,
+        talent_ids: &[i64],
+        submission_ids: &[i64],
+    ) -> Result<(), crate::StoreError> {
+        use crate::crypto::{SealContext, SealedColumn};
+        use sqlx::Row as _;
+        let cipher = self.cipher();
+        let mut tx = crate::dialect::begin_write(self.pool(), self.backend()).await?;
+        for &id in talent_ids {
+            let row = sqlx::query(
+                "select resident_id_sealed, bank_account_sealed from talent where talent_id = $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let resident_id = cipher.open(
+                SealContext::new(SealedColumn::TalentResidentId, id),
+                &row.try_get::<Vec<u8>, _>("resident_id_sealed")?,
+            )?;
+            let bank_account = row
+                .try_get::<Option<Vec<u8>>, _>("bank_account_sealed")?
+                .map(|b| cipher.open(SealContext::new(SealedColumn::TalentBankAccount, id), &b))
+                .transpose()?;
+            sqlx::query("update talent set resident_id_sealed = $1, resident_id_index = $2, bank_account_sealed = $3 where talent_id = $4")
+                .bind(cipher.seal_version_1(SealedColumn::TalentResidentId, &resident_id))
+                .bind(cipher.blind_index_version_1(crate::registry::RESIDENT_ID, &resident_id))
+                .bind(bank_account.map(|b| cipher.seal_version_1(SealedColumn::TalentBankAccount, &b)))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for &id in submission_ids {
+            let sealed: Vec<u8> = sqlx::query_scalar(
+                "select payload_sealed from submission where submission_id = $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let payload = cipher.open(
+                SealContext::new(SealedColumn::SubmissionPayload, id),
+                &sealed,
+            )?;
+            sqlx::query("update submission set payload_sealed = $1 where submission_id = $2")
+                .bind(cipher.seal_version_1(SealedColumn::SubmissionPayload, &payload))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The version byte of every sealed value in `column` (null values left out), by row id.
+    pub async fn seal_versions(
+        &self,
+        column: crate::crypto::SealedColumn,
+    ) -> Result<Vec<(i64, u8)>, crate::StoreError> {
+        let (table, sealed, id) = (column.table(), column.column(), column.id_column());
+        let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(&format!(
+            "select {id}, {sealed} from {table} where {sealed} is not null order by {id}"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, bytes)| (id, bytes.first().copied().unwrap_or(0)))
+            .collect())
     }
 
     /// `count` talents with one confirmed rent allowance each, `amount_fen` a month from

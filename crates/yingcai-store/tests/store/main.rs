@@ -15,6 +15,7 @@ mod operations;
 mod payments;
 mod registry;
 mod schema;
+mod sealing;
 mod submissions;
 
 use std::future::Future;

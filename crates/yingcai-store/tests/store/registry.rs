@@ -5,7 +5,7 @@ use yingcai_store::{Actor, AuditFilter, ImportConflict, ImportRow};
 use crate::for_each_backend;
 
 /// An officer account to sign the import (the record names who verified it).
-async fn officer(store: &yingcai_store::Store) -> Actor {
+pub(crate) async fn officer(store: &yingcai_store::Store) -> Actor {
     let new = yingcai_store::NewAccount {
         email: yingcai_domain::Email::parse("officer@example.cn").unwrap(),
         display_name: yingcai_domain::DisplayName::parse("name", "Officer").unwrap(),
@@ -52,7 +52,7 @@ fn profile(seq: u32, housing: &str, bank: &str) -> TalentProfile {
     input.parse(&[], Date::new(2026, 11, 29).unwrap()).unwrap()
 }
 
-fn rows(from: u32, to: u32) -> Vec<ImportRow> {
+pub(crate) fn rows(from: u32, to: u32) -> Vec<ImportRow> {
     (from..to)
         .map(|seq| {
             (
