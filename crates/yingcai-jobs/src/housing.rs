@@ -631,7 +631,7 @@ pub async fn review_leases(
     let mut review = LeaseReview::default();
     let day = today.to_string();
     for lease in store.live_leases().await? {
-        if lease.status == "ending" && lease.ends_on.as_deref().is_some_and(|e| *e < *day) {
+        if lease.status == "ending" && lease.ends_on.is_some_and(|e| e.jiff() < today) {
             if store
                 .end_lease(lease.lease_id, &day, &Actor::System)
                 .await?
@@ -663,8 +663,8 @@ async fn exit_of(
     let talent = store.talent(lease.talent_id).await?;
     let p = &talent.profile;
     let terms = yingcai_housing::Lease {
-        start: lease.start_date.parse()?,
-        end: lease.end_date.parse()?,
+        start: lease.start_date.jiff(),
+        end: lease.end_date.jiff(),
         monthly_rent_fen: lease.rent_fen,
     };
     let tenant = TenantFacts {

@@ -345,7 +345,7 @@ async fn records(app: &TestApp) -> Records {
         .await
         .unwrap();
     app.store
-        .open_payment_run("2026-01", &yingcai_store::Actor::System)
+        .open_payment_run("2026-01".parse().unwrap(), &yingcai_store::Actor::System)
         .await
         .unwrap();
     yingcai_jobs::policy::sweep(

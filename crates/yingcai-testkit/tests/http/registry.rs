@@ -164,7 +164,13 @@ async fn a_profile_with_dates_outside_the_calendar_is_refused_field_by_field() {
     let app = TestApp::spawn().await;
     let talent = app.signed_in("far@example.cn", &[Role::Talent]).await;
     talent.get("/lang/en").await;
-    let cases: [(&[(&'static str, &'static str)], &str, &str); 6] = [
+    // (changed fields, field in error, part of its message)
+    type Case = (
+        &'static [(&'static str, &'static str)],
+        &'static str,
+        &'static str,
+    );
+    let cases: [Case; 6] = [
         (
             &[("arrival_date", "0999-01-01")],
             "arrival_date",
@@ -259,7 +265,7 @@ fn roster() -> String {
     [
         "id,name,resident_id,birth_date,degree,honors,arrival_date,employed_in_city,housing,home_purchase_date,social_insurance_months",
         "1,王芳,11010519491231002X,1949-12-31,phd,,2023-09-08,true,rent,,50",
-        "2,李强,440524188001010014,1880-01-01,master,academician,2024-06-28,true,owns,2024-03-12,43",
+        "2,李强,440524198001010013,1980-01-01,master,academician,2024-06-28,true,owns,2024-03-12,43",
     ]
     .join("\n")
 }
