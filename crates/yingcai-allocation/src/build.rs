@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 
 use crate::error::InstanceError;
-use crate::idmap::{IdMap, Interner, Key};
+use crate::idmap::{Interner, Refs};
 use crate::instance::{IdTable, Instance};
 
 /// Sentinel for "no index". Never a valid index: [`index_from_len`] refuses it.
@@ -41,12 +41,10 @@ pub(crate) struct Builder<'s> {
     /// Provisional complex indices until `finish` remaps them.
     prefs: Vec<u32>,
     capacity: Vec<u32>,
-    /// Per defined complex, offsets into `prio_keys` (leading 0).
+    /// Per defined complex, offsets into `prio` (leading 0).
     prio_start: Vec<u32>,
-    /// Priority entries as table keys; `aux` indexes `prio_long` for inexact keys.
-    prio_keys: Vec<Key>,
-    /// Names of priority entries whose key is inexact (ids longer than 8 bytes).
-    prio_long: Vec<Cow<'s, str>>,
+    /// Priority entries (applicant ids), in list order.
+    prio: Refs<'s>,
     /// Set by a serde visitor before it aborts parsing, so the caller can report
     /// this precise error instead of serde's generic one.
     pub(crate) pending: Option<InstanceError>,
@@ -61,8 +59,7 @@ impl<'s> Builder<'s> {
             prefs: Vec::new(),
             capacity: Vec::new(),
             prio_start: vec![0],
-            prio_keys: Vec::new(),
-            prio_long: Vec::new(),
+            prio: Refs::default(),
             pending: None,
         }
     }
@@ -102,16 +99,11 @@ impl<'s> Builder<'s> {
 
     #[inline]
     pub(crate) fn add_priority(&mut self, applicant: Cow<'s, str>) -> Result<(), InstanceError> {
-        let key = Key::of(&applicant, index_from_len(self.prio_long.len())?);
-        if !key.is_exact() {
-            self.prio_long.push(applicant);
-        }
-        self.prio_keys.push(key);
-        Ok(())
+        self.prio.push(applicant)
     }
 
     pub(crate) fn end_complex(&mut self) -> Result<(), InstanceError> {
-        self.prio_start.push(index_from_len(self.prio_keys.len())?);
+        self.prio_start.push(index_from_len(self.prio.len())?);
         Ok(())
     }
 
@@ -121,12 +113,14 @@ impl<'s> Builder<'s> {
         let n = self.applicant_names.len();
         let m = self.complexes.prov_of.len();
 
-        let (applicant_map, duplicate) = IdMap::build(&self.applicant_names);
-        if let Some(a) = duplicate {
-            return Err(InstanceError::DuplicateApplicant {
-                applicant: self.applicant_names[a].to_string(),
-            });
-        }
+        let priority = match self.prio.resolve(&self.applicant_names) {
+            Ok(priority) => priority,
+            Err(a) => {
+                return Err(InstanceError::DuplicateApplicant {
+                    applicant: self.applicant_names[a].to_string(),
+                });
+            }
+        };
 
         // References to ids that were never defined, reported in input order.
         for a in 0..n {
@@ -141,19 +135,15 @@ impl<'s> Builder<'s> {
                 });
             }
         }
-        let priority = applicant_map.resolve(&self.prio_keys, |key, a| {
-            self.prio_long[key.aux as usize] == self.applicant_names[a as usize]
-        });
         if let Some(k) = priority.iter().position(|&a| a == NONE) {
             // The complex whose list holds entry k: the last start at or before k.
             let c = self.prio_start.partition_point(|&s| s as usize <= k) - 1;
             return Err(InstanceError::UnknownApplicant {
                 complex: self.complexes.def_name(c as u32),
-                applicant: self.prio_name(k),
+                applicant: self.prio.name(k),
             });
         }
-        drop(std::mem::take(&mut self.prio_keys));
-        drop(std::mem::take(&mut self.prio_long));
+        drop(std::mem::take(&mut self.prio));
 
         for c in &mut self.prefs {
             *c = self.complexes.def_of[*c as usize];
@@ -189,16 +179,6 @@ impl<'s> Builder<'s> {
             self.prio_start,
             priority,
         ))
-    }
-
-    /// The id written at priority entry `k`.
-    fn prio_name(&self, k: usize) -> String {
-        let key = self.prio_keys[k];
-        if key.is_exact() {
-            key.exact_name()
-        } else {
-            self.prio_long[key.aux as usize].to_string()
-        }
     }
 
     fn describe(&self, problem: Problem) -> InstanceError {

@@ -46,3 +46,19 @@ mod json;
 pub use allocate::{Allocation, Cutoff, allocate};
 pub use error::InstanceError;
 pub use instance::Instance;
+
+/// Not part of the API (no stability promise): the applicant-id table on its own, so
+/// that `benches/idmap.rs` can time it against hash maps.
+#[doc(hidden)]
+pub mod bench {
+    use std::borrow::Cow;
+
+    /// What reading an instance does with applicant ids: a table of `names` (the
+    /// applicants, index = position), then every reference in `refs` (the priority
+    /// lists' entries) resolved to its index, `u32::MAX` if unknown. `Err` holds the
+    /// position of the first name equal to an earlier one (`usize::MAX` if `refs`
+    /// is too long to number in `u32`).
+    pub fn resolve_ids(names: &[Cow<'_, str>], refs: &[Cow<'_, str>]) -> Result<Vec<u32>, usize> {
+        crate::idmap::resolve_ids(names, refs)
+    }
+}

@@ -1,5 +1,6 @@
 //! Writes sample charts to `target/demo/*.svg` (and an HTML page) for a visual check.
-use yingcai_chart::{ChartText, Series, bar_chart, format_wan_yuan, format_yuan, line_chart};
+use yingcai_chart::{ChartText, Series, bar_chart, line_chart};
+use yingcai_domain::Fen;
 
 fn main() -> std::io::Result<()> {
     let months: Vec<String> = (0..120)
@@ -35,7 +36,7 @@ fn main() -> std::io::Result<()> {
                 values: &diff,
             },
         ],
-        &format_wan_yuan,
+        &|fen| Fen(fen).wan_yuan(),
     );
     let short = line_chart(
         &ChartText {
@@ -55,7 +56,7 @@ fn main() -> std::io::Result<()> {
                 values: &diff[..6],
             },
         ],
-        &format_yuan,
+        &|fen| Fen(fen).yuan_grouped(),
     );
     let cats: Vec<String> = ["博士", "硕士", "本科", "高级技师", "其他"]
         .iter()
@@ -83,7 +84,7 @@ fn main() -> std::io::Result<()> {
                 values: &[5_000_000, 6_000_000, 4_500_000, 500_000, 100_000],
             },
         ],
-        &format_yuan,
+        &|fen| Fen(fen).yuan_grouped(),
     );
     let empty = bar_chart(
         &ChartText {
@@ -92,7 +93,7 @@ fn main() -> std::io::Result<()> {
         },
         &[] as &[&str],
         &[],
-        &format_yuan,
+        &|fen| Fen(fen).yuan_grouped(),
     );
     std::fs::create_dir_all("target/demo")?;
     let mut html = String::from("<!doctype html><meta charset=utf-8><body>\n");

@@ -8,8 +8,8 @@
 //! * [`bar_chart`] — simple or grouped bars, e.g. totals per category ("博士").
 //!
 //! Values are `i64` (the platform uses integer fen, 1 yuan = 100 fen); the
-//! caller decides how a tick value reads through a `y_format` function, and
-//! [`format_yuan`] / [`format_wan_yuan`] are ready-made ones.
+//! caller decides how a tick value reads through a `y_format` function (for
+//! money, one of `yingcai_domain::Fen`'s forms, e.g. `Fen::yuan_grouped`).
 //!
 //! # What the output guarantees
 //!
@@ -55,7 +55,8 @@
 //! # Example
 //!
 //! ```
-//! use yingcai_chart::{format_yuan, line_chart, ChartText, Series};
+//! use yingcai_chart::{line_chart, ChartText, Series};
+//! use yingcai_domain::Fen;
 //!
 //! let months: Vec<String> = (1..=12).map(|m| format!("2027-{m:02}")).collect();
 //! let baseline: Vec<i64> = (0..12).map(|i| 1_000_000 + i * 10_000).collect();
@@ -73,7 +74,7 @@
 //!         Series { label: "现行", values: &baseline },
 //!         Series { label: "草案", values: &draft },
 //!     ],
-//!     &format_yuan,
+//!     &|fen| Fen(fen).yuan_grouped(),
 //! );
 //! assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
 //! assert!(svg.contains("<title id="));
@@ -120,66 +121,6 @@ pub struct ChartText<'a> {
     pub x_label: &'a str,
     /// Caption beside the y axis, e.g. `"元"` (omitted when empty).
     pub y_label: &'a str,
-}
-
-/// Formats fen as yuan with thousands separators: `123456789` → `"1,234,567.89"`,
-/// `100_000` → `"1,000"` (no decimals when whole), `-250` → `"-2.50"`.
-pub fn format_yuan(fen: i64) -> String {
-    let abs = fen.unsigned_abs();
-    let (yuan, cents) = (abs / 100, abs % 100);
-    let mut out = String::new();
-    if fen < 0 {
-        out.push('-');
-    }
-    out.push_str(&group_thousands(yuan));
-    if cents != 0 {
-        out.push_str(&format!(".{cents:02}"));
-    }
-    out
-}
-
-/// Formats fen in 万元 (10,000 yuan = 1,000,000 fen), up to two decimals with
-/// trailing zeros dropped: `150_000_000` → `"150万"`, `1_250_000` → `"1.25万"`;
-/// anything that rounds to zero → `"0"`.
-pub fn format_wan_yuan(fen: i64) -> String {
-    if fen == 0 {
-        return "0".to_owned();
-    }
-    let abs = u128::from(fen.unsigned_abs());
-    // Hundredths of a 万, rounded half up.
-    let hundredths = (abs + 5_000) / 10_000;
-    let (whole, frac) = (hundredths / 100, hundredths % 100);
-    if hundredths == 0 {
-        return "0".to_owned();
-    }
-    let mut out = String::new();
-    if fen < 0 {
-        out.push('-');
-    }
-    out.push_str(&group_thousands_u128(whole));
-    if frac != 0 {
-        let s = format!("{frac:02}");
-        out.push('.');
-        out.push_str(s.trim_end_matches('0'));
-    }
-    out.push('万');
-    out
-}
-
-fn group_thousands(n: u64) -> String {
-    group_thousands_u128(u128::from(n))
-}
-
-fn group_thousands_u128(n: u128) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// "Nice" axis ticks for data spanning `min..=max`: evenly spaced multiples of
@@ -628,7 +569,8 @@ fn build_chart<'a, 'b>(
 /// series; missing labels are blank and a shorter series stops early.
 /// Markers sit on every point when there are at most 24, otherwise on the
 /// labelled positions only. `y_format` turns a tick value (same unit as the
-/// data, e.g. fen) into its label, e.g. [`format_yuan`].
+/// data, e.g. fen) into its label, e.g. `Fen::yuan_grouped` of
+/// `yingcai_domain`.
 pub fn line_chart<L: AsRef<str>>(
     text: &ChartText,
     x_labels: &[L],

@@ -1,7 +1,14 @@
-use yingcai_chart::{
-    ChartText, MAX_X_LABELS, Series, bar_chart, format_wan_yuan, format_yuan, line_chart,
-    nice_ticks,
-};
+use yingcai_chart::{ChartText, MAX_X_LABELS, Series, bar_chart, line_chart, nice_ticks};
+use yingcai_domain::Fen;
+
+/// Tick labels in yuan, as the pages draw them.
+fn yuan(fen: i64) -> String {
+    Fen(fen).yuan_grouped()
+}
+
+fn wan_yuan(fen: i64) -> String {
+    Fen(fen).wan_yuan()
+}
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
@@ -91,7 +98,7 @@ fn sample_line() -> String {
                 values: &diff,
             },
         ],
-        &format_yuan,
+        &yuan,
     )
 }
 
@@ -130,7 +137,7 @@ fn bar_chart_is_well_formed_with_chinese_labels() {
                 values: &[60_000_000, 25_000_000, 12_000_000],
             },
         ],
-        &format_wan_yuan,
+        &wan_yuan,
     );
     let doc = check(&svg);
     let t = texts(&doc);
@@ -141,8 +148,8 @@ fn bar_chart_is_well_formed_with_chinese_labels() {
         "现行",
         "草案",
         "按学历",
-        "60万",
-        "0",
+        "60.00万元",
+        "0.00万元",
     ] {
         assert!(t.contains(&l), "missing {l} in {t:?}");
     }
@@ -287,17 +294,17 @@ fn y_axis_labels_come_from_nice_ticks_and_formatter() {
             label: "s",
             values: &values,
         }],
-        &format_yuan,
+        &yuan,
     );
     let doc = check(&svg);
     let t = texts(&doc);
     for tick in nice_ticks(0, 987_654) {
         assert!(
-            t.contains(&format_yuan(tick).as_str()),
+            t.contains(&yuan(tick).as_str()),
             "tick {tick} missing in {t:?}"
         );
     }
-    assert!(t.contains(&"10,000")); // 1,000,000 fen
+    assert!(t.contains(&"¥10,000.00")); // 1,000,000 fen
 }
 
 #[test]
@@ -310,13 +317,13 @@ fn negative_values_get_zero_line_and_negative_ticks() {
             label: "差额",
             values: &diff,
         }],
-        &format_yuan,
+        &yuan,
     );
     let doc = check(&svg);
     let t = texts(&doc);
     // Ticks every 200 yuan from -600 (below the -500 minimum) up to 400.
-    assert!(t.contains(&"-600") && t.contains(&"400"), "{t:?}");
-    assert!(t.contains(&"0"));
+    assert!(t.contains(&"-¥600.00") && t.contains(&"¥400.00"), "{t:?}");
+    assert!(t.contains(&"¥0.00"));
     // The zero line is drawn in its own colour across the plot.
     assert!(svg.contains("stroke=\"#333333\""));
 
@@ -327,7 +334,7 @@ fn negative_values_get_zero_line_and_negative_ticks() {
             label: "s",
             values: &[-300, 200],
         }],
-        &format_yuan,
+        &yuan,
     );
     check(&bars);
 }
@@ -336,8 +343,8 @@ fn negative_values_get_zero_line_and_negative_ticks() {
 fn empty_and_all_zero_inputs_render() {
     let empty: &[&str] = &[];
     for svg in [
-        line_chart(&text("empty"), empty, &[], &format_yuan),
-        bar_chart(&text("empty"), empty, &[], &format_yuan),
+        line_chart(&text("empty"), empty, &[], &yuan),
+        bar_chart(&text("empty"), empty, &[], &yuan),
         line_chart(
             &text("no values"),
             empty,
@@ -345,7 +352,7 @@ fn empty_and_all_zero_inputs_render() {
                 label: "a",
                 values: &[],
             }],
-            &format_yuan,
+            &yuan,
         ),
         line_chart(
             &text("zeros"),
@@ -354,7 +361,7 @@ fn empty_and_all_zero_inputs_render() {
                 label: "a",
                 values: &[0; 12],
             }],
-            &format_yuan,
+            &yuan,
         ),
         bar_chart(
             &text("zeros"),
@@ -363,7 +370,7 @@ fn empty_and_all_zero_inputs_render() {
                 label: "a",
                 values: &[0],
             }],
-            &format_yuan,
+            &yuan,
         ),
         line_chart(
             &text("one"),
@@ -372,14 +379,14 @@ fn empty_and_all_zero_inputs_render() {
                 label: "a",
                 values: &[7],
             }],
-            &format_yuan,
+            &yuan,
         ),
-        bar_chart(&ChartText::default(), empty, &[], &format_yuan),
+        bar_chart(&ChartText::default(), empty, &[], &yuan),
     ] {
         let doc = check(&svg);
-        assert!(texts(&doc).contains(&"0"), "the zero tick is labelled");
+        assert!(texts(&doc).contains(&"¥0.00"), "the zero tick is labelled");
     }
-    let no_desc = line_chart(&text("t"), empty, &[], &format_yuan);
+    let no_desc = line_chart(&text("t"), empty, &[], &yuan);
     assert!(no_desc.contains("no data"));
 }
 
@@ -392,7 +399,7 @@ fn extreme_values_do_not_panic() {
             label: "a",
             values: &[i64::MIN, 0, i64::MAX],
         }],
-        &format_yuan,
+        &yuan,
     );
     check(&svg);
     let svg = bar_chart(
@@ -402,7 +409,7 @@ fn extreme_values_do_not_panic() {
             label: "a",
             values: &[i64::MIN, i64::MAX],
         }],
-        &format_wan_yuan,
+        &wan_yuan,
     );
     check(&svg);
 }
@@ -418,7 +425,7 @@ fn many_points_thin_x_labels() {
             label: "a",
             values: &values,
         }],
-        &format_yuan,
+        &yuan,
     );
     let doc = check(&svg);
     let t = texts(&doc);
@@ -448,7 +455,7 @@ fn many_points_thin_x_labels() {
             label: "a",
             values: &values[..6],
         }],
-        &format_yuan,
+        &yuan,
     );
     let doc = check(&svg);
     let t = texts(&doc);
@@ -464,7 +471,7 @@ fn many_points_thin_x_labels() {
             label: "a",
             values: &vals,
         }],
-        &format_yuan,
+        &yuan,
     );
     let doc = check(&svg);
     let n = texts(&doc).iter().filter(|s| s.starts_with("类别")).count();
@@ -514,7 +521,7 @@ fn output_is_deterministic_and_ids_differ_between_charts() {
             label: "s",
             values: &[1],
         }],
-        &format_yuan,
+        &yuan,
     );
     let b = bar_chart(
         &text("b"),
@@ -523,7 +530,7 @@ fn output_is_deterministic_and_ids_differ_between_charts() {
             label: "s",
             values: &[1],
         }],
-        &format_yuan,
+        &yuan,
     );
     let id = |s: &str| {
         let doc = roxmltree::Document::parse(s).unwrap();
@@ -542,26 +549,7 @@ fn output_is_deterministic_and_ids_differ_between_charts() {
                 label: "s",
                 values: &[1]
             }],
-            &format_yuan
+            &yuan
         ))
     );
-}
-
-#[test]
-fn money_formatters() {
-    assert_eq!(format_yuan(0), "0");
-    assert_eq!(format_yuan(100_000), "1,000");
-    assert_eq!(format_yuan(123_456_789), "1,234,567.89");
-    assert_eq!(format_yuan(-250), "-2.50");
-    assert_eq!(format_yuan(-5), "-0.05");
-    assert_eq!(format_yuan(i64::MIN), "-92,233,720,368,547,758.08");
-    assert_eq!(format_wan_yuan(0), "0");
-    assert_eq!(format_wan_yuan(150_000_000), "150万");
-    assert_eq!(format_wan_yuan(1_250_000), "1.25万");
-    assert_eq!(format_wan_yuan(-1_500_000), "-1.5万");
-    assert_eq!(format_wan_yuan(12_345_000_000), "12,345万");
-    assert_eq!(format_wan_yuan(4_999), "0");
-    assert_eq!(format_wan_yuan(-4_999), "0");
-    assert_eq!(format_wan_yuan(5_000), "0.01万");
-    assert_eq!(format_wan_yuan(i64::MIN), "-9,223,372,036,854.78万");
 }

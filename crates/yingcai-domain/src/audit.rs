@@ -4,8 +4,15 @@
 //! have no gaps, so altering any stored entry, or removing one, breaks the chain at that
 //! entry. The store keeps the entries; this module only does the arithmetic, so it can be
 //! tested without a database.
+//!
+//! The chain alone cannot stop someone who writes to the database from rewriting it
+//! consistently; signed [`checkpoint`]s kept outside the database do.
 
 use sha2::{Digest, Sha256};
+
+pub mod checkpoint;
+
+pub use checkpoint::{AuditPublicKey, AuditSigner, Checkpoint, CheckpointError, CheckpointId};
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "genesis";
@@ -51,6 +58,14 @@ impl AuditEntry {
     }
 }
 
+/// The chain's newest entry: the head row's record of it, or what a walk of the chain found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditHead {
+    /// 0 for an empty log.
+    pub entry_id: i64,
+    pub hash: String,
+}
+
 /// Where a chain stops being trustworthy.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChainBreak {
@@ -60,27 +75,83 @@ pub enum ChainBreak {
     /// An entry that must exist is not there.
     #[error("audit entry {entry_id} was removed")]
     Removed { entry_id: i64 },
+    /// The chain is consistent but ends before a signed head: its newest entries were
+    /// removed and the head rewound.
+    #[error(
+        "{checkpoint}: entry {} is no longer in the audit log: entries were removed and the head rewound",
+        checkpoint.entry_id
+    )]
+    CheckpointLost { checkpoint: CheckpointId },
+    /// The chain is consistent but the checkpointed entry has another hash: an entry up to
+    /// it was altered and the hashes after it recomputed.
+    #[error(
+        "{checkpoint}: entry {} no longer has the signed hash: the log up to it was rewritten",
+        checkpoint.entry_id
+    )]
+    CheckpointRewritten { checkpoint: CheckpointId },
 }
 
-/// Checks entries streamed in id order, then the recorded head (last id and hash).
+/// Checks entries streamed in id order, then the recorded head (last id and hash), and that
+/// every signed checkpoint is still in the chain unchanged.
 #[derive(Debug)]
 pub struct ChainCheck {
     next_id: i64,
-    prev_hash: String,
+    /// `None` when resumed at a checkpoint: the first entry's predecessor is not read.
+    prev_hash: Option<String>,
+    /// Sorted by entry id; those before `next_checkpoint` are done.
+    checkpoints: Vec<Checkpoint>,
+    next_checkpoint: usize,
 }
 
 impl Default for ChainCheck {
     fn default() -> Self {
         ChainCheck {
             next_id: 1,
-            prev_hash: GENESIS.to_owned(),
+            prev_hash: Some(GENESIS.to_owned()),
+            checkpoints: Vec::new(),
+            next_checkpoint: 0,
         }
     }
 }
 
 impl ChainCheck {
+    /// A walk of the whole chain, from entry 1.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A walk of the whole chain that also holds it to `checkpoints`.
+    pub fn with_checkpoints(checkpoints: &[Checkpoint]) -> Self {
+        let mut checkpoints: Vec<Checkpoint> = checkpoints
+            .iter()
+            // A checkpoint of the empty log claims nothing.
+            .filter(|c| c.entry_id() > 0)
+            .cloned()
+            .collect();
+        checkpoints.sort_by_key(|c| (c.entry_id(), c.id().number));
+        ChainCheck {
+            checkpoints,
+            ..Self::default()
+        }
+    }
+
+    /// A walk from `checkpoint`'s entry to the head: what changed since a trusted checkpoint
+    /// (the entries before it were checked when it was made).
+    pub fn resume_at(checkpoint: &Checkpoint) -> Self {
+        if checkpoint.entry_id() == 0 {
+            return Self::new();
+        }
+        ChainCheck {
+            next_id: checkpoint.entry_id(),
+            prev_hash: None,
+            checkpoints: vec![checkpoint.clone()],
+            next_checkpoint: 0,
+        }
+    }
+
+    /// The entry the walk expects next (the store reads from here on).
+    pub fn next_id(&self) -> i64 {
+        self.next_id
     }
 
     pub fn push(&mut self, entry: &AuditEntry) -> Result<(), ChainBreak> {
@@ -89,31 +160,54 @@ impl ChainCheck {
                 entry_id: self.next_id,
             });
         }
-        if entry.prev_hash != self.prev_hash || entry.hash != entry.expected_hash(&self.prev_hash) {
+        let linked = self
+            .prev_hash
+            .as_ref()
+            .is_none_or(|prev| *prev == entry.prev_hash);
+        if !linked || entry.hash != entry.expected_hash(&entry.prev_hash) {
             return Err(ChainBreak::Altered {
                 entry_id: entry.entry_id,
             });
         }
+        while let Some(checkpoint) = self.checkpoints.get(self.next_checkpoint)
+            && checkpoint.entry_id() <= entry.entry_id
+        {
+            if checkpoint.entry_id() == entry.entry_id && checkpoint.hash() != entry.hash {
+                return Err(ChainBreak::CheckpointRewritten {
+                    checkpoint: checkpoint.id(),
+                });
+            }
+            self.next_checkpoint += 1;
+        }
         self.next_id += 1;
-        self.prev_hash = entry.hash.clone();
+        self.prev_hash = Some(entry.hash.clone());
         Ok(())
     }
 
     /// The head records the newest entry; a mismatch means the newest entries were removed
-    /// (or the head was tampered with, which is reported the same way).
-    pub fn finish(self, head_last_id: i64, head_last_hash: &str) -> Result<i64, ChainBreak> {
+    /// (or the head was tampered with, which is reported the same way). A checkpoint past the
+    /// end of the chain means the newest entries were removed and the head rewound.
+    pub fn finish(self, head: &AuditHead) -> Result<AuditHead, ChainBreak> {
         let checked = self.next_id - 1;
-        if head_last_id > checked {
+        if head.entry_id > checked {
             return Err(ChainBreak::Removed {
                 entry_id: checked + 1,
             });
         }
-        if head_last_id < checked || head_last_hash != self.prev_hash {
-            return Err(ChainBreak::Altered {
-                entry_id: checked.max(1),
+        if let Some(checkpoint) = self.checkpoints.get(self.next_checkpoint) {
+            return Err(ChainBreak::CheckpointLost {
+                checkpoint: checkpoint.id(),
             });
         }
-        Ok(checked)
+        match self.prev_hash {
+            Some(last) if head.entry_id == checked && head.hash == last => Ok(AuditHead {
+                entry_id: checked,
+                hash: last,
+            }),
+            _ => Err(ChainBreak::Altered {
+                entry_id: checked.max(1),
+            }),
+        }
     }
 }
 
@@ -150,7 +244,12 @@ mod tests {
         for e in entries {
             check.push(e)?;
         }
-        check.finish(head.0, head.1)
+        check
+            .finish(&AuditHead {
+                entry_id: head.0,
+                hash: head.1.to_owned(),
+            })
+            .map(|h| h.entry_id)
     }
 
     #[test]
@@ -197,6 +296,158 @@ mod tests {
         assert_eq!(
             check(&entries, (4, &head)),
             Err(ChainBreak::Altered { entry_id: 3 })
+        );
+    }
+
+    fn head_of(entries: &[AuditEntry]) -> AuditHead {
+        entries.last().map_or(
+            AuditHead {
+                entry_id: 0,
+                hash: GENESIS.to_owned(),
+            },
+            |e| AuditHead {
+                entry_id: e.entry_id,
+                hash: e.hash.clone(),
+            },
+        )
+    }
+
+    /// Re-links and re-hashes every entry from `from` (0-based) on, as a forger with write
+    /// access to the database can.
+    fn rehash_from(entries: &mut [AuditEntry], from: usize) {
+        let mut prev = if from == 0 {
+            GENESIS.to_owned()
+        } else {
+            entries[from - 1].hash.clone()
+        };
+        for entry in &mut entries[from..] {
+            entry.prev_hash = prev.clone();
+            entry.hash = entry.expected_hash(&prev);
+            prev = entry.hash.clone();
+        }
+    }
+
+    fn signed(signer: &AuditSigner, heads: &[AuditHead]) -> Vec<Checkpoint> {
+        let text: Vec<String> = heads
+            .iter()
+            .enumerate()
+            .map(|(i, head)| {
+                let at = jiff::Timestamp::from_second(1_795_910_400 + 600 * i as i64).unwrap();
+                signer.checkpoint_line("https://talent.example.cn", head, at)
+            })
+            .collect();
+        signer
+            .public_key()
+            .read_checkpoints(&text.join("\n"))
+            .unwrap()
+    }
+
+    fn walk(
+        mut check: ChainCheck,
+        entries: &[AuditEntry],
+        head: &AuditHead,
+    ) -> Result<AuditHead, ChainBreak> {
+        let first = check.next_id();
+        for entry in entries.iter().filter(|e| e.entry_id >= first) {
+            check.push(entry)?;
+        }
+        check.finish(head)
+    }
+
+    #[test]
+    fn an_untouched_chain_satisfies_its_checkpoints() {
+        let signer = AuditSigner::from_seed(&[3; 32]);
+        let entries = chain(6);
+        let checkpoints = signed(
+            &signer,
+            &[head_of(&[]), head_of(&entries[..2]), head_of(&entries[..5])],
+        );
+        let head = head_of(&entries);
+        assert_eq!(
+            walk(ChainCheck::with_checkpoints(&checkpoints), &entries, &head),
+            Ok(head.clone())
+        );
+        assert_eq!(
+            walk(ChainCheck::resume_at(&checkpoints[2]), &entries, &head),
+            Ok(head.clone())
+        );
+        assert_eq!(
+            walk(ChainCheck::resume_at(&checkpoints[0]), &entries, &head),
+            Ok(head)
+        );
+    }
+
+    #[test]
+    fn a_removed_tail_with_a_rewound_head_is_caught_by_the_checkpoint() {
+        let signer = AuditSigner::from_seed(&[3; 32]);
+        let entries = chain(6);
+        let checkpoints = signed(&signer, &[head_of(&entries[..2]), head_of(&entries[..5])]);
+        // Entries 4 to 6 deleted, the head rewound to entry 3: consistent on its own.
+        let forged = &entries[..3];
+        let rewound = head_of(forged);
+        assert_eq!(
+            walk(ChainCheck::new(), forged, &rewound),
+            Ok(rewound.clone())
+        );
+        let lost = Err(ChainBreak::CheckpointLost {
+            checkpoint: checkpoints[1].id(),
+        });
+        assert_eq!(
+            walk(ChainCheck::with_checkpoints(&checkpoints), forged, &rewound),
+            lost
+        );
+        assert_eq!(
+            walk(ChainCheck::resume_at(&checkpoints[1]), forged, &rewound),
+            lost
+        );
+        assert_eq!(checkpoints[1].id().number, 2);
+        assert_eq!(checkpoints[1].id().entry_id, 5);
+    }
+
+    #[test]
+    fn an_altered_entry_with_every_later_hash_recomputed_is_caught_by_the_checkpoint() {
+        let signer = AuditSigner::from_seed(&[3; 32]);
+        let mut entries = chain(6);
+        let checkpoints = signed(&signer, &[head_of(&entries[..2]), head_of(&entries[..5])]);
+        entries[3].after = Some(r#"{"roles":["admin"]}"#.into());
+        rehash_from(&mut entries, 3);
+        let head = head_of(&entries);
+        assert_eq!(walk(ChainCheck::new(), &entries, &head), Ok(head.clone()));
+        let rewritten = Err(ChainBreak::CheckpointRewritten {
+            checkpoint: checkpoints[1].id(),
+        });
+        assert_eq!(
+            walk(ChainCheck::with_checkpoints(&checkpoints), &entries, &head),
+            rewritten
+        );
+        assert_eq!(
+            walk(ChainCheck::resume_at(&checkpoints[1]), &entries, &head),
+            rewritten
+        );
+        // Rewriting from before the first checkpoint is caught by that one.
+        entries[0].actor = "forger@example.cn".into();
+        rehash_from(&mut entries, 0);
+        let head = head_of(&entries);
+        assert_eq!(
+            walk(ChainCheck::with_checkpoints(&checkpoints), &entries, &head),
+            Err(ChainBreak::CheckpointRewritten {
+                checkpoint: checkpoints[0].id()
+            })
+        );
+    }
+
+    #[test]
+    fn messages_name_the_checkpoint_its_time_and_entry() {
+        let signer = AuditSigner::from_seed(&[3; 32]);
+        let entries = chain(5);
+        let checkpoints = signed(&signer, &[head_of(&entries[..1]), head_of(&entries)]);
+        let message = ChainBreak::CheckpointLost {
+            checkpoint: checkpoints[1].id(),
+        }
+        .to_string();
+        assert_eq!(
+            message,
+            "checkpoint 2 (signed 2026-11-29T00:10:00Z, entry 5): entry 5 is no longer in the audit log: entries were removed and the head rewound"
         );
     }
 }

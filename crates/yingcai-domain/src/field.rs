@@ -79,3 +79,23 @@ impl std::fmt::Display for FieldErrors {
 }
 
 impl std::error::Error for FieldErrors {}
+
+/// A secret (password, token, identity number or account as typed) in a `Debug` impl:
+/// shows whether there was one, never what it was.
+///
+/// ```
+/// use yingcai_domain::Redacted;
+/// assert_eq!(format!("{:?}", Redacted("hunter2")), "\"***\"");
+/// assert_eq!(format!("{:?}", Redacted("")), "\"\"");
+/// ```
+pub struct Redacted<'a>(pub &'a str);
+
+impl std::fmt::Debug for Redacted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.is_empty() {
+            f.write_str("\"\"")
+        } else {
+            f.write_str("\"***\"")
+        }
+    }
+}

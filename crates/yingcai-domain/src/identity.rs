@@ -14,6 +14,20 @@ use crate::{CalendarError, Date, FieldError};
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct ResidentId(String, Date);
 
+/// The province-level divisions of GB/T 2260 (the first two digits of every resident
+/// identity number), plus 83, which the residence permits of Taiwan residents use
+/// (81 and 82 are Hong Kong's and Macao's).
+const PROVINCE_CODES: [&str; 35] = [
+    "11", "12", "13", "14", "15", // 北京 天津 河北 山西 内蒙古
+    "21", "22", "23", // 辽宁 吉林 黑龙江
+    "31", "32", "33", "34", "35", "36",
+    "37", // 上海 江苏 浙江 安徽 福建 江西 山东
+    "41", "42", "43", "44", "45", "46", // 河南 湖北 湖南 广东 广西 海南
+    "50", "51", "52", "53", "54", // 重庆 四川 贵州 云南 西藏
+    "61", "62", "63", "64", "65", // 陕西 甘肃 青海 宁夏 新疆
+    "71", "81", "82", "83", // 台湾 香港 澳门, Taiwan residents' permits
+];
+
 const GB11643_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const GB11643_CHECK: &[u8; 11] = b"10X98765432";
 
@@ -38,6 +52,9 @@ impl ResidentId {
             .sum();
         if GB11643_CHECK[(sum % 11) as usize] != bytes[17] {
             return Err(FieldError::new(FIELD, "resident-id-check"));
+        }
+        if !PROVINCE_CODES.contains(&&value[..2]) {
+            return Err(FieldError::new(FIELD, "resident-id-region"));
         }
         // Positions 7-14 are YYYYMMDD; a holder born outside the platform's calendar
         // (before 1900) cannot be dated by it, so the number is refused here.
@@ -152,6 +169,34 @@ mod tests {
         assert_eq!(id.birth(), Date::new(1949, 12, 31).unwrap());
         assert_eq!(id.masked(), "1101**********002X");
         assert_eq!(format!("{id:?}"), "ResidentId(1101**********002X)");
+    }
+
+    fn with_check_char(body: &str) -> String {
+        let sum: u32 = body
+            .bytes()
+            .zip(GB11643_WEIGHTS)
+            .map(|(b, w)| u32::from(b - b'0') * w)
+            .sum();
+        format!("{body}{}", GB11643_CHECK[(sum % 11) as usize] as char)
+    }
+
+    #[test]
+    fn the_region_must_be_a_province_level_division() {
+        for region in [
+            "00", "10", "19", "20", "30", "38", "47", "55", "60", "66", "70", "80", "84", "90",
+            "99",
+        ] {
+            let id = with_check_char(&format!("{region}010519491231002"));
+            assert_eq!(
+                ResidentId::parse(&id).unwrap_err().code,
+                "resident-id-region",
+                "{id}"
+            );
+        }
+        for region in ["11", "13", "46", "54", "65", "71", "81", "82", "83"] {
+            let id = with_check_char(&format!("{region}010519491231002"));
+            assert!(ResidentId::parse(&id).is_ok(), "{id}");
+        }
     }
 
     #[test]

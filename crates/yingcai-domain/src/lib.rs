@@ -24,6 +24,7 @@ pub mod talent;
 pub use account::{DisplayName, Email, Locale, Password, Phone, Role, RoleSet};
 pub use calendar::{CalendarError, Date, MAX_YEAR, MIN_YEAR, Month};
 pub use enterprise::{EnterpriseInput, EnterpriseProfile};
+pub use field::Redacted;
 pub use field::{FieldError, FieldErrors};
 pub use identity::{CreditCode, ResidentId};
 pub use money::{Fen, parse_hundredths};

@@ -156,7 +156,8 @@ impl TalentProfile {
 }
 
 /// A talent's record as submitted (a form, an API call, an import row), unchecked.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// `Debug` hides the identity number and the bank account.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TalentInput {
     pub name: String,
@@ -180,6 +181,31 @@ pub struct TalentInput {
     pub bank_account: String,
     pub phone: String,
     pub email: String,
+}
+
+impl fmt::Debug for TalentInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TalentInput")
+            .field("name", &self.name)
+            .field("resident_id", &crate::Redacted(&self.resident_id))
+            .field("birth_date", &self.birth_date)
+            .field("degree", &self.degree)
+            .field("degree_institution", &self.degree_institution)
+            .field("degree_year", &self.degree_year)
+            .field("honors", &self.honors)
+            .field("employer_enterprise_id", &self.employer_enterprise_id)
+            .field("employer_name", &self.employer_name)
+            .field("employer_credit_code", &self.employer_credit_code)
+            .field("arrival_date", &self.arrival_date)
+            .field("employed_in_city", &self.employed_in_city)
+            .field("housing", &self.housing)
+            .field("home_purchase_date", &self.home_purchase_date)
+            .field("social_insurance_months", &self.social_insurance_months)
+            .field("bank_account", &crate::Redacted(&self.bank_account))
+            .field("phone", &self.phone)
+            .field("email", &self.email)
+            .finish()
+    }
 }
 
 impl From<&TalentProfile> for TalentInput {
@@ -428,14 +454,17 @@ impl TalentInput {
     }
 
     fn employer(&self) -> Result<Option<Employer>, FieldError> {
-        if let Some(id) = self
-            .employer_enterprise_id
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|id| *id > 0)
-        {
-            return Ok(Some(Employer::Enterprise { enterprise_id: id }));
+        let picked = self.employer_enterprise_id.trim();
+        if !picked.is_empty() {
+            // Only the picker sets this field; anything but an id is a crafted request,
+            // refused rather than silently dropped.
+            return match picked.parse::<i64>() {
+                Ok(id) if id > 0 => Ok(Some(Employer::Enterprise { enterprise_id: id })),
+                _ => Err(FieldError::new(
+                    "employer_enterprise_id",
+                    "employer-unknown",
+                )),
+            };
         }
         let name = optional_text("employer_name", &self.employer_name, 200)?;
         let code = self.employer_credit_code.trim();

@@ -188,16 +188,6 @@ pub async fn record_repayment(
         .await?)
 }
 
-/// Yuan with two decimals, as banks read amounts: `3000.00`.
-pub fn yuan(fen: i64) -> String {
-    format!(
-        "{}{}.{:02}",
-        if fen < 0 { "-" } else { "" },
-        fen.unsigned_abs() / 100,
-        fen.unsigned_abs() % 100
-    )
-}
-
 const BANK_HEADER: [&str; 5] = ["reference", "payee", "account", "amount_yuan", "purpose"];
 
 /// The bank file as CSV (UTF-8, header line); accounts in full: this file is for the bank.
@@ -209,7 +199,7 @@ pub fn bank_file_csv(month: Month, transfers: &[BankTransfer]) -> anyhow::Result
             t.reference.as_str(),
             t.payee.as_str(),
             t.account.as_deref().unwrap_or(""),
-            &yuan(t.amount_fen),
+            &yingcai_domain::Fen(t.amount_fen).bank_plain(),
             &format!("人才补贴 {month}"),
         ])?;
     }

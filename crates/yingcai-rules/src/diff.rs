@@ -4,6 +4,7 @@ use crate::pack::CompiledPack;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
+use yingcai_domain::Fen;
 
 /// One difference between two packs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -143,9 +144,9 @@ fn flatten(p: &CompiledPack) -> BTreeMap<String, String> {
                 .zip(&v.amounts)
                 .map(|(key, a)| {
                     if key.is_empty() {
-                        format!("{a} fen")
+                        Fen(*a).yuan_grouped()
                     } else {
-                        format!("{key}={a} fen")
+                        format!("{key}={}", Fen(*a).yuan_grouped())
                     }
                 })
                 .collect();

@@ -252,7 +252,9 @@ impl Ctx<'_> {
                     .benefits
                     .iter()
                     .position(|b| b.id == id)
-                    .map_or_else(none, |i| format!("{} fen", self.amounts[i])),
+                    .map_or_else(none, |i| {
+                        yingcai_domain::Fen(self.amounts[i]).yuan_grouped()
+                    }),
                 None => none(),
             },
         }
@@ -460,11 +462,11 @@ pub fn explain(pack: &CompiledPack, person: &Person, month: Month) -> Explanatio
                 && amount.is_some();
             let amount_fen = cx.amounts[bi];
             debug_assert_eq!(amount_fen, if eligible { amount.as_ref().map_or(0, |a| a.amount_fen) } else { 0 });
-            let yuan = |fen: i64| format!("{}.{:02}", fen / 100, fen % 100);
             let outcome = if eligible {
+                let amount = yingcai_domain::Fen(amount_fen).yuan_grouped();
                 Text::new(
-                    format!("{}可享受{}：{} 元", month, b.label.zh, yuan(amount_fen)),
-                    format!("{}: eligible for {}, {} yuan", month, b.label.en, yuan(amount_fen)),
+                    format!("{}可享受{}：{}", month, b.label.zh, amount),
+                    format!("{}: eligible for {}, {}", month, b.label.en, amount),
                 )
             } else {
                 Text::new(

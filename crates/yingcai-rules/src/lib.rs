@@ -85,6 +85,35 @@ pub use scenario::*;
 pub use schedule::*;
 pub use spec::Text;
 
+/// Not part of the API (no stability promise): the population row parser on its own,
+/// so that `benches/csv.rs` can time it against the `csv` crate.
+#[doc(hidden)]
+pub mod bench {
+    use crate::person::Person;
+
+    /// Parses a block of whole data lines (no header) as the population workers do,
+    /// calling `each` per person; the number of lines, or the first fault.
+    pub fn parse_rows(
+        data: &[u8],
+        honors: &[String],
+        each: impl FnMut(&Person),
+    ) -> Result<u64, String> {
+        crate::csv::parse_block(data, honors, each)
+            .map_err(|(line, f)| format!("line {line}, column {}: {}", f.column, f.message))
+    }
+
+    /// The checked parser of one line (split, then every field validated).
+    pub fn parse_row(line: &[u8], honors: &[String]) -> Result<Person, String> {
+        crate::csv::parse_row(line, honors).map_err(|f| format!("{}: {}", f.column, f.message))
+    }
+
+    /// The field validation of the checked parser, on fields split by someone else.
+    pub fn person_from_fields(fields: &[&[u8]; 9], honors: &[String]) -> Result<Person, String> {
+        crate::csv::person_from_fields(fields, honors)
+            .map_err(|f| format!("{}: {}", f.column, f.message))
+    }
+}
+
 /// The default pack (Shijiazhuang's talent green card), compiled into every build so that
 /// `yingcai policy …` works without a pack directory. `--pack` loads another one at run
 /// time: changing a policy never needs a rebuild.

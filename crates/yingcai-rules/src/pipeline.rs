@@ -6,7 +6,7 @@
 //! pairs (input, output) bounds memory whatever the population size: a pair goes back
 //! to the pool only after its output was written, in order.
 
-use crate::csv::{HEADER, parse_row, parse_row_fast};
+use crate::csv::{HEADER, parse_block};
 use crate::person::Person;
 use crate::population::PopulationError;
 use std::collections::BTreeMap;
@@ -98,37 +98,17 @@ pub(crate) fn run<A: Send, R: Read>(
                     // be processed so the first fault and its line number are exact.
                     if w.seq < first_bad.load(Ordering::Relaxed) {
                         w.output.clear();
-                        let data = &w.input[..];
-                        let mut pos = 0;
-                        while pos < data.len() {
-                            if let Some((p, next)) = parse_row_fast(data, pos, honors) {
-                                row(&mut acc, &p, want_out.then_some(&mut w.output));
-                                lines += 1;
-                                pos = next;
-                                continue;
+                        let output = &mut w.output;
+                        let parsed = parse_block(&w.input, honors, |p| {
+                            row(&mut acc, p, want_out.then_some(&mut *output));
+                        });
+                        match parsed {
+                            Ok(n) => lines = n,
+                            Err((n, f)) => {
+                                lines = n;
+                                fault = Some((n, f.column, f.message));
+                                first_bad.fetch_min(w.seq, Ordering::Relaxed);
                             }
-                            // Unusual or wrong: take the whole line through the
-                            // checked parser, which names the column at fault.
-                            let end = data[pos..]
-                                .iter()
-                                .position(|&b| b == b'\n')
-                                .map_or(data.len(), |e| pos + e);
-                            let line = &data[pos..end];
-                            pos = end + 1;
-                            if line.is_empty() || line == b"\r" {
-                                // Blank lines carry no talent; they still count as lines.
-                                lines += 1;
-                                continue;
-                            }
-                            match parse_row(line, honors) {
-                                Ok(p) => row(&mut acc, &p, want_out.then_some(&mut w.output)),
-                                Err(f) => {
-                                    fault = Some((lines, f.column, f.message));
-                                    first_bad.fetch_min(w.seq, Ordering::Relaxed);
-                                    break;
-                                }
-                            }
-                            lines += 1;
                         }
                     }
                     let _ = done_tx.send(Done {

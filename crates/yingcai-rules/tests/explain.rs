@@ -138,7 +138,13 @@ fn eligible_benefit_names_amount_clause_and_dated_value() {
         json["benefits"][1]["outcome"]["en"]
             .as_str()
             .unwrap()
-            .contains("300000.00 yuan")
+            .contains("¥300,000.00")
+    );
+    assert!(
+        json["benefits"][1]["outcome"]["zh"]
+            .as_str()
+            .unwrap()
+            .ends_with("：¥300,000.00")
     );
 }
 

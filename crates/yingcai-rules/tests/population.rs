@@ -283,6 +283,17 @@ fn reform_summaries_from_one_pass() {
         "{d}"
     );
     assert!(paths.contains(&"pack.version"));
+    // Amounts read as yuan, as on every page.
+    let raised = d
+        .changes
+        .iter()
+        .find(|c| c.path == "parameters[rent_allowance].values[2027-01-01]")
+        .and_then(|c| c.after.as_deref());
+    assert_eq!(
+        raised,
+        Some("open; none=¥0.00, bachelor=¥1,000.00, master=¥1,500.00, phd=¥3,500.00"),
+        "{d}"
+    );
     assert!(compare_packs(&base, &base).changes.is_empty());
 }
 

@@ -39,8 +39,7 @@ fn mask_phone(phone: &str) -> String {
     )
 }
 
-/// A new account, every field already checked.
-#[derive(Debug)]
+/// A new account, every field already checked. `Debug` leaves the hash out.
 pub struct NewAccount {
     pub email: Email,
     pub display_name: DisplayName,
@@ -73,11 +72,40 @@ impl Account {
     }
 }
 
-/// An account with its password hash, only for checking a sign-in.
-#[derive(Debug)]
+/// An account with its password hash, only for checking a sign-in. `Debug` leaves the
+/// hash out.
 pub struct AccountCredentials {
     pub account: Account,
     pub password_hash: String,
+}
+
+impl std::fmt::Debug for NewAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAccount")
+            .field("email", &self.email)
+            .field("display_name", &self.display_name)
+            .field("phone", &self.phone)
+            .field(
+                "password_hash",
+                &yingcai_domain::Redacted(&self.password_hash),
+            )
+            .field("roles", &self.roles)
+            .field("locale", &self.locale)
+            .field("must_change_password", &self.must_change_password)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for AccountCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountCredentials")
+            .field("account", &self.account)
+            .field(
+                "password_hash",
+                &yingcai_domain::Redacted(&self.password_hash),
+            )
+            .finish()
+    }
 }
 
 /// Which accounts an admin is looking at.

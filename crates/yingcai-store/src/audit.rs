@@ -1,10 +1,10 @@
 //! The audit log: appended inside the transaction of the write it records, read by admins,
-//! verified by `yingcai audit verify`.
+//! verified by `yingcai audit verify` against the chain and the signed checkpoints.
 
 use serde_json::Value;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
-use yingcai_domain::audit::{AuditEntry, ChainBreak, ChainCheck};
+use yingcai_domain::audit::{AuditEntry, AuditHead, ChainBreak, ChainCheck, Checkpoint};
 
 use crate::{Store, StoreError, now_ms};
 
@@ -151,38 +151,161 @@ impl Store {
         rows.iter().map(entry_from_row).collect()
     }
 
-    /// Walks the whole chain in id order. `Ok(Ok(n))`: n entries, all intact;
-    /// `Ok(Err(break))`: the first entry altered or removed.
-    pub async fn verify_audit(&self) -> Result<Result<i64, ChainBreak>, StoreError> {
+    /// Walks the whole chain in id order and holds it to `checkpoints` (read and verified from
+    /// the checkpoint file): the head it checked, or the first entry altered or removed, or
+    /// the first checkpoint the chain no longer contains.
+    pub async fn verify_audit(&self, checkpoints: &[Checkpoint]) -> Result<AuditHead, AuditError> {
+        self.walk_audit(ChainCheck::with_checkpoints(checkpoints))
+            .await
+    }
+
+    /// Checks what was appended since `checkpoint` (which must still be in the chain,
+    /// unchanged): before signing a new head, without walking the whole log again.
+    pub async fn verify_audit_since(
+        &self,
+        checkpoint: &Checkpoint,
+    ) -> Result<AuditHead, AuditError> {
+        self.walk_audit(ChainCheck::resume_at(checkpoint)).await
+    }
+
+    async fn walk_audit(&self, mut check: ChainCheck) -> Result<AuditHead, AuditError> {
         const BATCH: i64 = 5_000;
-        let mut check = ChainCheck::new();
-        let mut after = 0_i64;
         loop {
             let rows = sqlx::query(&format!(
-                "select {COLUMNS} from audit_entry where audit_entry_id > $1 order by audit_entry_id limit $2"
+                "select {COLUMNS} from audit_entry where audit_entry_id >= $1 order by audit_entry_id limit $2"
             ))
-            .bind(after)
+            .bind(check.next_id())
             .bind(BATCH)
             .fetch_all(self.pool())
             .await?;
             for row in &rows {
-                let entry = entry_from_row(row)?;
-                if let Err(broken) = check.push(&entry) {
-                    return Ok(Err(broken));
-                }
-                after = entry.entry_id;
+                check.push(&entry_from_row(row)?)?;
             }
-            if (rows.len() as i64) < BATCH {
-                break;
+            if (rows.len() as i64) == BATCH {
+                continue;
+            }
+            // Read after the entries: an entry appended meanwhile is then read by the next
+            // round rather than taken for a removed one (an appender commits its entry and
+            // the head together, and entries in id order).
+            let head = self.audit_head().await?;
+            if rows.is_empty() || head.entry_id < check.next_id() {
+                return Ok(check.finish(&head)?);
             }
         }
+    }
+
+    /// The head row: the newest entry as the appenders recorded it.
+    async fn audit_head(&self) -> Result<AuditHead, StoreError> {
         let head =
             sqlx::query("select last_entry_id, last_hash from audit_head where audit_head_id = 1")
                 .fetch_one(self.pool())
                 .await?;
-        Ok(check.finish(
-            head.try_get("last_entry_id")?,
-            &head.try_get::<String, _>("last_hash")?,
+        Ok(AuditHead {
+            entry_id: head.try_get("last_entry_id")?,
+            hash: head.try_get("last_hash")?,
+        })
+    }
+}
+
+/// Why the audit log could not be confirmed intact.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    /// The log was tampered with: this is where it stops being trustworthy.
+    #[error("audit log broken: {0}")]
+    Broken(#[from] ChainBreak),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for AuditError {
+    fn from(error: sqlx::Error) -> Self {
+        AuditError::Store(error.into())
+    }
+}
+
+/// What someone with write access to the database can do to the log, for the tests that
+/// show the checkpoints catch it. Never compiled into the platform.
+#[cfg(feature = "testing")]
+impl Store {
+    /// Deletes the entries from `from_id` on and rewinds the head to the entry before: a chain
+    /// that is consistent on its own.
+    pub async fn forge_audit_truncate(&self, from_id: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("delete from audit_entry where audit_entry_id >= $1")
+            .bind(from_id)
+            .execute(&mut *tx)
+            .await?;
+        let last = sqlx::query(
+            "select audit_entry_id, hash from audit_entry order by audit_entry_id desc limit 1",
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (entry_id, hash) = match last {
+            Some(row) => (row.try_get("audit_entry_id")?, row.try_get("hash")?),
+            None => (0_i64, yingcai_domain::audit::GENESIS.to_owned()),
+        };
+        sqlx::query(
+            "update audit_head set last_entry_id = $1, last_hash = $2 where audit_head_id = 1",
+        )
+        .bind(entry_id)
+        .bind(hash)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Changes entry `entry_id` with `alter`, then recomputes its hash, every later entry's
+    /// links and hashes, and the head: a chain that is consistent on its own.
+    pub async fn forge_audit_rewrite(
+        &self,
+        entry_id: i64,
+        alter: impl FnOnce(&mut AuditEntry),
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        let rows = sqlx::query(&format!(
+            "select {COLUMNS} from audit_entry where audit_entry_id >= $1 order by audit_entry_id"
         ))
+        .bind(entry_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut entries = rows
+            .iter()
+            .map(entry_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        let Some(first) = entries.first_mut() else {
+            return Err(StoreError::NotFound);
+        };
+        alter(first);
+        let mut prev = first.prev_hash.clone();
+        for entry in &mut entries {
+            entry.prev_hash = prev.clone();
+            entry.hash = entry.expected_hash(&prev);
+            prev = entry.hash.clone();
+            sqlx::query(
+                "update audit_entry set at = $1, actor_account_id = $2, actor = $3, action = $4, entity = $5,
+                        entity_id = $6, before_json = $7, after_json = $8, prev_hash = $9, hash = $10
+                 where audit_entry_id = $11",
+            )
+            .bind(entry.at)
+            .bind(entry.actor_account_id)
+            .bind(&entry.actor)
+            .bind(&entry.action)
+            .bind(&entry.entity)
+            .bind(&entry.entity_id)
+            .bind(&entry.before)
+            .bind(&entry.after)
+            .bind(&entry.prev_hash)
+            .bind(&entry.hash)
+            .bind(entry.entry_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("update audit_head set last_hash = $1 where audit_head_id = 1")
+            .bind(&prev)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

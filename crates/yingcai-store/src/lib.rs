@@ -27,6 +27,9 @@ mod documents;
 mod enterprises;
 mod error;
 mod housing;
+#[cfg(feature = "testing")]
+pub mod introspect;
+mod jobs;
 pub mod payments;
 mod policy;
 mod registry;
@@ -37,7 +40,7 @@ mod submissions;
 pub mod testing;
 
 pub use accounts::{Account, AccountCredentials, AccountFilter, NewAccount};
-pub use audit::{Actor, AuditFilter};
+pub use audit::{Actor, AuditError, AuditFilter};
 pub use dialect::{Backend, DatabaseUrl};
 pub use documents::{DocumentRecord, NewDocument};
 pub use enterprises::{EnterpriseRecord, EnterpriseSubmission};
@@ -48,6 +51,7 @@ pub use housing::{
     OfferRecord, RoundAllocation, RoundApplicantFacts, RoundComplex, RoundRecord, UnitRecord,
     UnitTypeRecord,
 };
+pub use jobs::JobStatus;
 pub use payments::{
     BankTransfer, LedgerReport, LineSums, NewPaymentLine, PayableEntitlement, PaymentLineView,
     PaymentRun, Posting, Settlement, SettlementReport, SpendingDimension,
@@ -60,7 +64,7 @@ pub use registry::{ImportConflict, ImportRow, ImportSummary, TalentRecord};
 pub use reports::ImportReport;
 pub use sessions::{SessionKind, SessionRecord};
 pub use submissions::{QueueFilter, Submission, SubmissionStatus, TalentSubmission, WrongState};
-pub use yingcai_domain::audit::{AuditEntry, ChainBreak};
+pub use yingcai_domain::audit::{AuditEntry, AuditHead, ChainBreak};
 
 use sqlx::AnyPool;
 

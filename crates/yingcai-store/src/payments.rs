@@ -77,8 +77,8 @@ impl SpendingDimension {
     }
 }
 
-/// One payee of a bank file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One payee of a bank file. `Debug` shows the account masked.
+#[derive(Clone, PartialEq, Eq)]
 pub struct BankTransfer {
     pub reference: String,
     pub talent_id: i64,
@@ -90,6 +90,21 @@ pub struct BankTransfer {
     pub recovered_fen: i64,
     pub status: String,
     pub failure_reason: Option<String>,
+}
+
+impl std::fmt::Debug for BankTransfer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BankTransfer")
+            .field("reference", &self.reference)
+            .field("talent_id", &self.talent_id)
+            .field("payee", &self.payee)
+            .field("account", &self.account_masked)
+            .field("amount_fen", &self.amount_fen)
+            .field("recovered_fen", &self.recovered_fen)
+            .field("status", &self.status)
+            .field("failure_reason", &self.failure_reason)
+            .finish()
+    }
 }
 
 /// The bank's answer for one reference.

@@ -52,6 +52,22 @@ impl TestApp {
         Self::serve(Arc::new(db), store, settings, None).await
     }
 
+    /// The app as it runs behind a reverse proxy on the loopback address: visitors made
+    /// with [`TestApp::visitor_from`] appear to come from different addresses.
+    pub async fn spawn_behind_proxy() -> TestApp {
+        TestApp::spawn_with(WebSettings {
+            trusted_proxies: vec!["127.0.0.0/8".parse().expect("network")],
+            ..Default::default()
+        })
+        .await
+    }
+
+    /// The app with `extra` routes beside the site's own, behind the same layers.
+    pub async fn spawn_with_routes(extra: axum::Router<yingcai_web::AppState>) -> TestApp {
+        let (db, store) = TestDatabase::from_env().await.expect("test database");
+        Self::serve_routes(Arc::new(db), store, WebSettings::default(), None, extra).await
+    }
+
     /// A second app server on the same database, with its own connection pool: what a
     /// load balancer in front of two `yingcai serve` processes gives.
     pub async fn second_server(&self) -> TestApp {
@@ -68,8 +84,18 @@ impl TestApp {
     async fn serve(
         db: Arc<TestDatabase>,
         store: Store,
+        settings: WebSettings,
+        documents: Option<Arc<tempfile::TempDir>>,
+    ) -> TestApp {
+        Self::serve_routes(db, store, settings, documents, axum::Router::new()).await
+    }
+
+    async fn serve_routes(
+        db: Arc<TestDatabase>,
+        store: Store,
         mut settings: WebSettings,
         documents: Option<Arc<tempfile::TempDir>>,
+        extra: axum::Router<yingcai_web::AppState>,
     ) -> TestApp {
         let documents =
             documents.unwrap_or_else(|| Arc::new(tempfile::tempdir().expect("documents dir")));
@@ -88,7 +114,8 @@ impl TestApp {
         let state = AppState::new(store.clone(), settings, test_card_signer()).expect("app state");
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(async move {
-            let app = yingcai_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
+            let app = yingcai_web::app_with(state, extra)
+                .into_make_service_with_connect_info::<SocketAddr>();
             let _ = axum::serve(listener, app)
                 .with_graceful_shutdown(async {
                     let _ = stopped.await;
@@ -110,7 +137,14 @@ impl TestApp {
 
     /// A new person with an empty cookie jar.
     pub fn visitor(&self) -> Visitor {
-        Visitor::new(&self.address)
+        Visitor::new(&self.address, None)
+    }
+
+    /// A new person whose requests say (in `X-Forwarded-For`) that they come from `addr`:
+    /// what a reverse proxy adds. The app believes it only when it trusts the loopback
+    /// address as a proxy (see [`TestApp::spawn_behind_proxy`]).
+    pub fn visitor_from(&self, addr: &str) -> Visitor {
+        Visitor::new(&self.address, Some(addr))
     }
 
     /// An account made directly in the store, with password [`PASSWORD`].
@@ -195,9 +229,14 @@ pub struct Visitor {
 }
 
 impl Visitor {
-    fn new(base: &str) -> Visitor {
+    fn new(base: &str, forwarded_for: Option<&str>) -> Visitor {
         let jar = Arc::new(Jar::default());
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Some(addr) = forwarded_for {
+            headers.insert("x-forwarded-for", addr.parse().expect("address header"));
+        }
         let client = reqwest::Client::builder()
+            .default_headers(headers)
             .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
             .build()

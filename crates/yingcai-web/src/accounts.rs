@@ -4,14 +4,14 @@
 use std::net::IpAddr;
 
 use yingcai_domain::{
-    DisplayName, Email, FieldError, FieldErrors, Locale, Password, Phone, Role, RoleSet,
+    DisplayName, Email, FieldError, FieldErrors, Locale, Password, Phone, Redacted, Role, RoleSet,
 };
 use yingcai_store::{Account, Actor, NewAccount, SessionKind, Store, StoreError, now_ms};
 
 use crate::{AppError, WebSettings, security};
 
-/// What a sign-up form or API call submits, unchecked.
-#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+/// What a sign-up form or API call submits, unchecked. `Debug` hides the passwords.
+#[derive(Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct RegistrationInput {
     /// `talent` or `enterprise`.
     pub role: String,
@@ -23,6 +23,22 @@ pub struct RegistrationInput {
     /// Must equal `password` (the API may omit it).
     #[serde(default)]
     pub password_confirm: Option<String>,
+}
+
+impl std::fmt::Debug for RegistrationInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegistrationInput")
+            .field("role", &self.role)
+            .field("display_name", &self.display_name)
+            .field("email", &self.email)
+            .field("phone", &self.phone)
+            .field("password", &Redacted(&self.password))
+            .field(
+                "password_confirm",
+                &self.password_confirm.as_deref().map(Redacted),
+            )
+            .finish()
+    }
 }
 
 pub async fn register(
@@ -75,15 +91,28 @@ async fn create(store: &Store, new: &NewAccount, actor: &Actor) -> Result<Accoun
 }
 
 /// A successful sign-in: the account and the token to hand to the client.
-#[derive(Debug)]
 pub struct SignedIn {
     pub account: Account,
     pub token: String,
     pub expires_at: i64,
 }
 
-/// Checks the password, with throttling per account and per client address: after too many
-/// failures within the window, even the right password is refused until the window passes.
+/// `Debug` hides the session token.
+impl std::fmt::Debug for SignedIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedIn")
+            .field("account", &self.account)
+            .field("token", &Redacted(&self.token))
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+/// Checks the password, with throttling per account *and address* and per address: after
+/// too many failures within the window, even the right password is refused from there until
+/// the window passes. Counting an account's failures per address means a stranger guessing
+/// at someone's password pauses only their own attempts, never the owner's sign-in from
+/// anywhere else; guessing from many addresses is still slowed at every one of them.
 pub async fn sign_in(
     store: &Store,
     settings: &WebSettings,
@@ -97,9 +126,10 @@ pub async fn sign_in(
     if password.is_empty() {
         errors.push(FieldError::new("password", "required"));
     }
-    errors.into_result()?;
-    let Some(email) = email else {
-        unreachable!("INVARIANT: checked above")
+    let email = match (errors.into_result(), email) {
+        (Ok(()), Some(email)) => email,
+        (Err(errors), _) => return Err(errors.into()),
+        (Ok(()), None) => return Err(AppError::field("email", "required")),
     };
     // Anything longer than the policy allows cannot be a password of ours; don't hash it.
     if password.chars().count() > Password::MAX_CHARS {
@@ -107,7 +137,10 @@ pub async fn sign_in(
     }
 
     let since = now_ms() - i64::from(settings.throttle_minutes) * 60_000;
-    let account_key = format!("account:{email}");
+    let account_key = match client {
+        Some(ip) => format!("account:{email}@{ip}"),
+        None => format!("account:{email}@unknown"),
+    };
     let address_key = client.map(|ip| format!("address:{ip}"));
     if store.count_login_failures(&account_key, since).await?
         >= i64::from(settings.max_failures_per_account)
@@ -281,8 +314,15 @@ pub async fn set_roles(
     account_id: i64,
     roles: &RoleSet,
 ) -> Result<Account, AppError> {
-    if actor.account_id == account_id && !roles.contains(Role::Admin) {
-        return Err(AppError::field("roles", "cannot-demote-self"));
+    if actor.account_id == account_id {
+        if !roles.contains(Role::Admin) {
+            return Err(AppError::field("roles", "cannot-demote-self"));
+        }
+        // Separation of duties: an administrator who could make itself an officer could
+        // read every talent's record unseen by anyone else; another administrator must.
+        if roles.iter().any(|role| !actor.roles.contains(role)) {
+            return Err(AppError::field("roles", "cannot-grant-self"));
+        }
     }
     store
         .set_roles(

@@ -24,3 +24,9 @@ pub(crate) async fn serve(Path(path): Path<String>) -> Result<Response, AppError
     )
         .into_response())
 }
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get};
+    vec![get("/static/{*path}", Access::Public, serve)]
+}

@@ -21,8 +21,8 @@ pub(crate) const LANG_COOKIE: &str = "yc_lang";
 pub(crate) const CSRF_FIELD: &str = "csrf";
 pub(crate) const CSRF_HEADER: &str = "x-csrf-token";
 
-/// The caller of one request.
-#[derive(Debug, Clone)]
+/// The caller of one request. `Debug` hides the session hash and anti-forgery token.
+#[derive(Clone)]
 pub struct Ctx {
     pub locale: Locale,
     pub account: Option<Account>,
@@ -37,6 +37,23 @@ pub struct Ctx {
     pub(crate) path: String,
     pub(crate) client_addr: Option<IpAddr>,
     pub(crate) secure: bool,
+}
+
+impl std::fmt::Debug for Ctx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx")
+            .field("locale", &self.locale)
+            .field("account", &self.account)
+            .field(
+                "session_hash",
+                &self.session_hash.as_deref().map(yingcai_domain::Redacted),
+            )
+            .field("session_kind", &self.session_kind)
+            .field("csrf", &yingcai_domain::Redacted(&self.csrf))
+            .field("path", &self.path)
+            .field("client_addr", &self.client_addr)
+            .finish()
+    }
 }
 
 impl Ctx {
@@ -87,11 +104,6 @@ impl Ctx {
                     .map(|a| a.locale)
             })
             .unwrap_or_else(|| negotiate_locale(headers));
-        let forwarded_https = state.settings().trust_forwarded_for
-            && headers
-                .get("x-forwarded-proto")
-                .and_then(|v| v.to_str().ok())
-                == Some("https");
         Ok(Ctx {
             locale,
             account,
@@ -101,7 +113,7 @@ impl Ctx {
             csrf_is_new,
             path: path.to_owned(),
             client_addr: None,
-            secure: state.settings().secure_cookies() || forwarded_https,
+            secure: state.settings().secure_cookies(),
         })
     }
 
@@ -163,7 +175,21 @@ impl FromRequestParts<AppState> for Ctx {
             .path_and_query()
             .map_or_else(|| parts.uri.path().to_owned(), ToString::to_string);
         let mut ctx = Ctx::from_headers(state, &parts.headers, &path).await?;
-        ctx.client_addr = client_addr(parts, state.settings().trust_forwarded_for);
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let proxies = &state.settings().trusted_proxies;
+        ctx.client_addr = client_addr(peer, &parts.headers, proxies);
+        if peer.is_some_and(|p| is_trusted(p, proxies))
+            && parts
+                .headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                == Some("https")
+        {
+            ctx.secure = true;
+        }
         // The API, when authenticated by cookie, needs the anti-forgery token in a header
         // for anything that changes state; bearer tokens are not sent by browsers on their own.
         let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
@@ -190,22 +216,48 @@ impl FromRequestParts<AppState> for Ctx {
     }
 }
 
-fn client_addr(parts: &Parts, trust_forwarded_for: bool) -> Option<IpAddr> {
-    if trust_forwarded_for {
-        let forwarded = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .and_then(|v| v.trim().parse().ok());
-        if forwarded.is_some() {
-            return forwarded;
+fn is_trusted(addr: IpAddr, proxies: &[ipnet::IpNet]) -> bool {
+    // An IPv4 peer may arrive as an IPv4-mapped IPv6 address on a dual-stack socket.
+    let addr = match addr {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(addr, IpAddr::V4),
+        v4 => v4,
+    };
+    proxies.iter().any(|net| net.contains(&addr))
+}
+
+/// The client's address. `X-Forwarded-For` is a list each proxy appends to, so only its
+/// right end is trustworthy: walking from the right, every address our own proxies added
+/// is skipped and the first other one is the client. A client can write anything at the
+/// left end, which is therefore never read unless every hop is ours.
+fn client_addr(
+    peer: Option<IpAddr>,
+    headers: &HeaderMap,
+    proxies: &[ipnet::IpNet],
+) -> Option<IpAddr> {
+    let peer = peer?;
+    if !is_trusted(peer, proxies) {
+        return Some(peer);
+    }
+    let mut client = peer;
+    let hops = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect::<Vec<_>>();
+    for hop in hops.iter().rev() {
+        match hop.trim().parse::<IpAddr>() {
+            Ok(addr) => {
+                client = addr;
+                if !is_trusted(addr, proxies) {
+                    break;
+                }
+            }
+            // Garbage in the chain: the last address we could trust is the answer.
+            Err(_) => break,
         }
     }
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
+    Some(client)
 }
 
 fn cookies(headers: &HeaderMap) -> Vec<Cookie<'static>> {
@@ -252,14 +304,47 @@ pub(crate) fn tokens_match(given: &str, expected: &str) -> bool {
     !given.is_empty() && bool::from(given.as_bytes().ct_eq(expected.as_bytes()))
 }
 
+/// A record's number from the path (`/officer/talents/{id}`): anything but a positive
+/// number is this extractor's 404 (such a record cannot exist), so no handler parses ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Id, AppError> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| AppError::NotFound)?;
+        raw.parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .map(Id)
+            .ok_or(AppError::NotFound)
+    }
+}
+
 /// A submitted form whose anti-forgery token has been checked.
 ///
 /// Fields are read by name; a missing field reads as empty, so every handler validates the
 /// same way whether a field was left blank or removed by a crafted request. Bytes that are
-/// not UTF-8 become U+FFFD, which the domain types refuse with a field error.
-#[derive(Debug)]
+/// not UTF-8 become U+FFFD, which the domain types refuse with a field error. `Debug`
+/// lists the field names only: a form may carry passwords, identity numbers, accounts.
 pub struct CsrfForm {
     pairs: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for CsrfForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map()
+            .entries(
+                self.pairs
+                    .iter()
+                    .map(|(k, v)| (k, yingcai_domain::Redacted(v))),
+            )
+            .finish()
+    }
 }
 
 impl CsrfForm {
@@ -383,10 +468,94 @@ mod tests {
     }
 
     #[test]
+    fn the_client_address_is_believed_only_from_trusted_proxies() {
+        let proxies: Vec<ipnet::IpNet> = vec!["10.0.0.0/24".parse().unwrap()];
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let with = |xff: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert("x-forwarded-for", xff.parse().unwrap());
+            headers
+        };
+        // Straight from the internet: the header is the client's own invention.
+        assert_eq!(
+            client_addr(Some(ip("203.0.113.9")), &with("1.2.3.4"), &proxies),
+            Some(ip("203.0.113.9"))
+        );
+        // Through our proxy: the address it appended, not what the client wrote before it.
+        assert_eq!(
+            client_addr(
+                Some(ip("10.0.0.5")),
+                &with("1.2.3.4, 198.51.100.7"),
+                &proxies
+            ),
+            Some(ip("198.51.100.7"))
+        );
+        // Two of our proxies in a row.
+        assert_eq!(
+            client_addr(
+                Some(ip("10.0.0.5")),
+                &with("1.2.3.4, 198.51.100.7, 10.0.0.9"),
+                &proxies
+            ),
+            Some(ip("198.51.100.7"))
+        );
+        // No proxies configured: the header is ignored.
+        assert_eq!(
+            client_addr(Some(ip("10.0.0.5")), &with("1.2.3.4"), &[]),
+            Some(ip("10.0.0.5"))
+        );
+        // Garbage in the chain stops the walk at the last trusted hop.
+        assert_eq!(
+            client_addr(Some(ip("10.0.0.5")), &with("1.2.3.4, nonsense"), &proxies),
+            Some(ip("10.0.0.5"))
+        );
+        // IPv4-mapped peers count as their IPv4 address.
+        assert_eq!(
+            client_addr(Some(ip("::ffff:10.0.0.5")), &with("198.51.100.7"), &proxies),
+            Some(ip("198.51.100.7"))
+        );
+    }
+
+    #[test]
     fn token_comparison_refuses_empty_and_different_tokens() {
         assert!(tokens_match("abc", "abc"));
         assert!(!tokens_match("", ""));
         assert!(!tokens_match("abd", "abc"));
+    }
+
+    #[test]
+    fn debug_shows_no_secret_of_a_form_or_a_request() {
+        let form = CsrfForm {
+            pairs: form_pairs(
+                b"password=hunter2hunter2&resident_id=11010519491231002X&bank_account=6222020200112233&csrf=tok3nVALUE",
+            ),
+        };
+        let shown = format!("{form:?}");
+        for secret in [
+            "hunter2",
+            "11010519491231002X",
+            "6222020200112233",
+            "tok3nVALUE",
+        ] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("password"), "field names stay: {shown}");
+        let ctx = Ctx {
+            locale: Locale::En,
+            account: None,
+            session_hash: Some("5e55104a4a5h".into()),
+            session_kind: Some(SessionKind::Web),
+            csrf: "csrfTOKENvalue".into(),
+            csrf_is_new: false,
+            path: "/".into(),
+            client_addr: None,
+            secure: false,
+        };
+        let shown = format!("{ctx:?}");
+        assert!(
+            !shown.contains("5e55104a4a5h") && !shown.contains("csrfTOKENvalue"),
+            "{shown}"
+        );
     }
 
     #[test]

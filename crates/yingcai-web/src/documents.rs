@@ -14,9 +14,10 @@ use crate::AppError;
 /// The largest accepted document.
 pub const MAX_DOCUMENT: usize = 10 * 1024 * 1024;
 
-/// The largest upload request read in full. Larger than a document may be, so that an
-/// oversized file (say 50 MB) is read and refused with a message; a client cut off in the
-/// middle of sending would see a broken connection instead.
+/// The largest upload request read. Larger than a document may be, so that an oversized
+/// file (say 50 MB) is read to its end and refused with a message (a client cut off in the
+/// middle of sending would see a broken connection instead); only the first
+/// [`MAX_DOCUMENT`] bytes are ever kept in memory.
 pub const MAX_BODY: usize = 64 * 1024 * 1024;
 
 /// The kinds of document accepted, by what the bytes are, not by the file name.

@@ -123,6 +123,8 @@ pub(crate) async fn log_errors(
         return response;
     };
     match &*error {
+        // The panic hook logged this one where it happened.
+        AppError::Internal(cause) if cause.is::<crate::layers::HandlerPanicked>() => {}
         AppError::Internal(cause) => tracing::error!(error = ?cause, "request failed"),
         other => tracing::debug!(error = %other, "request refused"),
     }

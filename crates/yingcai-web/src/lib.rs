@@ -8,7 +8,8 @@
 //!
 //! Where things go:
 //! - a page: a handler in `pages/<area>.rs`, a template in `templates/`, its strings in
-//!   `locales/{zh-CN,en}/main.ftl`, its route in [`app`];
+//!   `locales/{zh-CN,en}/main.ftl`, its route with its access rule in that area's
+//!   `routes()` (see [`routes`]; the authorisation test picks it up from there);
 //! - an API operation: `api/<area>.rs` with a `#[utoipa::path]`, listed in [`api::ApiDoc`].
 
 pub mod accounts;
@@ -19,10 +20,12 @@ pub mod demo;
 pub mod documents;
 mod error;
 mod i18n;
+mod layers;
 mod pages;
 mod policy;
 pub mod registry;
 mod render;
+pub mod routes;
 pub mod security;
 
 use std::sync::Arc;
@@ -31,7 +34,6 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::Request;
 use axum::http::HeaderName;
-use axum::routing::{get, post};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use yingcai_store::Store;
@@ -49,9 +51,13 @@ pub struct WebSettings {
     pub public_url: String,
     /// Hours a sign-in lasts.
     pub session_hours: u32,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
-    pub trust_forwarded_for: bool,
-    /// Failed sign-ins per account within the window before the account is paused.
+    /// The reverse proxies in front of the site (addresses or networks, e.g. `10.0.0.5` or
+    /// `10.0.0.0/24`). `X-Forwarded-For` and `X-Forwarded-Proto` are believed only when the
+    /// connection comes from one of them; the client is the nearest address in
+    /// `X-Forwarded-For` that is not one of them. Empty: the connection's own address.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Failed sign-ins per account from one address within the window before that address
+    /// is paused for that account (the owner elsewhere is not).
     pub max_failures_per_account: u32,
     /// Failed sign-ins per client address within the window before it is paused.
     pub max_failures_per_address: u32,
@@ -69,6 +75,9 @@ pub struct WebSettings {
     pub cards_auto_issue: bool,
     /// Years a green card is valid from its issue date.
     pub card_valid_years: u16,
+    /// The audit log's signed checkpoints, appended outside the database (by `serve` and
+    /// `yingcai audit checkpoint`) and offered to administrators at /admin/audit/checkpoints.
+    pub audit_checkpoint_file: String,
 }
 
 impl Default for WebSettings {
@@ -76,7 +85,7 @@ impl Default for WebSettings {
         WebSettings {
             public_url: "http://127.0.0.1:8080".into(),
             session_hours: 12,
-            trust_forwarded_for: false,
+            trusted_proxies: Vec::new(),
             max_failures_per_account: 5,
             max_failures_per_address: 20,
             throttle_minutes: 15,
@@ -109,6 +118,7 @@ impl Default for WebSettings {
             .to_vec(),
             cards_auto_issue: false,
             card_valid_years: 3,
+            audit_checkpoint_file: "data/audit-checkpoints.txt".into(),
         }
     }
 }
@@ -177,224 +187,23 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole site: pages, API, assets, health checks.
 pub fn app(state: AppState) -> Router {
-    let pages = Router::new()
-        .route("/", get(pages::home::home))
-        .route("/lang/{tag}", get(pages::home::switch_language))
-        .route(
-            "/register",
-            get(pages::auth::register_form).post(pages::auth::register),
-        )
-        .route(
-            "/login",
-            get(pages::auth::login_form).post(pages::auth::login),
-        )
-        .route("/logout", post(pages::auth::logout))
-        .route("/account", get(pages::account::show))
-        .route(
-            "/account/password",
-            get(pages::account::password_form).post(pages::account::change_password),
-        )
-        .route(
-            "/account/sign-out-everywhere",
-            post(pages::account::sign_out_everywhere),
-        )
-        .route("/workspace/{role}", get(pages::workspace::show))
-        .route(
-            "/talent/profile",
-            get(pages::talent::profile).post(pages::talent::save_profile),
-        )
-        .route("/talent/profile/history", get(pages::talent::history))
-        .route(
-            "/enterprise/profile",
-            get(pages::enterprise::profile).post(pages::enterprise::save_profile),
-        )
-        .route(
-            "/talent/profile/documents",
-            post(pages::talent::attach)
-                .layer(axum::extract::DefaultBodyLimit::max(documents::MAX_BODY)),
-        )
-        .route("/documents/{id}/delete", post(pages::talent::detach))
-        .route(
-            "/enterprise/profile/documents",
-            post(pages::enterprise::attach)
-                .layer(axum::extract::DefaultBodyLimit::max(documents::MAX_BODY)),
-        )
-        .route("/documents/{id}", get(pages::talent::download))
-        .route(
-            "/officer/import",
-            get(pages::import::form).post(pages::import::upload).layer(
-                axum::extract::DefaultBodyLimit::max(pages::import::MAX_UPLOAD),
-            ),
-        )
-        .route("/officer/import/reports/{id}", get(pages::import::report))
-        .route("/officer/submissions", get(pages::review::queue))
-        .route("/officer/submissions/{id}", get(pages::review::show))
-        .route(
-            "/officer/submissions/{id}/verify",
-            post(pages::review::verify),
-        )
-        .route(
-            "/officer/submissions/{id}/return",
-            post(pages::review::send_back),
-        )
-        .route("/admin/users", get(pages::admin::list))
-        .route("/admin/audit", get(pages::audit::list))
-        .route(
-            "/admin/users/new",
-            get(pages::admin::new_form).post(pages::admin::create),
-        )
-        .route("/admin/users/{id}", get(pages::admin::show))
-        .route("/admin/users/{id}/roles", post(pages::admin::set_roles))
-        .route(
-            "/admin/users/{id}/password",
-            post(pages::admin::reset_password),
-        )
-        .route("/admin/users/{id}/status", post(pages::admin::set_status))
-        .route("/talent/benefits", get(pages::policy::benefits))
-        .route(
-            "/talent/entitlements/{id}/confirm",
-            post(pages::policy::confirm_entitlement),
-        )
-        .route("/talent/card", get(pages::policy::card_page))
-        .route("/talent/payments", get(pages::payments::history))
-        .route("/officer/talents/{id}", get(pages::policy::officer_talent))
-        .route(
-            "/officer/talents/{id}/card",
-            post(pages::policy::officer_issue_card),
-        )
-        .route(
-            "/officer/cards/{id}/revoke",
-            post(pages::policy::officer_revoke_card),
-        )
-        .route(
-            "/officer/entitlements",
-            get(pages::policy::officer_entitlements),
-        )
-        .route(
-            "/officer/entitlements/{id}/hold",
-            post(pages::policy::officer_hold_entitlement),
-        )
-        .route("/officer/housing", get(pages::housing::inventory))
-        .route(
-            "/officer/housing/complexes",
-            post(pages::housing::create_complex),
-        )
-        .route(
-            "/officer/housing/complexes/{id}",
-            get(pages::housing::complex),
-        )
-        .route(
-            "/officer/housing/complexes/{id}/unit-types",
-            post(pages::housing::add_unit_type),
-        )
-        .route(
-            "/officer/housing/units/{id}/status",
-            post(pages::housing::unit_status),
-        )
-        .route(
-            "/officer/housing/import",
-            get(pages::housing::import_form)
-                .post(pages::housing::import)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    pages::import::MAX_UPLOAD,
-                )),
-        )
-        .route(
-            "/officer/housing/rounds",
-            get(pages::housing::rounds).post(pages::housing::open_round),
-        )
-        .route("/officer/housing/rounds/{id}", get(pages::housing::round))
-        .route(
-            "/officer/housing/rounds/{id}/run",
-            post(pages::housing::run_round),
-        )
-        .route("/officer/housing/occupancy", get(pages::housing::occupancy))
-        .route(
-            "/officer/housing/leases/{id}/notice",
-            post(pages::housing::lease_notice),
-        )
-        .route("/housing/rounds/{id}", get(pages::housing::public_round))
-        .route(
-            "/housing/rounds/{id}/{file}",
-            get(pages::housing::round_file),
-        )
-        .route("/talent/housing", get(pages::apartment::page))
-        .route(
-            "/talent/housing/rounds/{id}/ballot",
-            post(pages::apartment::ballot),
-        )
-        .route(
-            "/talent/housing/rounds/{id}/withdraw",
-            post(pages::apartment::withdraw),
-        )
-        .route(
-            "/talent/housing/offers/{id}/accept",
-            post(pages::apartment::accept),
-        )
-        .route(
-            "/talent/housing/offers/{id}/decline",
-            post(pages::apartment::decline),
-        )
-        .route(
-            "/officer/payments",
-            get(pages::payments::list).post(pages::payments::run),
-        )
-        .route("/officer/payments/{month}", get(pages::payments::show))
-        .route("/officer/payments/lines/{id}", get(pages::payments::line))
-        .route(
-            "/officer/payments/{month}/approve",
-            post(pages::payments::approve),
-        )
-        .route(
-            "/officer/payments/{month}/export",
-            post(pages::payments::export),
-        )
-        .route(
-            "/officer/payments/{month}/settlement",
-            post(pages::payments::settle).layer(axum::extract::DefaultBodyLimit::max(
-                pages::import::MAX_UPLOAD,
-            )),
-        )
-        .route(
-            "/officer/payments/{month}/{file}",
-            get(pages::payments::bank_file),
-        )
-        .route("/officer/reports", get(pages::payments::reports))
-        .route("/officer/receivables", get(pages::payments::receivables))
-        .route(
-            "/officer/receivables/{talent}/repayment",
-            post(pages::payments::repayment),
-        )
-        .route(
-            "/officer/reports/{month}",
-            get(pages::payments::report_xlsx),
-        )
-        .route("/calculator", get(pages::policy::calculator))
-        .route("/verify", get(pages::policy::verify))
-        .route("/verify/public-key.pem", get(pages::policy::public_key))
-        .route("/verify/revoked.txt", get(pages::policy::revoked))
-        .route(
-            "/admin/policy",
-            get(pages::sandbox::list).post(pages::sandbox::create),
-        )
-        .route(
-            "/admin/policy/upload",
-            post(pages::sandbox::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(documents::MAX_BODY)),
-        )
-        .route(
-            "/admin/policy/{id}",
-            get(pages::sandbox::show).post(pages::sandbox::save),
-        )
-        .route("/admin/policy/{id}/publish", post(pages::sandbox::publish))
-        .route("/healthz", get(pages::health::healthz))
-        .route("/readyz", get(pages::health::readyz))
-        .route("/static/{*path}", get(assets::serve));
+    app_with(state, Router::new())
+}
+
+/// The site with `extra` routes beside its own, behind the same layers (tests add a
+/// handler that panics, to see the visitor still gets a page).
+pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
+    let pages = routes::router(&state);
 
     Router::new()
         .merge(pages)
+        .merge(extra)
         .nest("/api/v1", api::router())
         .fallback(pages::home::not_found)
+        // Inside the error middleware, so a panic is rendered and logged like any 500.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            layers::panic_to_error,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::log_errors))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
@@ -412,5 +221,7 @@ pub fn app(state: AppState) -> Router {
         })
         .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        // Outermost, so even the timeout's answer carries the headers.
+        .layer(axum::middleware::from_fn(layers::security_headers))
         .with_state(state)
 }

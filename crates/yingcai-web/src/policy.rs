@@ -179,30 +179,3 @@ pub(crate) fn services_of(set: &PolicySet, card: &CardRecord) -> Vec<yingcai_rul
         .map(|v| v.pack.tier_services(&card.tier))
         .unwrap_or_default()
 }
-
-/// Integer fen as yuan with thousands separators: `¥3,000.00`, `-¥12.50`.
-pub(crate) fn format_yuan(fen: i64) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
-    let abs = fen.unsigned_abs();
-    let digits = (abs / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{sign}¥{grouped}.{:02}", abs % 100)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn yuan_is_grouped_and_exact() {
-        assert_eq!(super::format_yuan(300_000), "¥3,000.00");
-        assert_eq!(super::format_yuan(30_000_000), "¥300,000.00");
-        assert_eq!(super::format_yuan(-1_250), "-¥12.50");
-        assert_eq!(super::format_yuan(5), "¥0.05");
-        assert_eq!(super::format_yuan(i64::MIN), "-¥92,233,720,368,547,758.08");
-    }
-}

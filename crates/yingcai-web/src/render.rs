@@ -42,7 +42,7 @@ fn localized(state: &State, text: Value) -> Result<String, Error> {
 
 /// `{{ fen|yuan }}`: integer fen as yuan with thousands separators, e.g. `¥3,000.00`.
 fn yuan(fen: i64) -> String {
-    crate::policy::format_yuan(fen)
+    yingcai_domain::Fen(fen).yuan_grouped()
 }
 
 /// `{{ t("key", name=value) }}`: the message in the page's language.
@@ -87,6 +87,7 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
                 Role::Admin => {
                     items.push(("/admin/users".into(), "nav-admin-users"));
                     items.push(("/admin/audit".into(), "nav-admin-audit"));
+                    items.push(("/admin/jobs".into(), "nav-admin-jobs"));
                     items.push(("/admin/policy".into(), "nav-admin-policy"));
                 }
                 Role::Talent => {
@@ -155,7 +156,7 @@ fn base_context(ctx: Option<&Ctx>, locale: Locale) -> Value {
         user => user,
         csrf => ctx.map(|c| c.csrf.clone()),
         menu => menu(ctx),
-        here_encoded => crate::error::form_urlencoded_component(here),
+        here => here,
     }
 }
 
@@ -176,7 +177,6 @@ pub(crate) fn page_with_status(
             AppError::Internal(anyhow::Error::new(e).context(format!("rendering {template}")))
         })?;
     let mut response = (status, Html(html)).into_response();
-    secure_headers(&mut response);
     if ctx.csrf_is_new {
         let cookie = ctx.cookie(CSRF_COOKIE, ctx.csrf.clone(), None);
         if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
@@ -214,21 +214,4 @@ pub(crate) fn error_page(
         .and_then(|t| t.render(value))
         .unwrap_or_else(|_| translate(locale, &format!("error-{code}"), &[]));
     Html(html)
-}
-
-/// Pages embed nothing from elsewhere, so the policy can be strict.
-fn secure_headers(response: &mut Response) {
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; frame-ancestors 'none'"),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
 }

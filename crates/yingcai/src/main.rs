@@ -4,6 +4,7 @@ mod card;
 mod policy;
 mod settings;
 
+use std::future::IntoFuture as _;
 use std::io::{IsTerminal, Read};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -71,7 +72,8 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
-    /// Check the audit log: every entry intact and none removed (hash chain).
+    /// The audit log: verify it against its hash chain and signed checkpoints, write a
+    /// checkpoint.
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
@@ -226,8 +228,22 @@ enum LedgerCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Walk the hash chain; name the first entry altered or removed (exit code 1 if any).
-    Verify,
+    /// Walk the hash chain and hold it to every signed checkpoint; name the first entry
+    /// altered or removed, or the first checkpoint the log no longer contains (exit code 1).
+    Verify {
+        /// A copy of the checkpoint file (as downloaded from /admin/audit) instead of the
+        /// file in the settings.
+        #[arg(long, value_name = "FILE")]
+        checkpoints: Option<PathBuf>,
+        /// The public key (PEM, from `yingcai audit public-key`) instead of the key file.
+        #[arg(long, value_name = "FILE")]
+        public_key: Option<PathBuf>,
+    },
+    /// Sign the current head and append it to the checkpoint file (after checking the log
+    /// since the last checkpoint). `serve` does this regularly and at shutdown.
+    Checkpoint,
+    /// Print the public key that checks the checkpoints (PEM), to keep with their copies.
+    PublicKey,
 }
 
 #[derive(Subcommand)]
@@ -305,6 +321,20 @@ fn init_logging(settings: &Settings) {
         LogFormat::Json => builder.json().init(),
         LogFormat::Pretty => builder.init(),
     }
+    // A panic (in a request, a job, anywhere) is logged once, here, as a structured error
+    // with its request span; the web layer then answers the visitor with a 500 page.
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map_or_else(String::new, |l| format!("{}:{}", l.file(), l.line()));
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        tracing::error!(%location, %message, "panic");
+    }));
 }
 
 async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
@@ -388,20 +418,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             println!("ledger balanced");
             Ok(())
         }
-        Command::Audit {
-            command: AuditCommand::Verify,
-        } => {
-            let store = open_store(&settings).await?;
-            match store.verify_audit().await? {
-                Ok(entries) => {
-                    println!("audit log intact: {entries} entries, chain and head agree");
-                    Ok(())
-                }
-                Err(broken) => anyhow::bail!(
-                    "audit log broken: {broken}; entries from there on cannot be trusted"
-                ),
-            }
-        }
+        Command::Audit { command } => audit(command, &settings).await,
         Command::Backup { out } => {
             let store = open_store(&settings).await?;
             store.backup_to(&out).await?;
@@ -581,6 +598,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {address}: {e}"))?;
     let state = AppState::new(store.clone(), settings.web.clone(), settings.card_signer()?)?;
+    let checkpointing = checkpointing(&settings)?;
     if demo {
         yingcai_web::demo::seed_apartments(&store).await?;
     }
@@ -589,26 +607,153 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     }
     println!("yingcai is serving at http://{}", listener.local_addr()?);
 
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let jobs = tokio::spawn(yingcai_jobs::scheduler(
-        store.clone(),
+    let jobs = yingcai_jobs::standard_jobs(
+        &store,
         Duration::from_secs(settings.job_interval_secs.max(1)),
+        Some((
+            checkpointing.clone(),
+            Duration::from_secs(settings.audit_checkpoint_secs.max(1)),
+        )),
+    );
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut scheduler = tokio::spawn(yingcai_jobs::scheduler(
+        store.clone(),
+        jobs,
+        yingcai_jobs::Backoff::default(),
         wait_for(stopped.clone()),
     ));
-    axum::serve(
-        listener,
-        yingcai_web::app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        shutdown_signal().await;
-        tracing::info!("shutting down: finishing requests in flight");
-        let _ = stop.send(true);
-    })
-    .await?;
-    let _ = jobs.await;
+    let mut server = tokio::spawn(
+        axum::serve(
+            listener,
+            yingcai_web::app(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(wait_for(stopped))
+        .into_future(),
+    );
+    // Both run until told to stop. If the scheduler ends on its own, the server stops too,
+    // with an error (and a service manager restarts it) rather than serving on for weeks
+    // without its jobs.
+    let (error, server_done, scheduler_done) = tokio::select! {
+        () = shutdown_signal() => (None, false, false),
+        outcome = &mut scheduler => {
+            let error = match outcome {
+                Ok(()) => anyhow::anyhow!("the job scheduler stopped unexpectedly"),
+                Err(error) => anyhow::anyhow!("the job scheduler failed: {error}"),
+            };
+            (Some(error), false, true)
+        }
+        outcome = &mut server => {
+            let error = match outcome {
+                Ok(Ok(())) => anyhow::anyhow!("the web server stopped unexpectedly"),
+                Ok(Err(error)) => anyhow::anyhow!("the web server failed: {error}"),
+                Err(error) => anyhow::anyhow!("the web server failed: {error}"),
+            };
+            (Some(error), true, false)
+        }
+    };
+    tracing::info!("shutting down: finishing requests and jobs in flight");
+    let _ = stop.send(true);
+    let mut error = error;
+    if !server_done {
+        match server.await {
+            Ok(Ok(())) => {}
+            Ok(Err(failed)) => error = error.or(Some(failed.into())),
+            Err(failed) => error = error.or(Some(failed.into())),
+        }
+    }
+    if !scheduler_done && let Err(failed) = scheduler.await {
+        error = error.or(Some(anyhow::anyhow!("the job scheduler failed: {failed}")));
+    }
+    // This server's last writes are in the log: sign the head they left.
+    match yingcai_jobs::audit::checkpoint(&store, &checkpointing).await {
+        Ok(yingcai_jobs::audit::CheckpointOutcome::Written { number, head }) => {
+            tracing::info!(number, entry = head.entry_id, "audit checkpoint written");
+        }
+        Ok(_) => {}
+        Err(failed) => {
+            tracing::error!(error = %format!("{failed:#}"), "no audit checkpoint at shutdown");
+        }
+    }
     store.close().await;
-    tracing::info!("stopped");
-    Ok(())
+    match error {
+        Some(error) => Err(error),
+        None => {
+            tracing::info!("stopped");
+            Ok(())
+        }
+    }
+}
+
+/// Where checkpoints are written and what signs them, from the settings.
+fn checkpointing(settings: &Settings) -> anyhow::Result<yingcai_jobs::audit::Checkpointing> {
+    Ok(yingcai_jobs::audit::Checkpointing {
+        signer: std::sync::Arc::new(settings.audit_signer()?),
+        file: PathBuf::from(&settings.web.audit_checkpoint_file),
+        site: settings.web.public_url.clone(),
+    })
+}
+
+async fn audit(command: AuditCommand, settings: &Settings) -> anyhow::Result<()> {
+    match command {
+        AuditCommand::Verify {
+            checkpoints,
+            public_key,
+        } => {
+            let file =
+                checkpoints.unwrap_or_else(|| PathBuf::from(&settings.web.audit_checkpoint_file));
+            let store = open_store(settings).await?;
+            let signed = if file.exists() {
+                let key = settings.audit_public_key(public_key.as_deref())?;
+                yingcai_jobs::audit::read_checkpoints(&file, &key)?
+            } else {
+                Vec::new()
+            };
+            let head = store.verify_audit(&signed).await?;
+            println!(
+                "audit log intact: {} entries, chain and head agree",
+                head.entry_id
+            );
+            match signed.iter().max_by_key(|c| c.id().number) {
+                Some(newest) => println!(
+                    "signed checkpoints: {} in {}, every one still in the log unchanged; the newest is {}",
+                    signed.len(),
+                    file.display(),
+                    newest.id()
+                ),
+                None => println!(
+                    "no checkpoints in {}: the chain alone cannot show entries removed or rewritten by someone with access to the database",
+                    file.display()
+                ),
+            }
+            Ok(())
+        }
+        AuditCommand::Checkpoint => {
+            let setup = checkpointing(settings)?;
+            let store = open_store(settings).await?;
+            store.migrate().await?;
+            match yingcai_jobs::audit::checkpoint(&store, &setup).await? {
+                yingcai_jobs::audit::CheckpointOutcome::Written { number, head } => println!(
+                    "checkpoint {number} written to {}: entry {} signed",
+                    setup.file.display(),
+                    head.entry_id
+                ),
+                yingcai_jobs::audit::CheckpointOutcome::Unchanged { number, head } => println!(
+                    "no new entries since checkpoint {number} (entry {}) in {}",
+                    head.entry_id,
+                    setup.file.display()
+                ),
+                yingcai_jobs::audit::CheckpointOutcome::Empty => {
+                    println!("the audit log is empty: nothing to sign yet");
+                }
+            }
+            Ok(())
+        }
+        AuditCommand::PublicKey => {
+            let key = settings.audit_public_key(None)?;
+            print!("{}", key.to_pem().map_err(|e| anyhow::anyhow!("{e}"))?);
+            Ok(())
+        }
+    }
 }
 
 /// A refused import: the process exits with code 2.
@@ -703,9 +848,9 @@ async fn payments(command: PaymentsCommand, settings: &Settings) -> anyhow::Resu
             write_atomically(&out, |file| std::io::Write::write_all(file, &bytes))?;
             let total: i64 = transfers.iter().map(|t| t.amount_fen).sum();
             println!(
-                "bank file for {month}: {} payees, {} yuan, written to {}",
+                "bank file for {month}: {} payees, {}, written to {}",
                 transfers.iter().filter(|t| t.amount_fen > 0).count(),
-                yingcai_jobs::payments::yuan(total),
+                yingcai_domain::Fen(total).yuan_grouped(),
                 out.display()
             );
             Ok(())

@@ -285,7 +285,7 @@ fn from_plus(from: &Month, offset: usize) -> String {
 }
 
 fn yuan(fen: i64) -> String {
-    yingcai_domain::Fen(fen).to_string()
+    yingcai_domain::Fen(fen).yuan_grouped()
 }
 
 fn print_evaluate_text(

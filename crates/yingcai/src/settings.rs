@@ -8,6 +8,7 @@ use std::path::Path;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
+use yingcai_domain::audit::{AuditPublicKey, AuditSigner};
 use yingcai_store::DatabaseUrl;
 use yingcai_web::WebSettings;
 
@@ -27,6 +28,13 @@ pub struct Settings {
     /// file is created (demo, development); on PostgreSQL it must exist, so that every app
     /// server signs with the same key. Its public half is published at /verify/public-key.pem.
     pub card_key_file: String,
+    /// The Ed25519 key (PKCS#8 PEM) that signs the audit log's checkpoints (kept, like the
+    /// checkpoint file `web.audit_checkpoint_file`, outside the database, so that nobody who
+    /// can only write to the database can rewrite the log unnoticed). On SQLite a missing
+    /// file is created; on PostgreSQL it must exist, shared by every app server.
+    pub audit_key_file: String,
+    /// Seconds between audit checkpoints written by `serve` (one is also written at shutdown).
+    pub audit_checkpoint_secs: u64,
     /// The address to listen on.
     pub bind: String,
     pub port: u16,
@@ -36,7 +44,8 @@ pub struct Settings {
     pub log_level: String,
     /// Apply pending migrations when `serve` starts.
     pub migrate_on_start: bool,
-    /// Seconds between runs of the housekeeping jobs inside `serve`.
+    /// Seconds between runs of the housekeeping jobs inside `serve` (expired sessions, the
+    /// entitlement sweep, apartment offers and leases).
     pub job_interval_secs: u64,
     pub web: WebSettings,
 }
@@ -55,6 +64,8 @@ impl Default for Settings {
             field_key: None,
             field_key_file: "data/field.key".into(),
             card_key_file: "data/card-signing.pem".into(),
+            audit_key_file: "data/audit-signing.pem".into(),
+            audit_checkpoint_secs: 600,
             bind: "127.0.0.1".into(),
             port: 8080,
             log_format: LogFormat::Pretty,
@@ -74,6 +85,8 @@ impl fmt::Debug for Settings {
             .field("field_key", &self.field_key.as_ref().map(|_| "****"))
             .field("field_key_file", &self.field_key_file)
             .field("card_key_file", &self.card_key_file)
+            .field("audit_key_file", &self.audit_key_file)
+            .field("audit_checkpoint_secs", &self.audit_checkpoint_secs)
             .field("bind", &self.bind)
             .field("port", &self.port)
             .field("log_format", &self.log_format)
@@ -171,6 +184,53 @@ impl Settings {
         Ok(signer)
     }
 
+    /// The audit checkpoints' signing key, from `audit_key_file` (created on SQLite when
+    /// missing, like the card key).
+    pub fn audit_signer(&self) -> anyhow::Result<AuditSigner> {
+        let path = Path::new(&self.audit_key_file);
+        if path.exists() {
+            return read_audit_signer(path);
+        }
+        if self.database_url()?.backend() == yingcai_store::Backend::Postgres {
+            anyhow::bail!(
+                "no audit signing key at {}: create one (e.g. `openssl genpkey -algorithm ed25519 -out {}`) and give every app server the same file",
+                path.display(),
+                path.display()
+            );
+        }
+        let signer = AuditSigner::generate();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let pem = signer
+            .to_pkcs8_pem()
+            .map_err(|e| anyhow::anyhow!("audit key: {e}"))?;
+        write_private(path, pem.as_bytes())?;
+        eprintln!(
+            "created a new audit signing key in {} — back it up, and keep its public half (`yingcai audit public-key`) with the copies of the checkpoints",
+            path.display()
+        );
+        Ok(signer)
+    }
+
+    /// The key that checks checkpoints: `public_key` (a PEM file) if given, else the public
+    /// half of `audit_key_file`. Never creates a key: checking must not change anything.
+    pub fn audit_public_key(&self, public_key: Option<&Path>) -> anyhow::Result<AuditPublicKey> {
+        if let Some(file) = public_key {
+            let pem = std::fs::read_to_string(file)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            return AuditPublicKey::from_pem(&pem)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()));
+        }
+        let path = Path::new(&self.audit_key_file);
+        anyhow::ensure!(
+            path.exists(),
+            "no audit signing key at {}, so the checkpoints cannot be checked: pass --public-key FILE",
+            path.display()
+        );
+        Ok(read_audit_signer(path)?.public_key())
+    }
+
     fn redacted_database_url(&self) -> String {
         DatabaseUrl::parse(&self.database_url)
             .map_or_else(|_| "<invalid>".into(), |u| u.to_string())
@@ -195,6 +255,13 @@ pub struct Overrides {
 
 /// The commented example printed by `yingcai config example`.
 pub const EXAMPLE: &str = include_str!("../../../yingcai.example.toml");
+
+fn read_audit_signer(path: &Path) -> anyhow::Result<AuditSigner> {
+    let pem = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("audit key {}: {e}", path.display()))?;
+    AuditSigner::from_pkcs8_pem(&pem)
+        .map_err(|e| anyhow::anyhow!("audit key {}: {e}", path.display()))
+}
 
 /// Writes a secret readable by its owner only (on Unix).
 fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {

@@ -14,6 +14,7 @@ mod enterprises;
 mod operations;
 mod payments;
 mod registry;
+mod schema;
 mod submissions;
 
 use std::future::Future;

@@ -92,8 +92,9 @@ async fn a_visitor_signs_up_signs_in_switches_language_is_refused_an_admin_page_
         .expect("enter");
     wait_for(&browser, "/", "欢迎您，李伟").await;
 
-    // Switch to English; the choice sticks across pages.
-    c.find(Locator::LinkText("English"))
+    // Switch to English (a form button, not a link: a GET writes nothing); the choice
+    // sticks across pages.
+    c.find(Locator::Css(".lang-switch button[lang=en]"))
         .await
         .expect("switcher")
         .click()

@@ -1,12 +1,15 @@
-//! Every protected route, called as every role and as a stranger. A new protected route
-//! must be added to `PAGES` or `API`; the OpenAPI test in `api.rs` fails when an API path
-//! is missing from this table.
+//! Every protected route, called as every role and as a stranger. Page routes come from
+//! the site's own route table (`yingcai_web::routes::route_table`), so a new page route is
+//! tested as soon as it exists (and fails here until its path parameters have a fixture);
+//! API operations are listed in `API`, which the OpenAPI test in `api.rs` checks against
+//! the document.
 
 use reqwest::{Method, StatusCode};
 use yingcai_domain::Role;
 use yingcai_testkit::{ApiClient, PASSWORD, TestApp, Visitor};
+use yingcai_web::routes::Access as PageAccess;
 
-/// Who may use a route.
+/// Who may use an API operation.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Access {
     /// Any signed-in account.
@@ -16,213 +19,7 @@ pub(crate) enum Access {
     /// Officers; a talent asking for another's record gets 404 (as if it did not exist);
     /// anyone else 403.
     OfficerOrOwner,
-    /// Only the talent it belongs to: another talent gets 404, anyone else 403.
-    OwnTalent,
 }
-
-/// `{id}` is replaced by the id of another person's account, `{submission}` by the id of
-/// another person's submission, `{talent}` by another person's verified record, `{card}`
-/// by its green card, `{policy}` by a policy draft.
-const PAGES: &[(&str, &str, Access)] = &[
-    ("GET", "/account", Access::SignedIn),
-    ("GET", "/account/password", Access::SignedIn),
-    ("POST", "/account/password", Access::SignedIn),
-    ("POST", "/account/sign-out-everywhere", Access::SignedIn),
-    ("GET", "/workspace/talent", Access::Role(Role::Talent)),
-    ("GET", "/talent/profile", Access::Role(Role::Talent)),
-    ("POST", "/talent/profile", Access::Role(Role::Talent)),
-    ("GET", "/talent/profile/history", Access::Role(Role::Talent)),
-    (
-        "POST",
-        "/talent/profile/documents",
-        Access::Role(Role::Talent),
-    ),
-    ("GET", "/enterprise/profile", Access::Role(Role::Enterprise)),
-    (
-        "POST",
-        "/enterprise/profile",
-        Access::Role(Role::Enterprise),
-    ),
-    ("GET", "/officer/submissions", Access::Role(Role::Officer)),
-    ("GET", "/officer/import", Access::Role(Role::Officer)),
-    ("POST", "/officer/import", Access::Role(Role::Officer)),
-    (
-        "GET",
-        "/officer/submissions/{submission}",
-        Access::Role(Role::Officer),
-    ),
-    (
-        "POST",
-        "/officer/submissions/{submission}/verify",
-        Access::Role(Role::Officer),
-    ),
-    (
-        "POST",
-        "/officer/submissions/{submission}/return",
-        Access::Role(Role::Officer),
-    ),
-    (
-        "GET",
-        "/workspace/enterprise",
-        Access::Role(Role::Enterprise),
-    ),
-    ("GET", "/workspace/officer", Access::Role(Role::Officer)),
-    ("GET", "/workspace/reviewer", Access::Role(Role::Reviewer)),
-    ("GET", "/talent/benefits", Access::Role(Role::Talent)),
-    (
-        "GET",
-        "/officer/talents/{talent}",
-        Access::Role(Role::Officer),
-    ),
-    (
-        "POST",
-        "/officer/talents/{talent}/card",
-        Access::Role(Role::Officer),
-    ),
-    (
-        "POST",
-        "/officer/cards/{card}/revoke",
-        Access::Role(Role::Officer),
-    ),
-    ("GET", "/officer/entitlements", Access::Role(Role::Officer)),
-    (
-        "POST",
-        "/officer/entitlements/{entitlement}/hold",
-        Access::Role(Role::Officer),
-    ),
-    ("GET", "/officer/payments", Access::Role(Role::Officer)),
-    ("POST", "/officer/payments", Access::Role(Role::Officer)),
-    (
-        "GET",
-        "/officer/payments/2026-01",
-        Access::Role(Role::Officer),
-    ),
-    (
-        "POST",
-        "/officer/payments/2026-01/approve",
-        Access::Role(Role::Officer),
-    ),
-    (
-        "POST",
-        "/officer/payments/2026-01/export",
-        Access::Role(Role::Officer),
-    ),
-    ("GET", "/talent/payments", Access::Role(Role::Talent)),
-    ("GET", "/officer/housing", Access::Role(Role::Officer)),
-    (
-        "POST",
-        "/officer/housing/complexes",
-        Access::Role(Role::Officer),
-    ),
-    (
-        "GET",
-        "/officer/housing/complexes/{complex}",
-        Access::Role(Role::Officer),
-    ),
-    (
-        "POST",
-        "/officer/housing/complexes/{complex}/unit-types",
-        Access::Role(Role::Officer),
-    ),
-    (
-        "POST",
-        "/officer/housing/units/{unit}/status",
-        Access::Role(Role::Officer),
-    ),
-    (
-        "GET",
-        "/officer/housing/import",
-        Access::Role(Role::Officer),
-    ),
-    (
-        "POST",
-        "/officer/housing/import",
-        Access::Role(Role::Officer),
-    ),
-    (
-        "GET",
-        "/officer/housing/rounds",
-        Access::Role(Role::Officer),
-    ),
-    (
-        "POST",
-        "/officer/housing/rounds",
-        Access::Role(Role::Officer),
-    ),
-    (
-        "GET",
-        "/officer/housing/rounds/{round}",
-        Access::Role(Role::Officer),
-    ),
-    (
-        "POST",
-        "/officer/housing/rounds/{round}/run",
-        Access::Role(Role::Officer),
-    ),
-    (
-        "GET",
-        "/officer/housing/occupancy",
-        Access::Role(Role::Officer),
-    ),
-    (
-        "POST",
-        "/officer/housing/leases/{offer}/notice",
-        Access::Role(Role::Officer),
-    ),
-    ("GET", "/talent/housing", Access::Role(Role::Talent)),
-    (
-        "POST",
-        "/talent/housing/rounds/{round}/ballot",
-        Access::Role(Role::Talent),
-    ),
-    (
-        "POST",
-        "/talent/housing/rounds/{round}/withdraw",
-        Access::Role(Role::Talent),
-    ),
-    (
-        "POST",
-        "/talent/housing/offers/{offer}/accept",
-        Access::OwnTalent,
-    ),
-    (
-        "POST",
-        "/talent/housing/offers/{offer}/decline",
-        Access::OwnTalent,
-    ),
-    ("GET", "/officer/reports", Access::Role(Role::Officer)),
-    ("GET", "/officer/receivables", Access::Role(Role::Officer)),
-    (
-        "POST",
-        "/officer/receivables/{talent}/repayment",
-        Access::Role(Role::Officer),
-    ),
-    ("GET", "/admin/policy", Access::Role(Role::Admin)),
-    ("POST", "/admin/policy", Access::Role(Role::Admin)),
-    ("GET", "/admin/policy/{policy}", Access::Role(Role::Admin)),
-    ("POST", "/admin/policy/{policy}", Access::Role(Role::Admin)),
-    (
-        "POST",
-        "/admin/policy/{policy}/publish",
-        Access::Role(Role::Admin),
-    ),
-    ("GET", "/admin/users", Access::Role(Role::Admin)),
-    ("GET", "/admin/audit", Access::Role(Role::Admin)),
-    ("GET", "/admin/users/new", Access::Role(Role::Admin)),
-    ("POST", "/admin/users/new", Access::Role(Role::Admin)),
-    ("GET", "/admin/users/{id}", Access::Role(Role::Admin)),
-    ("POST", "/admin/users/{id}/roles", Access::Role(Role::Admin)),
-    (
-        "POST",
-        "/admin/users/{id}/password",
-        Access::Role(Role::Admin),
-    ),
-    (
-        "POST",
-        "/admin/users/{id}/status",
-        Access::Role(Role::Admin),
-    ),
-];
 
 pub(crate) const API: &[(&str, &str, Access)] = &[
     ("DELETE", "/api/v1/session", Access::SignedIn),
@@ -267,14 +64,13 @@ fn allowed(access: Access, role: Role) -> bool {
         Access::SignedIn => true,
         Access::Role(needed) => needed == role,
         Access::OfficerOrOwner => role == Role::Officer,
-        Access::OwnTalent => false,
     }
 }
 
 /// What a role that may not use a route gets.
 fn refusal(access: Access, role: Role) -> StatusCode {
     match access {
-        Access::OfficerOrOwner | Access::OwnTalent if role == Role::Talent => StatusCode::NOT_FOUND,
+        Access::OfficerOrOwner if role == Role::Talent => StatusCode::NOT_FOUND,
         _ => StatusCode::FORBIDDEN,
     }
 }
@@ -290,6 +86,16 @@ struct Records {
     unit: i64,
     round: i64,
     offer: i64,
+    document: i64,
+    import_report: i64,
+    payment_line: i64,
+}
+
+/// The month of a payment run that has been computed, approved and exported.
+const EXPORTED_MONTH: &str = "2025-12";
+
+fn exported_month() -> yingcai_domain::Month {
+    EXPORTED_MONTH.parse().unwrap()
 }
 
 /// Another person's verified record with a green card, a policy draft, and an allocated
@@ -439,6 +245,80 @@ async fn records(app: &TestApp) -> Records {
         .unwrap();
     let offer = app.store.offers_of_talent(talent).await.unwrap()[0].offer_id;
     let unit = app.store.units_of(complex).await.unwrap()[0].unit_id;
+    // A document of that person's, on their submission.
+    let owner_visitor = app.visitor();
+    owner_visitor
+        .sign_in("record-owner@example.cn", PASSWORD)
+        .await;
+    let png =
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89".to_vec();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", owner_visitor.cookie("yc_csrf").unwrap())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(png).file_name("degree.png"),
+        );
+    let response = owner_visitor
+        .client
+        .post(owner_visitor.url("/talent/profile/documents"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "document upload");
+    let html = owner_visitor.page("/talent/profile").await.1;
+    let document: i64 = html
+        .split("href=\"/documents/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .and_then(|id| id.parse().ok())
+        .expect("the uploaded document's link");
+    // Another officer's refused import.
+    let author = app
+        .create_account("import-author@example.cn", &[Role::Officer])
+        .await;
+    let import_report = app
+        .store
+        .save_import_report(
+            author,
+            "roster.csv",
+            1,
+            "row,column,problem\n2,name,required\n",
+            &system,
+        )
+        .await
+        .unwrap();
+    // A payment run computed by one officer, approved by another and exported.
+    app.store
+        .seed_payable_entitlements(2, EXPORTED_MONTH, "2026-11", 100_000)
+        .await
+        .unwrap();
+    let preparer = app
+        .create_account("preparer@example.cn", &[Role::Officer])
+        .await;
+    let approver = app
+        .create_account("approver@example.cn", &[Role::Officer])
+        .await;
+    let preparer = yingcai_store::Actor::account(preparer, "preparer@example.cn");
+    let approver = yingcai_store::Actor::account(approver, "approver@example.cn");
+    yingcai_jobs::payments::run_month(&app.store, exported_month(), &preparer, &|_, _| {})
+        .await
+        .unwrap();
+    yingcai_jobs::payments::approve(&app.store, exported_month(), &approver)
+        .await
+        .unwrap()
+        .unwrap();
+    yingcai_jobs::payments::export(&app.store, exported_month(), &approver)
+        .await
+        .unwrap()
+        .unwrap();
+    let run = app
+        .store
+        .payment_run(exported_month())
+        .await
+        .unwrap()
+        .unwrap();
+    let payment_line = app.store.payment_lines(&run, None, 1, 0).await.unwrap()[0].payment_line_id;
     Records {
         talent,
         card: card.card_id,
@@ -448,6 +328,65 @@ async fn records(app: &TestApp) -> Records {
         unit,
         round,
         offer,
+        document,
+        import_report,
+        payment_line,
+    }
+}
+
+/// A page route's path with each parameter replaced by the record it stands for, chosen by
+/// the path segment before it (`/officer/talents/{id}` → the talent). A new kind of
+/// parameter fails here until it is given a fixture.
+fn fill_route(template: &str, target: i64, submission: i64, r: Records) -> String {
+    let mut out = Vec::new();
+    let mut previous = "";
+    for segment in template.split('/') {
+        let value = if segment.starts_with('{') {
+            match (previous, segment) {
+                ("users", "{id}") => target.to_string(),
+                ("submissions", "{id}") => submission.to_string(),
+                ("talents", "{id}") | ("receivables", "{talent}") => r.talent.to_string(),
+                ("cards", "{id}") => r.card.to_string(),
+                ("policy", "{id}") => r.policy.to_string(),
+                ("entitlements", "{id}") => r.entitlement.to_string(),
+                ("complexes", "{id}") => r.complex.to_string(),
+                ("units", "{id}") => r.unit.to_string(),
+                ("rounds", "{id}") => r.round.to_string(),
+                ("offers" | "leases", "{id}") => r.offer.to_string(),
+                ("documents", "{id}") => r.document.to_string(),
+                ("reports", "{id}") => r.import_report.to_string(),
+                ("lines", "{id}") => r.payment_line.to_string(),
+                ("payments" | "reports", "{month}") => EXPORTED_MONTH.to_owned(),
+                ("{month}", "{file}") => "bank.csv".to_owned(),
+                _ => panic!("no fixture for {segment} after {previous:?} in {template}: add one"),
+            }
+        } else {
+            segment.to_owned()
+        };
+        out.push(value);
+        previous = segment;
+    }
+    out.join("/")
+}
+
+fn page_allowed(access: PageAccess, role: Role) -> bool {
+    match access {
+        PageAccess::Public | PageAccess::SignedIn => true,
+        PageAccess::Role(needed) => needed == role,
+        PageAccess::OfficerOrOwner => role == Role::Officer,
+        // The fixtures belong to someone else.
+        PageAccess::Owner | PageAccess::OwnTalent | PageAccess::OwnOfficer => false,
+    }
+}
+
+/// What a role that may not use a page gets: 404 where the role could own such a thing
+/// (someone else's must look as if it did not exist), 403 otherwise.
+fn page_refusal(access: PageAccess, role: Role) -> StatusCode {
+    match access {
+        PageAccess::OfficerOrOwner | PageAccess::Owner => StatusCode::NOT_FOUND,
+        PageAccess::OwnTalent if role == Role::Talent => StatusCode::NOT_FOUND,
+        PageAccess::OwnOfficer if role == Role::Officer => StatusCode::NOT_FOUND,
+        _ => StatusCode::FORBIDDEN,
     }
 }
 
@@ -495,8 +434,11 @@ async fn every_page_answers_each_role_and_strangers_correctly() {
         .unwrap();
     app.store.submit(submission, &owner).await.unwrap().unwrap();
     let records = records(&app).await;
-    for (method, template, access) in PAGES {
-        let path = fill(template, target, submission, records);
+    let table = yingcai_web::routes::route_table();
+    assert!(table.len() > 80, "the whole site: {}", table.len());
+    for route in table.iter().filter(|r| r.access != PageAccess::Public) {
+        let (method, access) = (&route.method, &route.access);
+        let path = fill_route(route.path, target, submission, records);
         // A stranger is sent to sign in, and comes back here afterwards.
         let (status, location) = call_page(&app.visitor(), method, &path).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "stranger {method} {path}");
@@ -515,7 +457,7 @@ async fn every_page_answers_each_role_and_strangers_correctly() {
             );
             let visitor = app.signed_in(&email, &[role]).await;
             let (status, location) = call_page(&visitor, method, &path).await;
-            if allowed(*access, role) {
+            if page_allowed(*access, role) {
                 assert!(
                     [
                         StatusCode::OK,
@@ -534,7 +476,11 @@ async fn every_page_answers_each_role_and_strangers_correctly() {
                     "{role} {method} {path} was sent to sign in"
                 );
             } else {
-                assert_eq!(status, refusal(*access, role), "{role} {method} {path}");
+                assert_eq!(
+                    status,
+                    page_refusal(*access, role),
+                    "{role} {method} {path}"
+                );
             }
         }
     }
@@ -613,6 +559,22 @@ async fn unknown_ids_are_404_for_admins_and_403_for_others() {
             .status(),
         StatusCode::NOT_FOUND
     );
+    // Ids are read by one extractor: anything but a positive number does not exist.
+    let officer = app.signed_in("o@example.cn", &[Role::Officer]).await;
+    for path in [
+        "/officer/talents/abc",
+        "/officer/talents/-5",
+        "/officer/talents/0",
+        "/officer/talents/99999999999999999999",
+        "/officer/submissions/1.5",
+        "/documents/%00",
+    ] {
+        assert_eq!(
+            officer.get(path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
     assert_eq!(
         talent.get("/workspace/admin").await.status(),
         StatusCode::NOT_FOUND

@@ -5,9 +5,11 @@
 //! - `authz`: every protected route as every role and as a stranger
 //! - `api`: the JSON API and its OpenAPI document
 //! - `site`: languages, health checks, assets, two servers on one database
+//! - `hostile`: random and extreme values in every page's path and query, and public forms
+//! - `operations`: the scheduler's jobs and the audit checkpoints, for administrators
 //!
-//! New page tests go into the module of their area; a new protected route also goes into
-//! the table in `authz.rs`.
+//! New page tests go into the module of their area; a new page route is picked up by
+//! `authz.rs` and `hostile.rs` from the site's route table.
 
 #![allow(
     clippy::unwrap_used,
@@ -17,7 +19,9 @@
 mod accounts;
 mod api;
 mod authz;
+mod hostile;
 mod housing;
+mod operations;
 mod policy;
 mod registry;
 mod security;

@@ -122,6 +122,8 @@ async fn the_calculator_answers_anyone_from_the_same_engine_and_stores_nothing()
     let t = text(&html);
     assert!(t.contains("Green card: Tier B"), "{t}");
     assert!(t.contains("Rent allowance: Eligible ¥3,000.00"), "{t}");
+    // The explanation's own sentence prints the amount the same way.
+    assert!(t.contains("eligible for Rent allowance, ¥3,000.00"), "{t}");
 
     // The window closes after 60 months, and the explanation says when and why.
     let (_, html) = visitor
@@ -322,11 +324,11 @@ async fn verification_finds_entitlements_the_talent_confirms_and_a_card_is_issue
         StatusCode::NOT_FOUND
     );
 
-    // The officer issues the card: tier B from the engine, signed QR token.
-    assert_eq!(
-        talent.get("/talent/card").await.status(),
-        StatusCode::NOT_FOUND
-    );
+    // The officer issues the card: tier B from the engine, signed QR token. Before
+    // that, "my card" leads to the benefits page, which says what is missing.
+    let response = talent.get("/talent/card").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(yingcai_testkit::location(&response), "/talent/benefits");
     let response = officer
         .post_form(&format!("/officer/talents/{}/card", record.talent_id), &[])
         .await;

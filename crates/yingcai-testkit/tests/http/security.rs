@@ -60,10 +60,10 @@ async fn a_form_without_or_with_a_stale_csrf_token_is_refused_and_changes_nothin
 }
 
 #[tokio::test]
-async fn twenty_wrong_passwords_pause_the_account_even_for_the_right_one() {
-    let app = TestApp::spawn().await;
+async fn wrong_passwords_pause_the_guesser_but_never_lock_the_owner_out() {
+    let app = TestApp::spawn_behind_proxy().await;
     app.create_account("a@example.cn", &[Role::Talent]).await;
-    let attacker = app.visitor();
+    let attacker = app.visitor_from("198.51.100.66");
     let mut statuses = Vec::new();
     for i in 0..20 {
         statuses.push(
@@ -85,18 +85,38 @@ async fn twenty_wrong_passwords_pause_the_account_even_for_the_right_one() {
             .all(|s| *s == StatusCode::TOO_MANY_REQUESTS),
         "{statuses:?}"
     );
-    // Even the owner, from elsewhere, must wait for the window to pass.
-    let owner = app.visitor();
-    let response = owner.sign_in("a@example.cn", PASSWORD).await;
-    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-    // Other accounts are not affected by this account's pause...
-    app.create_account("b@example.cn", &[Role::Talent]).await;
+    // Even with the right password, the guesser's address must wait for the window.
     assert_eq!(
-        app.visitor()
-            .sign_in("b@example.cn", PASSWORD)
+        attacker.sign_in("a@example.cn", PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The owner, from their own address, signs in as usual.
+    let owner = app.visitor_from("203.0.113.20");
+    assert_eq!(
+        owner.sign_in("a@example.cn", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    // A guesser cannot pretend to be the owner's address: without a trusted proxy in
+    // front, X-Forwarded-For is ignored.
+    let direct = TestApp::spawn().await;
+    direct.create_account("a@example.cn", &[Role::Talent]).await;
+    for i in 0..5 {
+        let claimed = format!("203.0.113.{i}");
+        let status = direct
+            .visitor_from(&claimed)
+            .sign_in("a@example.cn", "wrong guess!!")
+            .await
+            .status();
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "attempt {i}");
+    }
+    assert_eq!(
+        direct
+            .visitor_from("192.0.2.1")
+            .sign_in("a@example.cn", PASSWORD)
             .await
             .status(),
-        StatusCode::SEE_OTHER
+        StatusCode::TOO_MANY_REQUESTS,
+        "all five came from the same real address"
     );
 }
 
@@ -294,4 +314,319 @@ async fn a_disabled_account_cannot_use_an_old_session_or_sign_in() {
             .status(),
         StatusCode::UNPROCESSABLE_ENTITY
     );
+}
+
+#[tokio::test]
+async fn next_never_leaves_the_site_and_never_fails() {
+    let app = TestApp::spawn().await;
+    app.create_account("a@example.cn", &[Role::Talent]).await;
+    let visitor = app.visitor();
+    for (query, expected) in [
+        // A tab or a newline after the first slash: browsers drop them and read `//host`.
+        ("%09/evil.example", "/"),
+        ("/%09/evil.example", "/"),
+        ("/%0A/x", "/"),
+        ("/%0D%0A/x", "/"),
+        ("/%5Cevil.example", "/"),
+        ("%5C%5Cevil.example", "/"),
+        ("//evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("javascript:alert(1)", "/"),
+        ("/account", "/account"),
+    ] {
+        let response = visitor.get(&format!("/lang/en?next={query}")).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{query}");
+        assert_eq!(location(&response), expected, "{query}");
+    }
+    // The same for the sign-in form.
+    for next in [
+        "/\t/evil.example",
+        "/\n/x",
+        "/\\evil.example",
+        "//evil.example",
+    ] {
+        let response = app
+            .visitor()
+            .post_form(
+                "/login",
+                &[
+                    ("email", "a@example.cn"),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{next:?}");
+        assert_eq!(location(&response), "/", "{next:?}");
+    }
+    // And the sign-in page's hidden field.
+    let (status, html) = app.visitor().page("/login?next=/%09/evil.example").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(r#"name="next" value="&#x2f;">"#),
+        "the target is dropped: {html}"
+    );
+}
+
+#[tokio::test]
+async fn choosing_a_language_by_link_writes_nothing_and_by_form_remembers_it() {
+    let app = TestApp::spawn().await;
+    let id = app.create_account("a@example.cn", &[Role::Talent]).await;
+    let visitor = app.visitor();
+    visitor.sign_in("a@example.cn", PASSWORD).await;
+    let before = app.store.account(id).await.unwrap().locale;
+    assert_eq!(before, yingcai_domain::Locale::En);
+
+    // A link (which any other site could embed as an image) only sets the cookie.
+    let response = visitor.get("/lang/zh-CN?next=/account").await;
+    assert_eq!(location(&response), "/account");
+    assert_eq!(visitor.cookie("yc_lang").as_deref(), Some("zh-CN"));
+    assert_eq!(app.store.account(id).await.unwrap().locale, before);
+
+    // The switcher's form, with the anti-forgery token, also saves it on the account.
+    let response = visitor
+        .post_form("/lang/zh-CN", &[("next", "/account")])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/account");
+    assert_eq!(
+        app.store.account(id).await.unwrap().locale,
+        yingcai_domain::Locale::ZhCn
+    );
+    // A forged form (no token) sets the cookie but does not touch the account.
+    let response = visitor
+        .post_form_raw("/lang/en", &[("next", "/\t/evil.example")])
+        .await;
+    assert_eq!(location(&response), "/");
+    assert_eq!(visitor.cookie("yc_lang").as_deref(), Some("en"));
+    assert_eq!(
+        app.store.account(id).await.unwrap().locale,
+        yingcai_domain::Locale::ZhCn
+    );
+    // Every page's header offers the switch as a form.
+    let (_, html) = visitor.page("/").await;
+    assert!(
+        html.contains(r#"<form method="post" action="/lang/zh-CN""#),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::spawn().await;
+    let visitor = app.visitor();
+    let api = yingcai_testkit::ApiClient::new(&app);
+    let responses = [
+        ("page", visitor.get("/").await),
+        ("error page", visitor.get("/no/such/page").await),
+        ("forbidden page", visitor.get("/admin/users").await),
+        ("asset", visitor.get("/static/style.css").await),
+        ("health", visitor.get("/healthz").await),
+        (
+            "API error",
+            api.send(reqwest::Method::GET, "/api/v1/me", None).await,
+        ),
+        (
+            "API document",
+            api.send(reqwest::Method::GET, "/api/v1/openapi.json", None)
+                .await,
+        ),
+    ];
+    for (what, response) in responses {
+        let headers = response.headers();
+        let csp = headers
+            .get("content-security-policy")
+            .unwrap_or_else(|| panic!("{what}: no CSP"))
+            .to_str()
+            .unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
+        assert_eq!(
+            headers.get("x-content-type-options").unwrap(),
+            "nosniff",
+            "{what}"
+        );
+        assert_eq!(
+            headers.get("referrer-policy").unwrap(),
+            "same-origin",
+            "{what}"
+        );
+        assert_eq!(headers.get("x-frame-options").unwrap(), "DENY", "{what}");
+    }
+}
+
+#[tokio::test]
+async fn a_panicking_handler_answers_a_500_page_or_json_and_the_server_goes_on() {
+    async fn boom() -> &'static str {
+        panic!("deliberate failure in a test handler")
+    }
+    let extra = axum::Router::new()
+        .route("/test/boom", axum::routing::get(boom))
+        .route("/api/v1/test/boom", axum::routing::get(boom));
+    let app = TestApp::spawn_with_routes(extra).await;
+    let visitor = app.visitor();
+    visitor.get("/lang/en").await;
+    let (status, html) = visitor.page("/test/boom").await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(html.contains("Something went wrong"), "{html}");
+    assert!(
+        !html.contains("deliberate"),
+        "the panic's text stays in the log"
+    );
+
+    let chinese = app.visitor();
+    let (status, html) = chinese.page("/test/boom").await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(html.contains("出错了"), "{html}");
+
+    let api = yingcai_testkit::ApiClient::new(&app);
+    let response = api
+        .send(reqwest::Method::GET, "/api/v1/test/boom", None)
+        .await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(response.headers().get("content-security-policy").is_some());
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "internal");
+
+    // The worker is still serving.
+    assert_eq!(visitor.get("/").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_administrator_cannot_give_itself_a_role_but_another_can() {
+    let app = TestApp::spawn().await;
+    let first = app.create_account("first@example.cn", &[Role::Admin]).await;
+    app.create_account("second@example.cn", &[Role::Admin])
+        .await;
+    let admin = app.visitor();
+    admin.sign_in("first@example.cn", PASSWORD).await;
+    admin.get("/lang/en").await;
+    let response = admin
+        .post_form(
+            &format!("/admin/users/{first}/roles"),
+            &[("roles", "admin"), ("roles", "officer")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("another administrator must"), "{html}");
+    assert!(
+        !app.store
+            .account(first)
+            .await
+            .unwrap()
+            .roles
+            .contains(Role::Officer)
+    );
+    // The API twin refuses the same way.
+    let api = yingcai_testkit::ApiClient::signed_in(&app, "first@example.cn", PASSWORD).await;
+    let response = api
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/admin/accounts/{first}/roles"),
+            Some(serde_json::json!({"roles": ["admin", "officer"]})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["fields"][0]["code"], "cannot-grant-self");
+    assert!(
+        !app.store
+            .account(first)
+            .await
+            .unwrap()
+            .roles
+            .contains(Role::Officer)
+    );
+
+    // Another administrator can.
+    let other = app.visitor();
+    other.sign_in("second@example.cn", PASSWORD).await;
+    let response = other
+        .post_form(
+            &format!("/admin/users/{first}/roles"),
+            &[("roles", "admin"), ("roles", "officer")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(
+        app.store
+            .account(first)
+            .await
+            .unwrap()
+            .roles
+            .contains(Role::Officer)
+    );
+}
+
+#[test]
+fn debug_output_never_shows_identity_numbers_accounts_tokens_or_passwords() {
+    use yingcai_domain::{DisplayName, Email, Locale, RoleSet, TalentInput};
+    let id = "11010519491231002X";
+    let bank = "6222020200112233445";
+    let talent = TalentInput {
+        name: "李伟".into(),
+        resident_id: id.into(),
+        bank_account: bank.into(),
+        ..Default::default()
+    };
+    let transfer = yingcai_store::BankTransfer {
+        reference: "YC-2026-12-1".into(),
+        talent_id: 1,
+        payee: "李伟".into(),
+        account: Some(bank.into()),
+        account_masked: Some("6222***********3445".into()),
+        amount_fen: 100,
+        recovered_fen: 0,
+        status: "exported".into(),
+        failure_reason: None,
+    };
+    let account = yingcai_store::Account {
+        account_id: 1,
+        email: "a@example.cn".into(),
+        display_name: "A".into(),
+        phone: None,
+        locale: Locale::En,
+        roles: RoleSet::one(Role::Talent),
+        disabled: false,
+        must_change_password: false,
+        created_at: 0,
+    };
+    let hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo";
+    let signed_in = yingcai_web::accounts::SignedIn {
+        account: account.clone(),
+        token: "sessionTOKEN0123456789".into(),
+        expires_at: 0,
+    };
+    let credentials = yingcai_store::AccountCredentials {
+        account,
+        password_hash: hash.into(),
+    };
+    let new_account = yingcai_store::NewAccount {
+        email: Email::parse("a@example.cn").unwrap(),
+        display_name: DisplayName::parse("display_name", "A").unwrap(),
+        phone: None,
+        password_hash: hash.into(),
+        roles: RoleSet::one(Role::Talent),
+        locale: Locale::En,
+        must_change_password: false,
+    };
+    let registration = yingcai_web::accounts::RegistrationInput {
+        password: "correct horse battery".into(),
+        password_confirm: Some("correct horse battery".into()),
+        ..Default::default()
+    };
+    let shown = [
+        format!("{talent:?}"),
+        format!("{transfer:?}"),
+        format!("{signed_in:?}"),
+        format!("{credentials:?}"),
+        format!("{new_account:?}"),
+        format!("{registration:?}"),
+    ];
+    for text in &shown {
+        for secret in [id, bank, "sessionTOKEN0123456789", hash, "correct horse"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+    }
+    assert!(shown[1].contains("6222***********3445"), "{}", shown[1]);
 }

@@ -51,7 +51,7 @@ async fn a_signed_in_persons_language_choice_is_remembered_on_the_account() {
     let id = app.create_account("a@example.cn", &[Role::Talent]).await;
     let visitor = app.visitor();
     visitor.sign_in("a@example.cn", PASSWORD).await;
-    visitor.get("/lang/zh-CN").await;
+    visitor.post_form("/lang/zh-CN", &[("next", "/")]).await;
     assert_eq!(
         app.store.account(id).await.unwrap().locale,
         yingcai_domain::Locale::ZhCn

@@ -74,3 +74,18 @@ pub(crate) async fn sign_out_everywhere(
         .await?;
     Ok(super::auth::signed_out_response(&ctx))
 }
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    vec![
+        get("/account", Access::SignedIn, show),
+        get("/account/password", Access::SignedIn, password_form),
+        post("/account/password", Access::SignedIn, change_password),
+        post(
+            "/account/sign-out-everywhere",
+            Access::SignedIn,
+            sign_out_everywhere,
+        ),
+    ]
+}

@@ -1,6 +1,6 @@
 //! Account administration: list, create staff accounts, roles, password resets, disabling.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
@@ -10,6 +10,7 @@ use yingcai_store::AccountFilter;
 use super::errors_value;
 use crate::accounts::{self, StaffInput};
 use crate::context::CsrfForm;
+use crate::context::Id;
 use crate::render::{page, page_with_status};
 use crate::{AppError, AppState, Ctx};
 
@@ -121,11 +122,10 @@ pub(crate) struct ShowQuery {
 pub(crate) async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(query): Query<ShowQuery>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Admin)?;
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let account = state.store().account(id).await?;
     let sessions = state.store().count_sessions(id).await?;
     show_page(
@@ -164,19 +164,18 @@ fn show_page(
     )
 }
 
-async fn target(state: &AppState, id: &str) -> Result<yingcai_store::Account, AppError> {
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+async fn target(state: &AppState, id: i64) -> Result<yingcai_store::Account, AppError> {
     Ok(state.store().account(id).await?)
 }
 
 pub(crate) async fn set_roles(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: CsrfForm,
 ) -> Result<Response, AppError> {
     let actor = ctx.require(Role::Admin)?.clone();
-    let account = target(&state, &id).await?;
+    let account = target(&state, id).await?;
     let result = match accounts::parse_roles(&form.all("roles")) {
         Ok(roles) => accounts::set_roles(state.store(), &actor, account.account_id, &roles).await,
         Err(error) => Err(AppError::Invalid(error.into())),
@@ -205,11 +204,11 @@ pub(crate) async fn set_roles(
 pub(crate) async fn reset_password(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     _form: CsrfForm,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Admin)?;
-    let account = target(&state, &id).await?;
+    let account = target(&state, id).await?;
     let temporary =
         accounts::reset_password(state.store(), account.account_id, &ctx.actor()).await?;
     page(
@@ -223,11 +222,11 @@ pub(crate) async fn reset_password(
 pub(crate) async fn set_status(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: CsrfForm,
 ) -> Result<Response, AppError> {
     let actor = ctx.require(Role::Admin)?.clone();
-    let account = target(&state, &id).await?;
+    let account = target(&state, id).await?;
     let disabled = match form.get("status") {
         "disabled" => true,
         "active" => false,
@@ -256,4 +255,31 @@ pub(crate) async fn set_status(
         }
         Err(other) => Err(other),
     }
+}
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    use yingcai_domain::Role;
+    vec![
+        get("/admin/users", Access::Role(Role::Admin), list),
+        get("/admin/users/new", Access::Role(Role::Admin), new_form),
+        post("/admin/users/new", Access::Role(Role::Admin), create),
+        get("/admin/users/{id}", Access::Role(Role::Admin), show),
+        post(
+            "/admin/users/{id}/roles",
+            Access::Role(Role::Admin),
+            set_roles,
+        ),
+        post(
+            "/admin/users/{id}/password",
+            Access::Role(Role::Admin),
+            reset_password,
+        ),
+        post(
+            "/admin/users/{id}/status",
+            Access::Role(Role::Admin),
+            set_status,
+        ),
+    ]
 }

@@ -2,7 +2,7 @@
 //! (up to ten complexes, changeable until the deadline), the outcome with its cut-offs,
 //! offers to accept or decline, and the lease.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
@@ -11,6 +11,7 @@ use yingcai_store::{StoreError, TalentRecord};
 
 use super::errors_value;
 use crate::context::CsrfForm;
+use crate::context::Id;
 use crate::render::page_with_status;
 use crate::{AppError, AppState, Ctx};
 
@@ -137,13 +138,13 @@ async fn render(
 pub(crate) async fn ballot(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: CsrfForm,
 ) -> Result<Response, AppError> {
     let Some(talent) = own_talent(&state, &ctx).await? else {
         return refuse(&state, &ctx, "ranking", "not-eligible").await;
     };
-    let round = state.store().round(super::housing::id_of(&id)?).await?;
+    let round = state.store().round(id).await?;
     if !round.accepts_ballots(yingcai_store::now_ms()) {
         return refuse(&state, &ctx, "ranking", "round-closed").await;
     }
@@ -221,7 +222,7 @@ async fn refuse(
 pub(crate) async fn withdraw(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     _form: CsrfForm,
 ) -> Result<Response, AppError> {
     let Some(talent) = own_talent(&state, &ctx).await? else {
@@ -229,7 +230,7 @@ pub(crate) async fn withdraw(
     };
     match state
         .store()
-        .withdraw_application(super::housing::id_of(&id)?, talent.talent_id, &ctx.actor())
+        .withdraw_application(id, talent.talent_id, &ctx.actor())
         .await
     {
         Ok(()) => Ok(Redirect::to("/talent/housing").into_response()),
@@ -242,10 +243,10 @@ pub(crate) async fn withdraw(
 async fn own_offer(
     state: &AppState,
     ctx: &Ctx,
-    id: &str,
+    id: i64,
 ) -> Result<(TalentRecord, yingcai_store::OfferRecord), AppError> {
     let talent = own_talent(state, ctx).await?.ok_or(AppError::NotFound)?;
-    let offer = state.store().offer(super::housing::id_of(id)?).await?;
+    let offer = state.store().offer(id).await?;
     if offer.talent_id != talent.talent_id {
         return Err(AppError::NotFound);
     }
@@ -255,10 +256,10 @@ async fn own_offer(
 pub(crate) async fn accept(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     _form: CsrfForm,
 ) -> Result<Response, AppError> {
-    let (talent, offer) = own_offer(&state, &ctx, &id).await?;
+    let (talent, offer) = own_offer(&state, &ctx, id).await?;
     match yingcai_jobs::housing::accept_offer(state.store(), &offer, &ctx.actor())
         .await
         .map_err(AppError::Internal)?
@@ -276,10 +277,10 @@ pub(crate) async fn accept(
 pub(crate) async fn decline(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     _form: CsrfForm,
 ) -> Result<Response, AppError> {
-    let (_, offer) = own_offer(&state, &ctx, &id).await?;
+    let (_, offer) = own_offer(&state, &ctx, id).await?;
     match yingcai_jobs::housing::decline_offer(state.store(), &offer, &ctx.actor())
         .await
         .map_err(AppError::Internal)?
@@ -288,4 +289,33 @@ pub(crate) async fn decline(
         Err(StoreError::NotFound) => refuse(&state, &ctx, "offer", "offer-closed").await,
         Err(other) => Err(other.into()),
     }
+}
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    use yingcai_domain::Role;
+    vec![
+        get("/talent/housing", Access::Role(Role::Talent), page),
+        post(
+            "/talent/housing/rounds/{id}/ballot",
+            Access::Role(Role::Talent),
+            ballot,
+        ),
+        post(
+            "/talent/housing/rounds/{id}/withdraw",
+            Access::Role(Role::Talent),
+            withdraw,
+        ),
+        post(
+            "/talent/housing/offers/{id}/accept",
+            Access::OwnTalent,
+            accept,
+        ),
+        post(
+            "/talent/housing/offers/{id}/decline",
+            Access::OwnTalent,
+            decline,
+        ),
+    ]
 }

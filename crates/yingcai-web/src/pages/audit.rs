@@ -1,7 +1,9 @@
-//! The audit log for administrators: every write, who made it, before and after.
+//! The audit log for administrators: every write, who made it, before and after; and the
+//! signed checkpoints, kept outside the database, to download and keep elsewhere.
 
 use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::http::header;
+use axum::response::{IntoResponse as _, Response};
 use minijinja::context;
 use yingcai_domain::Role;
 use yingcai_store::AuditFilter;
@@ -85,6 +87,52 @@ pub(crate) async fn list(
             next_before => next_before,
         },
     )
+}
+
+/// The checkpoint file as it stands (empty before the first checkpoint). A copy kept away
+/// from the servers is what proves, later, that the log was not rewritten since.
+pub(crate) async fn checkpoints(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Admin)?;
+    let path = std::path::PathBuf::from(&state.settings().audit_checkpoint_file);
+    let body = match tokio::fs::read(&path).await {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(error) => {
+            return Err(anyhow::anyhow!("checkpoint file {}: {error}", path.display()).into());
+        }
+    };
+    let day = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .strftime("%Y%m%d");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"yingcai-audit-checkpoints-{day}.txt\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get};
+    use yingcai_domain::Role;
+    vec![
+        get("/admin/audit", Access::Role(Role::Admin), list),
+        get(
+            "/admin/audit/checkpoints",
+            Access::Role(Role::Admin),
+            checkpoints,
+        ),
+    ]
 }
 
 #[cfg(test)]

@@ -157,3 +157,15 @@ pub(crate) fn signed_out_response(ctx: &Ctx) -> Response {
     }
     response
 }
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    vec![
+        get("/register", Access::Public, register_form),
+        post("/register", Access::Public, register),
+        get("/login", Access::Public, login_form),
+        post("/login", Access::Public, login),
+        post("/logout", Access::Public, logout),
+    ]
+}

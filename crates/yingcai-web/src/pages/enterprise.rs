@@ -205,3 +205,27 @@ pub(crate) async fn attach(
         .await
     }
 }
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    use yingcai_domain::Role;
+    vec![
+        get(
+            "/enterprise/profile",
+            Access::Role(Role::Enterprise),
+            profile,
+        ),
+        post(
+            "/enterprise/profile",
+            Access::Role(Role::Enterprise),
+            save_profile,
+        ),
+        post(
+            "/enterprise/profile/documents",
+            Access::Role(Role::Enterprise),
+            attach,
+        )
+        .body_limit(crate::documents::MAX_BODY),
+    ]
+}

@@ -19,3 +19,12 @@ pub(crate) async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         }
     }
 }
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get};
+    vec![
+        get("/healthz", Access::Public, healthz),
+        get("/readyz", Access::Public, readyz),
+    ]
+}

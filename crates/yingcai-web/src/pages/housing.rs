@@ -420,14 +420,15 @@ pub(crate) async fn import(
             context! { errors => context! { file => code } },
         )
     };
-    let upload = match super::import::read_upload(&ctx, request, &state).await {
-        Ok(upload) if upload.bytes.is_empty() => return refused_file("required"),
-        Ok(upload) => upload,
-        Err(AppError::Invalid(errors)) => {
-            return refused_file(errors.for_field("file").unwrap_or("required"));
-        }
-        Err(other) => return Err(other),
-    };
+    let upload =
+        match super::import::read_upload(&ctx, request, &state, super::import::MAX_UPLOAD).await {
+            Ok(upload) if upload.bytes.is_empty() => return refused_file("required"),
+            Ok(upload) => upload,
+            Err(AppError::Invalid(errors)) => {
+                return refused_file(errors.for_field("file").unwrap_or("required"));
+            }
+            Err(other) => return Err(other),
+        };
     let options = yingcai_import::InventoryOptions::new(state.settings().districts.clone());
     let bytes = upload.bytes;
     let parsed =
@@ -877,4 +878,76 @@ pub(crate) async fn lease_notice(
         .give_lease_notice(lease_id, "officer", &ends_on.to_string(), &ctx.actor())
         .await?;
     Ok(Redirect::to("/officer/housing/occupancy").into_response())
+}
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    use yingcai_domain::Role;
+    vec![
+        get("/officer/housing", Access::Role(Role::Officer), inventory),
+        post(
+            "/officer/housing/complexes",
+            Access::Role(Role::Officer),
+            create_complex,
+        ),
+        get(
+            "/officer/housing/complexes/{id}",
+            Access::Role(Role::Officer),
+            complex,
+        ),
+        post(
+            "/officer/housing/complexes/{id}/unit-types",
+            Access::Role(Role::Officer),
+            add_unit_type,
+        ),
+        post(
+            "/officer/housing/units/{id}/status",
+            Access::Role(Role::Officer),
+            unit_status,
+        ),
+        get(
+            "/officer/housing/import",
+            Access::Role(Role::Officer),
+            import_form,
+        ),
+        post(
+            "/officer/housing/import",
+            Access::Role(Role::Officer),
+            import,
+        )
+        .body_limit(crate::pages::import::MAX_UPLOAD),
+        get(
+            "/officer/housing/rounds",
+            Access::Role(Role::Officer),
+            rounds,
+        ),
+        post(
+            "/officer/housing/rounds",
+            Access::Role(Role::Officer),
+            open_round,
+        ),
+        get(
+            "/officer/housing/rounds/{id}",
+            Access::Role(Role::Officer),
+            round,
+        ),
+        post(
+            "/officer/housing/rounds/{id}/run",
+            Access::Role(Role::Officer),
+            run_round,
+        ),
+        get(
+            "/officer/housing/occupancy",
+            Access::Role(Role::Officer),
+            occupancy,
+        ),
+        post(
+            "/officer/housing/leases/{id}/notice",
+            Access::Role(Role::Officer),
+            lease_notice,
+        ),
+        get("/housing/rounds/{id}", Access::Public, public_round),
+        get("/housing/rounds/{id}/{file}", Access::Public, round_file),
+    ]
 }

@@ -40,17 +40,23 @@ fn upload_error(error: axum::extract::multipart::MultipartError) -> AppError {
     }
 }
 
+/// Reads the form, keeping at most `max_file` bytes of the file: the limit is applied
+/// while the body streams in, so memory never holds more than that. A larger file is
+/// still read to its end (up to the route's body limit) and thrown away, so the browser
+/// gets the "too large" page instead of a connection cut in the middle of its upload.
 pub(crate) async fn read_upload(
     ctx: &Ctx,
     request: Request,
     state: &AppState,
+    max_file: usize,
 ) -> Result<Upload, AppError> {
     let mut multipart = Multipart::from_request(request, state)
         .await
         .map_err(|e| AppError::BadRequest(format!("expected a file upload: {e}")))?;
     let mut csrf_ok = false;
     let mut upload = None;
-    while let Some(field) = multipart.next_field().await.map_err(upload_error)? {
+    let mut too_large = false;
+    while let Some(mut field) = multipart.next_field().await.map_err(upload_error)? {
         match field.name() {
             Some(CSRF_FIELD) => {
                 let token = field.text().await.map_err(upload_error)?;
@@ -63,11 +69,16 @@ pub(crate) async fn read_upload(
                     .chars()
                     .take(200)
                     .collect();
-                let bytes = field.bytes().await.map_err(upload_error)?;
-                upload = Some(Upload {
-                    name,
-                    bytes: bytes.to_vec(),
-                });
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(upload_error)? {
+                    if too_large || bytes.len() + chunk.len() > max_file {
+                        too_large = true;
+                        bytes = Vec::new();
+                    } else {
+                        bytes.extend_from_slice(&chunk);
+                    }
+                }
+                upload = Some(Upload { name, bytes });
             }
             _ => {}
         }
@@ -75,6 +86,9 @@ pub(crate) async fn read_upload(
     // The token is checked before the file is used, whatever order the fields came in.
     if !csrf_ok {
         return Err(AppError::Csrf);
+    }
+    if too_large {
+        return Err(AppError::field("file", "file-too-large"));
     }
     upload.ok_or_else(|| AppError::field("file", "required"))
 }
@@ -85,7 +99,7 @@ pub(crate) async fn upload(
     request: Request,
 ) -> Result<Response, AppError> {
     let account = ctx.require(Role::Officer)?.clone();
-    let upload = match read_upload(&ctx, request, &state).await {
+    let upload = match read_upload(&ctx, request, &state, MAX_UPLOAD).await {
         Ok(upload) if upload.bytes.is_empty() => {
             return page_with_status(
                 &state,
@@ -198,4 +212,16 @@ pub(crate) async fn report(
         report.report_csv,
     )
         .into_response())
+}
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    use yingcai_domain::Role;
+    vec![
+        get("/officer/import", Access::Role(Role::Officer), form),
+        post("/officer/import", Access::Role(Role::Officer), upload)
+            .body_limit(crate::pages::import::MAX_UPLOAD),
+        get("/officer/import/reports/{id}", Access::OwnOfficer, report),
+    ]
 }

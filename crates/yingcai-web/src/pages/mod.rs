@@ -11,6 +11,7 @@ pub(crate) mod health;
 pub(crate) mod home;
 pub(crate) mod housing;
 pub(crate) mod import;
+pub(crate) mod jobs;
 pub(crate) mod payments;
 pub(crate) mod policy;
 pub(crate) mod review;
@@ -30,17 +31,56 @@ pub(crate) fn errors_value(errors: &FieldErrors) -> Value {
     Value::from_serialize(&map)
 }
 
-/// Only a local path may be a redirect target (no `//evil.example`).
+/// Only a plain path on this site may be a redirect target: `/` followed by letters, digits
+/// and the few punctuation marks our own URLs use. Anything else — `//host`, a backslash
+/// (which browsers read as `/`), a scheme, a control or space character, non-ASCII —
+/// becomes `/`, because browsers "repair" such strings in ways that leave the site.
 pub(crate) fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next
-    } else {
-        "/"
-    }
+    let plain = |b: u8| b.is_ascii_alphanumeric() || b"/-._~?=&%+,:@".contains(&b);
+    let bytes = next.as_bytes();
+    let local = bytes.first() == Some(&b'/')
+        && bytes.get(1) != Some(&b'/')
+        && bytes.len() <= 2000
+        && bytes.iter().all(|&b| plain(b));
+    if local { next } else { "/" }
 }
 
 /// A form's decimal amount (yuan → fen), surrounding spaces allowed: see
 /// [`yingcai_domain::parse_hundredths`].
 pub(crate) fn parse_centi(raw: &str) -> Option<i64> {
     yingcai_domain::parse_hundredths(raw.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_the_site() {
+        for kept in [
+            "/",
+            "/account",
+            "/officer/submissions?status=submitted&page=2",
+            "/a%20b",
+        ] {
+            assert_eq!(safe_next(kept), kept);
+        }
+        for refused in [
+            "",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/x",
+            "/\r\n/x",
+            "/ /x",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "/\u{3000}x",
+            "/é",
+            "\\\\evil.example",
+        ] {
+            assert_eq!(safe_next(refused), "/", "{refused:?}");
+        }
+    }
 }

@@ -226,7 +226,8 @@ pub(crate) async fn settle(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let month = path_month(&month)?;
-    let upload = super::import::read_upload(&ctx, request, &state).await?;
+    let upload =
+        super::import::read_upload(&ctx, request, &state, super::import::MAX_UPLOAD).await?;
     let answers = match yingcai_jobs::payments::read_settlement(&upload.bytes) {
         Ok(answers) => answers,
         Err(message) => {
@@ -364,7 +365,7 @@ pub(crate) async fn reports(
                 label: if en { "Spending" } else { "发放" },
                 values: &totals,
             }],
-            &yingcai_chart::format_yuan,
+            &|fen| yingcai_domain::Fen(fen).yuan_grouped(),
         ))
     });
     let mut sections = Vec::new();
@@ -401,7 +402,7 @@ pub(crate) async fn reports(
                 label: if en { "Spending" } else { "发放" },
                 values: &values,
             }],
-            &yingcai_chart::format_yuan,
+            &|fen| yingcai_domain::Fen(fen).yuan_grouped(),
         );
         sections.push(context! {
             dimension => dimension.as_str(),
@@ -551,6 +552,64 @@ pub(crate) async fn repayment(
             render_receivables(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(errors)).await
         }
     }
+}
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    use yingcai_domain::Role;
+    vec![
+        get("/talent/payments", Access::Role(Role::Talent), history),
+        get("/officer/payments", Access::Role(Role::Officer), list),
+        post("/officer/payments", Access::Role(Role::Officer), run),
+        get(
+            "/officer/payments/{month}",
+            Access::Role(Role::Officer),
+            show,
+        ),
+        get(
+            "/officer/payments/lines/{id}",
+            Access::Role(Role::Officer),
+            line,
+        ),
+        post(
+            "/officer/payments/{month}/approve",
+            Access::Role(Role::Officer),
+            approve,
+        ),
+        post(
+            "/officer/payments/{month}/export",
+            Access::Role(Role::Officer),
+            export,
+        ),
+        post(
+            "/officer/payments/{month}/settlement",
+            Access::Role(Role::Officer),
+            settle,
+        )
+        .body_limit(crate::pages::import::MAX_UPLOAD),
+        get(
+            "/officer/payments/{month}/{file}",
+            Access::Role(Role::Officer),
+            bank_file,
+        ),
+        get("/officer/reports", Access::Role(Role::Officer), reports),
+        get(
+            "/officer/receivables",
+            Access::Role(Role::Officer),
+            receivables,
+        ),
+        post(
+            "/officer/receivables/{talent}/repayment",
+            Access::Role(Role::Officer),
+            repayment,
+        ),
+        get(
+            "/officer/reports/{month}",
+            Access::Role(Role::Officer),
+            report_xlsx,
+        ),
+    ]
 }
 
 #[cfg(test)]

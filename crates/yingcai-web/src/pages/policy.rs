@@ -2,7 +2,7 @@
 //! application (confirmed with one click), the green card with its QR code, the officers'
 //! view of a talent and of all entitlements, and the public calculator and card check.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
@@ -14,6 +14,7 @@ use yingcai_store::{CardRecord, EntitlementFilter, EntitlementRecord, TalentReco
 
 use super::errors_value;
 use crate::context::CsrfForm;
+use crate::context::Id;
 use crate::policy::{
     card_token, explain_talent, issue_card, month_or_now, policy_set, services_of,
 };
@@ -137,11 +138,10 @@ async fn render_benefits(
 pub(crate) async fn confirm_entitlement(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: CsrfForm,
 ) -> Result<Response, AppError> {
     let talent = own_talent(&state, &ctx).await?.ok_or(AppError::NotFound)?;
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let Some(bank) = talent.profile.bank_account.as_ref() else {
         let errors = errors_value(&FieldError::new("bank_account", "bank-account-missing").into());
         return render_benefits(
@@ -176,10 +176,16 @@ pub(crate) async fn card_page(
     State(state): State<AppState>,
     ctx: Ctx,
 ) -> Result<Response, AppError> {
-    let talent = own_talent(&state, &ctx).await?.ok_or(AppError::NotFound)?;
+    // Without a card (or a verified record) the benefits page says, criterion by
+    // criterion, what is missing: a person following a "my card" link belongs there.
+    let Some(talent) = own_talent(&state, &ctx).await? else {
+        return Ok(Redirect::to("/talent/benefits").into_response());
+    };
     let set = policy_set(&state).await?;
     let cards = state.store().cards_of_talent(talent.talent_id).await?;
-    let card = cards.first().ok_or(AppError::NotFound)?;
+    let Some(card) = cards.first() else {
+        return Ok(Redirect::to("/talent/benefits").into_response());
+    };
     let token = card_token(&state, &set, card, &talent.profile.name)?;
     let qr = yingcai_card::qr_svg(&token)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("QR for card {}: {e}", card.number)))?;
@@ -207,22 +213,21 @@ pub(crate) async fn card_page(
 pub(crate) async fn officer_talent(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<MonthQuery>,
 ) -> Result<Response, AppError> {
-    render_officer_talent(&state, &ctx, &id, q.month.as_deref(), StatusCode::OK, None).await
+    render_officer_talent(&state, &ctx, id, q.month.as_deref(), StatusCode::OK, None).await
 }
 
 async fn render_officer_talent(
     state: &AppState,
     ctx: &Ctx,
-    id: &str,
+    id: i64,
     month: Option<&str>,
     status: StatusCode,
     errors: Option<Value>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let talent = state.store().talent(id).await?;
     let month = month_or_now(month)?;
     let set = policy_set(state).await?;
@@ -268,11 +273,11 @@ async fn render_officer_talent(
 pub(crate) async fn officer_issue_card(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     _form: CsrfForm,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let talent_id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let talent_id = id;
     let talent = state.store().talent(talent_id).await?;
     let set = policy_set(&state).await?;
     match issue_card(&state, &set, &talent, &ctx.actor()).await? {
@@ -281,7 +286,7 @@ pub(crate) async fn officer_issue_card(
             // `code` is one of issue_card's `card-…` codes (each translated as `err-…`).
             let field = "card";
             let errors = errors_value(&FieldError::new(field, code).into());
-            render_officer_talent(&state, &ctx, &id, None, StatusCode::CONFLICT, Some(errors)).await
+            render_officer_talent(&state, &ctx, id, None, StatusCode::CONFLICT, Some(errors)).await
         }
     }
 }
@@ -297,7 +302,7 @@ async fn reason_missing(state: &AppState, ctx: &Ctx, talent_id: i64) -> Result<R
     render_officer_talent(
         state,
         ctx,
-        &talent_id.to_string(),
+        talent_id,
         None,
         StatusCode::UNPROCESSABLE_ENTITY,
         Some(errors),
@@ -310,11 +315,10 @@ async fn reason_missing(state: &AppState, ctx: &Ctx, talent_id: i64) -> Result<R
 pub(crate) async fn officer_hold_entitlement(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: CsrfForm,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let entitlement = state.store().entitlement(id).await?;
     let reason = form.get("reason").trim();
     let hold = form.get("action") != "resume";
@@ -335,11 +339,11 @@ pub(crate) async fn officer_hold_entitlement(
 pub(crate) async fn officer_revoke_card(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: CsrfForm,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let card_id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let card_id = id;
     let card = state.store().card(card_id).await?;
     let reason = form.get("reason").trim();
     if !reason_given(reason) {
@@ -372,7 +376,8 @@ pub(crate) async fn officer_entitlements(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let set = policy_set(&state).await?;
-    let page_no = q.page.unwrap_or(1).max(1);
+    // Bounded, so the offset below cannot overflow whatever number the address holds.
+    let page_no = q.page.unwrap_or(1).clamp(1, 1_000_000);
     let keep = |v: &str, allowed: &[&str]| allowed.contains(&v).then(|| v.to_owned());
     let benefits: Vec<String> = set
         .in_force(today())
@@ -650,4 +655,48 @@ pub(crate) async fn revoked(State(state): State<AppState>) -> Result<Response, A
         body.push('\n');
     }
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response())
+}
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    use yingcai_domain::Role;
+    vec![
+        get("/talent/benefits", Access::Role(Role::Talent), benefits),
+        post(
+            "/talent/entitlements/{id}/confirm",
+            Access::OwnTalent,
+            confirm_entitlement,
+        ),
+        get("/talent/card", Access::Role(Role::Talent), card_page),
+        get(
+            "/officer/talents/{id}",
+            Access::Role(Role::Officer),
+            officer_talent,
+        ),
+        post(
+            "/officer/talents/{id}/card",
+            Access::Role(Role::Officer),
+            officer_issue_card,
+        ),
+        post(
+            "/officer/cards/{id}/revoke",
+            Access::Role(Role::Officer),
+            officer_revoke_card,
+        ),
+        get(
+            "/officer/entitlements",
+            Access::Role(Role::Officer),
+            officer_entitlements,
+        ),
+        post(
+            "/officer/entitlements/{id}/hold",
+            Access::Role(Role::Officer),
+            officer_hold_entitlement,
+        ),
+        get("/calculator", Access::Public, calculator),
+        get("/verify", Access::Public, verify),
+        get("/verify/public-key.pem", Access::Public, public_key),
+        get("/verify/revoked.txt", Access::Public, revoked),
+    ]
 }

@@ -1,6 +1,6 @@
 //! The officers' verification queue: open a submission, verify it or return it with a reason.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
@@ -10,6 +10,7 @@ use yingcai_store::{QueueFilter, StoreError, SubmissionStatus};
 use super::errors_value;
 use super::talent::{form_choices, today};
 use crate::context::CsrfForm;
+use crate::context::Id;
 use crate::render::{page, page_with_status};
 use crate::{AppError, AppState, Ctx};
 
@@ -135,17 +136,12 @@ async fn show_page(
     )
 }
 
-fn parse_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 pub(crate) async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let id = parse_id(&id)?;
     if state.store().submission_kind(id).await? == "enterprise" {
         return show_enterprise_page(&state, &ctx, id, StatusCode::OK, None).await;
     }
@@ -232,11 +228,10 @@ async fn verify_enterprise(state: &AppState, ctx: &Ctx, id: i64) -> Result<Respo
 pub(crate) async fn verify(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     _form: CsrfForm,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let id = parse_id(&id)?;
     if state.store().submission_kind(id).await? == "enterprise" {
         return verify_enterprise(&state, &ctx, id).await;
     }
@@ -292,11 +287,10 @@ pub(crate) async fn verify(
 pub(crate) async fn send_back(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: CsrfForm,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let id = parse_id(&id)?;
     let kind = state.store().submission_kind(id).await?;
     let reason = form.get("reason").trim();
     let problem = if reason.is_empty() {
@@ -347,4 +341,28 @@ pub(crate) async fn send_back(
             show_page(&state, &ctx, id, StatusCode::CONFLICT, Some(errors)).await
         }
     }
+}
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    use yingcai_domain::Role;
+    vec![
+        get("/officer/submissions", Access::Role(Role::Officer), queue),
+        get(
+            "/officer/submissions/{id}",
+            Access::Role(Role::Officer),
+            show,
+        ),
+        post(
+            "/officer/submissions/{id}/verify",
+            Access::Role(Role::Officer),
+            verify,
+        ),
+        post(
+            "/officer/submissions/{id}/return",
+            Access::Role(Role::Officer),
+            send_back,
+        ),
+    ]
 }

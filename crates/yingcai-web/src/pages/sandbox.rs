@@ -3,7 +3,7 @@
 //! registered population against the version in force, and publishes it with an
 //! effective date. Published versions stay readable as they were.
 
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
@@ -15,7 +15,8 @@ use yingcai_store::{PolicyDraft, PolicyVersionRecord};
 
 use super::errors_value;
 use crate::context::CsrfForm;
-use crate::policy::{format_yuan, policy_set};
+use crate::context::Id;
+use crate::policy::policy_set;
 use crate::render::{page, page_with_status};
 use crate::{AppError, AppState, Ctx};
 
@@ -102,7 +103,8 @@ pub(crate) async fn upload(
     request: Request,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Admin)?;
-    let upload = super::import::read_upload(&ctx, request, &state).await?;
+    let upload =
+        super::import::read_upload(&ctx, request, &state, crate::documents::MAX_DOCUMENT).await?;
     let text = String::from_utf8(upload.bytes)
         .map_err(|_| AppError::field("file", "encoding-not-utf8"))?;
     let source = checked_source(&text).map_err(|_| AppError::field("file", "required"))?;
@@ -131,22 +133,21 @@ pub(crate) struct ImpactQuery {
 pub(crate) async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<ImpactQuery>,
 ) -> Result<Response, AppError> {
-    render(&state, &ctx, &id, &q, StatusCode::OK, None).await
+    render(&state, &ctx, id, &q, StatusCode::OK, None).await
 }
 
 async fn render(
     state: &AppState,
     ctx: &Ctx,
-    id: &str,
+    id: i64,
     q: &ImpactQuery,
     status: StatusCode,
     errors: Option<Value>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Admin)?;
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let record = state.store().policy_version(id).await?;
     let set = policy_set(state).await?;
     let (_, compiled) = describe(&record.file_name, &record.source);
@@ -295,7 +296,7 @@ async fn impact(
                     values: &difference,
                 },
             ],
-            &yingcai_chart::format_yuan,
+            &|fen| yingcai_domain::Fen(fen).yuan_grouped(),
         )
     };
     let rows: Vec<Value> = labels
@@ -317,7 +318,7 @@ async fn impact(
         baseline_total => comparison.baseline_total_fen,
         draft_total => comparison.reform_total_fen,
         difference_total => comparison.difference_total_fen,
-        difference_text => format_yuan(comparison.difference_total_fen),
+        difference_text => yingcai_domain::Fen(comparison.difference_total_fen).yuan_grouped(),
         gainers => comparison.gainers,
         losers => comparison.losers,
         changed => comparison.changed,
@@ -331,10 +332,9 @@ async fn impact(
 async fn draft_record(
     state: &AppState,
     ctx: &Ctx,
-    id: &str,
+    id: i64,
 ) -> Result<(i64, PolicyVersionRecord), AppError> {
     ctx.require(Role::Admin)?;
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let record = state.store().policy_version(id).await?;
     if record.is_published() {
         return Err(AppError::NotFound);
@@ -346,10 +346,10 @@ async fn draft_record(
 pub(crate) async fn save(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: CsrfForm,
 ) -> Result<Response, AppError> {
-    let (id_n, record) = draft_record(&state, &ctx, &id).await?;
+    let (id_n, record) = draft_record(&state, &ctx, id).await?;
     let source = checked_source(form.get("source"))?;
     let (draft, _) = describe(&record.file_name, &source);
     state
@@ -364,21 +364,20 @@ pub(crate) async fn save(
 pub(crate) async fn publish(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: CsrfForm,
 ) -> Result<Response, AppError> {
-    let (id_n, record) = draft_record(&state, &ctx, &id).await?;
+    let (id_n, record) = draft_record(&state, &ctx, id).await?;
     let refuse = |code: &'static str| {
         let state = state.clone();
         let ctx = &ctx;
-        let id = id.clone();
         async move {
             let field = "effective_date";
             let errors = errors_value(&FieldError::new(field, code).into());
             render(
                 &state,
                 ctx,
-                &id,
+                id,
                 &ImpactQuery::default(),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(errors),
@@ -450,4 +449,23 @@ pub(crate) async fn publish(
         });
     }
     Ok(Redirect::to(&format!("/admin/policy/{id_n}")).into_response())
+}
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    use yingcai_domain::Role;
+    vec![
+        get("/admin/policy", Access::Role(Role::Admin), list),
+        post("/admin/policy", Access::Role(Role::Admin), create),
+        post("/admin/policy/upload", Access::Role(Role::Admin), upload)
+            .body_limit(crate::documents::MAX_BODY),
+        get("/admin/policy/{id}", Access::Role(Role::Admin), show),
+        post("/admin/policy/{id}", Access::Role(Role::Admin), save),
+        post(
+            "/admin/policy/{id}/publish",
+            Access::Role(Role::Admin),
+            publish,
+        ),
+    ]
 }

@@ -1,6 +1,6 @@
 //! A talent's own record: the form (draft and submit), its status and history.
 
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Query, Request, State};
 use axum::http::StatusCode;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -10,6 +10,7 @@ use yingcai_store::{SubmissionStatus, TalentSubmission};
 
 use super::errors_value;
 use crate::context::CsrfForm;
+use crate::context::Id;
 use crate::render::{page, page_with_status};
 use crate::{AppError, AppState, Ctx};
 
@@ -240,17 +241,19 @@ pub(crate) async fn checked_document(
     ctx: &Ctx,
     request: Request,
 ) -> Result<Result<(super::import::Upload, &'static str), &'static str>, AppError> {
-    let upload = match super::import::read_upload(ctx, request, state).await {
-        Ok(upload) => upload,
-        Err(AppError::Invalid(errors)) => {
-            return Ok(Err(if errors.for_field("file") == Some("file-too-large") {
-                "document-too-large"
-            } else {
-                "required"
-            }));
-        }
-        Err(other) => return Err(other),
-    };
+    let upload =
+        match super::import::read_upload(ctx, request, state, crate::documents::MAX_DOCUMENT).await
+        {
+            Ok(upload) => upload,
+            Err(AppError::Invalid(errors)) => {
+                return Ok(Err(if errors.for_field("file") == Some("file-too-large") {
+                    "document-too-large"
+                } else {
+                    "required"
+                }));
+            }
+            Err(other) => return Err(other),
+        };
     if upload.bytes.is_empty() {
         return Ok(Err("required"));
     }
@@ -352,7 +355,7 @@ async fn refuse_document(
 pub(crate) async fn detach(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: CsrfForm,
 ) -> Result<Response, AppError> {
     ctx.signed_in()?;
@@ -361,7 +364,6 @@ pub(crate) async fn detach(
     } else {
         "/talent/profile?saved=1"
     };
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     if state.store().detach_document(&ctx.actor(), id).await? {
         Ok(Redirect::to(back).into_response())
     } else {
@@ -373,10 +375,9 @@ pub(crate) async fn detach(
 pub(crate) async fn download(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
     let account = ctx.signed_in()?;
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let document = state.store().document(id).await?;
     if document.owner_account_id != account.account_id && !account.has_role(Role::Officer) {
         return Err(AppError::NotFound);
@@ -410,4 +411,27 @@ pub(crate) async fn download(
         bytes,
     )
         .into_response())
+}
+
+/// This area's routes and who may use each (see [`crate::routes`]).
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, get, post};
+    use yingcai_domain::Role;
+    vec![
+        get("/talent/profile", Access::Role(Role::Talent), profile),
+        post("/talent/profile", Access::Role(Role::Talent), save_profile),
+        get(
+            "/talent/profile/history",
+            Access::Role(Role::Talent),
+            history,
+        ),
+        post(
+            "/talent/profile/documents",
+            Access::Role(Role::Talent),
+            attach,
+        )
+        .body_limit(crate::documents::MAX_BODY),
+        post("/documents/{id}/delete", Access::Owner, detach),
+        get("/documents/{id}", Access::OfficerOrOwner, download),
+    ]
 }
