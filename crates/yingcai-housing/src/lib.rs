@@ -15,7 +15,6 @@
 //! A whole small round:
 //!
 //! ```
-//! use jiff::civil::date;
 //! use yingcai_allocation::allocate;
 //! use yingcai_housing::{
 //!     ApplicantFacts, Ballot, PriorityRules, build_instance, outcome, priority_table,
@@ -36,7 +35,7 @@
 //!     tier: tier.map(str::to_owned),
 //!     degree: None,
 //!     insurance_months: months,
-//!     arrival: date(2024, 3, 1),
+//!     arrival: yingcai_domain::Date::new(2024, 3, 1).unwrap(),
 //!     applied_at: 1_767_225_600,
 //! };
 //! let ballot = |f, ranking: &[&str]| Ballot {

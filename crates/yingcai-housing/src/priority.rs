@@ -8,12 +8,13 @@
 use std::collections::HashSet;
 
 use hmac::{Hmac, Mac};
-use jiff::civil::Date;
 use jiff::tz::Offset;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 use toml::Spanned;
+
+use yingcai_domain::Date;
 
 use crate::rules::{RulesError, RulesProblem, line_of, to_toml_text};
 
@@ -126,7 +127,7 @@ impl PriorityKey {
             PriorityKey::InsuranceMonths => -i64::from(facts.insurance_months),
             PriorityKey::ArrivalDate => {
                 let d = facts.arrival;
-                // Monotone in the date for every year jiff can represent.
+                // Monotone in the date.
                 i64::from(d.year()) * 10_000 + i64::from(d.month()) * 100 + i64::from(d.day())
             }
             PriorityKey::AppliedAt => facts.applied_at,
@@ -606,7 +607,6 @@ pub fn priority_table(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jiff::civil::date;
 
     const SEED: &str = "5eed";
 
@@ -616,7 +616,7 @@ mod tests {
             tier: None,
             degree: None,
             insurance_months: 0,
-            arrival: date(2025, 1, 1),
+            arrival: Date::new(2025, 1, 1).unwrap(),
             applied_at: 0,
         }
     }
@@ -880,8 +880,8 @@ criterion = "applied_at"
         x.insurance_months = 40;
         y.insurance_months = 39;
         check(PriorityKey::InsuranceMonths, &x, &y);
-        x.arrival = date(2023, 12, 31);
-        y.arrival = date(2024, 1, 1);
+        x.arrival = Date::new(2023, 12, 31).unwrap();
+        y.arrival = Date::new(2024, 1, 1).unwrap();
         check(PriorityKey::ArrivalDate, &x, &y);
         x.applied_at = -5;
         y.applied_at = 100;
@@ -976,7 +976,7 @@ criterion = "applied_at"
         p.tier = Some("B".into());
         p.degree = Some("phd".into());
         p.insurance_months = 36;
-        p.arrival = date(2024, 2, 29);
+        p.arrival = Date::new(2024, 2, 29).unwrap();
         // 2026-03-02T01:15:00Z
         p.applied_at = 1_772_414_100;
         let mut q = facts("a3");

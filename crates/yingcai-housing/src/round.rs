@@ -300,7 +300,6 @@ pub fn waiting_list(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jiff::civil::date;
     use yingcai_allocation::allocate;
 
     const SEED: &str = "c0ffee";
@@ -312,7 +311,7 @@ mod tests {
                 tier: None,
                 degree: None,
                 insurance_months: months,
-                arrival: date(2025, 6, 1),
+                arrival: yingcai_domain::Date::new(2025, 6, 1).unwrap(),
                 applied_at: 0,
             },
             ranking: ranking.iter().map(|c| c.to_string()).collect(),

@@ -1,7 +1,6 @@
 //! Properties of the priority order, the built instance and the explained outcome
 //! on random rounds.
 
-use jiff::civil::date;
 use proptest::prelude::*;
 use yingcai_allocation::allocate;
 use yingcai_housing::{
@@ -27,7 +26,7 @@ fn facts_strategy(max: usize) -> impl Strategy<Value = Vec<ApplicantFacts>> {
                     tier: tier.map(str::to_owned),
                     degree: degree.map(str::to_owned),
                     insurance_months: months,
-                    arrival: date(2023 + year, 1, 1),
+                    arrival: yingcai_domain::Date::new(2023 + year, 1, 1).expect("in range"),
                     applied_at: applied,
                 },
             )

@@ -316,7 +316,7 @@ pub async fn run_round(
                 tier: eligibility.tier.clone(),
                 degree: Some(talent.profile.degree.code().to_owned()),
                 insurance_months: u32::from(talent.profile.social_insurance_months),
-                arrival: talent.profile.arrival_date.jiff(),
+                arrival: talent.profile.arrival_date,
                 applied_at: application.created_at / 1000,
             },
             ranking: application.ranking.clone(),
@@ -573,13 +573,16 @@ pub async fn accept_offer(
     let round = store.round(offer.round_id).await?;
     let (_, _, lease_rules) = rules_of(&round)?;
     let lease = yingcai_housing::Lease::new(today(), &lease_rules, offer.rent_fen)?;
+    // A lease is stored only with dates the platform's calendar can read back.
+    let start = yingcai_domain::Date::try_from(lease.start)?;
+    let end = yingcai_domain::Date::try_from(lease.end)?;
     Ok(store
         .accept_offer(
             offer.offer_id,
             offer.talent_id,
             &NewLease {
-                start_date: &lease.start.to_string(),
-                end_date: &lease.end.to_string(),
+                start_date: &start.to_string(),
+                end_date: &end.to_string(),
                 rent_fen: lease.monthly_rent_fen,
             },
             actor,
@@ -631,7 +634,7 @@ pub async fn review_leases(
     let mut review = LeaseReview::default();
     let day = today.to_string();
     for lease in store.live_leases().await? {
-        if lease.status == "ending" && lease.ends_on.as_deref().is_some_and(|e| *e < *day) {
+        if lease.status == "ending" && lease.ends_on.is_some_and(|e| e.jiff() < today) {
             if store
                 .end_lease(lease.lease_id, &day, &Actor::System)
                 .await?
@@ -663,8 +666,8 @@ async fn exit_of(
     let talent = store.talent(lease.talent_id).await?;
     let p = &talent.profile;
     let terms = yingcai_housing::Lease {
-        start: lease.start_date.parse()?,
-        end: lease.end_date.parse()?,
+        start: lease.start_date.jiff(),
+        end: lease.end_date.jiff(),
         monthly_rent_fen: lease.rent_fen,
     };
     let tenant = TenantFacts {

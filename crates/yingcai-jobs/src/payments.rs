@@ -7,9 +7,11 @@
 //! (see `yingcai_store::payments`); a batch is one transaction, so after a crash every
 //! batch is either all there or not there at all, and a re-run fills in what is missing.
 
-use yingcai_payments::{LineKind, Month, Segment, accrue, format_month, parse_month, plan_lines};
+use yingcai_domain::Month;
+use yingcai_payments::{LineKind, Segment, accrue, plan_lines};
 use yingcai_store::{
     Actor, BankTransfer, NewPaymentLine, PaymentRun, Posting, Settlement, SettlementReport, Store,
+    StoreError,
 };
 
 /// Entitlements per transaction: large enough that a million take a few hundred
@@ -19,7 +21,7 @@ const BATCH: i64 = 2_000;
 /// What a run did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunReport {
-    pub month: String,
+    pub month: Month,
     /// Confirmed entitlements looked at.
     pub entitlements: usize,
     /// Lines written by this invocation (0 when re-run after a complete run).
@@ -29,32 +31,25 @@ pub struct RunReport {
     pub total_fen: i64,
 }
 
-fn month_of(text: &str) -> anyhow::Result<Month> {
-    parse_month(text).map_err(|e| anyhow::anyhow!("month {text}: {e}"))
-}
-
 /// Computes (or completes) the run for `month`. `progress(done, total)` is called after
 /// each batch.
 pub async fn run_month(
     store: &Store,
-    month: &str,
+    run_month: Month,
     actor: &Actor,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> anyhow::Result<RunReport> {
-    let run_month = month_of(month)?;
-    let run = store
-        .open_payment_run(&format_month(run_month), actor)
-        .await?;
+    let run = store.open_payment_run(run_month, actor).await?;
     anyhow::ensure!(
         run.status == "draft",
         "the run for {} is {}: its lines are frozen",
         run.month,
         run.status
     );
-    let first = month_of(&run.first_month)?;
+    let first = run.first_month;
     let total = store.count_payable_entitlements().await?;
     let mut report = RunReport {
-        month: run.month.clone(),
+        month: run.month,
         entitlements: 0,
         lines_written: 0,
         lines: 0,
@@ -68,34 +63,25 @@ pub async fn run_month(
         let mut talents: Vec<i64> = batch.iter().map(|e| e.talent_id).collect();
         talents.sort_unstable();
         talents.dedup();
-        let sums = store.earlier_line_sums(&talents, &run.month).await?;
+        let sums = store.earlier_line_sums(&talents, run.month).await?;
         let mut lines = Vec::new();
         for e in &batch {
             let due: Vec<Segment> = e
                 .schedule
                 .iter()
-                .map(|s| {
-                    Ok(Segment {
-                        from: month_of(&s.from)?,
-                        to: month_of(&s.to)?,
-                        amount_fen: s.amount_fen,
-                    })
+                .map(|s| Segment {
+                    from: s.from,
+                    to: s.to,
+                    amount_fen: s.amount_fen,
                 })
-                .collect::<anyhow::Result<_>>()?;
-            let already = sums
-                .get(&(e.talent_id, e.benefit.clone()))
-                .map(|m| {
-                    m.iter()
-                        .map(|(k, v)| Ok((month_of(k)?, *v)))
-                        .collect::<anyhow::Result<_>>()
-                })
-                .transpose()?
-                .unwrap_or_default();
-            for planned in plan_lines(run_month, first, &due, &already, e.held) {
+                .collect();
+            let none = Default::default();
+            let already = sums.get(&(e.talent_id, e.benefit.clone())).unwrap_or(&none);
+            for planned in plan_lines(run_month, first, &due, already, e.held) {
                 lines.push(NewPaymentLine {
                     talent_id: e.talent_id,
                     benefit: e.benefit.clone(),
-                    service_month: format_month(planned.service_month),
+                    service_month: planned.service_month,
                     kind: match planned.kind {
                         LineKind::Regular => "regular",
                         LineKind::Arrears => "arrears",
@@ -119,9 +105,9 @@ pub async fn run_month(
 }
 
 /// The accrual of one line, built by the checked ledger of yingcai-payments.
-fn accrual(line: &NewPaymentLine) -> Posting {
+fn accrual(line: &NewPaymentLine) -> Result<Posting, StoreError> {
     let planned = yingcai_payments::PlannedLine {
-        service_month: parse_month(&line.service_month).unwrap_or_default(),
+        service_month: line.service_month,
         amount_fen: line.amount_fen,
         kind: match line.kind {
             "arrears" => LineKind::Arrears,
@@ -129,11 +115,13 @@ fn accrual(line: &NewPaymentLine) -> Posting {
             _ => LineKind::Regular,
         },
     };
-    match accrue(line.talent_id, &line.benefit, &planned) {
-        Ok(txn) => posting(txn),
-        // plan_lines never plans a zero line, and amounts come from checked schedules.
-        Err(error) => unreachable!("a planned line cannot be booked: {error}"),
-    }
+    // plan_lines never plans a zero line and amounts come from checked schedules, so a
+    // refusal here means the run's input was not what the planner produced.
+    accrue(line.talent_id, &line.benefit, &planned)
+        .map(posting)
+        .map_err(|error| {
+            StoreError::Other(anyhow::anyhow!("a planned line cannot be booked: {error}"))
+        })
 }
 
 fn posting(txn: yingcai_payments::Transaction) -> Posting {
@@ -150,13 +138,12 @@ fn posting(txn: yingcai_payments::Transaction) -> Posting {
 /// Exports an approved run: recovers overpayments first, then lists what goes to the bank.
 pub async fn export(
     store: &Store,
-    month: &str,
+    month: Month,
     actor: &Actor,
 ) -> anyhow::Result<Result<Vec<BankTransfer>, &'static str>> {
-    let month = format_month(month_of(month)?);
     Ok(store
         .export_payment_run(
-            &month,
+            month,
             actor,
             &yingcai_payments::bank_amount,
             &|talent, amount| match yingcai_payments::recover(talent, amount) {
@@ -170,13 +157,12 @@ pub async fn export(
 /// Records the bank's answers (see [`read_settlement`]).
 pub async fn settle(
     store: &Store,
-    month: &str,
+    month: Month,
     answers: &[Settlement],
     actor: &Actor,
 ) -> anyhow::Result<Result<SettlementReport, &'static str>> {
-    let month = format_month(month_of(month)?);
     Ok(store
-        .settle_payment_run(&month, answers, actor, &|talent, amount| {
+        .settle_payment_run(month, answers, actor, &|talent, amount| {
             match yingcai_payments::settle_paid(talent, amount) {
                 Ok(txn) => posting(txn),
                 Err(error) => unreachable!("an exported transfer is always positive: {error}"),
@@ -205,7 +191,7 @@ pub async fn record_repayment(
 const BANK_HEADER: [&str; 5] = ["reference", "payee", "account", "amount_yuan", "purpose"];
 
 /// The bank file as CSV (UTF-8, header line); accounts in full: this file is for the bank.
-pub fn bank_file_csv(month: &str, transfers: &[BankTransfer]) -> anyhow::Result<Vec<u8>> {
+pub fn bank_file_csv(month: Month, transfers: &[BankTransfer]) -> anyhow::Result<Vec<u8>> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(BANK_HEADER)?;
     for t in transfers.iter().filter(|t| t.amount_fen > 0) {
@@ -221,11 +207,11 @@ pub fn bank_file_csv(month: &str, transfers: &[BankTransfer]) -> anyhow::Result<
 }
 
 /// The bank file as XLSX: accounts as text cells (a number cell would lose digits).
-pub fn bank_file_xlsx(month: &str, transfers: &[BankTransfer]) -> anyhow::Result<Vec<u8>> {
+pub fn bank_file_xlsx(month: Month, transfers: &[BankTransfer]) -> anyhow::Result<Vec<u8>> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    sheet.set_name(month)?;
+    sheet.set_name(month.to_string())?;
     let bold = Format::new().set_bold();
     let money = Format::new().set_num_format("0.00");
     for (c, h) in BANK_HEADER.iter().enumerate() {
@@ -289,13 +275,12 @@ pub fn read_settlement(bytes: &[u8]) -> Result<Vec<Settlement>, String> {
 /// The run a second officer is asked to approve.
 pub async fn approve(
     store: &Store,
-    month: &str,
+    month: Month,
     actor: &Actor,
 ) -> anyhow::Result<Result<PaymentRun, &'static str>> {
-    let month = format_month(month_of(month)?);
-    Ok(match store.approve_payment_run(&month, actor).await? {
+    Ok(match store.approve_payment_run(month, actor).await? {
         Ok(()) => Ok(store
-            .payment_run(&month)
+            .payment_run(month)
             .await?
             .ok_or_else(|| anyhow::anyhow!("run {month} vanished"))?),
         Err(code) => Err(code),
@@ -305,6 +290,10 @@ pub async fn approve(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn m(text: &str) -> Month {
+        text.parse().unwrap()
+    }
     use yingcai_store::testing::TestDatabase;
 
     async fn officer(store: &Store, email: &str) -> Actor {
@@ -347,7 +336,7 @@ mod tests {
             let quiet = |_: u64, _: u64| {};
 
             // The first run fixes the first month; each entitlement gets its regular line.
-            let nov = run_month(&store, "2026-11", &Actor::System, &quiet)
+            let nov = run_month(&store, m("2026-11"), &Actor::System, &quiet)
                 .await
                 .unwrap();
             assert_eq!(
@@ -355,7 +344,7 @@ mod tests {
                 (3, 3, 900_000)
             );
             // Re-running writes nothing more.
-            let again = run_month(&store, "2026-11", &Actor::System, &quiet)
+            let again = run_month(&store, m("2026-11"), &Actor::System, &quiet)
                 .await
                 .unwrap();
             assert_eq!((again.lines_written, again.lines), (0, 3));
@@ -369,7 +358,7 @@ mod tests {
                 r#"[{"from":"2026-11","to":"2027-10","amount_fen":400000}]"#,
             )
             .await;
-            let dec = run_month(&store, "2026-12", &Actor::System, &quiet)
+            let dec = run_month(&store, m("2026-12"), &Actor::System, &quiet)
                 .await
                 .unwrap();
             // lo: overpayment for 2026-11 (−3,000); lo+1: arrears for 2026-11 (+1,000) and
@@ -400,24 +389,30 @@ mod tests {
 
             // Approval needs a person (an officer other than the preparer: see the HTTP tests).
             assert_eq!(
-                approve(&store, "2026-12", &Actor::System)
+                approve(&store, m("2026-12"), &Actor::System)
                     .await
                     .unwrap()
                     .unwrap_err(),
                 "approval-needs-officer"
             );
             let officer = officer(&store, "second@example.cn").await;
-            approve(&store, "2026-12", &officer).await.unwrap().unwrap();
+            approve(&store, m("2026-12"), &officer)
+                .await
+                .unwrap()
+                .unwrap();
 
             // The bank file: lo+1 gets arrears and December, lo+2 December; lo nothing (its
             // overpayment stays a receivable until something is owed to it).
-            let transfers = export(&store, "2026-12", &officer).await.unwrap().unwrap();
+            let transfers = export(&store, m("2026-12"), &officer)
+                .await
+                .unwrap()
+                .unwrap();
             let amounts: Vec<(i64, i64)> = transfers
                 .iter()
                 .map(|t| (t.talent_id, t.amount_fen))
                 .collect();
             assert_eq!(amounts, [(lo + 1, 500_000), (lo + 2, 300_000)]);
-            let csv = String::from_utf8(bank_file_csv("2026-12", &transfers).unwrap()).unwrap();
+            let csv = String::from_utf8(bank_file_csv(m("2026-12"), &transfers).unwrap()).unwrap();
             assert!(
                 csv.starts_with("reference,payee,account,amount_yuan,purpose\n"),
                 "{csv}"
@@ -427,13 +422,16 @@ mod tests {
                 "{csv}"
             );
             assert!(
-                bank_file_xlsx("2026-12", &transfers)
+                bank_file_xlsx(m("2026-12"), &transfers)
                     .unwrap()
                     .starts_with(b"PK")
             );
             // Exporting again gives the same file and books nothing more.
             assert_eq!(
-                export(&store, "2026-12", &officer).await.unwrap().unwrap(),
+                export(&store, m("2026-12"), &officer)
+                    .await
+                    .unwrap()
+                    .unwrap(),
                 transfers
             );
 
@@ -442,12 +440,12 @@ mod tests {
                 format!("reference,status,reason\nYC-2026-12-{},paid,\nYC-2026-12-{},failed,account closed\n", lo + 1, lo + 2).as_bytes(),
             )
             .unwrap();
-            let report = settle(&store, "2026-12", &answers, &officer)
+            let report = settle(&store, m("2026-12"), &answers, &officer)
                 .await
                 .unwrap()
                 .unwrap();
             assert_eq!((report.paid, report.failed, report.ignored), (1, 1, 0));
-            let again = settle(&store, "2026-12", &answers, &officer)
+            let again = settle(&store, m("2026-12"), &answers, &officer)
                 .await
                 .unwrap()
                 .unwrap();
@@ -456,11 +454,17 @@ mod tests {
             assert!(store.check_ledger().await.unwrap().is_sound());
 
             // January carries the refused December payment once, with January's own line.
-            run_month(&store, "2027-01", &Actor::System, &quiet)
+            run_month(&store, m("2027-01"), &Actor::System, &quiet)
                 .await
                 .unwrap();
-            approve(&store, "2027-01", &officer).await.unwrap().unwrap();
-            let january = export(&store, "2027-01", &officer).await.unwrap().unwrap();
+            approve(&store, m("2027-01"), &officer)
+                .await
+                .unwrap()
+                .unwrap();
+            let january = export(&store, m("2027-01"), &officer)
+                .await
+                .unwrap()
+                .unwrap();
             let lo2 = january.iter().find(|t| t.talent_id == lo + 2).unwrap();
             assert_eq!(lo2.amount_fen, 600_000);
             assert!(store.check_ledger().await.unwrap().is_sound());
@@ -504,7 +508,7 @@ mod tests {
                 .await
                 .unwrap();
             let quiet = |_: u64, _: u64| {};
-            run_month(&store, "2026-11", &Actor::System, &quiet)
+            run_month(&store, m("2026-11"), &Actor::System, &quiet)
                 .await
                 .unwrap();
             let entitlement =
@@ -513,7 +517,7 @@ mod tests {
                 .hold_entitlement(entitlement, Some("checking the employment"), &Actor::System)
                 .await
                 .unwrap();
-            let dec = run_month(&store, "2026-12", &Actor::System, &quiet)
+            let dec = run_month(&store, m("2026-12"), &Actor::System, &quiet)
                 .await
                 .unwrap();
             assert_eq!(dec.lines, 0, "held: nothing paid");
@@ -521,23 +525,23 @@ mod tests {
                 .hold_entitlement(entitlement, None, &Actor::System)
                 .await
                 .unwrap();
-            run_month(&store, "2027-01", &Actor::System, &quiet)
+            run_month(&store, m("2027-01"), &Actor::System, &quiet)
                 .await
                 .unwrap();
-            let run = store.payment_run("2027-01").await.unwrap().unwrap();
+            let run = store.payment_run(m("2027-01")).await.unwrap().unwrap();
             let lines = store
                 .payment_lines(&run, Some(talent), 10, 0)
                 .await
                 .unwrap();
-            let got: Vec<(&str, &str, i64)> = lines
+            let got: Vec<(String, &str, i64)> = lines
                 .iter()
-                .map(|l| (l.service_month.as_str(), l.kind.as_str(), l.amount_fen))
+                .map(|l| (l.service_month.to_string(), l.kind.as_str(), l.amount_fen))
                 .collect();
             assert_eq!(
                 got,
                 [
-                    ("2026-12", "arrears", 100_000),
-                    ("2027-01", "regular", 100_000)
+                    ("2026-12".to_owned(), "arrears", 100_000),
+                    ("2027-01".to_owned(), "regular", 100_000)
                 ]
             );
             assert!(store.check_ledger().await.unwrap().is_sound());

@@ -253,19 +253,17 @@ pub fn entitlements_of(
                 }
             };
             for seg in &s.segments {
-                let (from, to) = (seg.from.to_string(), seg.to.to_string());
                 match entry.schedule.last_mut() {
                     // Runs that continue across a version boundary with the same amount are one run.
                     Some(last)
                         if last.amount_fen == seg.amount_fen
-                            && seg.from.prev().map(|m| m.to_string()).as_deref()
-                                == Some(last.to.as_str()) =>
+                            && last.to.next() == Some(seg.from) =>
                     {
-                        last.to = to
+                        last.to = seg.to
                     }
                     _ => entry.schedule.push(ScheduleSegment {
-                        from,
-                        to,
+                        from: seg.from,
+                        to: seg.to,
                         amount_fen: seg.amount_fen,
                     }),
                 }
@@ -407,16 +405,16 @@ mod tests {
             assert_eq!(phd.len(), 1);
             assert_eq!(
                 (
-                    phd[0].schedule[0].from.as_str(),
-                    phd[0].schedule[0].to.as_str(),
+                    phd[0].schedule[0].from.to_string(),
+                    phd[0].schedule[0].to.to_string(),
                     phd[0].total_fen
                 ),
-                ("2024-03", "2029-02", 60 * 300_000)
+                ("2024-03".to_owned(), "2029-02".to_owned(), 60 * 300_000)
             );
             let master: Vec<_> = all.iter().filter(|e| e.talent_id == 3).collect();
             assert_eq!(master.len(), 1);
             assert_eq!(master[0].benefit, "purchase_allowance");
-            assert_eq!(master[0].schedule[0].from, "2025-06");
+            assert_eq!(master[0].schedule[0].from.to_string(), "2025-06");
             assert_eq!(master[0].total_fen, 10_000_000);
             assert!(
                 all.iter().all(|e| e.talent_id != 2),

@@ -21,8 +21,8 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize};
 use thiserror::Error;
 
-use crate::month::display_month;
 use crate::plan::PlannedLine;
+use yingcai_domain::Month;
 
 /// An account of the ledger.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -153,14 +153,16 @@ pub enum LedgerError {
         amount_fen: i64,
     },
     /// A planned line with a zero amount cannot be accrued.
-    #[error("accrue for talent {talent}, benefit {benefit}: line for {} has a zero amount", display_month(*service_month))]
+    #[error(
+        "accrue for talent {talent}, benefit {benefit}: line for {service_month} has a zero amount"
+    )]
     ZeroLine {
         /// The talent concerned.
         talent: i64,
         /// The benefit concerned.
         benefit: String,
         /// The line's service month.
-        service_month: i32,
+        service_month: Month,
     },
     /// An overpayment of `i64::MIN` fen cannot be negated into a debit.
     #[error(
@@ -373,8 +375,7 @@ fn positive(operation: &'static str, talent: i64, amount_fen: i64) -> Result<i64
 pub fn accrue(talent: i64, benefit: &str, line: &PlannedLine) -> Result<Transaction, LedgerError> {
     let memo = format!(
         "accrual talent {talent} benefit {benefit} service {} ({:?})",
-        display_month(line.service_month),
-        line.kind
+        line.service_month, line.kind
     );
     let budget = Account::Budget {
         benefit: benefit.to_owned(),
@@ -650,7 +651,7 @@ mod tests {
 
     fn line(amount_fen: i64) -> PlannedLine {
         PlannedLine {
-            service_month: 2024 * 12,
+            service_month: Month::new(2024, 1).expect("in range"),
             amount_fen,
             kind: if amount_fen < 0 {
                 LineKind::Overpayment

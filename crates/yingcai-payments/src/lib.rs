@@ -8,19 +8,18 @@
 //! exactly once, including retroactive changes*, and *the books balance*.
 //!
 //! Money is integer fen (`i64`) throughout; floats never appear. Months
-//! are plain `i32` indexes `year * 12 + (month - 1)` (see [`mod@month`]).
+//! are yingcai's one [`yingcai_domain::Month`] (1900-01 to 2200-12).
 //!
 //! ```
 //! use std::collections::BTreeMap;
-//! use yingcai_payments::{
-//!     Balances, LineKind, Segment, accrue, month, parse_month, plan_lines, record_lines,
-//! };
+//! use yingcai_domain::Month;
+//! use yingcai_payments::{Balances, LineKind, Segment, accrue, plan_lines, record_lines};
 //!
-//! let first = parse_month("2024-01")?;
+//! let first: Month = "2024-01".parse()?;
 //! // Approved late: 1,500 yuan a month owed from January, first run in March.
-//! let due = [Segment { from: first, to: month(2026, 12)?, amount_fen: 150_000 }];
+//! let due = [Segment { from: first, to: "2026-12".parse()?, amount_fen: 150_000 }];
 //! let mut already = BTreeMap::new();
-//! let run = parse_month("2024-03")?;
+//! let run: Month = "2024-03".parse()?;
 //! let lines = plan_lines(run, first, &due, &already, false);
 //! let kinds: Vec<LineKind> = lines.iter().map(|l| l.kind).collect();
 //! assert_eq!(kinds, [LineKind::Arrears, LineKind::Arrears, LineKind::Regular]);
@@ -45,16 +44,11 @@
 #![warn(missing_docs)]
 
 pub mod ledger;
-pub mod month;
 pub mod plan;
 
 pub use ledger::{
     Account, Balances, Entry, LedgerError, Transaction, TxnKind, accrue, bank_amount, recover,
     repaid, settle_paid, write_off,
-};
-pub use month::{
-    Month, MonthDisplay, MonthError, display_month, format_month, month, month_of, parse_month,
-    year_of,
 };
 pub use plan::{
     LineKind, PlanError, PlannedLine, Segment, due_at, plan_lines, record_lines, try_plan_lines,

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::month::{Month, display_month};
+use yingcai_domain::Month;
 
 /// One run of the due schedule: `amount_fen` is owed for every month in
 /// `from..=to` (both inclusive).
@@ -70,16 +70,13 @@ pub struct PlannedLine {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum PlanError {
     /// Adding up overlapping segments for one month overflowed `i64`.
-    #[error("due amount for service month {} overflows i64 fen", display_month(*month))]
+    #[error("due amount for service month {month} overflows i64 fen")]
     DueOverflow {
         /// The service month whose due amount overflowed.
         month: Month,
     },
     /// `due - already` for one month overflowed `i64`.
-    #[error(
-        "difference due {due} - already {already} for service month {} overflows i64 fen",
-        display_month(*month)
-    )]
+    #[error("difference due {due} - already {already} for service month {month} overflows i64 fen")]
     DifferenceOverflow {
         /// The service month.
         month: Month,
@@ -90,8 +87,7 @@ pub enum PlanError {
     },
     /// Adding a line to the running per-month total overflowed `i64`.
     #[error(
-        "recording {amount_fen} fen onto {already} fen for service month {} overflows i64",
-        display_month(*month)
+        "recording {amount_fen} fen onto {already} fen for service month {month} overflows i64"
     )]
     RecordOverflow {
         /// The service month.
@@ -171,7 +167,7 @@ pub fn try_plan_lines(
     }
     let mut lines = Vec::new();
     // An empty range when first > run: nothing is payable yet.
-    for m in first..=run {
+    for m in first.through(run) {
         let owed = due_at(due, m)?;
         let paid = already.get(&m).copied().unwrap_or(0);
         let diff = owed
@@ -227,10 +223,19 @@ pub fn record_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::month::month;
 
-    fn m(y: i32, mo: u32) -> Month {
-        month(y, mo).expect("valid month")
+    fn m(y: i16, mo: i8) -> Month {
+        Month::new(y, mo).expect("valid month")
+    }
+
+    /// `n` months after `from`.
+    fn at(from: Month, n: i32) -> Month {
+        from.plus(n).expect("in range")
+    }
+
+    /// The `n`th month of the calendar.
+    fn nth(n: i32) -> Month {
+        at(Month::MIN, n)
     }
 
     fn seg(from: Month, to: Month, amount_fen: i64) -> Segment {
@@ -244,7 +249,7 @@ mod tests {
     #[test]
     fn regular_month_only() {
         let first = m(2024, 1);
-        let due = [seg(first, first + 100, 150_000)];
+        let due = [seg(first, at(first, 100), 150_000)];
         let lines = plan_lines(first, first, &due, &BTreeMap::new(), false);
         assert_eq!(
             lines,
@@ -320,16 +325,16 @@ mod tests {
     fn run_before_first_plans_nothing() {
         let first = m(2024, 6);
         let due = [seg(m(2023, 1), m(2030, 1), 100)];
-        assert!(plan_lines(first - 1, first, &due, &BTreeMap::new(), false).is_empty());
+        assert!(plan_lines(at(first, -1), first, &due, &BTreeMap::new(), false).is_empty());
     }
 
     #[test]
     fn hold_pays_nothing_then_arrears() {
         let first = m(2024, 1);
-        let due = [seg(first, first + 24, 100)];
+        let due = [seg(first, at(first, 24), 100)];
         let mut already = BTreeMap::new();
-        for run in first..first + 3 {
-            let held = run == first + 1;
+        for run in first.through(at(first, 2)) {
+            let held = run == at(first, 1);
             let lines = plan_lines(run, first, &due, &already, held);
             if held {
                 assert!(lines.is_empty());
@@ -337,45 +342,52 @@ mod tests {
             record_lines(&mut already, &lines).expect("no overflow");
         }
         // The held month was paid as arrears in the following run.
-        assert_eq!(already.get(&(first + 1)), Some(&100));
+        assert_eq!(already.get(&at(first, 1)), Some(&100));
         assert_eq!(already.values().sum::<i64>(), 300);
     }
 
     #[test]
     fn replanning_after_recording_is_empty() {
         let first = m(2024, 1);
-        let due = [seg(first, first + 5, 100), seg(first + 2, first + 3, 50)];
+        let due = [
+            seg(first, at(first, 5), 100),
+            seg(at(first, 2), at(first, 3), 50),
+        ];
         let mut already = BTreeMap::new();
-        let lines = plan_lines(first + 4, first, &due, &already, false);
+        let lines = plan_lines(at(first, 4), first, &due, &already, false);
         assert_eq!(lines.len(), 5);
         record_lines(&mut already, &lines).expect("no overflow");
-        assert!(plan_lines(first + 4, first, &due, &already, false).is_empty());
+        assert!(plan_lines(at(first, 4), first, &due, &already, false).is_empty());
     }
 
     #[test]
     fn overlapping_segments_add_and_inverted_ones_are_empty() {
-        let due = [seg(10, 20, 100), seg(15, 15, 7), seg(30, 25, 1_000)];
-        assert_eq!(due_at(&due, 15), Ok(107));
-        assert_eq!(due_at(&due, 27), Ok(0));
-        assert_eq!(due_at(&due, 21), Ok(0));
+        let due = [
+            seg(nth(10), nth(20), 100),
+            seg(nth(15), nth(15), 7),
+            seg(nth(30), nth(25), 1_000),
+        ];
+        assert_eq!(due_at(&due, nth(15)), Ok(107));
+        assert_eq!(due_at(&due, nth(27)), Ok(0));
+        assert_eq!(due_at(&due, nth(21)), Ok(0));
     }
 
     #[test]
     fn overflow_is_reported_not_panicking() {
-        let due = [seg(0, 0, i64::MAX), seg(0, 0, 1)];
+        let due = [seg(nth(0), nth(0), i64::MAX), seg(nth(0), nth(0), 1)];
         assert_eq!(
-            try_plan_lines(0, 0, &due, &BTreeMap::new(), false),
-            Err(PlanError::DueOverflow { month: 0 })
+            try_plan_lines(nth(0), nth(0), &due, &BTreeMap::new(), false),
+            Err(PlanError::DueOverflow { month: nth(0) })
         );
         let mut already = BTreeMap::new();
-        already.insert(0, i64::MIN);
+        already.insert(nth(0), i64::MIN);
         assert!(matches!(
-            try_plan_lines(0, 0, &[seg(0, 0, 1)], &already, false),
-            Err(PlanError::DifferenceOverflow { month: 0, .. })
+            try_plan_lines(nth(0), nth(0), &[seg(nth(0), nth(0), 1)], &already, false),
+            Err(PlanError::DifferenceOverflow { month, .. }) if month == nth(0)
         ));
         let before = already.clone();
         let line = PlannedLine {
-            service_month: 0,
+            service_month: nth(0),
             amount_fen: -1,
             kind: LineKind::Overpayment,
         };
@@ -386,7 +398,7 @@ mod tests {
     #[test]
     #[should_panic(expected = "overflows")]
     fn plan_lines_panics_only_on_overflow() {
-        let due = [seg(0, 0, i64::MAX), seg(0, 0, 1)];
-        let _ = plan_lines(0, 0, &due, &BTreeMap::new(), false);
+        let due = [seg(nth(0), nth(0), i64::MAX), seg(nth(0), nth(0), 1)];
+        let _ = plan_lines(nth(0), nth(0), &due, &BTreeMap::new(), false);
     }
 }

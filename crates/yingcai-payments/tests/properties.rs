@@ -4,20 +4,27 @@
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
+use yingcai_domain::Month;
 use yingcai_payments::{
-    Account, Balances, LineKind, Month, PlannedLine, Segment, Transaction, accrue, bank_amount,
-    due_at, plan_lines, record_lines, recover, repaid, settle_paid,
+    Account, Balances, LineKind, PlannedLine, Segment, Transaction, accrue, bank_amount, due_at,
+    plan_lines, record_lines, recover, repaid, settle_paid,
 };
 
-const FIRST: Month = 2024 * 12;
+/// The platform's first paid month, as a month index.
+const FIRST: i32 = 2024 * 12;
+
+/// The month with index `i`.
+fn mo(i: i32) -> Month {
+    Month::from_index(i64::from(i)).expect("in range")
+}
 
 fn segment() -> impl Strategy<Value = Segment> {
     // Months around FIRST (including before it), amounts up to 100k yuan,
     // occasionally negative (a deduction) to exercise every kind.
     (FIRST - 6..FIRST + 30, 0i32..24, -1_000_000i64..10_000_000).prop_map(
         |(from, len, amount_fen)| Segment {
-            from,
-            to: from + len,
+            from: mo(from),
+            to: mo(from + len),
             amount_fen,
         },
     )
@@ -29,6 +36,7 @@ fn schedule() -> impl Strategy<Value = Vec<Segment>> {
 
 fn already_map() -> impl Strategy<Value = BTreeMap<Month, i64>> {
     prop::collection::btree_map(FIRST - 3..FIRST + 30, -10_000_000i64..10_000_000, 0..10)
+        .prop_map(|m| m.into_iter().map(|(k, v)| (mo(k), v)).collect())
 }
 
 fn check_line_kinds(run: Month, first: Month, lines: &[PlannedLine]) {
@@ -59,15 +67,16 @@ proptest! {
         mut already in already_map(),
         run in FIRST - 2..FIRST + 36,
     ) {
-        let lines = plan_lines(run, FIRST, &due, &already, false);
-        check_line_kinds(run, FIRST, &lines);
+        let (run, first) = (mo(run), mo(FIRST));
+        let lines = plan_lines(run, first, &due, &already, false);
+        check_line_kinds(run, first, &lines);
         record_lines(&mut already, &lines).expect("no overflow");
-        prop_assert!(plan_lines(run, FIRST, &due, &already, false).is_empty());
+        prop_assert!(plan_lines(run, first, &due, &already, false).is_empty());
     }
 
     #[test]
     fn held_plans_nothing(due in schedule(), already in already_map(), run in FIRST..FIRST + 36) {
-        prop_assert!(plan_lines(run, FIRST, &due, &already, true).is_empty());
+        prop_assert!(plan_lines(mo(run), mo(FIRST), &due, &already, true).is_empty());
     }
 
     /// Per run: the schedule may change (`Some`) and the entitlement may be
@@ -82,20 +91,20 @@ proptest! {
         let mut due = initial;
         let mut already: BTreeMap<Month, i64> = BTreeMap::new();
         for (offset, (change, held)) in runs.into_iter().enumerate() {
-            let run = FIRST + offset as i32;
+            let (run, first) = (mo(FIRST + offset as i32), mo(FIRST));
             if let Some(new) = change {
                 due = new;
             }
-            let lines = plan_lines(run, FIRST, &due, &already, held);
-            check_line_kinds(run, FIRST, &lines);
+            let lines = plan_lines(run, first, &due, &already, held);
+            check_line_kinds(run, first, &lines);
             record_lines(&mut already, &lines).expect("no overflow");
-            prop_assert!(already.keys().all(|&m| m >= FIRST && m <= run));
+            prop_assert!(already.keys().all(|&m| m >= first && m <= run));
             if !held {
-                for m in FIRST..=run {
+                for m in first.through(run) {
                     let paid = already.get(&m).copied().unwrap_or(0);
                     prop_assert_eq!(paid, due_at(&due, m).expect("no overflow"), "month {}", m);
                 }
-                prop_assert!(plan_lines(run, FIRST, &due, &already, false).is_empty());
+                prop_assert!(plan_lines(run, first, &due, &already, false).is_empty());
             }
         }
     }
@@ -155,7 +164,7 @@ fn op() -> impl Strategy<Value = Op> {
 
 fn posting(op: &Op) -> Option<Transaction> {
     let line = |amount_fen: i64| PlannedLine {
-        service_month: FIRST,
+        service_month: mo(FIRST),
         amount_fen,
         kind: if amount_fen < 0 {
             LineKind::Overpayment
@@ -229,7 +238,7 @@ proptest! {
                     continue;
                 }
                 let line = PlannedLine {
-                    service_month: FIRST + i as i32,
+                    service_month: mo(FIRST + i as i32),
                     amount_fen: amount,
                     kind: if amount < 0 { LineKind::Overpayment } else { LineKind::Regular },
                 };

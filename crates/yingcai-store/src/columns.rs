@@ -4,7 +4,7 @@
 
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
-use yingcai_domain::Date;
+use yingcai_domain::{Date, Month};
 
 use crate::StoreError;
 
@@ -40,4 +40,16 @@ pub(crate) fn optional_date(
     text(row, column)?
         .map(|t| t.parse().map_err(|_| corrupt(table, id, column)))
         .transpose()
+}
+
+/// A `YYYY-MM` column of row `id` of `table`.
+pub(crate) fn month(
+    row: &AnyRow,
+    table: &'static str,
+    id: i64,
+    column: &'static str,
+) -> Result<Month, StoreError> {
+    text(row, column)?
+        .and_then(|t| t.parse().ok())
+        .ok_or_else(|| corrupt(table, id, column))
 }

@@ -10,6 +10,7 @@
 use serde_json::json;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
+use yingcai_domain::Date;
 
 use crate::audit::{self, Actor, Change};
 use crate::policy::actor_id;
@@ -208,13 +209,13 @@ pub struct LeaseRecord {
     pub offer_id: i64,
     pub talent_id: i64,
     pub unit_id: i64,
-    pub start_date: String,
-    pub end_date: String,
+    pub start_date: Date,
+    pub end_date: Date,
     pub rent_fen: i64,
     /// `active`, `ending` (notice given) or `ended`.
     pub status: String,
     pub end_reason: Option<String>,
-    pub ends_on: Option<String>,
+    pub ends_on: Option<Date>,
     pub unit_number: String,
     pub complex_name: String,
     pub talent_name: String,
@@ -341,17 +342,18 @@ const LEASE_VIEW: &str =
    join talent p on p.talent_id = l.talent_id join offer o on o.offer_id = l.offer_id";
 
 fn lease_from_row(row: &AnyRow) -> Result<LeaseRecord, StoreError> {
+    let lease_id: i64 = row.try_get("lease_id")?;
     Ok(LeaseRecord {
-        lease_id: row.try_get("lease_id")?,
+        lease_id,
         offer_id: row.try_get("offer_id")?,
         talent_id: row.try_get("talent_id")?,
         unit_id: row.try_get("unit_id")?,
-        start_date: row.try_get("start_date")?,
-        end_date: row.try_get("end_date")?,
+        start_date: crate::columns::date(row, "lease", lease_id, "start_date")?,
+        end_date: crate::columns::date(row, "lease", lease_id, "end_date")?,
         rent_fen: row.try_get("rent_fen")?,
         status: row.try_get("status")?,
         end_reason: row.try_get("end_reason")?,
-        ends_on: row.try_get("ends_on")?,
+        ends_on: crate::columns::optional_date(row, "lease", lease_id, "ends_on")?,
         unit_number: row.try_get("unit_number")?,
         complex_name: row.try_get("complex_name")?,
         talent_name: row.try_get("talent_name")?,

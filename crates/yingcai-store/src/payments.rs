@@ -14,18 +14,20 @@ use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
 use crate::audit::{self, Actor, Change};
+use yingcai_domain::Month;
+
+use crate::columns;
 use crate::{ScheduleSegment, Store, StoreError, dialect, now_ms};
 
 /// A payment run as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentRun {
     pub payment_run_id: i64,
-    /// `YYYY-MM`.
-    pub month: String,
+    pub month: Month,
     /// `draft`, `approved`, `exported`, `settled`.
     pub status: String,
     /// Months before this were paid outside the platform.
-    pub first_month: String,
+    pub first_month: Month,
     pub prepared_by: Option<i64>,
     pub prepared_at: i64,
     pub computed_at: Option<i64>,
@@ -34,11 +36,12 @@ pub struct PaymentRun {
 }
 
 fn run_from_row(row: &AnyRow) -> Result<PaymentRun, StoreError> {
+    let id: i64 = row.try_get("payment_run_id")?;
     Ok(PaymentRun {
-        payment_run_id: row.try_get("payment_run_id")?,
-        month: row.try_get("month")?,
+        payment_run_id: id,
+        month: columns::month(row, "payment_run", id, "month")?,
         status: row.try_get("status")?,
-        first_month: row.try_get("first_month")?,
+        first_month: columns::month(row, "payment_run", id, "first_month")?,
         prepared_by: row.try_get("prepared_by")?,
         prepared_at: row.try_get("prepared_at")?,
         computed_at: row.try_get("computed_at")?,
@@ -128,8 +131,8 @@ pub struct PaymentLineView {
     pub talent_id: i64,
     pub talent_name: String,
     pub benefit: String,
-    pub service_month: String,
-    pub run_month: String,
+    pub service_month: Month,
+    pub run_month: Month,
     pub kind: String,
     pub amount_fen: i64,
     pub status: String,
@@ -137,13 +140,14 @@ pub struct PaymentLineView {
 }
 
 fn line_from_row(row: &AnyRow) -> Result<PaymentLineView, StoreError> {
+    let id: i64 = row.try_get("payment_line_id")?;
     Ok(PaymentLineView {
-        payment_line_id: row.try_get("payment_line_id")?,
+        payment_line_id: id,
         talent_id: row.try_get("talent_id")?,
         talent_name: row.try_get("talent_name")?,
         benefit: row.try_get("benefit")?,
-        service_month: row.try_get("service_month")?,
-        run_month: row.try_get("run_month")?,
+        service_month: columns::month(row, "payment_line", id, "service_month")?,
+        run_month: columns::month(row, "payment_line", id, "run_month")?,
         kind: row.try_get("kind")?,
         amount_fen: row.try_get("amount_fen")?,
         status: row.try_get("status")?,
@@ -168,8 +172,7 @@ pub struct PayableEntitlement {
 pub struct NewPaymentLine {
     pub talent_id: i64,
     pub benefit: String,
-    /// `YYYY-MM`.
-    pub service_month: String,
+    pub service_month: Month,
     /// `regular`, `arrears` or `overpayment`.
     pub kind: &'static str,
     pub amount_fen: i64,
@@ -178,7 +181,7 @@ pub struct NewPaymentLine {
 }
 
 /// Sums of the lines already written, per (talent, benefit) and service month.
-pub type LineSums = HashMap<(i64, String), BTreeMap<String, i64>>;
+pub type LineSums = HashMap<(i64, String), BTreeMap<Month, i64>>;
 
 /// What `ledger check` found.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -223,17 +226,26 @@ impl Store {
     /// the first month the platform pays; later runs inherit it.
     pub async fn open_payment_run(
         &self,
-        month: &str,
+        month: Month,
         actor: &Actor,
     ) -> Result<PaymentRun, StoreError> {
         if let Some(run) = self.payment_run(month).await? {
             return Ok(run);
         }
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
-        let first: Option<String> = sqlx::query_scalar("select min(first_month) from payment_run")
-            .fetch_one(&mut *tx)
-            .await?;
-        let first = first.map_or_else(|| month.to_owned(), |f| f.min(month.to_owned()));
+        // The earliest first month of any run, read with its row so a bad one can be named.
+        let earliest = sqlx::query(
+            "select payment_run_id, first_month from payment_run order by first_month limit 1",
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        let first = match earliest {
+            None => month,
+            Some(row) => {
+                let id: i64 = row.try_get("payment_run_id")?;
+                columns::month(&row, "payment_run", id, "first_month")?.min(month)
+            }
+        };
         let prepared_by = match actor {
             Actor::Account { account_id, .. } => Some(*account_id),
             _ => None,
@@ -242,8 +254,8 @@ impl Store {
         let inserted = sqlx::query(
             "insert into payment_run (month, status, first_month, prepared_by, prepared_at) values ($1, 'draft', $2, $3, $4) on conflict do nothing",
         )
-        .bind(month)
-        .bind(&first)
+        .bind(month.to_string())
+        .bind(first.to_string())
         .bind(prepared_by)
         .bind(now_ms())
         .execute(&mut *tx)
@@ -255,7 +267,7 @@ impl Store {
                 Change {
                     action: "payment_run.open",
                     entity: "payment_run",
-                    entity_id: month.to_owned(),
+                    entity_id: month.to_string(),
                     before: None,
                     after: Some(json!({"month": month, "first_month": first})),
                 },
@@ -266,9 +278,9 @@ impl Store {
         self.payment_run(month).await?.ok_or(StoreError::NotFound)
     }
 
-    pub async fn payment_run(&self, month: &str) -> Result<Option<PaymentRun>, StoreError> {
+    pub async fn payment_run(&self, month: Month) -> Result<Option<PaymentRun>, StoreError> {
         let row = sqlx::query("select * from payment_run where month = $1")
-            .bind(month)
+            .bind(month.to_string())
             .fetch_optional(self.pool())
             .await?;
         row.as_ref().map(run_from_row).transpose()
@@ -342,8 +354,9 @@ impl Store {
     pub async fn earlier_line_sums(
         &self,
         talent_ids: &[i64],
-        before_run_month: &str,
+        before_run_month: Month,
     ) -> Result<LineSums, StoreError> {
+        let before_run_month = before_run_month.to_string();
         let mut sums = LineSums::new();
         let mut sorted = talent_ids.to_vec();
         sorted.sort_unstable();
@@ -354,13 +367,13 @@ impl Store {
             for (lo, hi) in ranges {
                 rows.extend(
                     sqlx::query(
-                        "select talent_id, benefit, service_month, cast(sum(amount_fen) as bigint) as total from payment_line
+                        "select talent_id, benefit, service_month, min(payment_line_id) as id, cast(sum(amount_fen) as bigint) as total from payment_line
                          where talent_id >= $1 and talent_id <= $2 and run_month < $3
                          group by talent_id, benefit, service_month",
                     )
                     .bind(lo)
                     .bind(hi)
-                    .bind(before_run_month)
+                    .bind(&before_run_month)
                     .fetch_all(self.pool())
                     .await?,
                 );
@@ -370,12 +383,12 @@ impl Store {
             let mut rows = Vec::new();
             for chunk in sorted.chunks(BATCH) {
                 let sql = format!(
-                    "select talent_id, benefit, service_month, cast(sum(amount_fen) as bigint) as total from payment_line
+                    "select talent_id, benefit, service_month, min(payment_line_id) as id, cast(sum(amount_fen) as bigint) as total from payment_line
                      where run_month < {} and talent_id in ({}) group by talent_id, benefit, service_month",
                     dialect::placeholders(self.backend(), 1, 1),
                     dialect::placeholders(self.backend(), 2, chunk.len()),
                 );
-                let mut query = sqlx::query(&sql).bind(before_run_month);
+                let mut query = sqlx::query(&sql).bind(&before_run_month);
                 for id in chunk {
                     query = query.bind(*id);
                 }
@@ -389,9 +402,11 @@ impl Store {
             if sorted.binary_search(&talent_id).is_err() {
                 continue;
             }
+            let id: i64 = row.try_get("id")?;
+            let service_month = columns::month(&row, "payment_line", id, "service_month")?;
             sums.entry((talent_id, row.try_get::<String, _>("benefit")?))
                 .or_default()
-                .insert(row.try_get("service_month")?, row.try_get("total")?);
+                .insert(service_month, row.try_get("total")?);
         }
         Ok(sums)
     }
@@ -403,7 +418,7 @@ impl Store {
         &self,
         run: &PaymentRun,
         lines: &[NewPaymentLine],
-        accrual: &(dyn Fn(&NewPaymentLine) -> Posting + Sync),
+        accrual: &(dyn Fn(&NewPaymentLine) -> Result<Posting, StoreError> + Sync),
     ) -> Result<usize, StoreError> {
         if lines.is_empty() {
             return Ok(0);
@@ -438,8 +453,8 @@ impl Store {
                     .bind(run.payment_run_id)
                     .bind(line.talent_id)
                     .bind(&line.benefit)
-                    .bind(&line.service_month)
-                    .bind(&run.month)
+                    .bind(line.service_month.to_string())
+                    .bind(run.month.to_string())
                     .bind(line.kind)
                     .bind(line.amount_fen)
                     .bind(line.entitlement_id)
@@ -448,23 +463,24 @@ impl Store {
                     .bind(now);
             }
             // Returned rows are the lines really inserted; match them back by key.
-            let index: HashMap<(i64, &str, &str), usize> = chunk
+            let index: HashMap<(i64, &str, Month), usize> = chunk
                 .iter()
                 .enumerate()
                 .map(|(i, l)| {
                     (
-                        (l.talent_id, l.benefit.as_str(), l.service_month.as_str()),
+                        (l.talent_id, l.benefit.as_str(), l.service_month),
                         chunk_no * BATCH + i,
                     )
                 })
                 .collect();
             for row in query.fetch_all(&mut *tx).await? {
-                let key: (i64, String, String) = (
+                let id: i64 = row.try_get("payment_line_id")?;
+                let key: (i64, String, Month) = (
                     row.try_get("talent_id")?,
                     row.try_get("benefit")?,
-                    row.try_get("service_month")?,
+                    columns::month(&row, "payment_line", id, "service_month")?,
                 );
-                if let Some(&i) = index.get(&(key.0, key.1.as_str(), key.2.as_str())) {
+                if let Some(&i) = index.get(&(key.0, key.1.as_str(), key.2)) {
                     inserted.push((row.try_get("payment_line_id")?, i));
                 }
             }
@@ -472,8 +488,8 @@ impl Store {
         // One accrual per inserted line, in the same transaction as the line.
         let postings: Vec<(i64, Posting)> = inserted
             .iter()
-            .map(|(line, i)| (*line, accrual(&lines[*i])))
-            .collect();
+            .map(|(line, i)| Ok((*line, accrual(&lines[*i])?)))
+            .collect::<Result<_, StoreError>>()?;
         self.post(&mut tx, "accrue", Some(run.payment_run_id), &postings)
             .await?;
         tx.commit().await?;
@@ -516,16 +532,22 @@ impl Store {
                     row.try_get("ledger_txn_id")?,
                 );
             }
-            let entries: Vec<(i64, &str, i64)> = chunk
-                .iter()
-                .flat_map(|(line, posting)| {
-                    let txn = txn_of_line.get(line).copied().unwrap_or_default();
+            let mut entries: Vec<(i64, &str, i64)> = Vec::new();
+            for (line, posting) in chunk {
+                // Every posting was just inserted with its line; one missing from the answer
+                // would book entries against no transaction.
+                let txn = *txn_of_line.get(line).ok_or(StoreError::Corrupt {
+                    table: "ledger_txn",
+                    row: *line,
+                    column: "payment_line_id",
+                })?;
+                entries.extend(
                     posting
                         .entries
                         .iter()
-                        .map(move |(account, amount)| (txn, account.as_str(), *amount))
-                })
-                .collect();
+                        .map(|(account, amount)| (txn, account.as_str(), *amount)),
+                );
+            }
             let values: Vec<String> = (0..entries.len())
                 .map(|r| format!("({})", dialect::placeholders(backend, r * 3 + 1, 3)))
                 .collect();
@@ -572,7 +594,7 @@ impl Store {
     /// A second officer approves a computed draft run; the officer who prepared it cannot.
     pub async fn approve_payment_run(
         &self,
-        month: &str,
+        month: Month,
         actor: &Actor,
     ) -> Result<Result<(), &'static str>, StoreError> {
         let Actor::Account { account_id, .. } = actor else {
@@ -580,7 +602,7 @@ impl Store {
         };
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         let row = sqlx::query("select * from payment_run where month = $1")
-            .bind(month)
+            .bind(month.to_string())
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -603,7 +625,7 @@ impl Store {
             Change {
                 action: "payment_run.approve",
                 entity: "payment_run",
-                entity_id: month.to_owned(),
+                entity_id: month.to_string(),
                 before: Some(json!({"status": "draft"})),
                 after: Some(json!({"status": "approved"})),
             },
@@ -620,7 +642,7 @@ impl Store {
     /// books a recovery. Exporting an exported run returns the same file.
     pub async fn export_payment_run(
         &self,
-        month: &str,
+        month: Month,
         actor: &Actor,
         split: &(dyn Fn(i64, i64) -> (i64, i64) + Sync),
         recovery: &(dyn Fn(i64, i64) -> Posting + Sync),
@@ -703,7 +725,7 @@ impl Store {
             Change {
                 action: "payment_run.export",
                 entity: "payment_run",
-                entity_id: run.month.clone(),
+                entity_id: run.month.to_string(),
                 before: Some(json!({"status": "approved"})),
                 after: Some(json!({"status": "exported", "payees": carried.len()})),
             },
@@ -788,7 +810,7 @@ impl Store {
     /// already settled are ignored, so importing a file twice changes nothing.
     pub async fn settle_payment_run(
         &self,
-        month: &str,
+        month: Month,
         answers: &[Settlement],
         actor: &Actor,
         paid: &(dyn Fn(i64, i64) -> Posting + Sync),
@@ -863,7 +885,7 @@ impl Store {
             Change {
                 action: "payment_run.settle",
                 entity: "payment_run",
-                entity_id: run.month.clone(),
+                entity_id: run.month.to_string(),
                 before: None,
                 after: Some(json!({"paid": report.paid, "failed": report.failed, "ignored": report.ignored})),
             },
@@ -977,7 +999,7 @@ impl Store {
     /// employer's).
     pub async fn spending_by(
         &self,
-        month: &str,
+        month: Month,
         dimension: SpendingDimension,
     ) -> Result<Vec<(String, i64, i64)>, StoreError> {
         let key = match dimension {
@@ -993,7 +1015,7 @@ impl Store {
              left join enterprise e on e.enterprise_id = t.employer_enterprise_id
              where l.run_month = $1 group by {key} order by {key}"
         ))
-        .bind(month)
+        .bind(month.to_string())
         .fetch_all(self.pool())
         .await?;
         rows.iter()
@@ -1002,14 +1024,20 @@ impl Store {
     }
 
     /// Total spending of each run month, oldest first: (month, fen).
-    pub async fn spending_by_month(&self) -> Result<Vec<(String, i64)>, StoreError> {
+    pub async fn spending_by_month(&self) -> Result<Vec<(Month, i64)>, StoreError> {
         let rows = sqlx::query(
-            "select run_month, cast(sum(amount_fen) as bigint) as total from payment_line group by run_month order by run_month",
+            "select run_month, min(payment_line_id) as id, cast(sum(amount_fen) as bigint) as total from payment_line group by run_month order by run_month",
         )
         .fetch_all(self.pool())
         .await?;
         rows.iter()
-            .map(|r| Ok((r.try_get("run_month")?, r.try_get("total")?)))
+            .map(|r| {
+                let id: i64 = r.try_get("id")?;
+                Ok((
+                    columns::month(r, "payment_line", id, "run_month")?,
+                    r.try_get("total")?,
+                ))
+            })
             .collect()
     }
 

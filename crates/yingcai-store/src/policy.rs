@@ -11,6 +11,8 @@ use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
 use crate::audit::{self, Actor, Change};
+use yingcai_domain::Month;
+
 use crate::{Store, StoreError, dialect, now_ms};
 
 /// One version of a policy pack, as stored.
@@ -118,10 +120,9 @@ pub struct NewCard<'a> {
 /// A stretch of months with one amount.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScheduleSegment {
-    /// `YYYY-MM`.
-    pub from: String,
-    /// `YYYY-MM`, inclusive.
-    pub to: String,
+    pub from: Month,
+    /// Inclusive.
+    pub to: Month,
     pub amount_fen: i64,
 }
 
@@ -136,20 +137,8 @@ impl ComputedEntitlement {
     pub fn total_fen(&self) -> i64 {
         self.schedule
             .iter()
-            .map(|s| s.amount_fen * months_between(&s.from, &s.to))
+            .map(|s| s.amount_fen * (i64::from(s.to.months_since(s.from)) + 1).max(0))
             .sum()
-    }
-}
-
-/// Months from `from` to `to` inclusive, for `YYYY-MM` strings (1 if unreadable).
-fn months_between(from: &str, to: &str) -> i64 {
-    let parse = |m: &str| -> Option<i64> {
-        let (y, mo) = m.split_once('-')?;
-        Some(y.parse::<i64>().ok()? * 12 + mo.parse::<i64>().ok()?)
-    };
-    match (parse(from), parse(to)) {
-        (Some(a), Some(b)) if b >= a => b - a + 1,
-        _ => 1,
     }
 }
 
@@ -163,7 +152,7 @@ pub struct EntitlementRecord {
     pub benefit: String,
     /// `proposed`, `confirmed` or `ended`.
     pub status: String,
-    pub from_month: String,
+    pub from_month: Month,
     pub schedule: Vec<ScheduleSegment>,
     pub total_fen: i64,
     pub policy_version_id: i64,
@@ -183,15 +172,19 @@ fn entitlement_from_row(row: &AnyRow) -> Result<EntitlementRecord, StoreError> {
     let schedule: String = row.try_get("schedule")?;
     let pack_id: String = row.try_get("pack_id")?;
     let version: String = row.try_get("version")?;
+    let entitlement_id: i64 = row.try_get("entitlement_id")?;
     Ok(EntitlementRecord {
-        entitlement_id: row.try_get("entitlement_id")?,
+        entitlement_id,
         talent_id: row.try_get("talent_id")?,
         talent_name: row.try_get("talent_name")?,
         benefit: row.try_get("benefit")?,
         status: row.try_get("status")?,
-        from_month: row.try_get("from_month")?,
-        schedule: serde_json::from_str(&schedule)
-            .map_err(|e| StoreError::Other(anyhow::anyhow!("stored schedule unreadable: {e}")))?,
+        from_month: crate::columns::month(row, "entitlement", entitlement_id, "from_month")?,
+        schedule: serde_json::from_str(&schedule).map_err(|_| StoreError::Corrupt {
+            table: "entitlement",
+            row: entitlement_id,
+            column: "schedule",
+        })?,
         total_fen: row.try_get("total_fen")?,
         policy_version_id: row.try_get("policy_version_id")?,
         policy_version: format!("{pack_id} {version}"),
@@ -649,7 +642,7 @@ impl Store {
         for e in found.iter().filter(|e| !e.schedule.is_empty()) {
             let schedule =
                 serde_json::to_string(&e.schedule).map_err(|err| StoreError::Other(err.into()))?;
-            let from_month = e.schedule[0].from.clone();
+            let from_month = e.schedule[0].from.to_string();
             let total = e.total_fen();
             let after = json!({"benefit": e.benefit, "from": from_month, "total_fen": total, "policy_version_id": policy_version_id});
             match existing.iter().find(|x| x.1 == e.benefit) {
@@ -909,13 +902,13 @@ mod tests {
             benefit: "rent_allowance".into(),
             schedule: vec![
                 ScheduleSegment {
-                    from: "2026-11".into(),
-                    to: "2027-02".into(),
+                    from: "2026-11".parse().unwrap(),
+                    to: "2027-02".parse().unwrap(),
                     amount_fen: 100,
                 },
                 ScheduleSegment {
-                    from: "2027-03".into(),
-                    to: "2027-03".into(),
+                    from: "2027-03".parse().unwrap(),
+                    to: "2027-03".parse().unwrap(),
                     amount_fen: 7,
                 },
             ],

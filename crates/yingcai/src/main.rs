@@ -186,7 +186,7 @@ enum PaymentsCommand {
     Run {
         /// The month paid, YYYY-MM.
         #[arg(long, value_name = "YYYY-MM")]
-        month: String,
+        month: yingcai_domain::Month,
         /// The officer preparing the run (another officer must approve it).
         #[arg(long, value_name = "EMAIL")]
         officer: Option<String>,
@@ -194,7 +194,7 @@ enum PaymentsCommand {
     /// Approve a computed run (by an officer other than the one who prepared it).
     Approve {
         #[arg(long, value_name = "YYYY-MM")]
-        month: String,
+        month: yingcai_domain::Month,
         #[arg(long, value_name = "EMAIL")]
         officer: String,
     },
@@ -202,7 +202,7 @@ enum PaymentsCommand {
     /// the file's extension. Exporting again writes the same file.
     Export {
         #[arg(long, value_name = "YYYY-MM")]
-        month: String,
+        month: yingcai_domain::Month,
         #[arg(long, value_name = "FILE.csv|FILE.xlsx")]
         out: PathBuf,
         #[arg(long, value_name = "EMAIL")]
@@ -212,7 +212,7 @@ enum PaymentsCommand {
     /// failed). Failed payments are carried by the next run's bank file.
     Settle {
         #[arg(long, value_name = "YYYY-MM")]
-        month: String,
+        month: yingcai_domain::Month,
         file: PathBuf,
         #[arg(long, value_name = "EMAIL")]
         officer: String,
@@ -804,7 +804,7 @@ async fn payments(command: PaymentsCommand, settings: &Settings) -> anyhow::Resu
             bar.set_message(format!("payment run {month}"));
             let started = std::time::Instant::now();
             let report =
-                yingcai_jobs::payments::run_month(&store, &month, &actor, &|done, total| {
+                yingcai_jobs::payments::run_month(&store, month, &actor, &|done, total| {
                     bar.set_length(total);
                     bar.set_position(done);
                 })
@@ -823,7 +823,7 @@ async fn payments(command: PaymentsCommand, settings: &Settings) -> anyhow::Resu
         }
         PaymentsCommand::Approve { month, officer } => {
             let actor = officer_actor(&store, &officer).await?;
-            match yingcai_jobs::payments::approve(&store, &month, &actor).await? {
+            match yingcai_jobs::payments::approve(&store, month, &actor).await? {
                 Ok(run) => {
                     println!("payment run {} approved", run.month);
                     Ok(())
@@ -837,13 +837,13 @@ async fn payments(command: PaymentsCommand, settings: &Settings) -> anyhow::Resu
             officer,
         } => {
             let actor = officer_actor(&store, &officer).await?;
-            let transfers = match yingcai_jobs::payments::export(&store, &month, &actor).await? {
+            let transfers = match yingcai_jobs::payments::export(&store, month, &actor).await? {
                 Ok(transfers) => transfers,
                 Err(code) => anyhow::bail!("payment run {month} not exported: {code}"),
             };
             let bytes = match out.extension().and_then(|e| e.to_str()) {
-                Some("xlsx") => yingcai_jobs::payments::bank_file_xlsx(&month, &transfers)?,
-                _ => yingcai_jobs::payments::bank_file_csv(&month, &transfers)?,
+                Some("xlsx") => yingcai_jobs::payments::bank_file_xlsx(month, &transfers)?,
+                _ => yingcai_jobs::payments::bank_file_csv(month, &transfers)?,
             };
             write_atomically(&out, |file| std::io::Write::write_all(file, &bytes))?;
             let total: i64 = transfers.iter().map(|t| t.amount_fen).sum();
@@ -865,7 +865,7 @@ async fn payments(command: PaymentsCommand, settings: &Settings) -> anyhow::Resu
                 std::fs::read(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let answers = yingcai_jobs::payments::read_settlement(&bytes)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            match yingcai_jobs::payments::settle(&store, &month, &answers, &actor).await? {
+            match yingcai_jobs::payments::settle(&store, month, &answers, &actor).await? {
                 Ok(report) => {
                     println!(
                         "settlement for {month}: {} paid, {} failed (carried by the next run), {} already settled or unknown",

@@ -246,7 +246,7 @@ fn import_talents_is_all_or_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let good = roster(&[
         "1,王芳,11010519491231002X,1949-12-31,phd,,2023-09-08,true,rent,,50",
-        "2,李强,440524188001010014,1880-01-01,master,academician,2024-06-28,true,owns,2024-03-12,43",
+        "2,李强,440524198001010013,1980-01-01,master,academician,2024-06-28,true,owns,2024-03-12,43",
     ]);
     std::fs::write(dir.path().join("good.csv"), &good).unwrap();
     let out = yingcai(dir.path(), &["import", "talents", "good.csv"], None);

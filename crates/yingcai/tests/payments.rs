@@ -47,7 +47,7 @@ async fn assert_exactly_once(store: &Store, complete: bool) -> i64 {
     );
     let report = store.check_ledger().await.unwrap();
     assert!(report.is_sound(), "{report:?}");
-    let run = store.payment_run("2026-12").await.unwrap();
+    let run = store.payment_run("2026-12".parse().unwrap()).await.unwrap();
     let (lines, total) = match run {
         Some(run) => store.payment_run_totals(&run).await.unwrap(),
         None => (0, 0),

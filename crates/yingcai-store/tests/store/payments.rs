@@ -1,4 +1,9 @@
-use yingcai_store::{Actor, NewPaymentLine, Posting, Store};
+use yingcai_domain::Month;
+use yingcai_store::{Actor, NewPaymentLine, Posting, Store, StoreError};
+
+fn m(text: &str) -> Month {
+    text.parse().unwrap()
+}
 
 use crate::for_each_backend;
 
@@ -12,7 +17,7 @@ async fn earlier_line_sums_find_exactly_the_asked_talents_lines() {
             .await
             .unwrap();
         let run = store
-            .open_payment_run("2026-11", &Actor::System)
+            .open_payment_run(m("2026-11"), &Actor::System)
             .await
             .unwrap();
         let mut lines: Vec<NewPaymentLine> = Vec::new();
@@ -27,7 +32,7 @@ async fn earlier_line_sums_find_exactly_the_asked_talents_lines() {
             lines.extend(batch.iter().map(|e| NewPaymentLine {
                 talent_id: e.talent_id,
                 benefit: e.benefit.clone(),
-                service_month: "2026-11".into(),
+                service_month: m("2026-11"),
                 kind: "regular",
                 // Each talent's own amount, to tell their sums apart.
                 amount_fen: e.talent_id,
@@ -36,12 +41,14 @@ async fn earlier_line_sums_find_exactly_the_asked_talents_lines() {
             }));
         }
         assert_eq!(lines.len(), 17 * 1_002);
-        let accrual = |line: &NewPaymentLine| Posting {
-            memo: String::new(),
-            entries: vec![
-                (format!("budget:{}", line.benefit), -line.amount_fen),
-                (format!("payable:{}", line.talent_id), line.amount_fen),
-            ],
+        let accrual = |line: &NewPaymentLine| {
+            Ok(Posting {
+                memo: String::new(),
+                entries: vec![
+                    (format!("budget:{}", line.benefit), -line.amount_fen),
+                    (format!("payable:{}", line.talent_id), line.amount_fen),
+                ],
+            })
         };
         for chunk in lines.chunks(2_000) {
             store
@@ -52,17 +59,17 @@ async fn earlier_line_sums_find_exactly_the_asked_talents_lines() {
         let check = |asked: Vec<i64>| {
             let store = store.clone();
             async move {
-                let sums = store.earlier_line_sums(&asked, "2026-12").await.unwrap();
+                let sums = store.earlier_line_sums(&asked, m("2026-12")).await.unwrap();
                 let mut found: Vec<i64> = sums.keys().map(|(t, _)| *t).collect();
                 found.sort_unstable();
                 assert_eq!(found, asked);
                 for ((talent, benefit), months) in &sums {
                     assert_eq!(benefit, "rent_allowance");
-                    assert_eq!(months.get("2026-11"), Some(talent), "talent {talent}");
+                    assert_eq!(months.get(&m("2026-11")), Some(talent), "talent {talent}");
                 }
                 assert!(
                     store
-                        .earlier_line_sums(&asked, "2026-11")
+                        .earlier_line_sums(&asked, m("2026-11"))
                         .await
                         .unwrap()
                         .is_empty(),
@@ -77,6 +84,81 @@ async fn earlier_line_sums_find_exactly_the_asked_talents_lines() {
             .collect();
         assert_eq!(spread.len(), 17);
         check(spread).await;
+    })
+    .await;
+}
+
+/// A month stored as text that no longer reads back (edited by hand, or written by another
+/// program) is an error naming the table, the row and the column: never year 0000 or a
+/// default that a run would pay, compare or show as if it were real.
+#[tokio::test]
+async fn a_corrupted_stored_month_is_an_error_naming_its_row() {
+    for_each_backend(|store: Store| async move {
+        let (lo, _) = store
+            .seed_payable_entitlements(3, "2026-10", "2026-12", 100)
+            .await
+            .unwrap();
+        let run = store
+            .open_payment_run(m("2026-11"), &Actor::System)
+            .await
+            .unwrap();
+        for bad in ["0000-01", "2026-13", "garbage", "9999-12", ""] {
+            store
+                .execute_unchecked(&format!(
+                    "update payment_run set month = '{bad}' where payment_run_id = {}",
+                    run.payment_run_id
+                ))
+                .await
+                .unwrap();
+            let error = store.payment_runs().await.unwrap_err();
+            assert!(
+                matches!(
+                    error,
+                    StoreError::Corrupt { table: "payment_run", row, column: "month" }
+                        if row == run.payment_run_id
+                ),
+                "{bad}: {error:?}"
+            );
+            assert_eq!(
+                error.to_string(),
+                format!(
+                    "payment_run row {}: the stored month is unreadable",
+                    run.payment_run_id
+                )
+            );
+        }
+        store
+            .execute_unchecked(&format!(
+                "update payment_run set month = '2026-11' where payment_run_id = {}",
+                run.payment_run_id
+            ))
+            .await
+            .unwrap();
+        assert_eq!(store.payment_runs().await.unwrap()[0].month, m("2026-11"));
+        // An entitlement's schedule and first month are read the same way.
+        let entitlement = store
+            .payable_entitlements_after(0, 1)
+            .await
+            .unwrap()
+            .0
+            .remove(0);
+        assert_eq!(entitlement.talent_id, lo);
+        store
+            .execute_unchecked(&format!(
+                "update entitlement set from_month = '1899-12' where entitlement_id = {}",
+                entitlement.entitlement_id
+            ))
+            .await
+            .unwrap();
+        let error = store.entitlements(&Default::default()).await.unwrap_err();
+        assert!(
+            matches!(
+                error,
+                StoreError::Corrupt { table: "entitlement", row, column: "from_month" }
+                    if row == entitlement.entitlement_id
+            ),
+            "{error:?}"
+        );
     })
     .await;
 }

@@ -94,6 +94,10 @@ struct Records {
 /// The month of a payment run that has been computed, approved and exported.
 const EXPORTED_MONTH: &str = "2025-12";
 
+fn exported_month() -> yingcai_domain::Month {
+    EXPORTED_MONTH.parse().unwrap()
+}
+
 /// Another person's verified record with a green card, a policy draft, and an allocated
 /// apartment round in which that person holds an offer.
 async fn records(app: &TestApp) -> Records {
@@ -147,7 +151,7 @@ async fn records(app: &TestApp) -> Records {
         .await
         .unwrap();
     app.store
-        .open_payment_run("2026-01", &yingcai_store::Actor::System)
+        .open_payment_run("2026-01".parse().unwrap(), &yingcai_store::Actor::System)
         .await
         .unwrap();
     yingcai_jobs::policy::sweep(
@@ -297,20 +301,20 @@ async fn records(app: &TestApp) -> Records {
         .await;
     let preparer = yingcai_store::Actor::account(preparer, "preparer@example.cn");
     let approver = yingcai_store::Actor::account(approver, "approver@example.cn");
-    yingcai_jobs::payments::run_month(&app.store, EXPORTED_MONTH, &preparer, &|_, _| {})
+    yingcai_jobs::payments::run_month(&app.store, exported_month(), &preparer, &|_, _| {})
         .await
         .unwrap();
-    yingcai_jobs::payments::approve(&app.store, EXPORTED_MONTH, &approver)
+    yingcai_jobs::payments::approve(&app.store, exported_month(), &approver)
         .await
         .unwrap()
         .unwrap();
-    yingcai_jobs::payments::export(&app.store, EXPORTED_MONTH, &approver)
+    yingcai_jobs::payments::export(&app.store, exported_month(), &approver)
         .await
         .unwrap()
         .unwrap();
     let run = app
         .store
-        .payment_run(EXPORTED_MONTH)
+        .payment_run(exported_month())
         .await
         .unwrap()
         .unwrap();

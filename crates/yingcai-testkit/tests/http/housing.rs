@@ -540,9 +540,9 @@ async fn a_round_runs_from_ballots_to_a_published_result_offers_and_a_lease() {
         (
             lease.status.as_str(),
             lease.end_reason.as_deref(),
-            lease.ends_on.as_deref()
+            lease.ends_on.map(|d| d.to_string())
         ),
-        ("ending", Some("bought_home"), Some("2026-12-01"))
+        ("ending", Some("bought_home"), Some("2026-12-01".to_owned()))
     );
     let again = yingcai_jobs::housing::review_leases(&app.store, &set, today)
         .await

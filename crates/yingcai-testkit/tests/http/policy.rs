@@ -230,7 +230,10 @@ async fn verification_finds_entitlements_the_talent_confirms_and_a_card_is_issue
     assert_eq!(rent.status, "proposed");
     assert_eq!(rent.schedule.len(), 1);
     assert_eq!(
-        (rent.schedule[0].from.as_str(), rent.schedule[0].to.as_str()),
+        (
+            rent.schedule[0].from.to_string().as_str(),
+            rent.schedule[0].to.to_string().as_str()
+        ),
         ("2024-03", "2029-02")
     );
     assert_eq!(rent.total_fen, 60 * 300_000);
@@ -605,13 +608,13 @@ async fn an_admin_drafts_checks_measures_and_publishes_a_reform() {
     }
     assert_eq!(schedule.len(), 2, "{schedule:?}");
     assert_eq!(
-        (schedule[0].to.as_str(), schedule[0].amount_fen),
+        (schedule[0].to.to_string().as_str(), schedule[0].amount_fen),
         ("2026-12", 300_000)
     );
     assert_eq!(
         (
-            schedule[1].from.as_str(),
-            schedule[1].to.as_str(),
+            schedule[1].from.to_string().as_str(),
+            schedule[1].to.to_string().as_str(),
             schedule[1].amount_fen
         ),
         ("2027-01", "2029-02", 400_000)

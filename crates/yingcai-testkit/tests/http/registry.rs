@@ -164,7 +164,12 @@ async fn a_profile_with_dates_outside_the_calendar_is_refused_field_by_field() {
     let app = TestApp::spawn().await;
     let talent = app.signed_in("far@example.cn", &[Role::Talent]).await;
     talent.get("/lang/en").await;
-    type Case<'a> = (&'a [(&'static str, &'static str)], &'a str, &'a str);
+    // (changed fields, field in error, part of its message)
+    type Case = (
+        &'static [(&'static str, &'static str)],
+        &'static str,
+        &'static str,
+    );
     let cases: [Case; 6] = [
         (
             &[("arrival_date", "0999-01-01")],

@@ -862,8 +862,8 @@ pub(crate) async fn lease_notice(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let lease_id = id_of(&id)?;
-    let ends_on = form.get("ends_on").trim().parse::<jiff::civil::Date>().ok();
-    let Some(ends_on) = ends_on.filter(|d| *d >= yingcai_jobs::policy::today()) else {
+    let ends_on = yingcai_domain::Date::parse("ends_on", form.get("ends_on")).ok();
+    let Some(ends_on) = ends_on.filter(|d| d.jiff() >= yingcai_jobs::policy::today()) else {
         return render_occupancy(
             &state,
             &ctx,

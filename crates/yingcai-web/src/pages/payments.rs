@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
-use yingcai_domain::{FieldError, Role};
+use yingcai_domain::{FieldError, Month, Role};
 use yingcai_store::PaymentRun;
 
 use super::errors_value;
@@ -63,17 +63,19 @@ pub(crate) async fn run(
         let field = "month";
         errors_value(&FieldError::new(field, code).into())
     };
-    let Ok(parsed) = yingcai_payments::parse_month(month) else {
-        return render_list(
-            &state,
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(refuse("month-invalid")),
-        )
-        .await;
+    let month = match Month::parse("month", month) {
+        Ok(month) => month,
+        Err(error) => {
+            return render_list(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(refuse(error.code)),
+            )
+            .await;
+        }
     };
-    let month = yingcai_payments::format_month(parsed);
-    if let Some(run) = state.store().payment_run(&month).await?
+    if let Some(run) = state.store().payment_run(month).await?
         && run.status != "draft"
     {
         return render_list(
@@ -84,7 +86,7 @@ pub(crate) async fn run(
         )
         .await;
     }
-    yingcai_jobs::payments::run_month(state.store(), &month, &ctx.actor(), &|_, _| {})
+    yingcai_jobs::payments::run_month(state.store(), month, &ctx.actor(), &|_, _| {})
         .await
         .map_err(AppError::Internal)?;
     Ok(Redirect::to(&format!("/officer/payments/{month}")).into_response())
@@ -95,13 +97,18 @@ pub(crate) async fn show(
     ctx: Ctx,
     Path(month): Path<String>,
 ) -> Result<Response, AppError> {
-    render_run(&state, &ctx, &month, StatusCode::OK, None).await
+    render_run(&state, &ctx, path_month(&month)?, StatusCode::OK, None).await
+}
+
+/// A month in a path: one that does not parse names no run.
+fn path_month(raw: &str) -> Result<Month, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
 }
 
 async fn render_run(
     state: &AppState,
     ctx: &Ctx,
-    month: &str,
+    month: Month,
     status: StatusCode,
     errors: Option<Value>,
 ) -> Result<Response, AppError> {
@@ -155,7 +162,8 @@ pub(crate) async fn export(
     _form: CsrfForm,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    match yingcai_jobs::payments::export(state.store(), &month, &ctx.actor())
+    let month = path_month(&month)?;
+    match yingcai_jobs::payments::export(state.store(), month, &ctx.actor())
         .await
         .map_err(AppError::Internal)?
     {
@@ -163,7 +171,7 @@ pub(crate) async fn export(
         Err(code) => {
             let field = "export";
             let errors = errors_value(&FieldError::new(field, code).into());
-            render_run(&state, &ctx, &month, StatusCode::CONFLICT, Some(errors)).await
+            render_run(&state, &ctx, month, StatusCode::CONFLICT, Some(errors)).await
         }
     }
 }
@@ -177,7 +185,7 @@ pub(crate) async fn bank_file(
     ctx.require(Role::Officer)?;
     let run = state
         .store()
-        .payment_run(&month)
+        .payment_run(path_month(&month)?)
         .await?
         .ok_or(AppError::NotFound)?;
     if run.status != "exported" && run.status != "settled" {
@@ -186,12 +194,12 @@ pub(crate) async fn bank_file(
     let transfers = state.store().bank_transfers(&run).await?;
     let (bytes, media) = match file.as_str() {
         "bank.csv" => (
-            yingcai_jobs::payments::bank_file_csv(&run.month, &transfers)
+            yingcai_jobs::payments::bank_file_csv(run.month, &transfers)
                 .map_err(AppError::Internal)?,
             "text/csv; charset=utf-8",
         ),
         "bank.xlsx" => (
-            yingcai_jobs::payments::bank_file_xlsx(&run.month, &transfers)
+            yingcai_jobs::payments::bank_file_xlsx(run.month, &transfers)
                 .map_err(AppError::Internal)?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
@@ -217,6 +225,7 @@ pub(crate) async fn settle(
     request: axum::extract::Request,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
+    let month = path_month(&month)?;
     let upload =
         super::import::read_upload(&ctx, request, &state, super::import::MAX_UPLOAD).await?;
     let answers = match yingcai_jobs::payments::read_settlement(&upload.bytes) {
@@ -228,14 +237,14 @@ pub(crate) async fn settle(
             return render_run(
                 &state,
                 &ctx,
-                &month,
+                month,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(errors),
             )
             .await;
         }
     };
-    match yingcai_jobs::payments::settle(state.store(), &month, &answers, &ctx.actor())
+    match yingcai_jobs::payments::settle(state.store(), month, &answers, &ctx.actor())
         .await
         .map_err(AppError::Internal)?
     {
@@ -243,7 +252,7 @@ pub(crate) async fn settle(
         Err(code) => {
             let field = "file";
             let errors = errors_value(&FieldError::new(field, code).into());
-            render_run(&state, &ctx, &month, StatusCode::CONFLICT, Some(errors)).await
+            render_run(&state, &ctx, month, StatusCode::CONFLICT, Some(errors)).await
         }
     }
 }
@@ -255,16 +264,17 @@ pub(crate) async fn approve(
     _form: CsrfForm,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
+    let month = path_month(&month)?;
     match state
         .store()
-        .approve_payment_run(&month, &ctx.actor())
+        .approve_payment_run(month, &ctx.actor())
         .await?
     {
         Ok(()) => Ok(Redirect::to(&format!("/officer/payments/{month}")).into_response()),
         Err(code) => {
             let field = "approval";
             let errors = errors_value(&FieldError::new(field, code).into());
-            render_run(&state, &ctx, &month, StatusCode::CONFLICT, Some(errors)).await
+            render_run(&state, &ctx, month, StatusCode::CONFLICT, Some(errors)).await
         }
     }
 }
@@ -304,7 +314,7 @@ pub(crate) struct ReportQuery {
 /// The spending of one run month by benefit, degree, card tier and district.
 async fn spending(
     state: &AppState,
-    month: &str,
+    month: Month,
 ) -> Result<Vec<(yingcai_store::SpendingDimension, Vec<(String, i64, i64)>)>, AppError> {
     let mut out = Vec::new();
     for dimension in yingcai_store::SpendingDimension::ALL {
@@ -325,15 +335,14 @@ pub(crate) async fn reports(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let by_month = state.store().spending_by_month().await?;
+    // Without a month asked for, the latest run's; before the first run, none.
     let month = if q.month.is_empty() {
-        by_month.last().map(|(m, _)| m.clone()).unwrap_or_default()
+        by_month.last().map(|(m, _)| *m)
     } else {
-        yingcai_payments::parse_month(&q.month)
-            .map(yingcai_payments::format_month)
-            .map_err(|_| AppError::field("month", "month-invalid"))?
+        Some(Month::parse("month", &q.month).map_err(|e| AppError::Invalid(e.into()))?)
     };
     let en = ctx.locale == yingcai_domain::Locale::En;
-    let labels: Vec<String> = by_month.iter().map(|(m, _)| m.clone()).collect();
+    let labels: Vec<String> = by_month.iter().map(|(m, _)| m.to_string()).collect();
     let totals: Vec<i64> = by_month.iter().map(|(_, t)| *t).collect();
     let trend = (!by_month.is_empty()).then(|| {
         Value::from_safe_string(yingcai_chart::line_chart(
@@ -360,7 +369,12 @@ pub(crate) async fn reports(
         ))
     });
     let mut sections = Vec::new();
-    for (dimension, rows) in spending(&state, &month).await? {
+    let month_label = month.map_or_else(String::new, |m| m.to_string());
+    let data = match month {
+        Some(month) => spending(&state, month).await?,
+        None => Vec::new(),
+    };
+    for (dimension, rows) in data {
         let keys: Vec<String> = rows
             .iter()
             .map(|r| {
@@ -374,7 +388,7 @@ pub(crate) async fn reports(
         let values: Vec<i64> = rows.iter().map(|r| r.2).collect();
         let chart = yingcai_chart::bar_chart(
             &yingcai_chart::ChartText {
-                title: &month,
+                title: &month_label,
                 description: if en {
                     "Spending of the month by category, in yuan"
                 } else {
@@ -402,7 +416,7 @@ pub(crate) async fn reports(
         StatusCode::OK,
         "officer_reports.html",
         context! {
-            month => month,
+            month => month_label,
             months => labels,
             by_month => by_month.iter().map(|(m, t)| context! { month => m, total_fen => t }).collect::<Vec<_>>(),
             trend => trend,
@@ -418,10 +432,8 @@ pub(crate) async fn report_xlsx(
     Path(month): Path<String>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let month = yingcai_payments::parse_month(month.trim_end_matches(".xlsx"))
-        .map(yingcai_payments::format_month)
-        .map_err(|_| AppError::NotFound)?;
-    let data = spending(&state, &month).await?;
+    let month = path_month(month.trim_end_matches(".xlsx"))?;
+    let data = spending(&state, month).await?;
     let bytes = (|| -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         let mut book = rust_xlsxwriter::Workbook::new();
         let bold = rust_xlsxwriter::Format::new().set_bold();
