@@ -110,7 +110,7 @@ async fn a_visitor_signs_up_signs_in_switches_language_is_refused_an_admin_page_
     assert!(c.source().await.expect("source").contains("(403)"));
 
     // Sign out; the account page now asks to sign in.
-    c.find(Locator::Css("header form button[type=submit]"))
+    c.find(Locator::Css("header form[action='/logout'] button[type=submit]"))
         .await
         .expect("sign out")
         .click()
@@ -145,7 +145,7 @@ async fn sign_in(browser: &Browser, app: &TestApp, email: &str) {
 async fn sign_out(browser: &Browser) {
     browser
         .client
-        .find(Locator::Css("header form button[type=submit]"))
+        .find(Locator::Css("header form[action='/logout'] button[type=submit]"))
         .await
         .expect("sign out")
         .click()
