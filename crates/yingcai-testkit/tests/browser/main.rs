@@ -110,12 +110,14 @@ async fn a_visitor_signs_up_signs_in_switches_language_is_refused_an_admin_page_
     assert!(c.source().await.expect("source").contains("(403)"));
 
     // Sign out; the account page now asks to sign in.
-    c.find(Locator::Css("header form[action='/logout'] button[type=submit]"))
-        .await
-        .expect("sign out")
-        .click()
-        .await
-        .expect("click");
+    c.find(Locator::Css(
+        "header form[action='/logout'] button[type=submit]",
+    ))
+    .await
+    .expect("sign out")
+    .click()
+    .await
+    .expect("click");
     wait_for(&browser, "/", ">Sign in<").await;
     c.goto(&app.url("/account")).await.expect("account");
     wait_for(&browser, "/login?next=%2Faccount", "<h1>Sign in</h1>").await;
@@ -145,7 +147,9 @@ async fn sign_in(browser: &Browser, app: &TestApp, email: &str) {
 async fn sign_out(browser: &Browser) {
     browser
         .client
-        .find(Locator::Css("header form[action='/logout'] button[type=submit]"))
+        .find(Locator::Css(
+            "header form[action='/logout'] button[type=submit]",
+        ))
         .await
         .expect("sign out")
         .click()
