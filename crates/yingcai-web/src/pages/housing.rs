@@ -13,6 +13,7 @@ use yingcai_store::{
 
 use super::errors_value;
 use crate::context::CsrfForm;
+use crate::context::Id;
 use crate::render::page_with_status;
 use crate::{AppError, AppState, Ctx};
 
@@ -158,16 +159,18 @@ pub(crate) async fn create_complex(
     }
 }
 
-pub(crate) fn id_of(raw: &str) -> Result<i64, AppError> {
+/// The round of a two-part path (`/housing/rounds/{id}/{file}`); single ids come through
+/// [`crate::context::Id`].
+fn id_of(raw: &str) -> Result<i64, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
 
 pub(crate) async fn complex(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
-    render_complex(&state, &ctx, id_of(&id)?, StatusCode::OK, context! {}).await
+    render_complex(&state, &ctx, id, StatusCode::OK, context! {}).await
 }
 
 async fn render_complex(
@@ -255,11 +258,11 @@ pub(crate) fn unit_numbers(raw: &str) -> Result<Vec<String>, &'static str> {
 pub(crate) async fn add_unit_type(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: CsrfForm,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let complex_id = id_of(&id)?;
+    let complex_id = id;
     use yingcai_import::inventory_fields as check;
     let mut errors = FieldErrors::new();
     // The same checks an imported row goes through.
@@ -355,11 +358,11 @@ pub(crate) async fn add_unit_type(
 pub(crate) async fn unit_status(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: CsrfForm,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let unit_id = id_of(&id)?;
+    let unit_id = id;
     let maintenance = match form.get("status") {
         "maintenance" => true,
         "free" => false,
@@ -669,9 +672,9 @@ pub(crate) async fn open_round(
 pub(crate) async fn round(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
-    render_round(&state, &ctx, id_of(&id)?, StatusCode::OK, context! {}).await
+    render_round(&state, &ctx, id, StatusCode::OK, context! {}).await
 }
 
 async fn render_round(
@@ -728,11 +731,11 @@ async fn render_round(
 pub(crate) async fn run_round(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     _form: CsrfForm,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let round_id = id_of(&id)?;
+    let round_id = id;
     let round = state.store().round(round_id).await?;
     let refuse = |code: &'static str| errors_value(&FieldError::new(ROUND, code).into());
     if round.status != "open" {
@@ -776,9 +779,9 @@ pub(crate) async fn run_round(
 pub(crate) async fn public_round(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
-    let round = state.store().round(id_of(&id)?).await?;
+    let round = state.store().round(id).await?;
     let figures = yingcai_jobs::housing::round_figures(state.store(), &round).await?;
     page_with_status(
         &state,
@@ -857,11 +860,11 @@ async fn render_occupancy(
 pub(crate) async fn lease_notice(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: CsrfForm,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let lease_id = id_of(&id)?;
+    let lease_id = id;
     let ends_on = yingcai_domain::Date::parse("ends_on", form.get("ends_on")).ok();
     let Some(ends_on) = ends_on.filter(|d| d.jiff() >= yingcai_jobs::policy::today()) else {
         return render_occupancy(

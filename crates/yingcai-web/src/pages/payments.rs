@@ -10,6 +10,7 @@ use yingcai_store::PaymentRun;
 
 use super::errors_value;
 use crate::context::CsrfForm;
+use crate::context::Id;
 use crate::render::page_with_status;
 use crate::{AppError, AppState, Ctx};
 
@@ -475,10 +476,9 @@ pub(crate) async fn report_xlsx(
 pub(crate) async fn line(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let line = state.store().payment_line(id).await?;
     let entries = state.store().ledger_entries_of_line(id).await?;
     page_with_status(
@@ -531,11 +531,10 @@ async fn render_receivables(
 pub(crate) async fn repayment(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(talent): Path<String>,
+    Id(talent): Id,
     form: CsrfForm,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let talent: i64 = talent.parse().map_err(|_| AppError::NotFound)?;
     let field = "amount";
     let Some(fen) = super::parse_centi(form.get("amount")) else {
         let errors = errors_value(&FieldError::new(field, "repayment-amount-invalid").into());
