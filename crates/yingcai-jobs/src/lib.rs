@@ -288,7 +288,8 @@ async fn run_once(store: &Store, job: &Periodic) -> Result<(), String> {
     }
 }
 
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+/// The text a panic carried (`panic!("…")` gives a `&str` or a `String`), for a log line.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
     payload
         .downcast_ref::<&str>()
         .copied()

@@ -327,12 +327,7 @@ fn init_logging(settings: &Settings) {
         let location = info
             .location()
             .map_or_else(String::new, |l| format!("{}:{}", l.file(), l.line()));
-        let message = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_default();
+        let message = yingcai_jobs::panic_message(info.payload());
         tracing::error!(%location, %message, "panic");
     }));
 }
