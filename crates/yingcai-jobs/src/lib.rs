@@ -8,16 +8,12 @@
 //! A new job is a function here taking `&Store`, plus a `JobName` variant; a periodic one
 //! also goes into [`standard_jobs`].
 
-pub mod audit;
-pub mod housing;
-pub mod payments;
-pub mod policy;
-
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use yingcai_services::{audit, housing, policy};
 use yingcai_store::{Store, now_ms};
 
 /// The jobs the CLI can start by name.
@@ -282,19 +278,13 @@ async fn run_once(store: &Store, job: &Periodic) -> Result<(), String> {
         Ok(Ok(())) => Ok(()),
         Ok(Err(error)) => Err(format!("{error:#}")),
         Err(join) => Err(match join.try_into_panic() {
-            Ok(payload) => format!("panicked: {}", panic_message(payload.as_ref())),
+            Ok(payload) => format!(
+                "panicked: {}",
+                yingcai_services::panic_message(payload.as_ref())
+            ),
             Err(join) => format!("stopped: {join}"),
         }),
     }
-}
-
-/// The text a panic carried (`panic!("…")` gives a `&str` or a `String`), for a log line.
-pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
-    payload
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("(no message)")
 }
 
 /// Logs and records a run's outcome; returns when the job is next due.
@@ -353,25 +343,6 @@ mod tests {
     use super::*;
     use yingcai_store::testing::TestDatabase;
     use yingcai_store::{JobStatus, SessionKind};
-
-    /// An account made through the store: one audit entry.
-    pub(crate) async fn account(store: &yingcai_store::Store, email: &str) -> i64 {
-        store
-            .create_account(
-                &yingcai_store::NewAccount {
-                    email: yingcai_domain::Email::parse(email).unwrap(),
-                    display_name: yingcai_domain::DisplayName::parse("name", "A").unwrap(),
-                    phone: None,
-                    password_hash: "x".into(),
-                    roles: yingcai_domain::RoleSet::one(yingcai_domain::Role::Talent),
-                    locale: yingcai_domain::Locale::En,
-                    must_change_password: false,
-                },
-                &yingcai_store::Actor::System,
-            )
-            .await
-            .unwrap()
-    }
 
     #[test]
     fn back_off_doubles_up_to_its_cap() {
@@ -478,7 +449,7 @@ mod tests {
     async fn cleanup_removes_only_what_expired_and_can_run_twice() {
         for backend in TestDatabase::backends() {
             let (_db, store) = TestDatabase::create(backend).await.unwrap();
-            let id = account(&store, "a@example.cn").await;
+            let id = yingcai_store::testing::talent_account(&store, "a@example.cn").await;
             store
                 .create_session(
                     "live",

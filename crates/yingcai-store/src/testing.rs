@@ -152,6 +152,26 @@ fn with_database(url: &str, name: &str) -> String {
     }
 }
 
+/// A talent account made straight through the store (one audit entry), for tests that need
+/// someone to exist.
+pub async fn talent_account(store: &Store, email: &str) -> i64 {
+    store
+        .create_account(
+            &crate::NewAccount {
+                email: yingcai_domain::Email::parse(email).expect("a test e-mail address"),
+                display_name: yingcai_domain::DisplayName::parse("name", "A").expect("a test name"),
+                phone: None,
+                password_hash: "x".into(),
+                roles: yingcai_domain::RoleSet::one(yingcai_domain::Role::Talent),
+                locale: yingcai_domain::Locale::En,
+                must_change_password: false,
+            },
+            &crate::Actor::System,
+        )
+        .await
+        .expect("a test account")
+}
+
 impl Store {
     /// Every stored byte of a talent row, as someone holding the database file would see it.
     pub async fn raw_talent_row_bytes(&self, talent_id: i64) -> Result<Vec<u8>, crate::StoreError> {

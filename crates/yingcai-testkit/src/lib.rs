@@ -19,9 +19,10 @@ use reqwest::cookie::{CookieStore, Jar};
 use reqwest::{Response, StatusCode};
 use tokio::sync::oneshot;
 use yingcai_domain::{DisplayName, Email, Locale, Role, RoleSet};
+use yingcai_services::security;
 use yingcai_store::testing::TestDatabase;
 use yingcai_store::{Backend, NewAccount, Store};
-use yingcai_web::{AppState, WebSettings, security};
+use yingcai_web::{AppState, WebSettings};
 
 /// The password every account made by [`TestApp::create_account`] has.
 pub const PASSWORD: &str = "correct horse battery";

@@ -297,10 +297,10 @@ pub async fn seed_pending_submission(store: &Store, talent: &Actor) -> Result<()
 /// Returns a card-check address with one card's token, to try `/verify`.
 pub async fn seed_cards(state: &crate::AppState, count: usize) -> Result<Option<String>, AppError> {
     let set = crate::policy::policy_set(state).await?;
-    yingcai_jobs::policy::sweep(
+    yingcai_services::policy::sweep(
         state.store(),
         state.policies(),
-        yingcai_jobs::policy::today(),
+        yingcai_services::policy::today(),
         false,
     )
     .await
@@ -397,7 +397,7 @@ pub async fn seed_apartments(store: &Store) -> Result<(), AppError> {
             &yingcai_store::NewRound {
                 name: "2026 年冬季人才公寓配租",
                 deadline_at: yingcai_store::now_ms() + 14 * 24 * 3_600_000,
-                seed: &yingcai_jobs::housing::draw_seed(),
+                seed: &yingcai_services::housing::draw_seed(),
                 requirements: &[
                     "card".to_owned(),
                     "no_home".to_owned(),

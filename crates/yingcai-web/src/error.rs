@@ -91,6 +91,19 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<yingcai_services::Error> for AppError {
+    fn from(error: yingcai_services::Error) -> Self {
+        use yingcai_services::Error;
+        match error {
+            Error::Invalid(fields) => AppError::Invalid(fields),
+            Error::NotFound => AppError::NotFound,
+            Error::Throttled => AppError::Throttled,
+            Error::MustChangePassword => AppError::MustChangePassword,
+            Error::Internal(cause) => AppError::Internal(cause),
+        }
+    }
+}
+
 impl From<FieldErrors> for AppError {
     fn from(errors: FieldErrors) -> Self {
         AppError::Invalid(errors)

@@ -139,12 +139,12 @@ mod tests {
             wanted.push(format!("error-{code}"));
             wanted.push(format!("error-{code}-title"));
         }
-        // Every `FieldError::new(field, "code")` / `field(.., "code")` in the sources.
+        // Every `FieldError::new(field, "code")` / `Error::field(.., "code")` in the sources.
         let sources = [
             include_str!("../../yingcai-domain/src/account.rs"),
             include_str!("../../yingcai-domain/src/identity.rs"),
             include_str!("../../yingcai-domain/src/calendar.rs"),
-            include_str!("accounts.rs"),
+            include_str!("../../yingcai-services/src/accounts.rs"),
             include_str!("pages/auth.rs"),
             include_str!("pages/policy.rs"),
             include_str!("policy.rs"),
@@ -157,7 +157,8 @@ mod tests {
             for call in source
                 .split("FieldError::new(")
                 .skip(1)
-                .chain(source.split("AppError::field(").skip(1))
+                // `AppError::field(` and the services' `Error::field(`.
+                .chain(source.split("Error::field(").skip(1))
             {
                 let args = call.split(')').next().unwrap_or("");
                 // The code is the last string literal among the arguments.
@@ -271,7 +272,7 @@ mod tests {
         for reason in ["bought_home", "left_employment", "max_term", "officer"] {
             wanted.push(format!("lease-reason-{reason}"));
         }
-        for code in yingcai_jobs::housing::REQUIREMENTS
+        for code in yingcai_services::housing::REQUIREMENTS
             .iter()
             .chain(&["not_housed"])
         {

@@ -44,6 +44,6 @@ pub(crate) struct HandlerPanicked(String);
 /// renders like any other 500 (a page in the visitor's language, or the API's JSON).
 /// Without this the worker's connection would simply be cut.
 pub(crate) fn panic_to_error(payload: Box<dyn Any + Send + 'static>) -> Response {
-    let message = yingcai_jobs::panic_message(payload.as_ref()).to_owned();
+    let message = yingcai_services::panic_message(payload.as_ref()).to_owned();
     AppError::Internal(HandlerPanicked(message).into()).into_response()
 }

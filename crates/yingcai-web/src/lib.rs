@@ -3,7 +3,7 @@
 //!
 //! [`app`] is the only way to get the router, so tests and the binary serve the same thing.
 //! Handlers are thin: they parse input into domain types, call a service function
-//! ([`accounts`]) shared by pages, API and CLI, and render. Nothing here knows whether the
+//! (the `yingcai-services` crate) shared by pages, API and CLI, and render. Nothing here knows whether the
 //! store runs on SQLite or PostgreSQL, and no handler keeps state between requests.
 //!
 //! Where things go:
@@ -12,21 +12,20 @@
 //!   `routes()` (see [`routes`]; the authorisation test picks it up from there);
 //! - an API operation: `api/<area>.rs` with a `#[utoipa::path]`, listed in [`api::ApiDoc`].
 
-pub mod accounts;
 mod api;
 mod assets;
 mod context;
 pub mod demo;
-pub mod documents;
 mod error;
 mod i18n;
 mod layers;
 mod pages;
 mod policy;
-pub mod registry;
 mod render;
 pub mod routes;
-pub mod security;
+
+// The operations the pages and the API call; re-exported so handlers name them as before.
+pub use yingcai_services::{accounts, documents, registry, security};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -127,6 +126,16 @@ impl WebSettings {
     fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
+
+    /// The part of these settings that sign-in applies.
+    pub fn sign_in_rules(&self) -> accounts::SignInRules {
+        accounts::SignInRules {
+            session_hours: self.session_hours,
+            max_failures_per_account: self.max_failures_per_account,
+            max_failures_per_address: self.max_failures_per_address,
+            throttle_minutes: self.throttle_minutes,
+        }
+    }
 }
 
 /// What every handler can reach. Holds no per-user state: that lives in the database.
@@ -139,7 +148,7 @@ struct Inner {
     store: Store,
     settings: WebSettings,
     templates: minijinja::Environment<'static>,
-    policies: yingcai_jobs::policy::Policies,
+    policies: yingcai_services::policy::Policies,
     card_signer: yingcai_card::CardSigner,
 }
 
@@ -156,13 +165,13 @@ impl AppState {
                 store,
                 settings,
                 templates: render::environment()?,
-                policies: yingcai_jobs::policy::Policies::new(),
+                policies: yingcai_services::policy::Policies::new(),
                 card_signer,
             }),
         })
     }
 
-    pub fn policies(&self) -> &yingcai_jobs::policy::Policies {
+    pub fn policies(&self) -> &yingcai_services::policy::Policies {
         &self.inner.policies
     }
 

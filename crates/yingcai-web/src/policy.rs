@@ -1,13 +1,13 @@
 //! The rules engine as the pages and the API use it: explanations, green cards and
 //! entitlements for verified records. Everything goes through `yingcai-rules` with the
-//! published pack versions from the database (see `yingcai_jobs::policy`).
+//! published pack versions from the database (see `yingcai_services::policy`).
 
 use std::sync::Arc;
 
 use jiff::civil::Date;
 use yingcai_card::{CardClaims, CardNumber, mask_name};
 use yingcai_domain::Month;
-use yingcai_jobs::policy::{PolicySet, clock_month, person_of, recompute_talent, today};
+use yingcai_services::policy::{PolicySet, clock_month, person_of, recompute_talent, today};
 use yingcai_store::{Actor, CardRecord, NewCard, StoreError, TalentRecord};
 
 use crate::{AppError, AppState};

@@ -59,7 +59,7 @@ fn verify(
     let key = CardPublicKey::from_pem(&pem).map_err(|e| format!("{}: {e}", key.display()))?;
     let today = match on {
         Some(day) => day.parse().map_err(|e| format!("--on {day}: {e}"))?,
-        None => yingcai_jobs::policy::today(),
+        None => yingcai_services::policy::today(),
     };
     let claims = match key.verify(token.trim()) {
         Ok(claims) => claims,

@@ -14,8 +14,9 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use settings::{LogFormat, Overrides, Settings};
 use tracing_subscriber::EnvFilter;
+use yingcai_services::accounts;
 use yingcai_store::Store;
-use yingcai_web::{AppState, accounts};
+use yingcai_web::AppState;
 
 #[derive(Parser)]
 #[command(
@@ -327,7 +328,7 @@ fn init_logging(settings: &Settings) {
         let location = info
             .location()
             .map_or_else(String::new, |l| format!("{}:{}", l.file(), l.line()));
-        let message = yingcai_jobs::panic_message(info.payload());
+        let message = yingcai_services::panic_message(info.payload());
         tracing::error!(%location, %message, "panic");
     }));
 }
@@ -381,7 +382,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 "round {round} accepts ballots until its deadline; run it afterwards"
             );
             let started = std::time::Instant::now();
-            let summary = yingcai_jobs::housing::run_round(&store, &record, &actor).await?;
+            let summary = yingcai_services::housing::run_round(&store, &record, &actor).await?;
             println!(
                 "round {round}: {} applicants, {} still eligible at the run, {} offers made ({:.1} s); published at /housing/rounds/{round}",
                 summary.applicants,
@@ -478,7 +479,7 @@ async fn admin(command: AdminCommand, settings: &Settings) -> anyhow::Result<()>
                     );
                     Ok(())
                 }
-                Err(yingcai_web::AppError::Invalid(errors)) => {
+                Err(yingcai_services::Error::Invalid(errors)) => {
                     let lines: Vec<String> = errors
                         .iter()
                         .map(|e| {
@@ -660,8 +661,8 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         error = error.or(Some(anyhow::anyhow!("the job scheduler failed: {failed}")));
     }
     // This server's last writes are in the log: sign the head they left.
-    match yingcai_jobs::audit::checkpoint(&store, &checkpointing).await {
-        Ok(yingcai_jobs::audit::CheckpointOutcome::Written { number, head }) => {
+    match yingcai_services::audit::checkpoint(&store, &checkpointing).await {
+        Ok(yingcai_services::audit::CheckpointOutcome::Written { number, head }) => {
             tracing::info!(number, entry = head.entry_id, "audit checkpoint written");
         }
         Ok(_) => {}
@@ -680,8 +681,8 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
 }
 
 /// Where checkpoints are written and what signs them, from the settings.
-fn checkpointing(settings: &Settings) -> anyhow::Result<yingcai_jobs::audit::Checkpointing> {
-    Ok(yingcai_jobs::audit::Checkpointing {
+fn checkpointing(settings: &Settings) -> anyhow::Result<yingcai_services::audit::Checkpointing> {
+    Ok(yingcai_services::audit::Checkpointing {
         signer: std::sync::Arc::new(settings.audit_signer()?),
         file: PathBuf::from(&settings.web.audit_checkpoint_file),
         site: settings.web.public_url.clone(),
@@ -699,7 +700,7 @@ async fn audit(command: AuditCommand, settings: &Settings) -> anyhow::Result<()>
             let store = open_store(settings).await?;
             let signed = if file.exists() {
                 let key = settings.audit_public_key(public_key.as_deref())?;
-                yingcai_jobs::audit::read_checkpoints(&file, &key)?
+                yingcai_services::audit::read_checkpoints(&file, &key)?
             } else {
                 Vec::new()
             };
@@ -726,18 +727,18 @@ async fn audit(command: AuditCommand, settings: &Settings) -> anyhow::Result<()>
             let setup = checkpointing(settings)?;
             let store = open_store(settings).await?;
             store.migrate().await?;
-            match yingcai_jobs::audit::checkpoint(&store, &setup).await? {
-                yingcai_jobs::audit::CheckpointOutcome::Written { number, head } => println!(
+            match yingcai_services::audit::checkpoint(&store, &setup).await? {
+                yingcai_services::audit::CheckpointOutcome::Written { number, head } => println!(
                     "checkpoint {number} written to {}: entry {} signed",
                     setup.file.display(),
                     head.entry_id
                 ),
-                yingcai_jobs::audit::CheckpointOutcome::Unchanged { number, head } => println!(
+                yingcai_services::audit::CheckpointOutcome::Unchanged { number, head } => println!(
                     "no new entries since checkpoint {number} (entry {}) in {}",
                     head.entry_id,
                     setup.file.display()
                 ),
-                yingcai_jobs::audit::CheckpointOutcome::Empty => {
+                yingcai_services::audit::CheckpointOutcome::Empty => {
                     println!("the audit log is empty: nothing to sign yet");
                 }
             }
@@ -799,7 +800,7 @@ async fn payments(command: PaymentsCommand, settings: &Settings) -> anyhow::Resu
             bar.set_message(format!("payment run {month}"));
             let started = std::time::Instant::now();
             let report =
-                yingcai_jobs::payments::run_month(&store, month, &actor, &|done, total| {
+                yingcai_services::payments::run_month(&store, month, &actor, &|done, total| {
                     bar.set_length(total);
                     bar.set_position(done);
                 })
@@ -818,7 +819,7 @@ async fn payments(command: PaymentsCommand, settings: &Settings) -> anyhow::Resu
         }
         PaymentsCommand::Approve { month, officer } => {
             let actor = officer_actor(&store, &officer).await?;
-            match yingcai_jobs::payments::approve(&store, month, &actor).await? {
+            match yingcai_services::payments::approve(&store, month, &actor).await? {
                 Ok(run) => {
                     println!("payment run {} approved", run.month);
                     Ok(())
@@ -832,13 +833,13 @@ async fn payments(command: PaymentsCommand, settings: &Settings) -> anyhow::Resu
             officer,
         } => {
             let actor = officer_actor(&store, &officer).await?;
-            let transfers = match yingcai_jobs::payments::export(&store, month, &actor).await? {
+            let transfers = match yingcai_services::payments::export(&store, month, &actor).await? {
                 Ok(transfers) => transfers,
                 Err(code) => anyhow::bail!("payment run {month} not exported: {code}"),
             };
             let bytes = match out.extension().and_then(|e| e.to_str()) {
-                Some("xlsx") => yingcai_jobs::payments::bank_file_xlsx(month, &transfers)?,
-                _ => yingcai_jobs::payments::bank_file_csv(month, &transfers)?,
+                Some("xlsx") => yingcai_services::payments::bank_file_xlsx(month, &transfers)?,
+                _ => yingcai_services::payments::bank_file_csv(month, &transfers)?,
             };
             write_atomically(&out, |file| std::io::Write::write_all(file, &bytes))?;
             let total: i64 = transfers.iter().map(|t| t.amount_fen).sum();
@@ -858,9 +859,9 @@ async fn payments(command: PaymentsCommand, settings: &Settings) -> anyhow::Resu
             let actor = officer_actor(&store, &officer).await?;
             let bytes =
                 std::fs::read(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            let answers = yingcai_jobs::payments::read_settlement(&bytes)
+            let answers = yingcai_services::payments::read_settlement(&bytes)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            match yingcai_jobs::payments::settle(&store, month, &answers, &actor).await? {
+            match yingcai_services::payments::settle(&store, month, &answers, &actor).await? {
                 Ok(report) => {
                     println!(
                         "settlement for {month}: {} paid, {} failed (carried by the next run), {} already settled or unknown",
@@ -910,7 +911,7 @@ async fn import_talents(
         .count()
         .saturating_sub(1);
     bar.set_length(lines.max(1) as u64);
-    let outcome = yingcai_web::registry::import_roster(
+    let outcome = yingcai_services::registry::import_roster(
         &store,
         &settings.web.honors,
         today_in_china(),
@@ -923,7 +924,7 @@ async fn import_talents(
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     bar.finish_and_clear();
     match outcome {
-        yingcai_web::registry::ImportOutcome::Imported(summary) => {
+        yingcai_services::registry::ImportOutcome::Imported(summary) => {
             let ids = summary
                 .talent_ids
                 .map_or_else(String::new, |(lo, hi)| format!(" (ids {lo}-{hi})"));
@@ -934,7 +935,7 @@ async fn import_talents(
             );
             Ok(())
         }
-        yingcai_web::registry::ImportOutcome::Refused(errors) => {
+        yingcai_services::registry::ImportOutcome::Refused(errors) => {
             let message = |code: &str| {
                 yingcai_web::translate(yingcai_domain::Locale::En, &format!("err-{code}"), &[])
             };

@@ -443,10 +443,10 @@ async fn an_officer_runs_a_month_a_second_approves_the_bank_pays_and_the_talent_
         .await;
     app.create_account("second@example.cn", &[yingcai_domain::Role::Officer])
         .await;
-    yingcai_jobs::policy::sweep(
+    yingcai_services::policy::sweep(
         &app.store,
-        &yingcai_jobs::policy::Policies::new(),
-        yingcai_jobs::policy::today(),
+        &yingcai_services::policy::Policies::new(),
+        yingcai_services::policy::today(),
         false,
     )
     .await

@@ -154,10 +154,10 @@ async fn records(app: &TestApp) -> Records {
         .open_payment_run("2026-01".parse().unwrap(), &yingcai_store::Actor::System)
         .await
         .unwrap();
-    yingcai_jobs::policy::sweep(
+    yingcai_services::policy::sweep(
         &app.store,
-        &yingcai_jobs::policy::Policies::new(),
-        yingcai_jobs::policy::today(),
+        &yingcai_services::policy::Policies::new(),
+        yingcai_services::policy::today(),
         false,
     )
     .await
@@ -240,7 +240,7 @@ async fn records(app: &TestApp) -> Records {
         .await
         .unwrap();
     let record = app.store.round(round).await.unwrap();
-    yingcai_jobs::housing::run_round(&app.store, &record, &system)
+    yingcai_services::housing::run_round(&app.store, &record, &system)
         .await
         .unwrap();
     let offer = app.store.offers_of_talent(talent).await.unwrap()[0].offer_id;
@@ -301,14 +301,14 @@ async fn records(app: &TestApp) -> Records {
         .await;
     let preparer = yingcai_store::Actor::account(preparer, "preparer@example.cn");
     let approver = yingcai_store::Actor::account(approver, "approver@example.cn");
-    yingcai_jobs::payments::run_month(&app.store, exported_month(), &preparer, &|_, _| {})
+    yingcai_services::payments::run_month(&app.store, exported_month(), &preparer, &|_, _| {})
         .await
         .unwrap();
-    yingcai_jobs::payments::approve(&app.store, exported_month(), &approver)
+    yingcai_services::payments::approve(&app.store, exported_month(), &approver)
         .await
         .unwrap()
         .unwrap();
-    yingcai_jobs::payments::export(&app.store, exported_month(), &approver)
+    yingcai_services::payments::export(&app.store, exported_month(), &approver)
         .await
         .unwrap()
         .unwrap();

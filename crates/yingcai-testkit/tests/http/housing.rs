@@ -469,10 +469,15 @@ async fn a_round_runs_from_ballots_to_a_published_result_offers_and_a_lease() {
     );
 
     // Accepted: a lease, the unit let, the record housed, the rent allowance stops.
-    let policies = yingcai_jobs::policy::Policies::new();
-    yingcai_jobs::policy::sweep(&app.store, &policies, yingcai_jobs::policy::today(), false)
-        .await
-        .unwrap();
+    let policies = yingcai_services::policy::Policies::new();
+    yingcai_services::policy::sweep(
+        &app.store,
+        &policies,
+        yingcai_services::policy::today(),
+        false,
+    )
+    .await
+    .unwrap();
     let rent_before: i64 = app
         .store
         .entitlements(&yingcai_store::EntitlementFilter {
@@ -526,12 +531,12 @@ async fn a_round_runs_from_ballots_to_a_published_result_offers_and_a_lease() {
         ))
         .await
         .unwrap();
-    let set = yingcai_jobs::policy::Policies::new()
+    let set = yingcai_services::policy::Policies::new()
         .current(&app.store)
         .await
         .unwrap();
     let today = jiff::civil::date(2026, 11, 29);
-    let review = yingcai_jobs::housing::review_leases(&app.store, &set, today)
+    let review = yingcai_services::housing::review_leases(&app.store, &set, today)
         .await
         .unwrap();
     assert_eq!((review.notices, review.ended), (1, 0));
@@ -544,12 +549,12 @@ async fn a_round_runs_from_ballots_to_a_published_result_offers_and_a_lease() {
         ),
         ("ending", Some("bought_home"), Some("2026-12-01".to_owned()))
     );
-    let again = yingcai_jobs::housing::review_leases(&app.store, &set, today)
+    let again = yingcai_services::housing::review_leases(&app.store, &set, today)
         .await
         .unwrap();
     assert_eq!((again.notices, again.ended), (0, 0), "idempotent");
     let later =
-        yingcai_jobs::housing::review_leases(&app.store, &set, jiff::civil::date(2026, 12, 2))
+        yingcai_services::housing::review_leases(&app.store, &set, jiff::civil::date(2026, 12, 2))
             .await
             .unwrap();
     assert_eq!(later.ended, 1);
@@ -622,7 +627,7 @@ async fn an_offer_not_answered_in_time_lapses_and_counts_as_a_refusal() {
         StatusCode::SEE_OTHER
     );
     assert_eq!(
-        yingcai_jobs::housing::expire_and_refill(&app.store)
+        yingcai_services::housing::expire_and_refill(&app.store)
             .await
             .unwrap(),
         0
@@ -632,13 +637,13 @@ async fn an_offer_not_answered_in_time_lapses_and_counts_as_a_refusal() {
         .await
         .unwrap();
     assert_eq!(
-        yingcai_jobs::housing::expire_and_refill(&app.store)
+        yingcai_services::housing::expire_and_refill(&app.store)
             .await
             .unwrap(),
         1
     );
     assert_eq!(
-        yingcai_jobs::housing::expire_and_refill(&app.store)
+        yingcai_services::housing::expire_and_refill(&app.store)
             .await
             .unwrap(),
         0

@@ -82,12 +82,12 @@ async fn admins_download_the_checkpoint_file_as_it_stands() {
     );
     assert_eq!(response.text().await.unwrap(), "", "no checkpoint yet");
 
-    let setup = yingcai_jobs::audit::Checkpointing {
+    let setup = yingcai_services::audit::Checkpointing {
         signer: std::sync::Arc::new(yingcai_domain::audit::AuditSigner::from_seed(&[4; 32])),
         file: file.clone(),
         site: app.address.clone(),
     };
-    yingcai_jobs::audit::checkpoint(&app.store, &setup)
+    yingcai_services::audit::checkpoint(&app.store, &setup)
         .await
         .unwrap();
     let written = std::fs::read_to_string(&file).unwrap();

@@ -730,10 +730,15 @@ async fn a_payment_run_is_approved_by_a_second_officer_only() {
     second.get("/lang/en").await;
     // The engine finds the rent allowance (the scheduler's sweep: the record was verified
     // through the store), and the talent confirms it.
-    let policies = yingcai_jobs::policy::Policies::new();
-    yingcai_jobs::policy::sweep(&app.store, &policies, yingcai_jobs::policy::today(), false)
-        .await
-        .unwrap();
+    let policies = yingcai_services::policy::Policies::new();
+    yingcai_services::policy::sweep(
+        &app.store,
+        &policies,
+        yingcai_services::policy::today(),
+        false,
+    )
+    .await
+    .unwrap();
     let entitlements = app.store.entitlements(&Default::default()).await.unwrap();
     assert_eq!(entitlements.len(), 1);
     assert_eq!(entitlements[0].talent_id, talent_id);

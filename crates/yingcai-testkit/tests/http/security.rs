@@ -592,7 +592,7 @@ fn debug_output_never_shows_identity_numbers_accounts_tokens_or_passwords() {
         created_at: 0,
     };
     let hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo";
-    let signed_in = yingcai_web::accounts::SignedIn {
+    let signed_in = yingcai_services::accounts::SignedIn {
         account: account.clone(),
         token: "sessionTOKEN0123456789".into(),
         expires_at: 0,

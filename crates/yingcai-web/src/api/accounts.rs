@@ -118,7 +118,7 @@ pub(crate) async fn sign_in(
     let input: SignInRequest = body.parse()?;
     let signed_in = service::sign_in(
         state.store(),
-        state.settings(),
+        &state.settings().sign_in_rules(),
         &input.email,
         &input.password,
         ctx.client_addr,

@@ -48,7 +48,8 @@ pub(crate) async fn change_password(
         Some(form.get("new_password_confirm")),
         ctx.session_hash.as_deref(),
     )
-    .await;
+    .await
+    .map_err(AppError::from);
     match result {
         Ok(()) => Ok(Redirect::to("/account?changed=1").into_response()),
         Err(AppError::Invalid(errors)) => page_with_status(

@@ -86,7 +86,10 @@ pub(crate) async fn create(
         phone: form.get("phone").to_owned(),
         roles: form.all("roles").into_iter().map(str::to_owned).collect(),
     };
-    match accounts::create_staff(state.store(), &input, ctx.locale, &ctx.actor()).await {
+    match accounts::create_staff(state.store(), &input, ctx.locale, &ctx.actor())
+        .await
+        .map_err(AppError::from)
+    {
         Ok((account, temporary)) => page_with_status(
             &state,
             &ctx,
@@ -177,7 +180,9 @@ pub(crate) async fn set_roles(
     let actor = ctx.require(Role::Admin)?.clone();
     let account = target(&state, id).await?;
     let result = match accounts::parse_roles(&form.all("roles")) {
-        Ok(roles) => accounts::set_roles(state.store(), &actor, account.account_id, &roles).await,
+        Ok(roles) => accounts::set_roles(state.store(), &actor, account.account_id, &roles)
+            .await
+            .map_err(AppError::from),
         Err(error) => Err(AppError::Invalid(error.into())),
     };
     match result {
@@ -236,7 +241,10 @@ pub(crate) async fn set_status(
             ));
         }
     };
-    match accounts::set_disabled(state.store(), &actor, account.account_id, disabled).await {
+    match accounts::set_disabled(state.store(), &actor, account.account_id, disabled)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(
             Redirect::to(&format!("/admin/users/{}?done=status", account.account_id))
                 .into_response(),

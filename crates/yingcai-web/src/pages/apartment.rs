@@ -41,7 +41,7 @@ async fn render(
         );
     };
     let store = state.store();
-    let today = yingcai_jobs::policy::today();
+    let today = yingcai_services::policy::today();
     let now = yingcai_store::now_ms();
     let set = crate::policy::policy_set(state).await.ok();
     let mut open = Vec::new();
@@ -49,7 +49,7 @@ async fn render(
     for round in store.rounds().await? {
         let application = store.application(round.round_id, talent.talent_id).await?;
         if round.accepts_ballots(now) {
-            let eligibility = yingcai_jobs::housing::eligibility(store, &round, &talent, today)
+            let eligibility = yingcai_services::housing::eligibility(store, &round, &talent, today)
                 .await
                 .map_err(AppError::Internal)?;
             let complexes = store.round_complexes(round.round_id).await?;
@@ -64,7 +64,7 @@ async fn render(
                 .any(|c| c.code == "card" && !c.held)
                 .then(|| {
                     let set = set.as_deref()?;
-                    let month = yingcai_jobs::policy::clock_month(today);
+                    let month = yingcai_services::policy::clock_month(today);
                     let (_, e) = crate::policy::explain_talent(set, &talent, month);
                     Some(Value::from_serialize(&e.card))
                 })
@@ -148,11 +148,11 @@ pub(crate) async fn ballot(
     if !round.accepts_ballots(yingcai_store::now_ms()) {
         return refuse(&state, &ctx, "ranking", "round-closed").await;
     }
-    let eligibility = yingcai_jobs::housing::eligibility(
+    let eligibility = yingcai_services::housing::eligibility(
         state.store(),
         &round,
         &talent,
-        yingcai_jobs::policy::today(),
+        yingcai_services::policy::today(),
     )
     .await
     .map_err(AppError::Internal)?;
@@ -260,7 +260,7 @@ pub(crate) async fn accept(
     _form: CsrfForm,
 ) -> Result<Response, AppError> {
     let (talent, offer) = own_offer(&state, &ctx, id).await?;
-    match yingcai_jobs::housing::accept_offer(state.store(), &offer, &ctx.actor())
+    match yingcai_services::housing::accept_offer(state.store(), &offer, &ctx.actor())
         .await
         .map_err(AppError::Internal)?
     {
@@ -281,7 +281,7 @@ pub(crate) async fn decline(
     _form: CsrfForm,
 ) -> Result<Response, AppError> {
     let (_, offer) = own_offer(&state, &ctx, id).await?;
-    match yingcai_jobs::housing::decline_offer(state.store(), &offer, &ctx.actor())
+    match yingcai_services::housing::decline_offer(state.store(), &offer, &ctx.actor())
         .await
         .map_err(AppError::Internal)?
     {

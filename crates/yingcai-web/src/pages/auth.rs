@@ -35,7 +35,10 @@ pub(crate) async fn register(
         password: form.get("password").to_owned(),
         password_confirm: Some(form.get("password_confirm").to_owned()),
     };
-    match accounts::register(state.store(), &input, ctx.locale).await {
+    match accounts::register(state.store(), &input, ctx.locale)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(Redirect::to("/login?registered=1").into_response()),
         Err(AppError::Invalid(errors)) => page_with_status(
             &state,
@@ -81,13 +84,14 @@ pub(crate) async fn login(
     let next = safe_next(form.get("next")).to_owned();
     let result = accounts::sign_in(
         state.store(),
-        state.settings(),
+        &state.settings().sign_in_rules(),
         form.get("email"),
         form.get("password"),
         ctx.client_addr,
         SessionKind::Web,
     )
-    .await;
+    .await
+    .map_err(AppError::from);
     let signed_in = match result {
         Ok(signed_in) => signed_in,
         Err(error @ (AppError::Invalid(_) | AppError::Throttled)) => {

@@ -560,7 +560,7 @@ async fn render_rounds(
             unit_types => types.iter().map(|(c, t)| context! {
                 unit_type_id => t.unit_type_id, complex => c.name, code => c.code, name => t.name, rent_fen => t.rent_fen,
             }).collect::<Vec<_>>(),
-            requirement_codes => yingcai_jobs::housing::REQUIREMENTS,
+            requirement_codes => yingcai_services::housing::REQUIREMENTS,
             default_priority => yingcai_housing::PriorityRules::default().to_toml(),
             default_offer => yingcai_housing::OfferRules::default().to_toml(),
             default_lease => yingcai_housing::LeaseRules::default().to_toml(),
@@ -582,7 +582,7 @@ pub(crate) async fn open_round(
     if name.is_empty() || name.chars().count() > 100 {
         errors.push(FieldError::new("name", "required"));
     }
-    let deadline = yingcai_jobs::housing::parse_deadline(form.get("deadline"));
+    let deadline = yingcai_services::housing::parse_deadline(form.get("deadline"));
     match deadline {
         Some(at) if at > yingcai_store::now_ms() => {}
         Some(_) => errors.push(FieldError::new("deadline", "deadline-past")),
@@ -606,7 +606,7 @@ pub(crate) async fn open_round(
     let requirements: Vec<String> = form
         .all("requirement")
         .iter()
-        .filter(|r| yingcai_jobs::housing::REQUIREMENTS.contains(r))
+        .filter(|r| yingcai_services::housing::REQUIREMENTS.contains(r))
         .map(|r| (*r).to_owned())
         .collect();
     let priority = yingcai_housing::PriorityRules::from_toml(form.get("priority_rules"));
@@ -649,7 +649,7 @@ pub(crate) async fn open_round(
         )
         .await;
     };
-    let seed = yingcai_jobs::housing::draw_seed();
+    let seed = yingcai_services::housing::draw_seed();
     let round_id = state
         .store()
         .open_round(
@@ -686,7 +686,7 @@ async fn render_round(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let round = state.store().round(round_id).await?;
-    let figures = yingcai_jobs::housing::round_figures(state.store(), &round).await?;
+    let figures = yingcai_services::housing::round_figures(state.store(), &round).await?;
     let offers = state.store().offers_of_round(round_id).await?;
     let mut offer_rows = Vec::new();
     for o in &offers {
@@ -698,7 +698,7 @@ async fn render_round(
         });
     }
     let waiting = if round.status == "allocated" {
-        yingcai_jobs::housing::waiting_lists(state.store(), &round).await?
+        yingcai_services::housing::waiting_lists(state.store(), &round).await?
     } else {
         Vec::new()
     };
@@ -758,9 +758,9 @@ pub(crate) async fn run_round(
         )
         .await;
     }
-    match yingcai_jobs::housing::run_round(state.store(), &round, &ctx.actor()).await {
+    match yingcai_services::housing::run_round(state.store(), &round, &ctx.actor()).await {
         Ok(_) => Ok(Redirect::to(&format!("/officer/housing/rounds/{round_id}")).into_response()),
-        Err(yingcai_jobs::housing::RunError::AlreadyRun) => {
+        Err(yingcai_services::housing::RunError::AlreadyRun) => {
             render_round(
                 &state,
                 &ctx,
@@ -770,7 +770,7 @@ pub(crate) async fn run_round(
             )
             .await
         }
-        Err(yingcai_jobs::housing::RunError::Other(e)) => Err(AppError::Internal(e)),
+        Err(yingcai_services::housing::RunError::Other(e)) => Err(AppError::Internal(e)),
     }
 }
 
@@ -782,7 +782,7 @@ pub(crate) async fn public_round(
     Id(id): Id,
 ) -> Result<Response, AppError> {
     let round = state.store().round(id).await?;
-    let figures = yingcai_jobs::housing::round_figures(state.store(), &round).await?;
+    let figures = yingcai_services::housing::round_figures(state.store(), &round).await?;
     page_with_status(
         &state,
         &ctx,
@@ -866,7 +866,7 @@ pub(crate) async fn lease_notice(
     ctx.require(Role::Officer)?;
     let lease_id = id;
     let ends_on = yingcai_domain::Date::parse("ends_on", form.get("ends_on")).ok();
-    let Some(ends_on) = ends_on.filter(|d| d.jiff() >= yingcai_jobs::policy::today()) else {
+    let Some(ends_on) = ends_on.filter(|d| d.jiff() >= yingcai_services::policy::today()) else {
         return render_occupancy(
             &state,
             &ctx,

@@ -42,7 +42,7 @@ async fn render_list(
         let (lines, total) = state.store().payment_run_totals(run).await?;
         rows.push(context! { run => run_value(run), lines => lines, total_fen => total });
     }
-    let next = yingcai_jobs::policy::clock_month(yingcai_jobs::policy::today()).to_string();
+    let next = yingcai_services::policy::clock_month(yingcai_services::policy::today()).to_string();
     page_with_status(
         state,
         ctx,
@@ -87,7 +87,7 @@ pub(crate) async fn run(
         )
         .await;
     }
-    yingcai_jobs::payments::run_month(state.store(), month, &ctx.actor(), &|_, _| {})
+    yingcai_services::payments::run_month(state.store(), month, &ctx.actor(), &|_, _| {})
         .await
         .map_err(AppError::Internal)?;
     Ok(Redirect::to(&format!("/officer/payments/{month}")).into_response())
@@ -164,7 +164,7 @@ pub(crate) async fn export(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let month = path_month(&month)?;
-    match yingcai_jobs::payments::export(state.store(), month, &ctx.actor())
+    match yingcai_services::payments::export(state.store(), month, &ctx.actor())
         .await
         .map_err(AppError::Internal)?
     {
@@ -195,12 +195,12 @@ pub(crate) async fn bank_file(
     let transfers = state.store().bank_transfers(&run).await?;
     let (bytes, media) = match file.as_str() {
         "bank.csv" => (
-            yingcai_jobs::payments::bank_file_csv(run.month, &transfers)
+            yingcai_services::payments::bank_file_csv(run.month, &transfers)
                 .map_err(AppError::Internal)?,
             "text/csv; charset=utf-8",
         ),
         "bank.xlsx" => (
-            yingcai_jobs::payments::bank_file_xlsx(run.month, &transfers)
+            yingcai_services::payments::bank_file_xlsx(run.month, &transfers)
                 .map_err(AppError::Internal)?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
@@ -229,7 +229,7 @@ pub(crate) async fn settle(
     let month = path_month(&month)?;
     let upload =
         super::import::read_upload(&ctx, request, &state, super::import::MAX_UPLOAD).await?;
-    let answers = match yingcai_jobs::payments::read_settlement(&upload.bytes) {
+    let answers = match yingcai_services::payments::read_settlement(&upload.bytes) {
         Ok(answers) => answers,
         Err(message) => {
             tracing::info!(%message, "settlement file refused");
@@ -245,7 +245,7 @@ pub(crate) async fn settle(
             .await;
         }
     };
-    match yingcai_jobs::payments::settle(state.store(), month, &answers, &ctx.actor())
+    match yingcai_services::payments::settle(state.store(), month, &answers, &ctx.actor())
         .await
         .map_err(AppError::Internal)?
     {
@@ -541,7 +541,7 @@ pub(crate) async fn repayment(
         return render_receivables(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(errors))
             .await;
     };
-    match yingcai_jobs::payments::record_repayment(state.store(), talent, fen, &ctx.actor())
+    match yingcai_services::payments::record_repayment(state.store(), talent, fen, &ctx.actor())
         .await
         .map_err(AppError::Internal)?
     {

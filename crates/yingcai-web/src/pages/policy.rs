@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use serde::Deserialize;
 use yingcai_domain::{Degree, FieldError, FieldErrors, Housing, Month, Role};
-use yingcai_jobs::policy::{PolicySet, clock_month, rules_degree, rules_housing, today};
 use yingcai_rules::person::Person;
+use yingcai_services::policy::{PolicySet, clock_month, rules_degree, rules_housing, today};
 use yingcai_store::{CardRecord, EntitlementFilter, EntitlementRecord, TalentRecord};
 
 use super::errors_value;

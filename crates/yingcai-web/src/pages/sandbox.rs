@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use serde::Deserialize;
 use yingcai_domain::{FieldError, Month, Role};
-use yingcai_jobs::policy::{PolicySet, clock_month, draft_of, person_of, today};
 use yingcai_rules::{CompiledPack, CostScope};
+use yingcai_services::policy::{PolicySet, clock_month, draft_of, person_of, today};
 use yingcai_store::{PolicyDraft, PolicyVersionRecord};
 
 use super::errors_value;
@@ -439,7 +439,8 @@ pub(crate) async fn publish(
     {
         let state = state.clone();
         tokio::spawn(async move {
-            match yingcai_jobs::policy::sweep(state.store(), state.policies(), today(), false).await
+            match yingcai_services::policy::sweep(state.store(), state.policies(), today(), false)
+                .await
             {
                 Ok(report) => tracing::info!(?report, "entitlements recomputed after publication"),
                 Err(error) => {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use yingcai_import::{ImportError, ImportOptions, RowError};
 use yingcai_store::{Actor, ImportRow, ImportSummary, Store};
 
-use crate::AppError;
+use crate::Error;
 
 /// How an import ended: written whole, or refused with every problem found.
 #[derive(Debug)]
@@ -27,13 +27,13 @@ pub async fn import_roster(
     source: &str,
     actor: &Actor,
     progress: &(dyn Fn(usize) + Sync),
-) -> Result<ImportOutcome, AppError> {
+) -> Result<ImportOutcome, Error> {
     let options = ImportOptions::new(honors.to_vec(), today);
     // Parsing 100,000 rows takes a fraction of a second of CPU: off the async threads.
     let parsed =
         tokio::task::spawn_blocking(move || yingcai_import::parse_roster(&bytes, &options))
             .await
-            .map_err(|e| AppError::Internal(e.into()))?;
+            .map_err(|e| Error::Internal(e.into()))?;
     let talents = match parsed {
         Ok(talents) => talents,
         Err(error @ (ImportError::File(_) | ImportError::Header(_) | ImportError::Rows(_))) => {

@@ -115,8 +115,8 @@ mod tests {
                 checkpoint(&store, &setup).await.unwrap(),
                 CheckpointOutcome::Empty
             );
-            crate::tests::account(&store, "a@example.cn").await;
-            crate::tests::account(&store, "b@example.cn").await;
+            yingcai_store::testing::talent_account(&store, "a@example.cn").await;
+            yingcai_store::testing::talent_account(&store, "b@example.cn").await;
             let first = checkpoint(&store, &setup).await.unwrap();
             assert!(
                 matches!(&first, CheckpointOutcome::Written { number: 1, head } if head.entry_id == 2),
@@ -126,7 +126,7 @@ mod tests {
                 checkpoint(&store, &setup).await.unwrap(),
                 CheckpointOutcome::Unchanged { number: 1, .. }
             ));
-            crate::tests::account(&store, "c@example.cn").await;
+            yingcai_store::testing::talent_account(&store, "c@example.cn").await;
             assert!(matches!(
                 checkpoint(&store, &setup).await.unwrap(),
                 CheckpointOutcome::Written { number: 2, .. }

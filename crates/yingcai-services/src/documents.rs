@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::AppError;
+use crate::Error;
 
 /// The largest accepted document.
 pub const MAX_DOCUMENT: usize = 10 * 1024 * 1024;
@@ -35,7 +35,7 @@ fn path_of(dir: &Path, sha256: &str) -> PathBuf {
 }
 
 /// Stores `bytes` (if not already there) and returns their SHA-256.
-pub async fn store(dir: &Path, bytes: Vec<u8>) -> Result<String, AppError> {
+pub async fn store(dir: &Path, bytes: Vec<u8>) -> Result<String, Error> {
     let dir = dir.to_path_buf();
     tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
         let sha256 = hex::encode(Sha256::digest(&bytes));
@@ -56,21 +56,21 @@ pub async fn store(dir: &Path, bytes: Vec<u8>) -> Result<String, AppError> {
         Ok(sha256)
     })
     .await
-    .map_err(|e| AppError::Internal(e.into()))?
-    .map_err(AppError::Internal)
+    .map_err(|e| Error::Internal(e.into()))?
+    .map_err(Error::Internal)
 }
 
 /// The bytes stored under `sha256`, checked against it.
-pub async fn load(dir: &Path, sha256: &str) -> Result<Vec<u8>, AppError> {
+pub async fn load(dir: &Path, sha256: &str) -> Result<Vec<u8>, Error> {
     if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(AppError::NotFound);
+        return Err(Error::NotFound);
     }
     let path = path_of(dir, sha256);
     let bytes = tokio::fs::read(&path)
         .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{}: {e}", path.display())))?;
+        .map_err(|e| Error::Internal(anyhow::anyhow!("{}: {e}", path.display())))?;
     if hex::encode(Sha256::digest(&bytes)) != sha256 {
-        return Err(AppError::Internal(anyhow::anyhow!(
+        return Err(Error::Internal(anyhow::anyhow!(
             "document {sha256} on disk does not match its hash"
         )));
     }
@@ -117,7 +117,7 @@ mod tests {
         );
         assert!(matches!(
             load(dir.path(), "../etc/passwd").await,
-            Err(AppError::NotFound)
+            Err(Error::NotFound)
         ));
     }
 }

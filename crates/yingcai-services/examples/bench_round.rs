@@ -2,11 +2,11 @@
 //! complexes per applicant), for the round benchmark:
 //!
 //! ```sh
-//! cargo run --release -p yingcai-jobs --example bench_round -- sqlite:///tmp/round.sqlite 40000 400
+//! cargo run --release -p yingcai-services --example bench_round -- sqlite:///tmp/round.sqlite 40000 400
 //! ```
 //!
 //! Seeds a fresh database (talents with cards, complexes, units, ballots) with bulk SQL,
-//! then times `yingcai_jobs::housing::run_round`: eligibility, instance, allocation,
+//! then times `yingcai_services::housing::run_round`: eligibility, instance, allocation,
 //! published files, outcomes and offers.
 
 use yingcai_store::{Actor, DatabaseUrl, NewRound, Store};
@@ -103,7 +103,7 @@ async fn main() -> anyhow::Result<()> {
     );
     let round = store.round(round_id).await?;
     let started = std::time::Instant::now();
-    let summary = yingcai_jobs::housing::run_round(&store, &round, &Actor::System).await;
+    let summary = yingcai_services::housing::run_round(&store, &round, &Actor::System).await;
     println!(
         "round run in {:.2} s: {:?}",
         started.elapsed().as_secs_f64(),

@@ -8,7 +8,7 @@ use yingcai_domain::{
 };
 use yingcai_store::{Account, Actor, NewAccount, SessionKind, Store, StoreError, now_ms};
 
-use crate::{AppError, WebSettings, security};
+use crate::{Error, security};
 
 /// What a sign-up form or API call submits, unchecked. `Debug` hides the passwords.
 #[derive(Default, serde::Deserialize, utoipa::ToSchema)]
@@ -45,7 +45,7 @@ pub async fn register(
     store: &Store,
     input: &RegistrationInput,
     locale: Locale,
-) -> Result<Account, AppError> {
+) -> Result<Account, Error> {
     let mut errors = FieldErrors::new();
     let role = errors.check(Role::parse("role", &input.role).and_then(|r| {
         if r.is_self_service() {
@@ -82,10 +82,10 @@ pub async fn register(
     create(store, &new, &Actor::SignUp).await
 }
 
-async fn create(store: &Store, new: &NewAccount, actor: &Actor) -> Result<Account, AppError> {
+async fn create(store: &Store, new: &NewAccount, actor: &Actor) -> Result<Account, Error> {
     match store.create_account(new, actor).await {
         Ok(id) => Ok(store.account(id).await?),
-        Err(StoreError::Conflict { .. }) => Err(AppError::field("email", "email-taken")),
+        Err(StoreError::Conflict { .. }) => Err(Error::field("email", "email-taken")),
         Err(other) => Err(other.into()),
     }
 }
@@ -108,6 +108,21 @@ impl std::fmt::Debug for SignedIn {
     }
 }
 
+/// How long a sign-in lasts and when failed attempts pause further ones (from the site's
+/// settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignInRules {
+    /// Hours a sign-in lasts.
+    pub session_hours: u32,
+    /// Failed sign-ins per account from one address within the window before that address
+    /// is paused for that account.
+    pub max_failures_per_account: u32,
+    /// Failed sign-ins per client address within the window before it is paused.
+    pub max_failures_per_address: u32,
+    /// The throttling window, in minutes.
+    pub throttle_minutes: u32,
+}
+
 /// Checks the password, with throttling per account *and address* and per address: after
 /// too many failures within the window, even the right password is refused from there until
 /// the window passes. Counting an account's failures per address means a stranger guessing
@@ -115,12 +130,12 @@ impl std::fmt::Debug for SignedIn {
 /// anywhere else; guessing from many addresses is still slowed at every one of them.
 pub async fn sign_in(
     store: &Store,
-    settings: &WebSettings,
+    settings: &SignInRules,
     email: &str,
     password: &str,
     client: Option<IpAddr>,
     kind: SessionKind,
-) -> Result<SignedIn, AppError> {
+) -> Result<SignedIn, Error> {
     let mut errors = FieldErrors::new();
     let email = errors.check(Email::parse(email));
     if password.is_empty() {
@@ -129,11 +144,11 @@ pub async fn sign_in(
     let email = match (errors.into_result(), email) {
         (Ok(()), Some(email)) => email,
         (Err(errors), _) => return Err(errors.into()),
-        (Ok(()), None) => return Err(AppError::field("email", "required")),
+        (Ok(()), None) => return Err(Error::field("email", "required")),
     };
     // Anything longer than the policy allows cannot be a password of ours; don't hash it.
     if password.chars().count() > Password::MAX_CHARS {
-        return Err(AppError::field("password", "credentials-invalid"));
+        return Err(Error::field("password", "credentials-invalid"));
     }
 
     let since = now_ms() - i64::from(settings.throttle_minutes) * 60_000;
@@ -145,13 +160,13 @@ pub async fn sign_in(
     if store.count_login_failures(&account_key, since).await?
         >= i64::from(settings.max_failures_per_account)
     {
-        return Err(AppError::Throttled);
+        return Err(Error::Throttled);
     }
     if let Some(key) = &address_key
         && store.count_login_failures(key, since).await?
             >= i64::from(settings.max_failures_per_address)
     {
-        return Err(AppError::Throttled);
+        return Err(Error::Throttled);
     }
 
     let credentials = store.credentials_by_email(&email).await?;
@@ -168,7 +183,7 @@ pub async fn sign_in(
             let mut keys = vec![account_key.as_str()];
             keys.extend(address_key.as_deref());
             store.record_login_failure(&keys).await?;
-            return Err(AppError::field("password", "credentials-invalid"));
+            return Err(Error::field("password", "credentials-invalid"));
         }
     };
     store.clear_login_failures(&account_key).await?;
@@ -198,7 +213,7 @@ pub async fn change_password(
     new: &str,
     confirm: Option<&str>,
     keep_session_hash: Option<&str>,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let mut errors = FieldErrors::new();
     let password = errors.check(Password::parse("new_password", new));
     if let (Some(_), Some(confirm)) = (&password, confirm)
@@ -220,11 +235,11 @@ pub async fn change_password(
                 .map_err(|e| anyhow::anyhow!("stored e-mail invalid: {e}"))?,
         )
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(Error::NotFound)?;
     if current.chars().count() > Password::MAX_CHARS
         || !security::verify_password(current.to_owned(), credentials.password_hash).await?
     {
-        return Err(AppError::field("current_password", "credentials-invalid"));
+        return Err(Error::field("current_password", "credentials-invalid"));
     }
     let hash = security::hash_password(new.to_owned()).await?;
     store
@@ -266,7 +281,7 @@ pub async fn create_staff(
     input: &StaffInput,
     locale: Locale,
     actor: &Actor,
-) -> Result<(Account, String), AppError> {
+) -> Result<(Account, String), Error> {
     let mut errors = FieldErrors::new();
     let display_name = errors.check(DisplayName::parse("display_name", &input.display_name));
     let email = errors.check(Email::parse(&input.email));
@@ -296,7 +311,7 @@ pub async fn reset_password(
     store: &Store,
     account_id: i64,
     actor: &Actor,
-) -> Result<String, AppError> {
+) -> Result<String, Error> {
     store.account(account_id).await?;
     let temporary = security::temporary_password();
     let hash = security::hash_password(temporary.clone()).await?;
@@ -313,15 +328,15 @@ pub async fn set_roles(
     actor: &Account,
     account_id: i64,
     roles: &RoleSet,
-) -> Result<Account, AppError> {
+) -> Result<Account, Error> {
     if actor.account_id == account_id {
         if !roles.contains(Role::Admin) {
-            return Err(AppError::field("roles", "cannot-demote-self"));
+            return Err(Error::field("roles", "cannot-demote-self"));
         }
         // Separation of duties: an administrator who could make itself an officer could
         // read every talent's record unseen by anyone else; another administrator must.
         if roles.iter().any(|role| !actor.roles.contains(role)) {
-            return Err(AppError::field("roles", "cannot-grant-self"));
+            return Err(Error::field("roles", "cannot-grant-self"));
         }
     }
     store
@@ -339,9 +354,9 @@ pub async fn set_disabled(
     actor: &Account,
     account_id: i64,
     disabled: bool,
-) -> Result<Account, AppError> {
+) -> Result<Account, Error> {
     if actor.account_id == account_id && disabled {
-        return Err(AppError::field("status", "cannot-disable-self"));
+        return Err(Error::field("status", "cannot-disable-self"));
     }
     store
         .set_disabled(
@@ -359,7 +374,7 @@ pub async fn create_admin(
     email: &str,
     display_name: &str,
     password: &str,
-) -> Result<Account, AppError> {
+) -> Result<Account, Error> {
     let mut errors = FieldErrors::new();
     let email = errors.check(Email::parse(email));
     let display_name = errors.check(DisplayName::parse("display_name", display_name));
@@ -392,7 +407,7 @@ pub struct DemoLogin {
 pub const DEMO_PASSWORD: &str = "yingcai-demo-2026";
 
 /// Creates (once) a demo account for every role. Safe to run at every start.
-pub async fn seed_demo(store: &Store) -> Result<Vec<DemoLogin>, AppError> {
+pub async fn seed_demo(store: &Store) -> Result<Vec<DemoLogin>, Error> {
     let demo = [
         (Role::Talent, "talent@demo.yingcai.cn", "王博士 Dr. Wang"),
         (

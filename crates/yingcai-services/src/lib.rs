@@ -1,0 +1,77 @@
+//! yingcai's operations: what a talent, an enterprise, an officer, an administrator or
+//! another system does, one function each, every write in one transaction.
+//!
+//! Pages, the JSON API, the CLI and the scheduled jobs call these same functions, so an
+//! operation has one set of checks and one set of refusals whoever asks. The functions take
+//! checked domain values (never raw form fields) and answer [`Error`] or an operation's own
+//! refusal enum; the web crate turns either into a page or a JSON error.
+
+pub mod accounts;
+pub mod audit;
+pub mod documents;
+pub mod housing;
+pub mod payments;
+pub mod policy;
+pub mod registry;
+pub mod security;
+
+use yingcai_domain::{FieldError, FieldErrors};
+use yingcai_store::StoreError;
+
+/// Why an operation did not happen. Refusals are the caller's to fix (nothing was
+/// written); [`Error::Internal`] is ours.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// One or more fields are wrong.
+    #[error("invalid input: {0}")]
+    Invalid(FieldErrors),
+    /// No such thing — or not the caller's to see, which must look the same.
+    #[error("not found")]
+    NotFound,
+    /// Too many failed sign-ins for this account or address.
+    #[error("too many attempts")]
+    Throttled,
+    /// An account whose password was reset must set a new one first.
+    #[error("password change required")]
+    MustChangePassword,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl Error {
+    pub fn field(field: &'static str, code: &'static str) -> Error {
+        Error::Invalid(FieldError::new(field, code).into())
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => Error::NotFound,
+            other => Error::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl From<FieldErrors> for Error {
+    fn from(errors: FieldErrors) -> Self {
+        Error::Invalid(errors)
+    }
+}
+
+impl From<FieldError> for Error {
+    fn from(error: FieldError) -> Self {
+        Error::Invalid(error.into())
+    }
+}
+
+/// The text a panic carried (`panic!("…")` gives a `&str` or a `String`), for the one log
+/// line a panic gets wherever it is caught (the scheduler, the web's panic layer, the binary's
+/// panic hook).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(no message)")
+}
