@@ -10,7 +10,8 @@
 //! - a page: a handler in `pages/<area>.rs`, a template in `templates/`, its strings in
 //!   `locales/{zh-CN,en}/main.ftl`, its route with its access rule in that area's
 //!   `routes()` (see [`routes`]; the authorisation test picks it up from there);
-//! - an API operation: `api/<area>.rs` with a `#[utoipa::path]`, listed in [`api::ApiDoc`].
+//! - an API operation: `api/<area>.rs` with a `#[utoipa::path]`, listed in [`api::ApiDoc`]
+//!   and, with its access rule, in `api::routes()`.
 
 mod api;
 mod assets;
@@ -207,7 +208,6 @@ pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
     Router::new()
         .merge(pages)
         .merge(extra)
-        .nest("/api/v1", api::router())
         .fallback(pages::home::not_found)
         // Inside the error middleware, so a panic is rendered and logged like any 500.
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(

@@ -1,8 +1,10 @@
-//! The route table: every page route, its method, and who may use it.
+//! The route table: every route of the site (pages and the JSON API), its method, and who
+//! may use it.
 //!
-//! Each area of the site lists its routes (`pages::housing::routes()`, …); [`router`]
-//! builds the router from those lists and puts each route's access rule in front of its
-//! handler as a route layer, so a handler is never reached by someone its rule refuses.
+//! Each area of the site lists its routes (`pages::housing::routes()`, `api::routes()`, …);
+//! [`router`] builds the router from those lists and puts each route's access rule in front
+//! of its handler as a route layer, so a handler is never reached by someone its rule
+//! refuses.
 //! [`route_table`] publishes the same list: the authorisation test calls every protected
 //! route in it as every role and as a stranger, so a new route cannot be left untested.
 
@@ -41,9 +43,10 @@ pub enum Access {
 /// One row of the route table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RouteInfo {
-    /// `GET` or `POST`.
+    /// `GET`, `POST`, `PUT` or `DELETE`.
     pub method: &'static str,
-    /// The path, with `{name}` for each parameter.
+    /// The path, with `{name}` for each parameter; JSON API operations start with
+    /// `/api/v1/`.
     pub path: &'static str,
     pub access: Access,
 }
@@ -59,14 +62,7 @@ where
     H: Handler<T, AppState>,
     T: 'static,
 {
-    Route {
-        info: RouteInfo {
-            method: "GET",
-            path,
-            access,
-        },
-        handler: axum::routing::get(handler),
-    }
+    route("GET", axum::routing::get(handler), path, access)
 }
 
 pub(crate) fn post<H, T>(path: &'static str, access: Access, handler: H) -> Route
@@ -74,13 +70,38 @@ where
     H: Handler<T, AppState>,
     T: 'static,
 {
+    route("POST", axum::routing::post(handler), path, access)
+}
+
+pub(crate) fn put<H, T>(path: &'static str, access: Access, handler: H) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    route("PUT", axum::routing::put(handler), path, access)
+}
+
+pub(crate) fn delete<H, T>(path: &'static str, access: Access, handler: H) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    route("DELETE", axum::routing::delete(handler), path, access)
+}
+
+fn route(
+    method: &'static str,
+    handler: MethodRouter<AppState>,
+    path: &'static str,
+    access: Access,
+) -> Route {
     Route {
         info: RouteInfo {
-            method: "POST",
+            method,
             path,
             access,
         },
-        handler: axum::routing::post(handler),
+        handler,
     }
 }
 
@@ -113,19 +134,19 @@ fn all_routes() -> Vec<Route> {
         apartment::routes(),
         health::routes(),
         crate::assets::routes(),
+        crate::api::routes(),
     ]
     .into_iter()
     .flatten()
     .collect()
 }
 
-/// Every page route with its access rule (the JSON API has its own table in its OpenAPI
-/// document).
+/// Every route, pages and JSON API, with its access rule.
 pub fn route_table() -> Vec<RouteInfo> {
     all_routes().into_iter().map(|r| r.info).collect()
 }
 
-/// The pages' router, each route behind its access rule.
+/// The site's router (pages and API), each route behind its access rule.
 pub(crate) fn router(state: &AppState) -> Router<AppState> {
     let mut router = Router::new();
     for route in all_routes() {

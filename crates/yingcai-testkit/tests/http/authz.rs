@@ -1,78 +1,20 @@
-//! Every protected route, called as every role and as a stranger. Page routes come from
-//! the site's own route table (`yingcai_web::routes::route_table`), so a new page route is
-//! tested as soon as it exists (and fails here until its path parameters have a fixture);
-//! API operations are listed in `API`, which the OpenAPI test in `api.rs` checks against
-//! the document.
+//! Every protected route, called as every role and as a stranger. Routes — pages and JSON
+//! API — come from the site's own route table (`yingcai_web::routes::route_table`), so a new
+//! route is tested as soon as it exists (and fails here until its path parameters have a
+//! fixture); the OpenAPI test in `api.rs` checks the same table's API rows against the
+//! document.
 
 use reqwest::{Method, StatusCode};
 use yingcai_domain::Role;
 use yingcai_testkit::{ApiClient, PASSWORD, TestApp, Visitor};
-use yingcai_web::routes::Access as PageAccess;
+use yingcai_web::routes::{Access as PageAccess, RouteInfo, route_table};
 
-/// Who may use an API operation.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Access {
-    /// Any signed-in account.
-    SignedIn,
-    /// Only accounts holding this role.
-    Role(Role),
-    /// Officers; a talent asking for another's record gets 404 (as if it did not exist);
-    /// anyone else 403.
-    OfficerOrOwner,
-}
-
-pub(crate) const API: &[(&str, &str, Access)] = &[
-    ("DELETE", "/api/v1/session", Access::SignedIn),
-    ("POST", "/api/v1/session/revoke-all", Access::SignedIn),
-    ("GET", "/api/v1/me", Access::SignedIn),
-    ("PUT", "/api/v1/me/password", Access::SignedIn),
-    ("GET", "/api/v1/admin/accounts", Access::Role(Role::Admin)),
-    ("POST", "/api/v1/admin/accounts", Access::Role(Role::Admin)),
-    (
-        "GET",
-        "/api/v1/admin/accounts/{id}",
-        Access::Role(Role::Admin),
-    ),
-    (
-        "PUT",
-        "/api/v1/admin/accounts/{id}/roles",
-        Access::Role(Role::Admin),
-    ),
-    (
-        "POST",
-        "/api/v1/admin/accounts/{id}/password-reset",
-        Access::Role(Role::Admin),
-    ),
-    (
-        "PUT",
-        "/api/v1/admin/accounts/{id}/status",
-        Access::Role(Role::Admin),
-    ),
-    (
-        "GET",
-        "/api/v1/talents/{talent}/explanation",
-        Access::OfficerOrOwner,
-    ),
-];
-
-/// Public API operations (no sign-in needed), for the OpenAPI completeness check.
-pub(crate) const API_PUBLIC: &[(&str, &str)] =
-    &[("POST", "/api/v1/accounts"), ("POST", "/api/v1/session")];
-
-fn allowed(access: Access, role: Role) -> bool {
-    match access {
-        Access::SignedIn => true,
-        Access::Role(needed) => needed == role,
-        Access::OfficerOrOwner => role == Role::Officer,
-    }
-}
-
-/// What a role that may not use a route gets.
-fn refusal(access: Access, role: Role) -> StatusCode {
-    match access {
-        Access::OfficerOrOwner if role == Role::Talent => StatusCode::NOT_FOUND,
-        _ => StatusCode::FORBIDDEN,
-    }
+/// The JSON API's rows of the route table.
+pub(crate) fn api_routes() -> Vec<RouteInfo> {
+    route_table()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/api/"))
+        .collect()
 }
 
 /// Ids the routes' placeholders stand for.
@@ -434,9 +376,12 @@ async fn every_page_answers_each_role_and_strangers_correctly() {
         .unwrap();
     app.store.submit(submission, &owner).await.unwrap().unwrap();
     let records = records(&app).await;
-    let table = yingcai_web::routes::route_table();
+    let table = route_table();
     assert!(table.len() > 80, "the whole site: {}", table.len());
-    for route in table.iter().filter(|r| r.access != PageAccess::Public) {
+    for route in table
+        .iter()
+        .filter(|r| r.access != PageAccess::Public && !r.path.starts_with("/api/"))
+    {
         let (method, access) = (&route.method, &route.access);
         let path = fill_route(route.path, target, submission, records);
         // A stranger is sent to sign in, and comes back here afterwards.
@@ -493,8 +438,11 @@ async fn every_api_operation_answers_each_role_and_strangers_correctly() {
         .create_account("target@example.cn", &[Role::Talent])
         .await;
     let records = records(&app).await;
-    for (method, template, access) in API {
-        let path = fill(template, target, 0, records);
+    let table = api_routes();
+    assert!(table.len() > 10, "the whole API: {}", table.len());
+    for route in table.iter().filter(|r| r.access != PageAccess::Public) {
+        let (method, access) = (route.method, route.access);
+        let path = fill(route.path, target, 0, records);
         let method = Method::from_bytes(method.as_bytes()).unwrap();
         let stranger = ApiClient::new(&app);
         let response = stranger
@@ -521,7 +469,7 @@ async fn every_api_operation_answers_each_role_and_strangers_correctly() {
                 .send(method.clone(), &path, Some(serde_json::json!({})))
                 .await
                 .status();
-            if allowed(*access, role) {
+            if page_allowed(access, role) {
                 assert!(
                     status.is_success()
                         || [StatusCode::BAD_REQUEST, StatusCode::UNPROCESSABLE_ENTITY]
@@ -529,7 +477,7 @@ async fn every_api_operation_answers_each_role_and_strangers_correctly() {
                     "{role} {method} {path}: {status}"
                 );
             } else {
-                assert_eq!(status, refusal(*access, role), "{role} {method} {path}");
+                assert_eq!(status, page_refusal(access, role), "{role} {method} {path}");
             }
         }
     }

@@ -10,12 +10,8 @@ mod accounts;
 mod policy;
 
 use axum::Json;
-use axum::Router;
-use axum::routing::{get, post, put};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-
-use crate::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -88,30 +84,63 @@ pub struct FieldMessage {
     pub message: String,
 }
 
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi))
-        .route("/accounts", post(accounts::register))
-        .route(
-            "/session",
-            post(accounts::sign_in).delete(accounts::sign_out),
-        )
-        .route("/session/revoke-all", post(accounts::sign_out_everywhere))
-        .route("/me", get(accounts::me))
-        .route("/me/password", put(accounts::change_password))
-        .route(
-            "/admin/accounts",
-            get(accounts::list).post(accounts::create),
-        )
-        .route("/admin/accounts/{id}", get(accounts::get_one))
-        .route("/admin/accounts/{id}/roles", put(accounts::set_roles))
-        .route(
-            "/admin/accounts/{id}/password-reset",
-            post(accounts::reset_password),
-        )
-        .route("/admin/accounts/{id}/status", put(accounts::set_status))
-        .route("/talents/{talent}/explanation", get(policy::explanation))
-        .fallback(|| async { crate::AppError::NotFound })
+/// The API's routes and who may use each (see [`crate::routes`]). An unknown `/api/…` path
+/// falls through to the site's 404, which the error layer answers in JSON.
+pub(crate) fn routes() -> Vec<crate::routes::Route> {
+    use crate::routes::{Access, delete, get, post, put};
+    use yingcai_domain::Role::Admin;
+    vec![
+        get("/api/v1/openapi.json", Access::Public, openapi),
+        post("/api/v1/accounts", Access::Public, accounts::register),
+        post("/api/v1/session", Access::Public, accounts::sign_in),
+        delete("/api/v1/session", Access::SignedIn, accounts::sign_out),
+        post(
+            "/api/v1/session/revoke-all",
+            Access::SignedIn,
+            accounts::sign_out_everywhere,
+        ),
+        get("/api/v1/me", Access::SignedIn, accounts::me),
+        put(
+            "/api/v1/me/password",
+            Access::SignedIn,
+            accounts::change_password,
+        ),
+        get(
+            "/api/v1/admin/accounts",
+            Access::Role(Admin),
+            accounts::list,
+        ),
+        post(
+            "/api/v1/admin/accounts",
+            Access::Role(Admin),
+            accounts::create,
+        ),
+        get(
+            "/api/v1/admin/accounts/{id}",
+            Access::Role(Admin),
+            accounts::get_one,
+        ),
+        put(
+            "/api/v1/admin/accounts/{id}/roles",
+            Access::Role(Admin),
+            accounts::set_roles,
+        ),
+        post(
+            "/api/v1/admin/accounts/{id}/password-reset",
+            Access::Role(Admin),
+            accounts::reset_password,
+        ),
+        put(
+            "/api/v1/admin/accounts/{id}/status",
+            Access::Role(Admin),
+            accounts::set_status,
+        ),
+        get(
+            "/api/v1/talents/{talent}/explanation",
+            Access::OfficerOrOwner,
+            policy::explanation,
+        ),
+    ]
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
