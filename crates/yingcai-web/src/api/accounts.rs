@@ -1,12 +1,12 @@
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use yingcai_domain::Role;
 use yingcai_store::{Account, AccountFilter, SessionKind};
 
 use crate::accounts::{self as service, RegistrationInput, StaffInput};
-use crate::context::JsonBody;
+use crate::context::{Id, JsonBody};
 use crate::{AppError, AppState, Ctx};
 
 /// An account as the API shows it.
@@ -236,10 +236,6 @@ pub(crate) async fn create(
         .into_response())
 }
 
-fn parse_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 /// One account (admins).
 #[utoipa::path(get, path = "/api/v1/admin/accounts/{id}", tag = "accounts", security(("bearer" = [])),
     params(("id" = i64, Path, description = "account id")),
@@ -247,12 +243,10 @@ fn parse_id(raw: &str) -> Result<i64, AppError> {
 pub(crate) async fn get_one(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<AccountView>, AppError> {
     ctx.require(Role::Admin)?;
-    Ok(Json(AccountView::from(
-        &state.store().account(parse_id(&id)?).await?,
-    )))
+    Ok(Json(AccountView::from(&state.store().account(id).await?)))
 }
 
 /// Replaces an account's roles (admins).
@@ -262,11 +256,10 @@ pub(crate) async fn get_one(
 pub(crate) async fn set_roles(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: JsonBody,
 ) -> Result<Json<AccountView>, AppError> {
     let actor = ctx.require(Role::Admin)?;
-    let id = parse_id(&id)?;
     let input: RolesUpdate = body.parse()?;
     let roles = service::parse_roles(&input.roles).map_err(|e| AppError::Invalid(e.into()))?;
     Ok(Json(AccountView::from(
@@ -281,11 +274,10 @@ pub(crate) async fn set_roles(
 pub(crate) async fn reset_password(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<TemporaryPassword>, AppError> {
     ctx.require(Role::Admin)?;
-    let temporary_password =
-        service::reset_password(state.store(), parse_id(&id)?, &ctx.actor()).await?;
+    let temporary_password = service::reset_password(state.store(), id, &ctx.actor()).await?;
     Ok(Json(TemporaryPassword { temporary_password }))
 }
 
@@ -296,12 +288,12 @@ pub(crate) async fn reset_password(
 pub(crate) async fn set_status(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: JsonBody,
 ) -> Result<Json<AccountView>, AppError> {
     let actor = ctx.require(Role::Admin)?;
     let input: StatusUpdate = body.parse()?;
     Ok(Json(AccountView::from(
-        &service::set_disabled(state.store(), actor, parse_id(&id)?, input.disabled).await?,
+        &service::set_disabled(state.store(), actor, id, input.disabled).await?,
     )))
 }

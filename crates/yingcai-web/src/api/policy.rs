@@ -1,10 +1,11 @@
 //! Policies over the API: the same explanations as the pages.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use serde::Deserialize;
 use yingcai_domain::Role;
 
+use crate::context::Id;
 use crate::policy::{explain_talent, month_or_now, policy_set};
 use crate::{AppError, AppState, Ctx};
 
@@ -34,11 +35,10 @@ pub struct ExplanationView {
 pub(crate) async fn explanation(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<MonthParam>,
 ) -> Result<Json<ExplanationView>, AppError> {
     let account = ctx.signed_in()?;
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let talent = state.store().talent(id).await?;
     let own = talent.owner_account_id == Some(account.account_id);
     if !own && !account.roles.contains(Role::Officer) {
