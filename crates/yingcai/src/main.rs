@@ -3,6 +3,7 @@
 mod card;
 mod policy;
 mod settings;
+mod sla;
 
 use std::future::IntoFuture as _;
 use std::io::{IsTerminal, Read};
@@ -119,6 +120,11 @@ enum Command {
         /// Where to write the pairs (CSV). Written whole or not at all.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+    },
+    /// Service deadlines in working time on the official calendar (see `sla clock --help`).
+    Sla {
+        #[command(subcommand)]
+        command: sla::SlaCommand,
     },
     /// Show the effective settings (passwords masked) or a commented example file.
     Config {
@@ -268,6 +274,7 @@ fn main() -> ExitCode {
         Command::Allocate { instance, out } => return allocate_file(&instance, &out),
         Command::Policy { command } => return policy::run(command),
         Command::Card { command } => return card::run(command),
+        Command::Sla { command } => return sla::run(command),
         other => other,
     };
     let overrides = match &command {
@@ -341,7 +348,10 @@ async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
 async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
     match command {
         Command::Serve { demo, .. } => serve(settings, demo).await,
-        Command::Allocate { .. } | Command::Policy { .. } | Command::Card { .. } => {
+        Command::Allocate { .. }
+        | Command::Policy { .. }
+        | Command::Card { .. }
+        | Command::Sla { .. } => {
             unreachable!("handled in main before settings are read")
         }
         Command::Migrate { status } => {
