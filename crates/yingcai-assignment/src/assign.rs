@@ -332,10 +332,27 @@ pub(crate) fn solve(
     scale: Scale,
     mut timer: Option<&mut Timer>,
 ) -> Result<(Network, Vec<(u32, u32)>), Infeasible> {
-    let timer = &mut timer;
     if let Some(infeasible) = simple_findings(instance, scale) {
         return Err(infeasible);
     }
+    let (mut network, edge_pair) = build_network(instance, scale);
+    phase(&mut timer, 0);
+    let flow = network.max_flow();
+    if flow.value < flow.required {
+        return Err(cut_finding(instance, scale, &flow.reachable));
+    }
+    phase(&mut timer, 1);
+    network.min_cost(ALPHA);
+    phase(&mut timer, 2);
+    Ok((network, edge_pair))
+}
+
+/// The network: proposals `0..np` (supply `k`), reviewers `np..np + nr` (demand
+/// `min_load`), the hub `np + nr` (demand: the remaining reviews); pair edges
+/// proposal → reviewer (capacity 1, cost −affinity), then reviewer → hub edges
+/// (capacity `max_load − min_load`). Under a probability cap every amount is counted in
+/// `scale.unit`s and a pair edge carries `scale.pair_cap`.
+fn build_network(instance: &Instance, scale: Scale) -> (Network, Vec<(u32, u32)>) {
     let np = instance.num_proposals();
     let nr = instance.num_reviewers();
     let k = i64::from(instance.reviewers_per_proposal());
@@ -374,17 +391,7 @@ pub(crate) fn solve(
         }
     }
     supply[hub as usize] = -(k * np as i64 - min_total) * unit;
-    let mut network = Network::new(supply, &edges);
-    drop(edges);
-    phase(timer, 0);
-    let flow = network.max_flow();
-    if flow.value < flow.required {
-        return Err(cut_finding(instance, scale, &flow.reachable));
-    }
-    phase(timer, 1);
-    network.min_cost(ALPHA);
-    phase(timer, 2);
-    Ok((network, edge_pair))
+    (Network::new(supply, &edges), edge_pair)
 }
 
 /// ε is divided by this much per refinement.

@@ -80,9 +80,11 @@ pub enum InstanceError {
         /// The JSON number found, as JSON text.
         found: String,
     },
-    /// The instance has more proposals, reviewers or candidate entries than the solver's
-    /// indices and flow amounts hold (about two billion).
-    #[error("instance too large: more than {max} proposals, reviewers, candidate entries or reviews", max = i32::MAX)]
+    /// The instance is larger than the solver holds: more than 20,000,000 proposals
+    /// and reviewers together, or more than 2,147,483,647 candidate entries or reviews.
+    #[error(
+        "instance too large: at most 20000000 proposals and reviewers together and 2147483647 candidate entries and reviews"
+    )]
     TooLarge,
 }
 

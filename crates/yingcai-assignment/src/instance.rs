@@ -136,6 +136,10 @@ impl Instance {
     }
 }
 
+/// Most proposals and reviewers together: the solver's scaled costs (affinity × nodes)
+/// must fit `i32`.
+pub(crate) const MAX_NODES: usize = 20_000_000;
+
 fn build(raw: RawInstance<'_>) -> Result<Instance, InstanceError> {
     if raw.reviewers_per_proposal == 0 {
         return Err(InstanceError::ZeroReviewersPerProposal);
@@ -151,7 +155,7 @@ fn build(raw: RawInstance<'_>) -> Result<Instance, InstanceError> {
     let nr = raw.reviewers.0.len();
     let entries: usize = raw.proposals.0.iter().map(|(_, p)| p.candidates.0.len()).sum();
     let reviews = np as u64 * u64::from(raw.reviewers_per_proposal);
-    if np + nr + 2 > limit || entries > limit || reviews > limit as u64 {
+    if np + nr > MAX_NODES || entries > limit || reviews > limit as u64 {
         return Err(InstanceError::TooLarge);
     }
 
