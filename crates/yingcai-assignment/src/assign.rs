@@ -31,16 +31,18 @@ impl Assignment {
     ) -> Result<Assignment, crate::Violation> {
         let mut out = Vec::new();
         for (p, r) in pairs {
-            let pi = instance
-                .proposal_index(p)
-                .ok_or_else(|| crate::Violation::UnknownProposal {
-                    proposal: p.to_owned(),
-                })?;
-            let ri = instance
-                .reviewer_index(r)
-                .ok_or_else(|| crate::Violation::UnknownReviewer {
-                    reviewer: r.to_owned(),
-                })?;
+            let pi =
+                instance
+                    .proposal_index(p)
+                    .ok_or_else(|| crate::Violation::UnknownProposal {
+                        proposal: p.to_owned(),
+                    })?;
+            let ri =
+                instance
+                    .reviewer_index(r)
+                    .ok_or_else(|| crate::Violation::UnknownReviewer {
+                        reviewer: r.to_owned(),
+                    })?;
             out.push((pi, ri));
         }
         Ok(Assignment::from_index_pairs(out))

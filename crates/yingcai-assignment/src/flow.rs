@@ -172,9 +172,7 @@ impl Network {
             if level[t] == u32::MAX {
                 break;
             }
-            for v in 0..total {
-                current[v] = self.first[v];
-            }
+            current.copy_from_slice(&self.first[..total]);
             // Depth-first blocking flow, iterative: `path` holds the arcs from s.
             path.clear();
             let mut u = s;
@@ -266,7 +264,10 @@ impl Network {
         let mut max_cost = 0i64;
         for arc in &mut self.arc {
             let c = i64::from(arc.cost) * scale;
-            debug_assert!(i32::try_from(c).is_ok(), "instance size is checked at parse");
+            debug_assert!(
+                i32::try_from(c).is_ok(),
+                "instance size is checked at parse"
+            );
             arc.cost = c as i32;
             max_cost = max_cost.max(c.abs());
         }
@@ -326,8 +327,10 @@ impl Network {
                         if i64::from(self.arc[a].cost) + s.price[u] - s.price[v] < 0 {
                             // Look ahead: never push into a node that has no excess
                             // to pass on and no admissible arc; relabel it instead.
-                            if s.excess[v] >= 0 && !self.has_admissible(s, v) {
-                                self.relabel(s, v, eps);
+                            if s.excess[v] >= 0
+                                && !self.has_admissible(s, v)
+                                && self.relabel(s, v, eps)
+                            {
                                 relabels += 1;
                                 if i64::from(self.arc[a].cost) + s.price[u] - s.price[v] >= 0 {
                                     a += 1;
@@ -351,13 +354,13 @@ impl Network {
                 }
                 s.current[u] = a as u32;
                 if s.excess[u] > 0 {
-                    self.relabel(s, u, eps);
+                    // An excess came in by an arc whose reverse is residual.
+                    let relabelled = self.relabel(s, u, eps);
+                    debug_assert!(relabelled, "a node with excess has a residual arc");
                     relabels += 1;
-                    if relabels.is_multiple_of(update_every) {
-                        if !self.global_update(s, eps) {
-                            return;
-                        }
-                        // The queue keeps its nodes; their current arcs were reset.
+                    // The queue keeps its nodes; their current arcs are reset.
+                    if relabels.is_multiple_of(update_every) && !self.global_update(s, eps) {
+                        return;
                     }
                 }
             }
@@ -384,17 +387,21 @@ impl Network {
     }
 
     /// The largest price lowering that makes some residual arc's reduced cost -ε.
-    fn relabel(&self, s: &mut State, u: usize, eps: i64) {
+    /// Returns false (and changes nothing) if `u` has no residual arc.
+    fn relabel(&self, s: &mut State, u: usize, eps: i64) -> bool {
         let mut best = i64::MIN;
         for a in self.arcs(u) {
-            if self.arc[a].res > 0 {
-                let v = self.arc[a].head as usize;
-                best = best.max(s.price[v] - i64::from(self.arc[a].cost));
+            let arc = self.arc[a];
+            if arc.res > 0 {
+                best = best.max(s.price[arc.head as usize] - i64::from(arc.cost));
             }
         }
-        debug_assert!(best > i64::MIN, "feasibility was checked");
+        if best == i64::MIN {
+            return false;
+        }
         s.price[u] = best - eps;
         s.current[u] = self.first[u];
+        true
     }
 
     /// Goldberg's global price update: lowers every price by ε times the node's

@@ -153,7 +153,12 @@ fn build(raw: RawInstance<'_>) -> Result<Instance, InstanceError> {
     let limit = i32::MAX as usize;
     let np = raw.proposals.0.len();
     let nr = raw.reviewers.0.len();
-    let entries: usize = raw.proposals.0.iter().map(|(_, p)| p.candidates.0.len()).sum();
+    let entries: usize = raw
+        .proposals
+        .0
+        .iter()
+        .map(|(_, p)| p.candidates.0.len())
+        .sum();
     let reviews = np as u64 * u64::from(raw.reviewers_per_proposal);
     if np + nr > MAX_NODES || entries > limit || reviews > limit as u64 {
         return Err(InstanceError::TooLarge);
