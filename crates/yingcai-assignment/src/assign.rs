@@ -153,6 +153,15 @@ pub enum Finding {
         /// The most reviews they can receive together.
         reviews_possible: u64,
     },
+    /// A randomised assignment counts every review in units of the cap's denominator
+    /// (up to 1,000); this many reviews do not fit the solver's amounts at that
+    /// precision. The exact assignment has no such limit.
+    TooManyReviewsForCap {
+        /// `k × proposals`.
+        reviews: u64,
+        /// The most the cap's precision allows.
+        max: u64,
+    },
 }
 
 const SHOWN: usize = 10;
@@ -247,6 +256,10 @@ impl fmt::Display for Finding {
                     min_load_total - reviews_possible
                 )
             }
+            Finding::TooManyReviewsForCap { reviews, max } => write!(
+                f,
+                "{reviews} reviews are more than a randomised assignment at this probability cap can handle ({max}); round the cap to fewer decimals or assign exactly"
+            ),
         }
     }
 }
@@ -401,6 +414,13 @@ const ALPHA: i64 = 8;
 
 fn simple_findings(instance: &Instance, scale: Scale) -> Option<Infeasible> {
     let k = instance.reviewers_per_proposal();
+    let reviews = u64::from(k) * instance.num_proposals() as u64;
+    let max = i32::MAX as u64 / u64::from(scale.unit);
+    if reviews > max {
+        return Some(Infeasible {
+            findings: vec![Finding::TooManyReviewsForCap { reviews, max }],
+        });
+    }
     let needed = (u64::from(k) * u64::from(scale.unit)).div_ceil(u64::from(scale.pair_cap));
     let needed = u32::try_from(needed).unwrap_or(u32::MAX);
     let mut findings = Vec::new();
@@ -415,7 +435,6 @@ fn simple_findings(instance: &Instance, scale: Scale) -> Option<Infeasible> {
             });
         }
     }
-    let reviews = u64::from(k) * instance.num_proposals() as u64;
     let (mut min_total, mut max_total) = (0u64, 0u64);
     for r in 0..instance.num_reviewers() as u32 {
         min_total += u64::from(instance.min_load(r));

@@ -2,6 +2,7 @@
 
 mod card;
 mod policy;
+mod review;
 mod settings;
 
 use std::future::IntoFuture as _;
@@ -118,6 +119,12 @@ enum Command {
         /// Where to write the pairs (CSV). Written whole or not at all.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+    },
+    /// Open competitions: assign reviewers to proposals from an instance file (see
+    /// `review assign --help`).
+    Review {
+        #[command(subcommand)]
+        command: review::ReviewCommand,
     },
     /// Show the effective settings (passwords masked) or a commented example file.
     Config {
@@ -267,6 +274,7 @@ fn main() -> ExitCode {
         Command::Allocate { instance, out } => return allocate_file(&instance, &out),
         Command::Policy { command } => return policy::run(command),
         Command::Card { command } => return card::run(command),
+        Command::Review { command } => return review::run(command),
         other => other,
     };
     let overrides = match &command {
@@ -340,7 +348,10 @@ async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
 async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
     match command {
         Command::Serve { demo, .. } => serve(settings, demo).await,
-        Command::Allocate { .. } | Command::Policy { .. } | Command::Card { .. } => {
+        Command::Allocate { .. }
+        | Command::Policy { .. }
+        | Command::Card { .. }
+        | Command::Review { .. } => {
             unreachable!("handled in main before settings are read")
         }
         Command::Migrate { status } => {
