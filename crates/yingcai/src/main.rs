@@ -2,6 +2,7 @@
 
 mod card;
 mod policy;
+mod review;
 mod settings;
 mod sla;
 
@@ -125,6 +126,12 @@ enum Command {
     Sla {
         #[command(subcommand)]
         command: sla::SlaCommand,
+    },
+    /// Open competitions: assign reviewers to proposals from an instance file (see
+    /// `review assign --help`).
+    Review {
+        #[command(subcommand)]
+        command: review::ReviewCommand,
     },
     /// Show the effective settings (passwords masked) or a commented example file.
     Config {
@@ -275,6 +282,7 @@ fn main() -> ExitCode {
         Command::Policy { command } => return policy::run(command),
         Command::Card { command } => return card::run(command),
         Command::Sla { command } => return sla::run(command),
+        Command::Review { command } => return review::run(command),
         other => other,
     };
     let overrides = match &command {
@@ -351,7 +359,8 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Allocate { .. }
         | Command::Policy { .. }
         | Command::Card { .. }
-        | Command::Sla { .. } => {
+        | Command::Sla { .. }
+        | Command::Review { .. } => {
             unreachable!("handled in main before settings are read")
         }
         Command::Migrate { status } => {
