@@ -22,11 +22,14 @@ pub enum SlaCommand {
         /// Where to write `case,due,elapsed`. Written whole or not at all.
         #[arg(long, value_name = "FILE.csv")]
         out: PathBuf,
-        /// A working-time calendar file (the format of the built-in one, which holds 2025
-        /// and 2026) [default: the built-in calendar].
+        /// A working-time calendar file (the format `sla calendar` prints) [default: the
+        /// built-in calendar, 2025 and 2026].
         #[arg(long, value_name = "FILE.toml")]
         calendar: Option<PathBuf>,
     },
+    /// Print the built-in working-time calendar file (holidays and make-up days of each
+    /// year, working hours): the model for a file that adds a year.
+    Calendar,
 }
 
 pub fn run(command: SlaCommand) -> ExitCode {
@@ -36,6 +39,10 @@ pub fn run(command: SlaCommand) -> ExitCode {
             out,
             calendar,
         } => clock_file(&cases, &out, calendar.as_deref()),
+        SlaCommand::Calendar => {
+            print!("{}", WorkCalendar::builtin_toml());
+            ExitCode::SUCCESS
+        }
     }
 }
 
