@@ -337,51 +337,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
 /// its declared type is a field error (422) naming it; a body that is not a form is 400.
 /// Bytes that are not UTF-8 become U+FFFD, which the domain types refuse with a field
 /// error. Nothing here is `Debug`: a form may carry passwords, identity numbers, accounts.
-pub struct CsrfForm<T = Pairs>(pub T);
-
-/// Every field by name, for the handlers not yet reading an input struct.
-#[derive(Default)]
-pub struct Pairs(Vec<(String, Vec<String>)>);
-
-impl<'de> serde::Deserialize<'de> for Pairs {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Pairs, D::Error> {
-        struct Visit;
-        impl<'de> serde::de::Visitor<'de> for Visit {
-            type Value = Pairs;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a form")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Pairs, A::Error> {
-                let mut pairs = Vec::new();
-                while let Some(entry) = map.next_entry::<String, Vec<String>>()? {
-                    pairs.push(entry);
-                }
-                Ok(Pairs(pairs))
-            }
-        }
-        deserializer.deserialize_map(Visit)
-    }
-}
-
-impl CsrfForm<Pairs> {
-    pub fn get(&self, name: &str) -> &str {
-        self.0
-            .0
-            .iter()
-            .find(|(k, _)| k == name)
-            .and_then(|(_, v)| v.first())
-            .map_or("", String::as_str)
-    }
-
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.0
-            .0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .flat_map(|(_, v)| v.iter().map(String::as_str))
-            .collect()
-    }
-}
+pub struct CsrfForm<T = NoFields>(pub T);
 
 /// The input of a form that is only a button: the anti-forgery token and nothing else.
 #[derive(Debug, Default, serde::Deserialize)]

@@ -207,7 +207,11 @@ pub(crate) fn error_page(
     // Fields refused before a handler could show its own page (a form that could not be
     // read into its input struct): named here, each with its message.
     let fields: Vec<minijinja::Value> = fields
-        .map(|f| f.iter().map(|e| context! { field => e.field, code => e.code }).collect())
+        .map(|f| {
+            f.iter()
+                .map(|e| context! { field => e.field, code => e.code })
+                .collect()
+        })
         .unwrap_or_default();
     let value = context! {
         status => status.as_u16(),

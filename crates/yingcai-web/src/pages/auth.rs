@@ -4,8 +4,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use yingcai_store::SessionKind;
 
-use super::{errors_value, safe_next};
 use super::forms::{SignInForm, SignUpForm};
+use super::{errors_value, safe_next};
 use crate::accounts::{self, RegistrationInput};
 use crate::context::{CSRF_COOKIE, CsrfForm, SESSION_COOKIE};
 use crate::render::{page, page_with_status};
