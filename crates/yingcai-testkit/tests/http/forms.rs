@@ -116,7 +116,7 @@ async fn a_repeated_field_carries_every_value_and_a_single_one_its_first() {
             .text()
             .await
             .unwrap()
-            .contains("id=\"roles-error\"")
+            .contains("<fieldset class=\"field has-error\">")
     );
 }
 
