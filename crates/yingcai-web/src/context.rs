@@ -325,49 +325,28 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
-/// A submitted form whose anti-forgery token has been checked.
+/// A submitted form whose anti-forgery token has been checked, read into the operation's
+/// input struct `T` (`pages::forms`): `CsrfForm(input): CsrfForm<SignInForm>`.
 ///
-/// Fields are read by name; a missing field reads as empty, so every handler validates the
-/// same way whether a field was left blank or removed by a crafted request. Bytes that are
-/// not UTF-8 become U+FFFD, which the domain types refuse with a field error. `Debug`
-/// lists the field names only: a form may carry passwords, identity numbers, accounts.
-pub struct CsrfForm {
-    pairs: Vec<(String, String)>,
-}
+/// The token is checked first and then removed, so no input struct declares it; fields
+/// the struct does not declare (a submit button's name) are ignored. Input structs take
+/// text (`String`, `Vec<String>` for a repeated field) with `#[serde(default)]`, so a field
+/// left blank or removed by a crafted request reads as empty, and their `check` turns the
+/// text into domain types with every field error at once. A field that takes one value
+/// but was sent several times reads as its first value. A field whose text does not fit
+/// its declared type is a field error (422) naming it; a body that is not a form is 400.
+/// Bytes that are not UTF-8 become U+FFFD, which the domain types refuse with a field
+/// error. Nothing here is `Debug`: a form may carry passwords, identity numbers, accounts.
+pub struct CsrfForm<T = NoFields>(pub T);
 
-impl std::fmt::Debug for CsrfForm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_map()
-            .entries(
-                self.pairs
-                    .iter()
-                    .map(|(k, v)| (k, yingcai_domain::Redacted(v))),
-            )
-            .finish()
-    }
-}
+/// The input of a form that is only a button: the anti-forgery token and nothing else.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct NoFields {}
 
-impl CsrfForm {
-    pub fn get(&self, name: &str) -> &str {
-        self.pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
-
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.pairs
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-}
-
-impl FromRequest<AppState> for CsrfForm {
+impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = AppError;
 
-    async fn from_request(request: Request, state: &AppState) -> Result<CsrfForm, AppError> {
+    async fn from_request(request: Request, state: &AppState) -> Result<CsrfForm<T>, AppError> {
         let (mut parts, body) = request.into_parts();
         let ctx = Ctx::from_request_parts(&mut parts, state).await?;
         let content_type = parts
@@ -383,7 +362,7 @@ impl FromRequest<AppState> for CsrfForm {
         let bytes = axum::body::to_bytes(body, 1024 * 1024)
             .await
             .map_err(|_| AppError::BadRequest("the form is too large".into()))?;
-        let pairs: Vec<(String, String)> = form_pairs(&bytes);
+        let mut pairs: Vec<(String, String)> = form_pairs(&bytes);
         let given = pairs
             .iter()
             .find(|(k, _)| k == CSRF_FIELD)
@@ -392,8 +371,75 @@ impl FromRequest<AppState> for CsrfForm {
         if ctx.csrf_is_new || !tokens_match(given, &ctx.csrf) {
             return Err(AppError::Csrf);
         }
-        Ok(CsrfForm { pairs })
+        pairs.retain(|(k, _)| k != CSRF_FIELD);
+        read_form(pairs).map(CsrfForm)
     }
+}
+
+/// Reads a form's fields (the token already removed) into `T`; see [`CsrfForm`].
+pub(crate) fn read_form<T: serde::de::DeserializeOwned>(
+    mut pairs: Vec<(String, String)>,
+) -> Result<T, AppError> {
+    use serde_path_to_error::Segment;
+    // Each round either succeeds, fails for good, or drops a repeated value: it ends.
+    loop {
+        let encoded = serde_urlencoded::to_string(&pairs)
+            .map_err(|e| AppError::BadRequest(format!("the form could not be read: {e}")))?;
+        let deserializer = serde_html_form::Deserializer::from_bytes(encoded.as_bytes());
+        let error = match serde_path_to_error::deserialize::<_, T>(deserializer) {
+            Ok(input) => return Ok(input),
+            Err(error) => error,
+        };
+        let name = match error.path().iter().next() {
+            Some(Segment::Map { key }) => key.clone(),
+            _ => String::new(),
+        };
+        let in_sequence = error
+            .path()
+            .iter()
+            .any(|s| matches!(s, Segment::Seq { .. }));
+        // A one-value field sent several times: the first value counts, as a browser
+        // never sends such a form and a crafted one gets what `get` always gave.
+        if !in_sequence && pairs.iter().filter(|(k, _)| *k == name).count() > 1 {
+            let mut seen = false;
+            pairs.retain(|(k, _)| *k != name || !std::mem::replace(&mut seen, true));
+            continue;
+        }
+        return Err(match struct_fields::<T>().iter().find(|f| **f == name) {
+            Some(field) => AppError::field(field, "value-invalid"),
+            None => AppError::BadRequest(format!("the form could not be read: {}", error.inner())),
+        });
+    }
+}
+
+/// The field names a derived `Deserialize` struct declares (empty for anything else):
+/// error messages name a field by the struct's own `&'static str`.
+fn struct_fields<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{Error as _, Visitor, value::Error};
+    struct Fields<'a>(&'a mut &'static [&'static str]);
+    impl<'de> serde::Deserializer<'de> for Fields<'_> {
+        type Error = Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
+            Err(Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            _visitor: V,
+        ) -> Result<V::Value, Error> {
+            *self.0 = fields;
+            Err(Error::custom("fields read"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Fields(&mut fields));
+    fields
 }
 
 fn form_pairs(bytes: &[u8]) -> Vec<(String, String)> {
@@ -524,22 +570,7 @@ mod tests {
     }
 
     #[test]
-    fn debug_shows_no_secret_of_a_form_or_a_request() {
-        let form = CsrfForm {
-            pairs: form_pairs(
-                b"password=hunter2hunter2&resident_id=11010519491231002X&bank_account=6222020200112233&csrf=tok3nVALUE",
-            ),
-        };
-        let shown = format!("{form:?}");
-        for secret in [
-            "hunter2",
-            "11010519491231002X",
-            "6222020200112233",
-            "tok3nVALUE",
-        ] {
-            assert!(!shown.contains(secret), "{shown}");
-        }
-        assert!(shown.contains("password"), "field names stay: {shown}");
+    fn debug_shows_no_secret_of_a_request() {
         let ctx = Ctx {
             locale: Locale::En,
             account: None,

@@ -159,6 +159,10 @@ pub(crate) async fn log_errors(
                 locale,
                 error.status(),
                 error.code(),
+                match &*error {
+                    AppError::Invalid(fields) => Some(fields),
+                    _ => None,
+                },
             );
             (error.status(), body).into_response()
         }

@@ -202,10 +202,21 @@ pub(crate) fn error_page(
     locale: Locale,
     status: StatusCode,
     code: &str,
+    fields: Option<&yingcai_domain::FieldErrors>,
 ) -> Html<String> {
+    // Fields refused before a handler could show its own page (a form that could not be
+    // read into its input struct): named here, each with its message.
+    let fields: Vec<minijinja::Value> = fields
+        .map(|f| {
+            f.iter()
+                .map(|e| context! { field => e.field, code => e.code })
+                .collect()
+        })
+        .unwrap_or_default();
     let value = context! {
         status => status.as_u16(),
         code => code,
+        fields => fields,
         ..base_context(ctx, locale)
     };
     let html = state

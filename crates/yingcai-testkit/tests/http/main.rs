@@ -5,6 +5,7 @@
 //! - `authz`: every protected route as every role and as a stranger
 //! - `api`: the JSON API and its OpenAPI document
 //! - `site`: languages, health checks, assets, two servers on one database
+//! - `forms`: forms read into their input structs (typed fields, repeated fields, tokens)
 //! - `hostile`: random and extreme values in every page's path and query, and public forms
 //! - `operations`: the scheduler's jobs and the audit checkpoints, for administrators
 //!
@@ -19,6 +20,7 @@
 mod accounts;
 mod api;
 mod authz;
+mod forms;
 mod hostile;
 mod housing;
 mod operations;

@@ -125,6 +125,7 @@ error-internal = An unexpected error occurred and has been logged. Nothing was s
 err-required = This field is required.
 err-too-long = This is too long.
 err-text-invalid = This contains characters that are not allowed.
+err-value-invalid = This value cannot be read here: enter it as the form asks.
 err-email-invalid = Enter an e-mail address such as name@example.cn.
 err-email-taken = An account with this e-mail address already exists.
 err-password-too-short = The password must have at least 10 characters.

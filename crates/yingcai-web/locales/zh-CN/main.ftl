@@ -125,6 +125,7 @@ error-internal = 发生意外错误，已记录。未作任何保存，请稍后
 err-required = 此项为必填项。
 err-too-long = 内容过长。
 err-text-invalid = 包含不允许的字符。
+err-value-invalid = 无法识别此值：请按表单要求填写。
 err-email-invalid = 请输入有效的电子邮箱，例如 name@example.cn。
 err-email-taken = 该电子邮箱已注册。
 err-password-too-short = 密码至少需要 10 个字符。

@@ -4,6 +4,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 
 use super::errors_value;
+use super::forms::PasswordForm;
 use crate::accounts;
 use crate::context::CsrfForm;
 use crate::render::{page, page_with_status};
@@ -37,15 +38,15 @@ pub(crate) async fn password_form(
 pub(crate) async fn change_password(
     State(state): State<AppState>,
     ctx: Ctx,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<Response, AppError> {
     let account = ctx.account.as_ref().ok_or(AppError::Unauthenticated)?;
     let result = accounts::change_password(
         state.store(),
         account.account_id,
-        form.get("current_password"),
-        form.get("new_password"),
-        Some(form.get("new_password_confirm")),
+        &form.current_password,
+        &form.new_password,
+        Some(&form.new_password_confirm),
         ctx.session_hash.as_deref(),
     )
     .await

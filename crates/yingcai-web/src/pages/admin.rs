@@ -8,6 +8,7 @@ use yingcai_domain::{FieldErrors, Role};
 use yingcai_store::AccountFilter;
 
 use super::errors_value;
+use super::forms::{AccountStatusForm, CreateStaffForm, RolesForm};
 use crate::accounts::{self, StaffInput};
 use crate::context::CsrfForm;
 use crate::context::Id;
@@ -77,15 +78,10 @@ pub(crate) async fn new_form(
 pub(crate) async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<CreateStaffForm>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Admin)?;
-    let input = StaffInput {
-        display_name: form.get("display_name").to_owned(),
-        email: form.get("email").to_owned(),
-        phone: form.get("phone").to_owned(),
-        roles: form.all("roles").into_iter().map(str::to_owned).collect(),
-    };
+    let input = StaffInput::from(form);
     match accounts::create_staff(state.store(), &input, ctx.locale, &ctx.actor())
         .await
         .map_err(AppError::from)
@@ -175,15 +171,15 @@ pub(crate) async fn set_roles(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<RolesForm>,
 ) -> Result<Response, AppError> {
     let actor = ctx.require(Role::Admin)?.clone();
     let account = target(&state, id).await?;
-    let result = match accounts::parse_roles(&form.all("roles")) {
+    let result = match form.check() {
         Ok(roles) => accounts::set_roles(state.store(), &actor, account.account_id, &roles)
             .await
             .map_err(AppError::from),
-        Err(error) => Err(AppError::Invalid(error.into())),
+        Err(errors) => Err(AppError::Invalid(errors)),
     };
     match result {
         Ok(_) => Ok(
@@ -228,19 +224,11 @@ pub(crate) async fn set_status(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<AccountStatusForm>,
 ) -> Result<Response, AppError> {
     let actor = ctx.require(Role::Admin)?.clone();
     let account = target(&state, id).await?;
-    let disabled = match form.get("status") {
-        "disabled" => true,
-        "active" => false,
-        _ => {
-            return Err(AppError::BadRequest(
-                "status must be `active` or `disabled`".into(),
-            ));
-        }
-    };
+    let disabled = form.disabled()?;
     match accounts::set_disabled(state.store(), &actor, account.account_id, disabled)
         .await
         .map_err(AppError::from)

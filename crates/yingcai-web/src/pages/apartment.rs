@@ -10,6 +10,7 @@ use yingcai_domain::{FieldError, FieldErrors, Role};
 use yingcai_store::{StoreError, TalentRecord};
 
 use super::errors_value;
+use super::forms::BallotForm;
 use crate::context::CsrfForm;
 use crate::context::Id;
 use crate::render::page_with_status;
@@ -139,7 +140,7 @@ pub(crate) async fn ballot(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<BallotForm>,
 ) -> Result<Response, AppError> {
     let Some(talent) = own_talent(&state, &ctx).await? else {
         return refuse(&state, &ctx, "ranking", "not-eligible").await;
@@ -167,8 +168,7 @@ pub(crate) async fn ballot(
         .map(|c| c.complex.code)
         .collect();
     let mut ranking: Vec<String> = Vec::new();
-    for i in 1..=yingcai_housing::MAX_RANKED {
-        let code = form.get(&format!("rank{i}")).trim();
+    for code in form.choices() {
         if code.is_empty() {
             continue;
         }

@@ -4,6 +4,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use yingcai_store::SessionKind;
 
+use super::forms::{SignInForm, SignUpForm};
 use super::{errors_value, safe_next};
 use crate::accounts::{self, RegistrationInput};
 use crate::context::{CSRF_COOKIE, CsrfForm, SESSION_COOKIE};
@@ -25,16 +26,9 @@ pub(crate) async fn register_form(
 pub(crate) async fn register(
     State(state): State<AppState>,
     ctx: Ctx,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<SignUpForm>,
 ) -> Result<Response, AppError> {
-    let input = RegistrationInput {
-        role: form.get("role").to_owned(),
-        display_name: form.get("display_name").to_owned(),
-        email: form.get("email").to_owned(),
-        phone: form.get("phone").to_owned(),
-        password: form.get("password").to_owned(),
-        password_confirm: Some(form.get("password_confirm").to_owned()),
-    };
+    let input = RegistrationInput::from(form);
     match accounts::register(state.store(), &input, ctx.locale)
         .await
         .map_err(AppError::from)
@@ -79,14 +73,14 @@ pub(crate) async fn login_form(
 pub(crate) async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<SignInForm>,
 ) -> Result<Response, AppError> {
-    let next = safe_next(form.get("next")).to_owned();
+    let next = safe_next(&form.next).to_owned();
     let result = accounts::sign_in(
         state.store(),
         &state.settings().sign_in_rules(),
-        form.get("email"),
-        form.get("password"),
+        &form.email,
+        &form.password,
         ctx.client_addr,
         SessionKind::Web,
     )
@@ -109,7 +103,7 @@ pub(crate) async fn login(
                 &ctx,
                 status,
                 "login.html",
-                context! { errors => errors, next => next, email => form.get("email") },
+                context! { errors => errors, next => next, email => form.email },
             );
         }
         Err(other) => return Err(other),

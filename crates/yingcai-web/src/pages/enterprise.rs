@@ -8,23 +8,10 @@ use yingcai_domain::{EnterpriseInput, Role};
 use yingcai_store::SubmissionStatus;
 
 use super::errors_value;
+use super::forms::EnterpriseProfileForm;
 use crate::context::CsrfForm;
 use crate::render::page_with_status;
 use crate::{AppError, AppState, Ctx};
-
-fn input_from_form(form: &CsrfForm) -> EnterpriseInput {
-    // Drafts may be incomplete but not unbounded.
-    let field = |name: &str| form.get(name).chars().take(500).collect::<String>();
-    EnterpriseInput {
-        name: field("name"),
-        credit_code: field("credit_code"),
-        industry: field("industry"),
-        district: field("district"),
-        contact_name: field("contact_name"),
-        contact_phone: field("contact_phone"),
-        contact_email: field("contact_email"),
-    }
-}
 
 async fn render(
     state: &AppState,
@@ -106,11 +93,11 @@ pub(crate) async fn profile(
 pub(crate) async fn save_profile(
     State(state): State<AppState>,
     ctx: Ctx,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<EnterpriseProfileForm>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Enterprise)?;
-    let input = input_from_form(&form);
-    let submitting = form.get("action") == "submit";
+    let input = form.input();
+    let submitting = form.submitting();
     if submitting
         && let Err(errors) = input.parse(&state.settings().industries, &state.settings().districts)
     {

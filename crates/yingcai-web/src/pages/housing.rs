@@ -12,6 +12,7 @@ use yingcai_store::{
 };
 
 use super::errors_value;
+use super::forms::{ComplexForm, LeaseNoticeForm, OpenRoundForm, UnitStatusForm, UnitTypeForm};
 use crate::context::CsrfForm;
 use crate::context::Id;
 use crate::render::page_with_status;
@@ -116,21 +117,16 @@ pub(crate) fn check_complex(
 pub(crate) async fn create_complex(
     State(state): State<AppState>,
     ctx: Ctx,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<ComplexForm>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let values = context! {
-        form => context! {
-            code => form.get("code"), name => form.get("name"), district => form.get("district"),
-            address => form.get("address"), operator => form.get("operator"),
-        }
-    };
+    let values = context! { form => &form };
     let complex = match check_complex(
-        form.get("code"),
-        form.get("name"),
-        form.get("district"),
-        form.get("address"),
-        form.get("operator"),
+        &form.code,
+        &form.name,
+        &form.district,
+        &form.address,
+        &form.operator,
         &state.settings().districts,
     ) {
         Ok(c) => c,
@@ -259,7 +255,7 @@ pub(crate) async fn add_unit_type(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<UnitTypeForm>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let complex_id = id;
@@ -269,32 +265,21 @@ pub(crate) async fn add_unit_type(
     let name = checked(
         &mut errors,
         "unit_type",
-        check::text("unit_type")(form.get("unit_type")),
+        check::text("unit_type")(&form.unit_type),
     )
     .unwrap_or_default();
-    let area = checked(
-        &mut errors,
-        "area_m2",
-        check::area_centi_m2(form.get("area_m2")),
-    );
+    let area = checked(&mut errors, "area_m2", check::area_centi_m2(&form.area_m2));
     let bedrooms = checked(
         &mut errors,
         "bedrooms",
-        check::bedroom_count(form.get("bedrooms")),
+        check::bedroom_count(&form.bedrooms),
     )
     .map(i64::from);
-    let rent = checked(
-        &mut errors,
-        "rent_yuan",
-        check::rent_fen(form.get("rent_yuan")),
-    );
-    let numbers = unit_numbers(form.get("unit_numbers"))
+    let rent = checked(&mut errors, "rent_yuan", check::rent_fen(&form.rent_yuan));
+    let numbers = unit_numbers(&form.unit_numbers)
         .map_err(|code| errors.push(FieldError::new(UNIT_NUMBERS, code)))
         .ok();
-    let values = context! { form => context! {
-        unit_type => form.get("unit_type"), area_m2 => form.get("area_m2"), bedrooms => form.get("bedrooms"),
-        rent_yuan => form.get("rent_yuan"), unit_numbers => form.get("unit_numbers"),
-    }};
+    let values = context! { form => &form };
     let (Some(area), Some(bedrooms), Some(rent), Some(numbers), true) =
         (area, bedrooms, rent, numbers, errors.is_empty())
     else {
@@ -359,16 +344,14 @@ pub(crate) async fn unit_status(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<UnitStatusForm>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let unit_id = id;
-    let maintenance = match form.get("status") {
-        "maintenance" => true,
-        "free" => false,
-        _ => return Err(AppError::field("status", "status-invalid")),
-    };
-    let complex_id = form.get("complex").parse::<i64>().unwrap_or(0);
+    let maintenance = form
+        .maintenance()
+        .map_err(|e| AppError::Invalid(e.into()))?;
+    let complex_id = form.complex_id();
     match state
         .store()
         .set_unit_maintenance(unit_id, maintenance, &ctx.actor())
@@ -574,25 +557,21 @@ async fn render_rounds(
 pub(crate) async fn open_round(
     State(state): State<AppState>,
     ctx: Ctx,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<OpenRoundForm>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let mut errors = FieldErrors::new();
-    let name = form.get("name").trim().to_owned();
+    let name = form.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 100 {
         errors.push(FieldError::new("name", "required"));
     }
-    let deadline = yingcai_services::housing::parse_deadline(form.get("deadline"));
+    let deadline = yingcai_services::housing::parse_deadline(&form.deadline);
     match deadline {
         Some(at) if at > yingcai_store::now_ms() => {}
         Some(_) => errors.push(FieldError::new("deadline", "deadline-past")),
         None => errors.push(FieldError::new("deadline", "date-invalid")),
     }
-    let unit_types: Vec<i64> = form
-        .all("unit_type")
-        .iter()
-        .filter_map(|v| v.parse().ok())
-        .collect();
+    let unit_types: Vec<i64> = form.unit_types();
     let known: Vec<i64> = state
         .store()
         .all_unit_types()
@@ -603,21 +582,16 @@ pub(crate) async fn open_round(
     if unit_types.is_empty() || !unit_types.iter().all(|t| known.contains(t)) {
         errors.push(FieldError::new("unit_type", "unit-types-required"));
     }
-    let requirements: Vec<String> = form
-        .all("requirement")
-        .iter()
-        .filter(|r| yingcai_services::housing::REQUIREMENTS.contains(r))
-        .map(|r| (*r).to_owned())
-        .collect();
-    let priority = yingcai_housing::PriorityRules::from_toml(form.get("priority_rules"));
+    let requirements: Vec<String> = form.requirements();
+    let priority = yingcai_housing::PriorityRules::from_toml(&form.priority_rules);
     if priority.is_err() {
         errors.push(FieldError::new("priority_rules", "rules-invalid"));
     }
-    let offer = yingcai_housing::OfferRules::from_toml(form.get("offer_rules"));
+    let offer = yingcai_housing::OfferRules::from_toml(&form.offer_rules);
     if offer.is_err() {
         errors.push(FieldError::new("offer_rules", "rules-invalid"));
     }
-    let lease = yingcai_housing::LeaseRules::from_toml(form.get("lease_rules"));
+    let lease = yingcai_housing::LeaseRules::from_toml(&form.lease_rules);
     if lease.is_err() {
         errors.push(FieldError::new("lease_rules", "rules-invalid"));
     }
@@ -625,9 +599,9 @@ pub(crate) async fn open_round(
         (deadline, priority, offer, lease, errors.is_empty())
     else {
         let detail = [
-            yingcai_housing::PriorityRules::from_toml(form.get("priority_rules")).err(),
-            yingcai_housing::OfferRules::from_toml(form.get("offer_rules")).err(),
-            yingcai_housing::LeaseRules::from_toml(form.get("lease_rules")).err(),
+            yingcai_housing::PriorityRules::from_toml(&form.priority_rules).err(),
+            yingcai_housing::OfferRules::from_toml(&form.offer_rules).err(),
+            yingcai_housing::LeaseRules::from_toml(&form.lease_rules).err(),
         ]
         .into_iter()
         .flatten()
@@ -641,9 +615,9 @@ pub(crate) async fn open_round(
                 errors => errors_value(&errors),
                 rules_detail => detail,
                 form => context! {
-                    name => form.get("name"), deadline => form.get("deadline"),
-                    priority_rules => form.get("priority_rules"), offer_rules => form.get("offer_rules"),
-                    lease_rules => form.get("lease_rules"), unit_types => unit_types, requirements => requirements,
+                    name => form.name, deadline => form.deadline,
+                    priority_rules => form.priority_rules, offer_rules => form.offer_rules,
+                    lease_rules => form.lease_rules, unit_types => unit_types, requirements => requirements,
                 },
             },
         )
@@ -861,11 +835,11 @@ pub(crate) async fn lease_notice(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<LeaseNoticeForm>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let lease_id = id;
-    let ends_on = yingcai_domain::Date::parse("ends_on", form.get("ends_on")).ok();
+    let ends_on = yingcai_domain::Date::parse("ends_on", &form.ends_on).ok();
     let Some(ends_on) = ends_on.filter(|d| d.jiff() >= yingcai_services::policy::today()) else {
         return render_occupancy(
             &state,

@@ -7,6 +7,7 @@ pub(crate) mod apartment;
 pub(crate) mod audit;
 pub(crate) mod auth;
 pub(crate) mod enterprise;
+pub(crate) mod forms;
 pub(crate) mod health;
 pub(crate) mod home;
 pub(crate) mod housing;

@@ -9,6 +9,7 @@ use yingcai_domain::{FieldError, Month, Role};
 use yingcai_store::PaymentRun;
 
 use super::errors_value;
+use super::forms::{RepaymentForm, RunMonthForm};
 use crate::context::CsrfForm;
 use crate::context::Id;
 use crate::render::page_with_status;
@@ -56,15 +57,14 @@ async fn render_list(
 pub(crate) async fn run(
     State(state): State<AppState>,
     ctx: Ctx,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<RunMonthForm>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let month = form.get("month").trim();
     let refuse = |code: &'static str| {
         let field = "month";
         errors_value(&FieldError::new(field, code).into())
     };
-    let month = match Month::parse("month", month) {
+    let month = match form.check() {
         Ok(month) => month,
         Err(error) => {
             return render_list(
@@ -532,14 +532,22 @@ pub(crate) async fn repayment(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(talent): Id,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<RepaymentForm>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let field = "amount";
-    let Some(fen) = super::parse_centi(form.get("amount")) else {
-        let errors = errors_value(&FieldError::new(field, "repayment-amount-invalid").into());
-        return render_receivables(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(errors))
+    let fen = match form.check() {
+        Ok(fen) => fen,
+        Err(error) => {
+            let errors = errors_value(&error.into());
+            return render_receivables(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(errors),
+            )
             .await;
+        }
     };
     match yingcai_services::payments::record_repayment(state.store(), talent, fen, &ctx.actor())
         .await

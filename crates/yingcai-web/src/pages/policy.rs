@@ -13,6 +13,7 @@ use yingcai_services::policy::{PolicySet, clock_month, rules_degree, rules_housi
 use yingcai_store::{CardRecord, EntitlementFilter, EntitlementRecord, TalentRecord};
 
 use super::errors_value;
+use super::forms::{ConfirmEntitlementForm, HoldForm, ReasonForm};
 use crate::context::CsrfForm;
 use crate::context::Id;
 use crate::policy::{
@@ -139,7 +140,7 @@ pub(crate) async fn confirm_entitlement(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<ConfirmEntitlementForm>,
 ) -> Result<Response, AppError> {
     let talent = own_talent(&state, &ctx).await?.ok_or(AppError::NotFound)?;
     let Some(bank) = talent.profile.bank_account.as_ref() else {
@@ -153,8 +154,8 @@ pub(crate) async fn confirm_entitlement(
         )
         .await;
     };
-    if form.get("bank_confirmed").is_empty() {
-        let errors = errors_value(&FieldError::new("bank_confirmed", "bank-not-confirmed").into());
+    if let Err(errors) = form.check() {
+        let errors = errors_value(&errors);
         return render_benefits(
             &state,
             &ctx,
@@ -316,12 +317,12 @@ pub(crate) async fn officer_hold_entitlement(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<HoldForm>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let entitlement = state.store().entitlement(id).await?;
-    let reason = form.get("reason").trim();
-    let hold = form.get("action") != "resume";
+    let reason = form.reason();
+    let hold = form.hold();
     if hold && !reason_given(reason) {
         return reason_missing(&state, &ctx, entitlement.talent_id).await;
     }
@@ -340,12 +341,12 @@ pub(crate) async fn officer_revoke_card(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let card_id = id;
     let card = state.store().card(card_id).await?;
-    let reason = form.get("reason").trim();
+    let reason = form.reason();
     if !reason_given(reason) {
         return reason_missing(&state, &ctx, card.talent_id).await;
     }

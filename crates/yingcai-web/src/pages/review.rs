@@ -8,6 +8,7 @@ use yingcai_domain::{FieldError, Role, TalentInput};
 use yingcai_store::{QueueFilter, StoreError, SubmissionStatus};
 
 use super::errors_value;
+use super::forms::ReasonForm;
 use super::talent::{form_choices, today};
 use crate::context::CsrfForm;
 use crate::context::Id;
@@ -288,11 +289,11 @@ pub(crate) async fn send_back(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let kind = state.store().submission_kind(id).await?;
-    let reason = form.get("reason").trim();
+    let reason = form.reason();
     let problem = if reason.is_empty() {
         Some("required")
     } else if reason.chars().count() > 1000 {

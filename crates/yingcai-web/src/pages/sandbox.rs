@@ -14,6 +14,7 @@ use yingcai_services::policy::{PolicySet, clock_month, draft_of, person_of, toda
 use yingcai_store::{PolicyDraft, PolicyVersionRecord};
 
 use super::errors_value;
+use super::forms::{PackSourceForm, PublishForm};
 use crate::context::CsrfForm;
 use crate::context::Id;
 use crate::policy::policy_set;
@@ -84,10 +85,10 @@ fn checked_source(raw: &str) -> Result<String, AppError> {
 pub(crate) async fn create(
     State(state): State<AppState>,
     ctx: Ctx,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<PackSourceForm>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Admin)?;
-    let source = checked_source(form.get("source"))?;
+    let source = checked_source(&form.source)?;
     let (draft, _) = describe("draft.toml", &source);
     let id = state
         .store()
@@ -347,10 +348,10 @@ pub(crate) async fn save(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<PackSourceForm>,
 ) -> Result<Response, AppError> {
     let (id_n, record) = draft_record(&state, &ctx, id).await?;
-    let source = checked_source(form.get("source"))?;
+    let source = checked_source(&form.source)?;
     let (draft, _) = describe(&record.file_name, &source);
     state
         .store()
@@ -365,7 +366,7 @@ pub(crate) async fn publish(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<PublishForm>,
 ) -> Result<Response, AppError> {
     let (id_n, record) = draft_record(&state, &ctx, id).await?;
     let refuse = |code: &'static str| {
@@ -385,8 +386,7 @@ pub(crate) async fn publish(
             .await
         }
     };
-    let Ok(effective) =
-        yingcai_domain::talent::parse_date("effective_date", form.get("effective_date"))
+    let Ok(effective) = yingcai_domain::talent::parse_date("effective_date", &form.effective_date)
     else {
         return refuse("date-invalid").await;
     };

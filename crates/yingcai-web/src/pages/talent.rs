@@ -9,6 +9,7 @@ use yingcai_domain::{Role, TalentInput};
 use yingcai_store::{SubmissionStatus, TalentSubmission};
 
 use super::errors_value;
+use super::forms::{DetachForm, TalentProfileForm};
 use crate::context::CsrfForm;
 use crate::context::Id;
 use crate::render::{page, page_with_status};
@@ -19,35 +20,6 @@ pub(crate) fn today() -> jiff::civil::Date {
     jiff::Timestamp::now()
         .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
         .date()
-}
-
-pub(crate) fn input_from_form(form: &CsrfForm) -> TalentInput {
-    let field = |name: &str| form.get(name).to_owned();
-    TalentInput {
-        name: field("name"),
-        resident_id: field("resident_id"),
-        birth_date: String::new(),
-        degree: field("degree"),
-        degree_institution: field("degree_institution"),
-        degree_year: field("degree_year"),
-        honors: field("honors"),
-        employer_enterprise_id: field("employer_enterprise_id"),
-        employer_name: field("employer_name"),
-        employer_credit_code: field("employer_credit_code"),
-        arrival_date: field("arrival_date"),
-        // An unticked checkbox sends nothing: that is "no".
-        employed_in_city: if form.get("employed_in_city").is_empty() {
-            "false".into()
-        } else {
-            "true".into()
-        },
-        housing: field("housing"),
-        home_purchase_date: field("home_purchase_date"),
-        social_insurance_months: field("social_insurance_months"),
-        bank_account: field("bank_account"),
-        phone: field("phone"),
-        email: field("email"),
-    }
 }
 
 /// Drafts may be incomplete but not unbounded: every field is cut at 500 characters.
@@ -172,17 +144,17 @@ pub(crate) async fn profile(
 pub(crate) async fn save_profile(
     State(state): State<AppState>,
     ctx: Ctx,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<TalentProfileForm>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Talent)?;
-    let input = bounded(input_from_form(&form));
-    let district = form.get("district");
+    let input = bounded(form.input());
+    let district = form.district.as_str();
     let district = if state.settings().districts.iter().any(|d| d == district) {
         district
     } else {
         ""
     };
-    let submitting = form.get("action") == "submit";
+    let submitting = form.submitting();
     // Check before saving when submitting, so a refused submission changes nothing.
     let mut checked = submitting.then(|| input.parse(&state.settings().honors, today()));
     // An employer on the platform must be a verified enterprise that exists.
@@ -356,10 +328,10 @@ pub(crate) async fn detach(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    form: CsrfForm,
+    CsrfForm(form): CsrfForm<DetachForm>,
 ) -> Result<Response, AppError> {
     ctx.signed_in()?;
-    let back = if form.get("back") == "enterprise" {
+    let back = if form.back == "enterprise" {
         "/enterprise/profile?saved=1"
     } else {
         "/talent/profile?saved=1"
