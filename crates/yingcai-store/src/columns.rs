@@ -53,3 +53,16 @@ pub(crate) fn month(
         .and_then(|t| t.parse().ok())
         .ok_or_else(|| corrupt(table, id, column))
 }
+
+/// A text column of row `id` of `table` read as `T` (a status, a kind): a value that is
+/// none of `T`'s is an error naming where it is.
+pub(crate) fn parsed<T: std::str::FromStr>(
+    row: &AnyRow,
+    table: &'static str,
+    id: i64,
+    column: &'static str,
+) -> Result<T, StoreError> {
+    text(row, column)?
+        .and_then(|t| t.parse().ok())
+        .ok_or_else(|| corrupt(table, id, column))
+}

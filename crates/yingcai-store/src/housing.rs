@@ -11,6 +11,7 @@ use serde_json::json;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 use yingcai_domain::Date;
+use yingcai_domain::status::{LeaseStatus, OfferStatus, RoundStatus, UnitStatus};
 
 use crate::audit::{self, Actor, Change};
 use crate::policy::actor_id;
@@ -73,8 +74,7 @@ pub struct UnitRecord {
     pub complex_id: i64,
     pub unit_type_id: i64,
     pub number: String,
-    /// `free`, `offered`, `let` or `maintenance`.
-    pub status: String,
+    pub status: UnitStatus,
 }
 
 /// A complex with its unit counts by status, for the inventory page.
@@ -90,10 +90,29 @@ pub struct ComplexSummary {
 
 /// Why an inventory import or a new unit type was refused: `(row, column, code)` per
 /// problem with what is already registered. Nothing was written.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{} row(s) clash with the registered inventory", problems.len())]
-pub struct InventoryConflict {
-    pub problems: Vec<(usize, &'static str, &'static str)>,
+#[derive(Debug, thiserror::Error)]
+pub enum InventoryConflict {
+    #[error("{} row(s) clash with the registered inventory", problems.len())]
+    Clash {
+        problems: Vec<(usize, &'static str, &'static str)>,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl InventoryConflict {
+    /// Every code a clash names.
+    pub const CODES: &'static [&'static str] = &[
+        "unit-number-taken",
+        "unit-type-inconsistent",
+        "complex-inconsistent",
+    ];
+}
+
+impl From<sqlx::Error> for InventoryConflict {
+    fn from(error: sqlx::Error) -> Self {
+        InventoryConflict::Store(error.into())
+    }
 }
 
 /// What an import or unit-type creation wrote.
@@ -109,8 +128,7 @@ pub struct InventoryImportSummary {
 pub struct RoundRecord {
     pub round_id: i64,
     pub name: String,
-    /// `open` or `allocated`.
-    pub status: String,
+    pub status: RoundStatus,
     pub deadline_at: i64,
     pub seed: String,
     pub requirements: Vec<String>,
@@ -126,7 +144,7 @@ pub struct RoundRecord {
 impl RoundRecord {
     /// Ballots are accepted until the deadline, while the round is open.
     pub fn accepts_ballots(&self, now: i64) -> bool {
-        self.status == "open" && now < self.deadline_at
+        self.status == RoundStatus::Open && now < self.deadline_at
     }
 }
 
@@ -174,8 +192,7 @@ pub struct OfferRecord {
     pub unit_id: i64,
     /// `allocation` or `waiting_list`.
     pub source: String,
-    /// `pending`, `accepted`, `declined` or `expired`.
-    pub status: String,
+    pub status: OfferStatus,
     pub offered_at: i64,
     pub respond_by: i64,
     pub responded_at: Option<i64>,
@@ -212,8 +229,8 @@ pub struct LeaseRecord {
     pub start_date: Date,
     pub end_date: Date,
     pub rent_fen: i64,
-    /// `active`, `ending` (notice given) or `ended`.
-    pub status: String,
+    /// `Ending`: notice given.
+    pub status: LeaseStatus,
     pub end_reason: Option<String>,
     pub ends_on: Option<Date>,
     pub unit_number: String,
@@ -276,10 +293,11 @@ fn unit_type_from_row(row: &AnyRow) -> Result<UnitTypeRecord, StoreError> {
 
 fn round_from_row(row: &AnyRow) -> Result<RoundRecord, StoreError> {
     let requirements: String = row.try_get("requirements")?;
+    let id: i64 = row.try_get("round_id")?;
     Ok(RoundRecord {
-        round_id: row.try_get("round_id")?,
+        round_id: id,
         name: row.try_get("name")?,
-        status: row.try_get("status")?,
+        status: crate::columns::parsed(row, "housing_round", id, "status")?,
         deadline_at: row.try_get("deadline_at")?,
         seed: row.try_get("seed")?,
         requirements: split_list(&requirements),
@@ -314,14 +332,15 @@ const OFFER_VIEW: &str = "select o.*, u.number as unit_number, u.complex_id, c.c
    join unit_type t on t.unit_type_id = u.unit_type_id";
 
 fn offer_from_row(row: &AnyRow) -> Result<OfferRecord, StoreError> {
+    let id: i64 = row.try_get("offer_id")?;
     Ok(OfferRecord {
-        offer_id: row.try_get("offer_id")?,
+        offer_id: id,
         round_id: row.try_get("round_id")?,
         application_id: row.try_get("application_id")?,
         talent_id: row.try_get("talent_id")?,
         unit_id: row.try_get("unit_id")?,
         source: row.try_get("source")?,
-        status: row.try_get("status")?,
+        status: crate::columns::parsed(row, "offer", id, "status")?,
         offered_at: row.try_get("offered_at")?,
         respond_by: row.try_get("respond_by")?,
         responded_at: row.try_get("responded_at")?,
@@ -351,7 +370,7 @@ fn lease_from_row(row: &AnyRow) -> Result<LeaseRecord, StoreError> {
         start_date: crate::columns::date(row, "lease", lease_id, "start_date")?,
         end_date: crate::columns::date(row, "lease", lease_id, "end_date")?,
         rent_fen: row.try_get("rent_fen")?,
-        status: row.try_get("status")?,
+        status: crate::columns::parsed(row, "lease", lease_id, "status")?,
         end_reason: row.try_get("end_reason")?,
         ends_on: crate::columns::optional_date(row, "lease", lease_id, "ends_on")?,
         unit_number: row.try_get("unit_number")?,
@@ -436,7 +455,12 @@ async fn add_unit_types(
             .bind(complex_id)
             .bind(unit_type_id)
             .bind(&unit.number)
-            .bind(if unit.maintenance { "maintenance" } else { "free" })
+            .bind(if unit.maintenance {
+                    UnitStatus::Maintenance
+                } else {
+                    UnitStatus::Free
+                }
+                .as_str())
             .bind(now)
             .execute(&mut **tx)
             .await?;
@@ -552,12 +576,13 @@ impl Store {
         .await?;
         rows.iter()
             .map(|row| {
+                let id: i64 = row.try_get("unit_id")?;
                 Ok(UnitRecord {
-                    unit_id: row.try_get("unit_id")?,
+                    unit_id: id,
                     complex_id: row.try_get("complex_id")?,
                     unit_type_id: row.try_get("unit_type_id")?,
                     number: row.try_get("number")?,
-                    status: row.try_get("status")?,
+                    status: crate::columns::parsed(row, "unit", id, "status")?,
                 })
             })
             .collect()
@@ -595,7 +620,7 @@ impl Store {
         complex_id: i64,
         unit_type: &NewUnitType,
         actor: &Actor,
-    ) -> Result<Result<InventoryImportSummary, InventoryConflict>, StoreError> {
+    ) -> Result<InventoryImportSummary, InventoryConflict> {
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         self.complex(complex_id).await?;
         let mut summary = InventoryImportSummary::default();
@@ -609,7 +634,7 @@ impl Store {
         )
         .await?;
         if !problems.is_empty() {
-            return Ok(Err(InventoryConflict { problems }));
+            return Err(InventoryConflict::Clash { problems });
         }
         audit::append(
             &mut tx,
@@ -624,7 +649,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(Ok(summary))
+        Ok(summary)
     }
 
     /// Imports complexes, unit types and units, all or nothing. A complex code already
@@ -635,7 +660,7 @@ impl Store {
         complexes: &[(NewComplex, Vec<NewUnitType>)],
         file_name: &str,
         actor: &Actor,
-    ) -> Result<Result<InventoryImportSummary, InventoryConflict>, StoreError> {
+    ) -> Result<InventoryImportSummary, InventoryConflict> {
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         let mut summary = InventoryImportSummary::default();
         let mut problems = Vec::new();
@@ -668,7 +693,7 @@ impl Store {
         }
         if !problems.is_empty() {
             problems.sort();
-            return Ok(Err(InventoryConflict { problems }));
+            return Err(InventoryConflict::Clash { problems });
         }
         audit::append(
             &mut tx,
@@ -687,7 +712,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(Ok(summary))
+        Ok(summary)
     }
 
     /// Takes a free unit out of service or puts it back; a unit on offer or let cannot
@@ -699,18 +724,18 @@ impl Store {
         actor: &Actor,
     ) -> Result<(), StoreError> {
         let (from, to) = if maintenance {
-            ("free", "maintenance")
+            (UnitStatus::Free, UnitStatus::Maintenance)
         } else {
-            ("maintenance", "free")
+            (UnitStatus::Maintenance, UnitStatus::Free)
         };
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         let changed = sqlx::query(
             "update unit set status = $1, updated_at = $2 where unit_id = $3 and status = $4",
         )
-        .bind(to)
+        .bind(to.as_str())
         .bind(now_ms())
         .bind(unit_id)
-        .bind(from)
+        .bind(from.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -813,13 +838,19 @@ impl Store {
         .fetch_optional(self.pool())
         .await?
         .ok_or(StoreError::NotFound)?;
+        // An allocated round always has its files: one missing is named, never empty.
+        let file = |column: &'static str| -> Result<String, StoreError> {
+            row.try_get::<Option<String>, _>(column)?
+                .ok_or(StoreError::Corrupt {
+                    table: "housing_round",
+                    row: round_id,
+                    column,
+                })
+        };
         Ok((
-            row.try_get::<Option<String>, _>("instance_json")?
-                .unwrap_or_default(),
-            row.try_get::<Option<String>, _>("result_csv")?
-                .unwrap_or_default(),
-            row.try_get::<Option<String>, _>("ranking_csv")?
-                .unwrap_or_default(),
+            file("instance_json")?,
+            file("result_csv")?,
+            file("ranking_csv")?,
         ))
     }
 
@@ -1045,8 +1076,8 @@ impl Store {
                 action: "round.allocate",
                 entity: "housing_round",
                 entity_id: round_id.to_string(),
-                before: Some(json!({"status": "open"})),
-                after: Some(json!({"status": "allocated", "applicants": allocation.outcomes.len(), "offers": allocation.offers.len()})),
+                before: Some(json!({"status": RoundStatus::Open})),
+                after: Some(json!({"status": RoundStatus::Allocated, "applicants": allocation.outcomes.len(), "offers": allocation.offers.len()})),
             },
         )
         .await?;
@@ -1214,8 +1245,8 @@ impl Store {
                 action: "offer.accept",
                 entity: "offer",
                 entity_id: offer_id.to_string(),
-                before: Some(json!({"status": "pending"})),
-                after: Some(json!({"status": "accepted", "lease_id": lease_id, "start": lease.start_date, "end": lease.end_date, "rent_fen": lease.rent_fen})),
+                before: Some(json!({"status": OfferStatus::Pending})),
+                after: Some(json!({"status": OfferStatus::Accepted, "lease_id": lease_id, "start": lease.start_date, "end": lease.end_date, "rent_fen": lease.rent_fen})),
             },
         )
         .await?;
@@ -1231,7 +1262,7 @@ impl Store {
         actor: &Actor,
     ) -> Result<ClosedOffer, StoreError> {
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
-        let closed = close_offer(&mut tx, offer_id, Some(talent_id), "declined").await?;
+        let closed = close_offer(&mut tx, offer_id, Some(talent_id), OfferStatus::Declined).await?;
         audit::append(
             &mut tx,
             actor,
@@ -1239,8 +1270,8 @@ impl Store {
                 action: "offer.decline",
                 entity: "offer",
                 entity_id: offer_id.to_string(),
-                before: Some(json!({"status": "pending"})),
-                after: Some(json!({"status": "declined"})),
+                before: Some(json!({"status": OfferStatus::Pending})),
+                after: Some(json!({"status": OfferStatus::Declined})),
             },
         )
         .await?;
@@ -1260,7 +1291,7 @@ impl Store {
         let mut closed = Vec::new();
         for offer_id in due {
             let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
-            match close_offer(&mut tx, offer_id, None, "expired").await {
+            match close_offer(&mut tx, offer_id, None, OfferStatus::Expired).await {
                 Ok(offer) => {
                     audit::append(
                         &mut tx,
@@ -1269,8 +1300,8 @@ impl Store {
                             action: "offer.expire",
                             entity: "offer",
                             entity_id: offer_id.to_string(),
-                            before: Some(json!({"status": "pending"})),
-                            after: Some(json!({"status": "expired"})),
+                            before: Some(json!({"status": OfferStatus::Pending})),
+                            after: Some(json!({"status": OfferStatus::Expired})),
                         },
                     )
                     .await?;
@@ -1402,8 +1433,8 @@ impl Store {
                 action: "lease.end",
                 entity: "lease",
                 entity_id: lease_id.to_string(),
-                before: Some(json!({"status": "ending"})),
-                after: Some(json!({"status": "ended"})),
+                before: Some(json!({"status": LeaseStatus::Ending})),
+                after: Some(json!({"status": LeaseStatus::Ended})),
             },
         )
         .await?;
@@ -1481,7 +1512,7 @@ async fn close_offer(
     tx: &mut Tx,
     offer_id: i64,
     talent_id: Option<i64>,
-    status: &str,
+    status: OfferStatus,
 ) -> Result<ClosedOffer, StoreError> {
     let now = now_ms();
     let row = sqlx::query(
@@ -1489,7 +1520,7 @@ async fn close_offer(
           where offer_id = $3 and status = 'pending' and ($4 = 0 or talent_id = $4)
           returning offer_id, round_id, talent_id, unit_id",
     )
-    .bind(status)
+    .bind(status.as_str())
     .bind(now)
     .bind(offer_id)
     .bind(talent_id.unwrap_or(0))

@@ -15,6 +15,7 @@ use sqlx::any::AnyRow;
 
 use crate::audit::{self, Actor, Change};
 use yingcai_domain::Month;
+use yingcai_domain::status::{EntitlementStatus, LineStatus, RunStatus, TransferStatus};
 
 use crate::columns;
 use crate::{ScheduleSegment, Store, StoreError, dialect, now_ms};
@@ -24,8 +25,7 @@ use crate::{ScheduleSegment, Store, StoreError, dialect, now_ms};
 pub struct PaymentRun {
     pub payment_run_id: i64,
     pub month: Month,
-    /// `draft`, `approved`, `exported`, `settled`.
-    pub status: String,
+    pub status: RunStatus,
     /// Months before this were paid outside the platform.
     pub first_month: Month,
     pub prepared_by: Option<i64>,
@@ -40,7 +40,7 @@ fn run_from_row(row: &AnyRow) -> Result<PaymentRun, StoreError> {
     Ok(PaymentRun {
         payment_run_id: id,
         month: columns::month(row, "payment_run", id, "month")?,
-        status: row.try_get("status")?,
+        status: columns::parsed(row, "payment_run", id, "status")?,
         first_month: columns::month(row, "payment_run", id, "first_month")?,
         prepared_by: row.try_get("prepared_by")?,
         prepared_at: row.try_get("prepared_at")?,
@@ -88,7 +88,7 @@ pub struct BankTransfer {
     pub account_masked: Option<String>,
     pub amount_fen: i64,
     pub recovered_fen: i64,
-    pub status: String,
+    pub status: TransferStatus,
     pub failure_reason: Option<String>,
 }
 
@@ -135,7 +135,7 @@ pub struct PaymentLineView {
     pub run_month: Month,
     pub kind: String,
     pub amount_fen: i64,
-    pub status: String,
+    pub status: LineStatus,
     pub policy_version_id: i64,
 }
 
@@ -150,7 +150,7 @@ fn line_from_row(row: &AnyRow) -> Result<PaymentLineView, StoreError> {
         run_month: columns::month(row, "payment_line", id, "run_month")?,
         kind: row.try_get("kind")?,
         amount_fen: row.try_get("amount_fen")?,
-        status: row.try_get("status")?,
+        status: columns::parsed(row, "payment_line", id, "status")?,
         policy_version_id: row.try_get("policy_version_id")?,
     })
 }
@@ -216,6 +216,42 @@ impl LedgerReport {
 pub struct Posting {
     pub memo: String,
     pub entries: Vec<(String, i64)>,
+}
+
+crate::refusal! {
+    /// Why a payment run was not approved.
+    pub enum ApproveRunError {
+        /// Approval is a person's act: the system cannot approve.
+        NeedsOfficer => ("approval", "approval-needs-officer", "a run is approved by a signed-in officer"),
+        /// The run is not a computed draft.
+        NotApprovable => ("approval", "run-not-approvable", "the run is not a computed draft"),
+        /// The officer who prepared the run cannot approve it.
+        ByPreparer => ("approval", "approval-by-preparer", "the officer who prepared the run cannot approve it"),
+    }
+}
+
+crate::refusal! {
+    /// Why a payment run's bank file was not written.
+    pub enum ExportRunError {
+        /// Only an approved run is exported.
+        NotApproved => ("export", "run-not-approved", "the run is not approved"),
+    }
+}
+
+crate::refusal! {
+    /// Why a bank's settlement file was not imported.
+    pub enum SettleRunError {
+        /// Only an exported run is settled.
+        NotExported => ("file", "run-not-exported", "the run was not exported to the bank"),
+    }
+}
+
+crate::refusal! {
+    /// Why a repayment was not booked.
+    pub enum RepaymentError {
+        /// Nothing, or more than is owed.
+        AmountInvalid => ("amount", "repayment-amount-invalid", "the amount is not positive or exceeds what is owed"),
+    }
 }
 
 /// Lines per statement: 9 parameters each keeps a batch well under both databases' limits.
@@ -321,10 +357,10 @@ impl Store {
         let mut out = Vec::with_capacity(rows.len());
         let mut last = None;
         for row in &rows {
-            let status: String = row.try_get("status")?;
             let id: i64 = row.try_get("entitlement_id")?;
+            let status: EntitlementStatus = columns::parsed(row, "entitlement", id, "status")?;
             last = Some(id);
-            if status != "confirmed" {
+            if status != EntitlementStatus::Confirmed {
                 continue;
             }
             out.push({
@@ -333,8 +369,10 @@ impl Store {
                     entitlement_id: row.try_get("entitlement_id")?,
                     talent_id: row.try_get("talent_id")?,
                     benefit: row.try_get("benefit")?,
-                    schedule: serde_json::from_str(&schedule).map_err(|e| {
-                        StoreError::Other(anyhow::anyhow!("stored schedule unreadable: {e}"))
+                    schedule: serde_json::from_str(&schedule).map_err(|_| StoreError::Corrupt {
+                        table: "entitlement",
+                        row: id,
+                        column: "schedule",
                     })?,
                     policy_version_id: row.try_get("policy_version_id")?,
                     held: row.try_get::<Option<i64>, _>("held_at")?.is_some(),
@@ -431,7 +469,12 @@ impl Store {
                 .bind(run.payment_run_id)
                 .fetch_one(&mut *tx)
                 .await?;
-        if status != "draft" {
+        let status: RunStatus = status.parse().map_err(|_| StoreError::Corrupt {
+            table: "payment_run",
+            row: run.payment_run_id,
+            column: "status",
+        })?;
+        if status != RunStatus::Draft {
             return Err(StoreError::Conflict {
                 constraint: "payment_run.status".into(),
             });
@@ -459,7 +502,7 @@ impl Store {
                     .bind(line.amount_fen)
                     .bind(line.entitlement_id)
                     .bind(line.policy_version_id)
-                    .bind("pending")
+                    .bind(LineStatus::Pending.as_str())
                     .bind(now);
             }
             // Returned rows are the lines really inserted; match them back by key.
@@ -596,9 +639,9 @@ impl Store {
         &self,
         month: Month,
         actor: &Actor,
-    ) -> Result<Result<(), &'static str>, StoreError> {
+    ) -> Result<(), ApproveRunError> {
         let Actor::Account { account_id, .. } = actor else {
-            return Ok(Err("approval-needs-officer"));
+            return Err(ApproveRunError::NeedsOfficer);
         };
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         let row = sqlx::query("select * from payment_run where month = $1")
@@ -607,11 +650,11 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let run = run_from_row(&row)?;
-        if run.status != "draft" || run.computed_at.is_none() {
-            return Ok(Err("run-not-approvable"));
+        if run.status != RunStatus::Draft || run.computed_at.is_none() {
+            return Err(ApproveRunError::NotApprovable);
         }
         if run.prepared_by == Some(*account_id) {
-            return Ok(Err("approval-by-preparer"));
+            return Err(ApproveRunError::ByPreparer);
         }
         sqlx::query("update payment_run set status = 'approved', approved_by = $1, approved_at = $2 where payment_run_id = $3")
             .bind(account_id)
@@ -626,13 +669,13 @@ impl Store {
                 action: "payment_run.approve",
                 entity: "payment_run",
                 entity_id: month.to_string(),
-                before: Some(json!({"status": "draft"})),
-                after: Some(json!({"status": "approved"})),
+                before: Some(json!({"status": RunStatus::Draft})),
+                after: Some(json!({"status": RunStatus::Approved})),
             },
         )
         .await?;
         tx.commit().await?;
-        Ok(Ok(()))
+        Ok(())
     }
 
     /// Writes the bank file of an approved run, in one transaction: for each talent, what
@@ -645,13 +688,15 @@ impl Store {
         month: Month,
         actor: &Actor,
         split: &(dyn Fn(i64, i64) -> (i64, i64) + Sync),
-        recovery: &(dyn Fn(i64, i64) -> Posting + Sync),
-    ) -> Result<Result<Vec<BankTransfer>, &'static str>, StoreError> {
+        recovery: &(dyn Fn(i64, i64) -> Result<Posting, StoreError> + Sync),
+    ) -> Result<Vec<BankTransfer>, ExportRunError> {
         let run = self.payment_run(month).await?.ok_or(StoreError::NotFound)?;
-        match run.status.as_str() {
-            "approved" => {}
-            "exported" | "settled" => return Ok(Ok(self.bank_transfers(&run).await?)),
-            _ => return Ok(Err("run-not-approved")),
+        match run.status {
+            RunStatus::Approved => {}
+            RunStatus::Exported | RunStatus::Settled => {
+                return Ok(self.bank_transfers(&run).await?);
+            }
+            RunStatus::Draft => return Err(ExportRunError::NotApproved),
         }
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         // Taking the run row first serialises two exports of the same run.
@@ -666,7 +711,7 @@ impl Store {
             .await?;
         if moved.rows_affected() == 0 {
             drop(tx);
-            return Ok(Ok(self.bank_transfers(&run).await?));
+            return Ok(self.bank_transfers(&run).await?);
         }
         // This run's lines and every earlier line the bank refused.
         let carried = sqlx::query(
@@ -710,11 +755,16 @@ impl Store {
                 .bind(format!("YC-{}-{talent}", run.month))
                 .bind(pay)
                 .bind(recover)
-                .bind(if pay > 0 { "exported" } else { "paid" })
+                .bind(if pay > 0 {
+                    TransferStatus::Exported
+                } else {
+                    TransferStatus::Paid
+                }
+                .as_str())
                 .execute(&mut *tx)
                 .await?;
             if recover > 0 {
-                recoveries.push((talent, recovery(talent, recover)));
+                recoveries.push((talent, recovery(talent, recover)?));
             }
         }
         self.post_unlinked(&mut tx, "recover", Some(run.payment_run_id), &recoveries)
@@ -726,13 +776,13 @@ impl Store {
                 action: "payment_run.export",
                 entity: "payment_run",
                 entity_id: run.month.to_string(),
-                before: Some(json!({"status": "approved"})),
-                after: Some(json!({"status": "exported", "payees": carried.len()})),
+                before: Some(json!({"status": RunStatus::Approved})),
+                after: Some(json!({"status": RunStatus::Exported, "payees": carried.len()})),
             },
         )
         .await?;
         tx.commit().await?;
-        Ok(Ok(self.bank_transfers(&run).await?))
+        Ok(self.bank_transfers(&run).await?)
     }
 
     /// Postings that belong to no single line (recoveries, settlements).
@@ -797,7 +847,12 @@ impl Store {
                     account_masked: row.try_get("bank_account_masked")?,
                     amount_fen: row.try_get("amount_fen")?,
                     recovered_fen: row.try_get("recovered_fen")?,
-                    status: row.try_get("status")?,
+                    status: columns::parsed(
+                        row,
+                        "bank_transfer",
+                        row.try_get("bank_transfer_id")?,
+                        "status",
+                    )?,
                     failure_reason: row.try_get("failure_reason")?,
                 })
             })
@@ -813,11 +868,11 @@ impl Store {
         month: Month,
         answers: &[Settlement],
         actor: &Actor,
-        paid: &(dyn Fn(i64, i64) -> Posting + Sync),
-    ) -> Result<Result<SettlementReport, &'static str>, StoreError> {
+        paid: &(dyn Fn(i64, i64) -> Result<Posting, StoreError> + Sync),
+    ) -> Result<SettlementReport, SettleRunError> {
         let run = self.payment_run(month).await?.ok_or(StoreError::NotFound)?;
-        if run.status != "exported" && run.status != "settled" {
-            return Ok(Err("run-not-exported"));
+        if !matches!(run.status, RunStatus::Exported | RunStatus::Settled) {
+            return Err(SettleRunError::NotExported);
         }
         let mut report = SettlementReport::default();
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
@@ -846,7 +901,7 @@ impl Store {
                     .bind(talent)
                     .execute(&mut *tx)
                     .await?;
-                postings.push((talent, paid(talent, amount)));
+                postings.push((talent, paid(talent, amount)?));
                 report.paid += 1;
             } else {
                 sqlx::query("update bank_transfer set status = 'failed', failure_reason = $1, settled_at = $2 where reference = $3")
@@ -892,7 +947,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(Ok(report))
+        Ok(report)
     }
 
     /// Lines of a run: count and total.
@@ -1070,8 +1125,8 @@ impl Store {
         talent_id: i64,
         amount_fen: i64,
         actor: &Actor,
-        repaid: &(dyn Fn(i64, i64) -> Posting + Sync),
-    ) -> Result<Result<(), &'static str>, StoreError> {
+        repaid: &(dyn Fn(i64, i64) -> Result<Posting, StoreError> + Sync),
+    ) -> Result<(), RepaymentError> {
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         let owed: i64 = sqlx::query_scalar::<_, i64>(
             "select balance_fen from ledger_balance where account = $1",
@@ -1081,12 +1136,12 @@ impl Store {
         .await?
         .unwrap_or(0);
         if amount_fen <= 0 || amount_fen > owed {
-            return Ok(Err("repayment-amount-invalid"));
+            return Err(RepaymentError::AmountInvalid);
         }
         let run_id: Option<i64> = sqlx::query_scalar("select max(payment_run_id) from payment_run")
             .fetch_one(&mut *tx)
             .await?;
-        let posting = repaid(talent_id, amount_fen);
+        let posting = repaid(talent_id, amount_fen)?;
         self.post_unlinked(&mut tx, "repaid", run_id, &[(talent_id, posting)])
             .await?;
         audit::append(
@@ -1102,7 +1157,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(Ok(()))
+        Ok(())
     }
 
     /// How many lines share a key (talent, benefit, service month, run month) with another

@@ -12,6 +12,7 @@ use sqlx::any::AnyRow;
 
 use crate::audit::{self, Actor, Change};
 use yingcai_domain::Month;
+use yingcai_domain::status::{CardStatus, EntitlementStatus, PolicyStatus};
 
 use crate::{Store, StoreError, dialect, now_ms};
 
@@ -21,8 +22,7 @@ pub struct PolicyVersionRecord {
     pub policy_version_id: i64,
     pub pack_id: String,
     pub version: String,
-    /// `draft` or `published`.
-    pub status: String,
+    pub status: PolicyStatus,
     /// `YYYY-MM-DD`.
     pub effective_date: String,
     pub file_name: String,
@@ -35,7 +35,7 @@ pub struct PolicyVersionRecord {
 
 impl PolicyVersionRecord {
     pub fn is_published(&self) -> bool {
-        self.status == "published"
+        self.status == PolicyStatus::Published
     }
 }
 
@@ -50,11 +50,12 @@ pub struct PolicyDraft {
 }
 
 fn version_from_row(row: &AnyRow) -> Result<PolicyVersionRecord, StoreError> {
+    let id: i64 = row.try_get("policy_version_id")?;
     Ok(PolicyVersionRecord {
-        policy_version_id: row.try_get("policy_version_id")?,
+        policy_version_id: id,
         pack_id: row.try_get("pack_id")?,
         version: row.try_get("version")?,
-        status: row.try_get("status")?,
+        status: crate::columns::parsed(row, "policy_version", id, "status")?,
         effective_date: row.try_get("effective_date")?,
         file_name: row.try_get("file_name")?,
         source: row.try_get("source")?,
@@ -83,8 +84,8 @@ pub struct CardRecord {
     pub valid_from: String,
     /// `YYYY-MM-DD`, inclusive.
     pub valid_until: String,
-    /// `active` or `revoked`; expiry is read from `valid_until`.
-    pub status: String,
+    /// Expiry is read from `valid_until`.
+    pub status: CardStatus,
     pub revoked_reason: Option<String>,
     pub revoked_at: Option<i64>,
     pub policy_version_id: i64,
@@ -92,14 +93,15 @@ pub struct CardRecord {
 }
 
 fn card_from_row(row: &AnyRow) -> Result<CardRecord, StoreError> {
+    let id: i64 = row.try_get("card_id")?;
     Ok(CardRecord {
-        card_id: row.try_get("card_id")?,
+        card_id: id,
         number: row.try_get("number")?,
         talent_id: row.try_get("talent_id")?,
         tier: row.try_get("tier")?,
         valid_from: row.try_get("valid_from")?,
         valid_until: row.try_get("valid_until")?,
-        status: row.try_get("status")?,
+        status: crate::columns::parsed(row, "card", id, "status")?,
         revoked_reason: row.try_get("revoked_reason")?,
         revoked_at: row.try_get("revoked_at")?,
         policy_version_id: row.try_get("policy_version_id")?,
@@ -150,8 +152,7 @@ pub struct EntitlementRecord {
     /// The talent's name, for officers' lists.
     pub talent_name: String,
     pub benefit: String,
-    /// `proposed`, `confirmed` or `ended`.
-    pub status: String,
+    pub status: EntitlementStatus,
     pub from_month: Month,
     pub schedule: Vec<ScheduleSegment>,
     pub total_fen: i64,
@@ -178,7 +179,7 @@ fn entitlement_from_row(row: &AnyRow) -> Result<EntitlementRecord, StoreError> {
         talent_id: row.try_get("talent_id")?,
         talent_name: row.try_get("talent_name")?,
         benefit: row.try_get("benefit")?,
-        status: row.try_get("status")?,
+        status: crate::columns::parsed(row, "entitlement", entitlement_id, "status")?,
         from_month: crate::columns::month(row, "entitlement", entitlement_id, "from_month")?,
         schedule: serde_json::from_str(&schedule).map_err(|_| StoreError::Corrupt {
             table: "entitlement",
@@ -218,7 +219,7 @@ impl std::ops::AddAssign for EntitlementChanges {
 /// Officers' entitlement list filter.
 #[derive(Debug, Clone, Default)]
 pub struct EntitlementFilter {
-    pub status: Option<String>,
+    pub status: Option<EntitlementStatus>,
     pub benefit: Option<String>,
     pub talent_id: Option<i64>,
     pub limit: i64,
@@ -552,8 +553,8 @@ impl Store {
                 action: "card.revoke",
                 entity: "card",
                 entity_id: card_id.to_string(),
-                before: Some(json!({"status": "active"})),
-                after: Some(json!({"status": "revoked", "reason": reason})),
+                before: Some(json!({"status": CardStatus::Active})),
+                after: Some(json!({"status": CardStatus::Revoked, "reason": reason})),
             },
         )
         .await?;
@@ -631,10 +632,11 @@ impl Store {
             .await?;
         let mut existing = Vec::new();
         for row in &rows {
+            let id = row.try_get::<i64, _>("entitlement_id")?;
             existing.push((
-                row.try_get::<i64, _>("entitlement_id")?,
+                id,
                 row.try_get::<String, _>("benefit")?,
-                row.try_get::<String, _>("status")?,
+                crate::columns::parsed::<EntitlementStatus>(row, "entitlement", id, "status")?,
                 row.try_get::<String, _>("schedule")?,
                 row.try_get::<i64, _>("policy_version_id")?,
             ));
@@ -683,16 +685,20 @@ impl Store {
                     changes.found += 1;
                 }
                 Some((id, _, status, old, old_version)) => {
-                    let revived = status == "ended";
+                    let revived = *status == EntitlementStatus::Ended;
                     if !revived && *old == schedule && *old_version == policy_version_id {
                         continue;
                     }
-                    let new_status = if revived { "proposed" } else { status.as_str() };
+                    let new_status = if revived {
+                        EntitlementStatus::Proposed
+                    } else {
+                        *status
+                    };
                     sqlx::query(
                         "update entitlement set status = $1, from_month = $2, schedule = $3, total_fen = $4, policy_version_id = $5, computed_at = $6, ended_at = null, ended_reason = null
                          where entitlement_id = $7",
                     )
-                    .bind(new_status)
+                    .bind(new_status.as_str())
                     .bind(&from_month)
                     .bind(&schedule)
                     .bind(total)
@@ -714,7 +720,12 @@ impl Store {
                     } else if *old != schedule {
                         changes.changed += 1;
                     }
-                    let before: serde_json::Value = serde_json::from_str(old).unwrap_or_default();
+                    let before: serde_json::Value =
+                        serde_json::from_str(old).map_err(|_| StoreError::Corrupt {
+                            table: "entitlement",
+                            row: *id,
+                            column: "schedule",
+                        })?;
                     audit::append(
                         &mut tx,
                         actor,
@@ -734,7 +745,7 @@ impl Store {
             let still = found
                 .iter()
                 .any(|e| &e.benefit == benefit && !e.schedule.is_empty());
-            if still || status == "ended" {
+            if still || *status == EntitlementStatus::Ended {
                 continue;
             }
             sqlx::query("update entitlement set status = 'ended', ended_at = $1, ended_reason = 'no-longer-eligible', computed_at = $1, policy_version_id = $2 where entitlement_id = $3")
@@ -751,7 +762,9 @@ impl Store {
                     entity: "entitlement",
                     entity_id: id.to_string(),
                     before: Some(json!({"status": status})),
-                    after: Some(json!({"status": "ended", "reason": "no-longer-eligible"})),
+                    after: Some(
+                        json!({"status": EntitlementStatus::Ended, "reason": "no-longer-eligible"}),
+                    ),
                 },
             )
             .await?;
@@ -791,8 +804,10 @@ impl Store {
                 action: "entitlement.confirm",
                 entity: "entitlement",
                 entity_id: entitlement_id.to_string(),
-                before: Some(json!({"status": "proposed"})),
-                after: Some(json!({"status": "confirmed", "bank_account": bank_masked})),
+                before: Some(json!({"status": EntitlementStatus::Proposed})),
+                after: Some(
+                    json!({"status": EntitlementStatus::Confirmed, "bank_account": bank_masked}),
+                ),
             },
         )
         .await?;
@@ -808,7 +823,7 @@ impl Store {
             "{ENTITLEMENT_SELECT} where ($1 = '' or e.status = $1) and ($2 = '' or e.benefit = $2) and ($3 = 0 or e.talent_id = $3)
              order by e.entitlement_id limit $4 offset $5"
         ))
-        .bind(filter.status.clone().unwrap_or_default())
+        .bind(filter.status.map_or("", EntitlementStatus::as_str))
         .bind(filter.benefit.clone().unwrap_or_default())
         .bind(filter.talent_id.unwrap_or(0))
         .bind(if filter.limit > 0 { filter.limit } else { 100 })
@@ -836,7 +851,7 @@ impl Store {
             "select count(*) as n, cast(coalesce(sum(total_fen), 0) as bigint) as total from entitlement e
              where ($1 = '' or e.status = $1) and ($2 = '' or e.benefit = $2) and ($3 = 0 or e.talent_id = $3)",
         )
-        .bind(filter.status.clone().unwrap_or_default())
+        .bind(filter.status.map_or("", EntitlementStatus::as_str))
         .bind(filter.benefit.clone().unwrap_or_default())
         .bind(filter.talent_id.unwrap_or(0))
         .fetch_one(self.pool())
@@ -858,12 +873,17 @@ impl Store {
         rows.iter()
             .map(|row| {
                 let payload: String = row.try_get("payload")?;
+                let id: i64 = row.try_get("notification_id")?;
                 Ok(NotificationRecord {
-                    notification_id: row.try_get("notification_id")?,
+                    notification_id: id,
                     talent_id: row.try_get("talent_id")?,
                     kind: row.try_get("kind")?,
                     subject_id: row.try_get("subject_id")?,
-                    payload: serde_json::from_str(&payload).unwrap_or_default(),
+                    payload: serde_json::from_str(&payload).map_err(|_| StoreError::Corrupt {
+                        table: "notification",
+                        row: id,
+                        column: "payload",
+                    })?,
                     created_at: row.try_get("created_at")?,
                     read_at: row.try_get("read_at")?,
                 })
