@@ -13,8 +13,11 @@ mod offers;
 mod rounds;
 
 use serde_json::json;
+use sqlx::FromRow as _;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
+
+use crate::columns::Stored;
 use yingcai_domain::Date;
 use yingcai_domain::status::{LeaseStatus, OfferStatus, RoundStatus, UnitStatus};
 
@@ -23,7 +26,7 @@ use crate::policy::actor_id;
 use crate::{Store, StoreError, dialect, now_ms};
 
 /// A complex as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ComplexRecord {
     pub complex_id: i64,
     pub code: String,
@@ -45,7 +48,7 @@ pub struct NewComplex {
     pub operator: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct UnitTypeRecord {
     pub unit_type_id: i64,
     pub complex_id: i64,
@@ -262,73 +265,113 @@ pub struct ClosedOffer {
 }
 
 fn complex_from_row(row: &AnyRow) -> Result<ComplexRecord, StoreError> {
-    Ok(ComplexRecord {
-        complex_id: row.try_get("complex_id")?,
-        code: row.try_get("code")?,
-        name: row.try_get("name")?,
-        district: row.try_get("district")?,
-        address: row.try_get("address")?,
-        operator: row.try_get("operator")?,
-    })
+    Ok(ComplexRecord::from_row(row)?)
 }
 
 /// The complex in a unit-type row joined with its complex (`c.code, c.name as
 /// complex_name, c.district, c.address, c.operator`: the unit type has a `name` too).
+#[derive(sqlx::FromRow)]
+struct ComplexOfUnitTypeRow {
+    complex_id: i64,
+    code: String,
+    complex_name: String,
+    district: String,
+    address: String,
+    operator: String,
+}
+
 fn complex_of_unit_type_row(row: &AnyRow) -> Result<ComplexRecord, StoreError> {
+    let row = ComplexOfUnitTypeRow::from_row(row)?;
     Ok(ComplexRecord {
-        complex_id: row.try_get("complex_id")?,
-        code: row.try_get("code")?,
-        name: row.try_get("complex_name")?,
-        district: row.try_get("district")?,
-        address: row.try_get("address")?,
-        operator: row.try_get("operator")?,
+        complex_id: row.complex_id,
+        code: row.code,
+        name: row.complex_name,
+        district: row.district,
+        address: row.address,
+        operator: row.operator,
     })
 }
 
 fn unit_type_from_row(row: &AnyRow) -> Result<UnitTypeRecord, StoreError> {
-    Ok(UnitTypeRecord {
-        unit_type_id: row.try_get("unit_type_id")?,
-        complex_id: row.try_get("complex_id")?,
-        name: row.try_get("name")?,
-        area_centi_m2: row.try_get("area_centi_m2")?,
-        bedrooms: row.try_get("bedrooms")?,
-        rent_fen: row.try_get("rent_fen")?,
-    })
+    Ok(UnitTypeRecord::from_row(row)?)
+}
+
+/// A `housing_round` row as stored; [`RoundRecord`] is it checked.
+#[derive(sqlx::FromRow)]
+struct RoundRow {
+    round_id: i64,
+    name: String,
+    status: String,
+    deadline_at: i64,
+    seed: String,
+    requirements: String,
+    priority_rules: String,
+    offer_rules: String,
+    lease_rules: String,
+    opened_by: Option<i64>,
+    opened_at: i64,
+    allocated_at: Option<i64>,
+    allocated_by: Option<i64>,
+}
+
+impl TryFrom<RoundRow> for RoundRecord {
+    type Error = StoreError;
+
+    fn try_from(row: RoundRow) -> Result<Self, StoreError> {
+        Ok(RoundRecord {
+            status: Stored::new("housing_round", row.round_id).parse("status", &row.status)?,
+            round_id: row.round_id,
+            name: row.name,
+            deadline_at: row.deadline_at,
+            seed: row.seed,
+            requirements: split_list(&row.requirements),
+            priority_rules: row.priority_rules,
+            offer_rules: row.offer_rules,
+            lease_rules: row.lease_rules,
+            opened_by: row.opened_by,
+            opened_at: row.opened_at,
+            allocated_at: row.allocated_at,
+            allocated_by: row.allocated_by,
+        })
+    }
 }
 
 fn round_from_row(row: &AnyRow) -> Result<RoundRecord, StoreError> {
-    let requirements: String = row.try_get("requirements")?;
-    let id: i64 = row.try_get("round_id")?;
-    Ok(RoundRecord {
-        round_id: id,
-        name: row.try_get("name")?,
-        status: crate::columns::parsed(row, "housing_round", id, "status")?,
-        deadline_at: row.try_get("deadline_at")?,
-        seed: row.try_get("seed")?,
-        requirements: split_list(&requirements),
-        priority_rules: row.try_get("priority_rules")?,
-        offer_rules: row.try_get("offer_rules")?,
-        lease_rules: row.try_get("lease_rules")?,
-        opened_by: row.try_get("opened_by")?,
-        opened_at: row.try_get("opened_at")?,
-        allocated_at: row.try_get("allocated_at")?,
-        allocated_by: row.try_get("allocated_by")?,
-    })
+    RoundRow::from_row(row)?.try_into()
+}
+
+/// An `application` row as stored (its ranking a comma-separated list).
+#[derive(sqlx::FromRow)]
+struct ApplicationRow {
+    application_id: i64,
+    round_id: i64,
+    talent_id: i64,
+    pseudonym: String,
+    ranking: String,
+    assigned_complex_id: Option<i64>,
+    outcome_json: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<ApplicationRow> for ApplicationRecord {
+    fn from(row: ApplicationRow) -> Self {
+        ApplicationRecord {
+            ranking: split_list(&row.ranking),
+            application_id: row.application_id,
+            round_id: row.round_id,
+            talent_id: row.talent_id,
+            pseudonym: row.pseudonym,
+            assigned_complex_id: row.assigned_complex_id,
+            outcome_json: row.outcome_json,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
 }
 
 fn application_from_row(row: &AnyRow) -> Result<ApplicationRecord, StoreError> {
-    let ranking: String = row.try_get("ranking")?;
-    Ok(ApplicationRecord {
-        application_id: row.try_get("application_id")?,
-        round_id: row.try_get("round_id")?,
-        talent_id: row.try_get("talent_id")?,
-        pseudonym: row.try_get("pseudonym")?,
-        ranking: split_list(&ranking),
-        assigned_complex_id: row.try_get("assigned_complex_id")?,
-        outcome_json: row.try_get("outcome_json")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-    })
+    Ok(ApplicationRow::from_row(row)?.into())
 }
 
 const OFFER_VIEW: &str = "select o.*, u.number as unit_number, u.complex_id, c.code as complex_code, c.name as complex_name,
@@ -336,28 +379,58 @@ const OFFER_VIEW: &str = "select o.*, u.number as unit_number, u.complex_id, c.c
    from offer o join unit u on u.unit_id = o.unit_id join complex c on c.complex_id = u.complex_id
    join unit_type t on t.unit_type_id = u.unit_type_id";
 
+/// An `offer` row with its unit, complex and unit type ([`OFFER_VIEW`]).
+#[derive(sqlx::FromRow)]
+struct OfferRow {
+    offer_id: i64,
+    round_id: i64,
+    application_id: i64,
+    talent_id: i64,
+    unit_id: i64,
+    source: String,
+    status: String,
+    offered_at: i64,
+    respond_by: i64,
+    responded_at: Option<i64>,
+    unit_number: String,
+    complex_id: i64,
+    complex_code: String,
+    complex_name: String,
+    unit_type: String,
+    area_centi_m2: i64,
+    bedrooms: i64,
+    rent_fen: i64,
+}
+
+impl TryFrom<OfferRow> for OfferRecord {
+    type Error = StoreError;
+
+    fn try_from(row: OfferRow) -> Result<Self, StoreError> {
+        Ok(OfferRecord {
+            status: Stored::new("offer", row.offer_id).parse("status", &row.status)?,
+            offer_id: row.offer_id,
+            round_id: row.round_id,
+            application_id: row.application_id,
+            talent_id: row.talent_id,
+            unit_id: row.unit_id,
+            source: row.source,
+            offered_at: row.offered_at,
+            respond_by: row.respond_by,
+            responded_at: row.responded_at,
+            unit_number: row.unit_number,
+            complex_id: row.complex_id,
+            complex_code: row.complex_code,
+            complex_name: row.complex_name,
+            unit_type: row.unit_type,
+            area_centi_m2: row.area_centi_m2,
+            bedrooms: row.bedrooms,
+            rent_fen: row.rent_fen,
+        })
+    }
+}
+
 fn offer_from_row(row: &AnyRow) -> Result<OfferRecord, StoreError> {
-    let id: i64 = row.try_get("offer_id")?;
-    Ok(OfferRecord {
-        offer_id: id,
-        round_id: row.try_get("round_id")?,
-        application_id: row.try_get("application_id")?,
-        talent_id: row.try_get("talent_id")?,
-        unit_id: row.try_get("unit_id")?,
-        source: row.try_get("source")?,
-        status: crate::columns::parsed(row, "offer", id, "status")?,
-        offered_at: row.try_get("offered_at")?,
-        respond_by: row.try_get("respond_by")?,
-        responded_at: row.try_get("responded_at")?,
-        unit_number: row.try_get("unit_number")?,
-        complex_id: row.try_get("complex_id")?,
-        complex_code: row.try_get("complex_code")?,
-        complex_name: row.try_get("complex_name")?,
-        unit_type: row.try_get("unit_type")?,
-        area_centi_m2: row.try_get("area_centi_m2")?,
-        bedrooms: row.try_get("bedrooms")?,
-        rent_fen: row.try_get("rent_fen")?,
-    })
+    OfferRow::from_row(row)?.try_into()
 }
 
 const LEASE_VIEW: &str =
@@ -365,24 +438,51 @@ const LEASE_VIEW: &str =
    from lease l join unit u on u.unit_id = l.unit_id join complex c on c.complex_id = u.complex_id
    join talent p on p.talent_id = l.talent_id join offer o on o.offer_id = l.offer_id";
 
+/// A `lease` row with its unit, complex, talent and round ([`LEASE_VIEW`]).
+#[derive(sqlx::FromRow)]
+struct LeaseRow {
+    lease_id: i64,
+    offer_id: i64,
+    talent_id: i64,
+    unit_id: i64,
+    start_date: String,
+    end_date: String,
+    rent_fen: i64,
+    status: String,
+    end_reason: Option<String>,
+    ends_on: Option<String>,
+    unit_number: String,
+    complex_name: String,
+    talent_name: String,
+    round_id: i64,
+}
+
+impl TryFrom<LeaseRow> for LeaseRecord {
+    type Error = StoreError;
+
+    fn try_from(row: LeaseRow) -> Result<Self, StoreError> {
+        let cell = Stored::new("lease", row.lease_id);
+        Ok(LeaseRecord {
+            lease_id: row.lease_id,
+            offer_id: row.offer_id,
+            talent_id: row.talent_id,
+            unit_id: row.unit_id,
+            start_date: cell.parse("start_date", &row.start_date)?,
+            end_date: cell.parse("end_date", &row.end_date)?,
+            rent_fen: row.rent_fen,
+            status: cell.parse("status", &row.status)?,
+            end_reason: row.end_reason,
+            ends_on: cell.parse_optional("ends_on", row.ends_on.as_deref())?,
+            unit_number: row.unit_number,
+            complex_name: row.complex_name,
+            talent_name: row.talent_name,
+            round_id: row.round_id,
+        })
+    }
+}
+
 fn lease_from_row(row: &AnyRow) -> Result<LeaseRecord, StoreError> {
-    let lease_id: i64 = row.try_get("lease_id")?;
-    Ok(LeaseRecord {
-        lease_id,
-        offer_id: row.try_get("offer_id")?,
-        talent_id: row.try_get("talent_id")?,
-        unit_id: row.try_get("unit_id")?,
-        start_date: crate::columns::date(row, "lease", lease_id, "start_date")?,
-        end_date: crate::columns::date(row, "lease", lease_id, "end_date")?,
-        rent_fen: row.try_get("rent_fen")?,
-        status: crate::columns::parsed(row, "lease", lease_id, "status")?,
-        end_reason: row.try_get("end_reason")?,
-        ends_on: crate::columns::optional_date(row, "lease", lease_id, "ends_on")?,
-        unit_number: row.try_get("unit_number")?,
-        complex_name: row.try_get("complex_name")?,
-        talent_name: row.try_get("talent_name")?,
-        round_id: row.try_get("round_id")?,
-    })
+    LeaseRow::from_row(row)?.try_into()
 }
 
 fn split_list(text: &str) -> Vec<String> {

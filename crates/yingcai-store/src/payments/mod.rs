@@ -16,6 +16,7 @@ mod runs;
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::json;
+use sqlx::FromRow as _;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
@@ -41,19 +42,41 @@ pub struct PaymentRun {
     pub approved_at: Option<i64>,
 }
 
+/// A `payment_run` row as stored; [`PaymentRun`] is it checked.
+#[derive(sqlx::FromRow)]
+struct RunRow {
+    payment_run_id: i64,
+    month: String,
+    status: String,
+    first_month: String,
+    prepared_by: Option<i64>,
+    prepared_at: i64,
+    computed_at: Option<i64>,
+    approved_by: Option<i64>,
+    approved_at: Option<i64>,
+}
+
+impl TryFrom<RunRow> for PaymentRun {
+    type Error = StoreError;
+
+    fn try_from(row: RunRow) -> Result<Self, StoreError> {
+        let cell = columns::Stored::new("payment_run", row.payment_run_id);
+        Ok(PaymentRun {
+            payment_run_id: row.payment_run_id,
+            month: cell.parse("month", &row.month)?,
+            status: cell.parse("status", &row.status)?,
+            first_month: cell.parse("first_month", &row.first_month)?,
+            prepared_by: row.prepared_by,
+            prepared_at: row.prepared_at,
+            computed_at: row.computed_at,
+            approved_by: row.approved_by,
+            approved_at: row.approved_at,
+        })
+    }
+}
+
 fn run_from_row(row: &AnyRow) -> Result<PaymentRun, StoreError> {
-    let id: i64 = row.try_get("payment_run_id")?;
-    Ok(PaymentRun {
-        payment_run_id: id,
-        month: columns::month(row, "payment_run", id, "month")?,
-        status: columns::parsed(row, "payment_run", id, "status")?,
-        first_month: columns::month(row, "payment_run", id, "first_month")?,
-        prepared_by: row.try_get("prepared_by")?,
-        prepared_at: row.try_get("prepared_at")?,
-        computed_at: row.try_get("computed_at")?,
-        approved_by: row.try_get("approved_by")?,
-        approved_at: row.try_get("approved_at")?,
-    })
+    RunRow::from_row(row)?.try_into()
 }
 
 /// What spending is broken down by in reports.
@@ -145,20 +168,43 @@ pub struct PaymentLineView {
     pub policy_version_id: i64,
 }
 
+/// A `payment_line` row with its talent's name; [`PaymentLineView`] is it checked.
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    payment_line_id: i64,
+    talent_id: i64,
+    talent_name: String,
+    benefit: String,
+    service_month: String,
+    run_month: String,
+    kind: String,
+    amount_fen: i64,
+    status: String,
+    policy_version_id: i64,
+}
+
+impl TryFrom<LineRow> for PaymentLineView {
+    type Error = StoreError;
+
+    fn try_from(row: LineRow) -> Result<Self, StoreError> {
+        let cell = columns::Stored::new("payment_line", row.payment_line_id);
+        Ok(PaymentLineView {
+            payment_line_id: row.payment_line_id,
+            talent_id: row.talent_id,
+            talent_name: row.talent_name,
+            benefit: row.benefit,
+            service_month: cell.parse("service_month", &row.service_month)?,
+            run_month: cell.parse("run_month", &row.run_month)?,
+            kind: row.kind,
+            amount_fen: row.amount_fen,
+            status: cell.parse("status", &row.status)?,
+            policy_version_id: row.policy_version_id,
+        })
+    }
+}
+
 fn line_from_row(row: &AnyRow) -> Result<PaymentLineView, StoreError> {
-    let id: i64 = row.try_get("payment_line_id")?;
-    Ok(PaymentLineView {
-        payment_line_id: id,
-        talent_id: row.try_get("talent_id")?,
-        talent_name: row.try_get("talent_name")?,
-        benefit: row.try_get("benefit")?,
-        service_month: columns::month(row, "payment_line", id, "service_month")?,
-        run_month: columns::month(row, "payment_line", id, "run_month")?,
-        kind: row.try_get("kind")?,
-        amount_fen: row.try_get("amount_fen")?,
-        status: columns::parsed(row, "payment_line", id, "status")?,
-        policy_version_id: row.try_get("policy_version_id")?,
-    })
+    LineRow::from_row(row)?.try_into()
 }
 
 /// A confirmed entitlement, as a payment run reads it.

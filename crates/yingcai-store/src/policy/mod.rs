@@ -12,8 +12,11 @@ mod versions;
 
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use sqlx::FromRow as _;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
+
+use crate::columns::Stored;
 
 use crate::audit::{self, Actor, Change};
 use yingcai_domain::Month;
@@ -54,21 +57,45 @@ pub struct PolicyDraft {
     pub source: String,
 }
 
+/// A `policy_version` row as stored; [`PolicyVersionRecord`] is it checked.
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    policy_version_id: i64,
+    pack_id: String,
+    version: String,
+    status: String,
+    effective_date: String,
+    file_name: String,
+    source: String,
+    created_by: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+    published_at: Option<i64>,
+}
+
+impl TryFrom<VersionRow> for PolicyVersionRecord {
+    type Error = StoreError;
+
+    fn try_from(row: VersionRow) -> Result<Self, StoreError> {
+        let cell = Stored::new("policy_version", row.policy_version_id);
+        Ok(PolicyVersionRecord {
+            policy_version_id: row.policy_version_id,
+            pack_id: row.pack_id,
+            version: row.version,
+            status: cell.parse("status", &row.status)?,
+            effective_date: row.effective_date,
+            file_name: row.file_name,
+            source: row.source,
+            created_by: row.created_by,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            published_at: row.published_at,
+        })
+    }
+}
+
 fn version_from_row(row: &AnyRow) -> Result<PolicyVersionRecord, StoreError> {
-    let id: i64 = row.try_get("policy_version_id")?;
-    Ok(PolicyVersionRecord {
-        policy_version_id: id,
-        pack_id: row.try_get("pack_id")?,
-        version: row.try_get("version")?,
-        status: crate::columns::parsed(row, "policy_version", id, "status")?,
-        effective_date: row.try_get("effective_date")?,
-        file_name: row.try_get("file_name")?,
-        source: row.try_get("source")?,
-        created_by: row.try_get("created_by")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        published_at: row.try_get("published_at")?,
-    })
+    VersionRow::from_row(row)?.try_into()
 }
 
 pub(crate) fn actor_id(actor: &Actor) -> Option<i64> {
@@ -97,21 +124,44 @@ pub struct CardRecord {
     pub issued_at: i64,
 }
 
+/// A `card` row as stored; [`CardRecord`] is it checked.
+#[derive(sqlx::FromRow)]
+struct CardRow {
+    card_id: i64,
+    number: String,
+    talent_id: i64,
+    tier: String,
+    valid_from: String,
+    valid_until: String,
+    status: String,
+    revoked_reason: Option<String>,
+    revoked_at: Option<i64>,
+    policy_version_id: i64,
+    issued_at: i64,
+}
+
+impl TryFrom<CardRow> for CardRecord {
+    type Error = StoreError;
+
+    fn try_from(row: CardRow) -> Result<Self, StoreError> {
+        Ok(CardRecord {
+            status: Stored::new("card", row.card_id).parse("status", &row.status)?,
+            card_id: row.card_id,
+            number: row.number,
+            talent_id: row.talent_id,
+            tier: row.tier,
+            valid_from: row.valid_from,
+            valid_until: row.valid_until,
+            revoked_reason: row.revoked_reason,
+            revoked_at: row.revoked_at,
+            policy_version_id: row.policy_version_id,
+            issued_at: row.issued_at,
+        })
+    }
+}
+
 fn card_from_row(row: &AnyRow) -> Result<CardRecord, StoreError> {
-    let id: i64 = row.try_get("card_id")?;
-    Ok(CardRecord {
-        card_id: id,
-        number: row.try_get("number")?,
-        talent_id: row.try_get("talent_id")?,
-        tier: row.try_get("tier")?,
-        valid_from: row.try_get("valid_from")?,
-        valid_until: row.try_get("valid_until")?,
-        status: crate::columns::parsed(row, "card", id, "status")?,
-        revoked_reason: row.try_get("revoked_reason")?,
-        revoked_at: row.try_get("revoked_at")?,
-        policy_version_id: row.try_get("policy_version_id")?,
-        issued_at: row.try_get("issued_at")?,
-    })
+    CardRow::from_row(row)?.try_into()
 }
 
 /// A card to issue; `number` turns the new card's serial into its number.
@@ -174,32 +224,55 @@ pub struct EntitlementRecord {
 
 const ENTITLEMENT_SELECT: &str = "select e.*, t.name as talent_name, p.pack_id, p.version from entitlement e join talent t on t.talent_id = e.talent_id join policy_version p on p.policy_version_id = e.policy_version_id";
 
+/// An `entitlement` row with its talent's name and its version's pack and version
+/// ([`ENTITLEMENT_SELECT`]); [`EntitlementRecord`] is it checked.
+#[derive(sqlx::FromRow)]
+struct EntitlementRow {
+    entitlement_id: i64,
+    talent_id: i64,
+    talent_name: String,
+    benefit: String,
+    status: String,
+    from_month: String,
+    schedule: String,
+    total_fen: i64,
+    policy_version_id: i64,
+    pack_id: String,
+    version: String,
+    computed_at: i64,
+    confirmed_at: Option<i64>,
+    confirmed_bank_masked: Option<String>,
+    ended_reason: Option<String>,
+    held_reason: Option<String>,
+}
+
+impl TryFrom<EntitlementRow> for EntitlementRecord {
+    type Error = StoreError;
+
+    fn try_from(row: EntitlementRow) -> Result<Self, StoreError> {
+        let cell = Stored::new("entitlement", row.entitlement_id);
+        Ok(EntitlementRecord {
+            entitlement_id: row.entitlement_id,
+            talent_id: row.talent_id,
+            talent_name: row.talent_name,
+            benefit: row.benefit,
+            status: cell.parse("status", &row.status)?,
+            from_month: cell.parse("from_month", &row.from_month)?,
+            schedule: serde_json::from_str(&row.schedule).map_err(|_| cell.corrupt("schedule"))?,
+            total_fen: row.total_fen,
+            policy_version_id: row.policy_version_id,
+            policy_version: format!("{} {}", row.pack_id, row.version),
+            computed_at: row.computed_at,
+            confirmed_at: row.confirmed_at,
+            confirmed_bank_masked: row.confirmed_bank_masked,
+            ended_reason: row.ended_reason,
+            held_reason: row.held_reason,
+        })
+    }
+}
+
 fn entitlement_from_row(row: &AnyRow) -> Result<EntitlementRecord, StoreError> {
-    let schedule: String = row.try_get("schedule")?;
-    let pack_id: String = row.try_get("pack_id")?;
-    let version: String = row.try_get("version")?;
-    let entitlement_id: i64 = row.try_get("entitlement_id")?;
-    Ok(EntitlementRecord {
-        entitlement_id,
-        talent_id: row.try_get("talent_id")?,
-        talent_name: row.try_get("talent_name")?,
-        benefit: row.try_get("benefit")?,
-        status: crate::columns::parsed(row, "entitlement", entitlement_id, "status")?,
-        from_month: crate::columns::month(row, "entitlement", entitlement_id, "from_month")?,
-        schedule: serde_json::from_str(&schedule).map_err(|_| StoreError::Corrupt {
-            table: "entitlement",
-            row: entitlement_id,
-            column: "schedule",
-        })?,
-        total_fen: row.try_get("total_fen")?,
-        policy_version_id: row.try_get("policy_version_id")?,
-        policy_version: format!("{pack_id} {version}"),
-        computed_at: row.try_get("computed_at")?,
-        confirmed_at: row.try_get("confirmed_at")?,
-        confirmed_bank_masked: row.try_get("confirmed_bank_masked")?,
-        ended_reason: row.try_get("ended_reason")?,
-        held_reason: row.try_get("held_reason")?,
-    })
+    EntitlementRow::from_row(row)?.try_into()
 }
 
 /// What a recomputation changed for one talent.
