@@ -824,10 +824,8 @@ async fn payments(command: PaymentsCommand, settings: &Settings) -> anyhow::Resu
                     println!("payment run {} approved", run.month);
                     Ok(())
                 }
-                Err(refusal) => {
-                    return Err(anyhow::Error::new(refusal)
-                        .context(format!("payment run {month} not approved")));
-                }
+                Err(refusal) => Err(anyhow::Error::new(refusal)
+                    .context(format!("payment run {month} not approved"))),
             }
         }
         PaymentsCommand::Export {
@@ -876,8 +874,8 @@ async fn payments(command: PaymentsCommand, settings: &Settings) -> anyhow::Resu
                     Ok(())
                 }
                 Err(refusal) => {
-                    return Err(anyhow::Error::new(refusal)
-                        .context(format!("payment run {month} not settled")));
+                    Err(anyhow::Error::new(refusal)
+                        .context(format!("payment run {month} not settled")))
                 }
             }
         }
