@@ -87,7 +87,7 @@ pub(crate) async fn queue(
             district => q.district,
             older_than_days => q.older_than_days,
             districts => state.settings().districts.clone(),
-                        statuses => ["submitted", "returned", "draft", "verified"],
+                        statuses => [SubmissionStatus::Submitted, SubmissionStatus::Returned, SubmissionStatus::Draft, SubmissionStatus::Verified],
             kind => kind,
         },
     )
