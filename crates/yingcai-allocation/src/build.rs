@@ -85,8 +85,7 @@ impl<'s> Builder<'s> {
 
     pub(crate) fn begin_complex(&mut self, name: Cow<'s, str>) -> Result<(), InstanceError> {
         self.complexes
-            .define(name)?
-            .map_err(|complex| InstanceError::DuplicateComplex { complex })?;
+            .define(name, |complex| InstanceError::DuplicateComplex { complex })?;
         self.capacity.push(0);
         Ok(())
     }

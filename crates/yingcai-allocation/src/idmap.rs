@@ -378,18 +378,19 @@ impl<'s> Interner<'s> {
         self.map = map;
     }
 
-    /// Defines `name`; `Ok(Err(name))` if it was already defined.
+    /// Defines `name`; a name already defined is the error `duplicate(name)` makes.
     pub(crate) fn define(
         &mut self,
         name: Cow<'s, str>,
-    ) -> Result<Result<(), String>, InstanceError> {
+        duplicate: impl FnOnce(String) -> InstanceError,
+    ) -> Result<(), InstanceError> {
         let prov = self.reference(name)? as usize;
         if self.def_of[prov] != NONE {
-            return Ok(Err(self.names[prov].to_string()));
+            return Err(duplicate(self.names[prov].to_string()));
         }
         self.def_of[prov] = index_from_len(self.prov_of.len())?;
         self.prov_of.push(prov as u32);
-        Ok(Ok(()))
+        Ok(())
     }
 
     pub(crate) fn is_defined(&self, prov: u32) -> bool {
@@ -503,11 +504,14 @@ mod tests {
         for i in 0..1000 {
             assert_eq!(interner.reference(Cow::Owned(format!("c{i}"))).unwrap(), i);
         }
-        assert_eq!(interner.define(Cow::Borrowed("c500")).unwrap(), Ok(()));
-        assert_eq!(interner.define(Cow::Borrowed("new")).unwrap(), Ok(()));
+        let duplicate = |complex| InstanceError::DuplicateComplex { complex };
+        assert_eq!(interner.define(Cow::Borrowed("c500"), duplicate), Ok(()));
+        assert_eq!(interner.define(Cow::Borrowed("new"), duplicate), Ok(()));
         assert_eq!(
-            interner.define(Cow::Borrowed("c500")).unwrap(),
-            Err("c500".into())
+            interner.define(Cow::Borrowed("c500"), duplicate),
+            Err(InstanceError::DuplicateComplex {
+                complex: "c500".into()
+            })
         );
         assert_eq!(
             interner.defined_names().collect::<Vec<_>>(),

@@ -19,6 +19,7 @@ mod enterprise;
 mod field;
 mod identity;
 mod money;
+pub mod status;
 pub mod talent;
 
 pub use account::{DisplayName, Email, Locale, Password, Phone, Role, RoleSet};
@@ -28,4 +29,8 @@ pub use field::Redacted;
 pub use field::{FieldError, FieldErrors};
 pub use identity::{CreditCode, ResidentId};
 pub use money::{Fen, parse_hundredths};
+pub use status::{
+    CardStatus, EntitlementStatus, LeaseStatus, LineStatus, OfferStatus, PolicyStatus, RoundStatus,
+    RunStatus, SubmissionStatus, TransferStatus, UnitStatus, UnknownStatus,
+};
 pub use talent::{BankAccount, Degree, Employer, Housing, TalentInput, TalentProfile};

@@ -7,6 +7,7 @@
 //! transaction. Every job here is safe to run again or on several servers at once.
 
 use std::collections::{HashMap, HashSet};
+use yingcai_domain::status::{CardStatus, LeaseStatus, RoundStatus};
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -98,13 +99,13 @@ pub async fn eligibility(
         .cards_of_talent(talent.talent_id)
         .await?
         .into_iter()
-        .find(|c| c.status == "active" && c.valid_from <= day && day <= c.valid_until)
+        .find(|c| c.status == CardStatus::Active && c.valid_from <= day && day <= c.valid_until)
         .map(|c| c.tier);
     let housed = store
         .leases_of_talent(talent.talent_id)
         .await?
         .iter()
-        .any(|l| l.status != "ended");
+        .any(|l| l.status != LeaseStatus::Ended);
     let refusals = store.refusals_of(talent.talent_id).await?;
     Ok(assess(
         round,
@@ -192,7 +193,7 @@ pub struct ComplexFigures {
 
 /// Live figures of an open round, or the figures published with the allocation.
 pub async fn round_figures(store: &Store, round: &RoundRecord) -> anyhow::Result<RoundFigures> {
-    if round.status == "allocated"
+    if round.status == RoundStatus::Allocated
         && let Some(json) = store.round_figures_json(round.round_id).await?
     {
         return Ok(serde_json::from_str(&json)?);
@@ -263,7 +264,7 @@ pub async fn run_round(
     round: &RoundRecord,
     actor: &Actor,
 ) -> Result<RunSummary, RunError> {
-    if round.status != "open" {
+    if round.status != RoundStatus::Open {
         return Err(RunError::AlreadyRun);
     }
     let (priority, offer_rules, _) = rules_of(round)?;
@@ -517,7 +518,7 @@ pub async fn waiting_lists(store: &Store, round: &RoundRecord) -> anyhow::Result
 pub async fn refill(store: &Store, round_id: i64, complex_id: i64) -> anyhow::Result<usize> {
     let round = store.round(round_id).await?;
     let (_, offer_rules, _) = rules_of(&round)?;
-    if round.status != "allocated" || offer_rules.refill != Refill::NextInPriority {
+    if round.status != RoundStatus::Allocated || offer_rules.refill != Refill::NextInPriority {
         return Ok(0);
     }
     let lists = waiting_lists(store, &round).await?;
@@ -564,19 +565,36 @@ pub async fn expire_and_refill(store: &Store) -> anyhow::Result<usize> {
     Ok(closed.len())
 }
 
+yingcai_store::refusal! {
+    /// Why an offer was not answered.
+    pub enum OfferAnswerError {
+        /// It was answered already, has lapsed, or is not the caller's.
+        Closed => ("offer", "offer-closed", "the offer is no longer open"),
+    }
+}
+
+/// A closed offer is the store's `NotFound`; anything else failed on our side.
+fn offer_answer(error: StoreError) -> OfferAnswerError {
+    match error {
+        StoreError::NotFound => OfferAnswerError::Closed,
+        other => OfferAnswerError::Store(other),
+    }
+}
+
 /// Accepts an offer: a lease from today for the round's maximum term at the unit's rent.
 pub async fn accept_offer(
     store: &Store,
     offer: &OfferRecord,
     actor: &Actor,
-) -> anyhow::Result<Result<i64, StoreError>> {
+) -> Result<i64, OfferAnswerError> {
     let round = store.round(offer.round_id).await?;
     let (_, _, lease_rules) = rules_of(&round)?;
-    let lease = yingcai_housing::Lease::new(today(), &lease_rules, offer.rent_fen)?;
+    let lease = yingcai_housing::Lease::new(today(), &lease_rules, offer.rent_fen)
+        .map_err(anyhow::Error::from)?;
     // A lease is stored only with dates the platform's calendar can read back.
-    let start = yingcai_domain::Date::try_from(lease.start)?;
-    let end = yingcai_domain::Date::try_from(lease.end)?;
-    Ok(store
+    let start = yingcai_domain::Date::try_from(lease.start).map_err(anyhow::Error::from)?;
+    let end = yingcai_domain::Date::try_from(lease.end).map_err(anyhow::Error::from)?;
+    store
         .accept_offer(
             offer.offer_id,
             offer.talent_id,
@@ -587,7 +605,8 @@ pub async fn accept_offer(
             },
             actor,
         )
-        .await)
+        .await
+        .map_err(offer_answer)
 }
 
 /// Declines an offer and passes the unit on.
@@ -595,17 +614,13 @@ pub async fn decline_offer(
     store: &Store,
     offer: &OfferRecord,
     actor: &Actor,
-) -> anyhow::Result<Result<(), StoreError>> {
-    match store
+) -> Result<(), OfferAnswerError> {
+    let closed = store
         .decline_offer(offer.offer_id, offer.talent_id, actor)
         .await
-    {
-        Ok(closed) => {
-            refill(store, closed.round_id, closed.complex_id).await?;
-            Ok(Ok(()))
-        }
-        Err(e) => Ok(Err(e)),
-    }
+        .map_err(offer_answer)?;
+    refill(store, closed.round_id, closed.complex_id).await?;
+    Ok(())
 }
 
 fn trigger_code(trigger: &yingcai_housing::ExitTrigger) -> &'static str {
@@ -634,7 +649,7 @@ pub async fn review_leases(
     let mut review = LeaseReview::default();
     let day = today.to_string();
     for lease in store.live_leases().await? {
-        if lease.status == "ending" && lease.ends_on.is_some_and(|e| e.jiff() < today) {
+        if lease.status == LeaseStatus::Ending && lease.ends_on.is_some_and(|e| e.jiff() < today) {
             if store
                 .end_lease(lease.lease_id, &day, &Actor::System)
                 .await?

@@ -53,6 +53,30 @@ impl From<StoreError> for Error {
     }
 }
 
+/// Every refusal enum of the store and of these operations turns into an [`Error`]: the
+/// reasons a person can act on as `Invalid`, the rest as the store's failure.
+macro_rules! from_refusals {
+    ($($refusal:ty),+ $(,)?) => {$(
+        impl From<$refusal> for Error {
+            fn from(refusal: $refusal) -> Self {
+                match yingcai_store::Refusal::into_fields(refusal) {
+                    Ok(fields) => Error::Invalid(fields),
+                    Err(error) => error.into(),
+                }
+            }
+        }
+    )+};
+}
+
+from_refusals!(
+    yingcai_store::payments::ApproveRunError,
+    yingcai_store::payments::ExportRunError,
+    yingcai_store::payments::SettleRunError,
+    yingcai_store::payments::RepaymentError,
+    yingcai_store::SubmissionError,
+    housing::OfferAnswerError,
+);
+
 impl From<FieldErrors> for Error {
     fn from(errors: FieldErrors) -> Self {
         Error::Invalid(errors)

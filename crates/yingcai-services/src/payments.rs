@@ -8,7 +8,9 @@
 //! batch is either all there or not there at all, and a re-run fills in what is missing.
 
 use yingcai_domain::Month;
+use yingcai_domain::status::RunStatus;
 use yingcai_payments::{LineKind, Segment, accrue, plan_lines};
+use yingcai_store::payments::{ApproveRunError, ExportRunError, RepaymentError, SettleRunError};
 use yingcai_store::{
     Actor, BankTransfer, NewPaymentLine, PaymentRun, Posting, Settlement, SettlementReport, Store,
     StoreError,
@@ -41,7 +43,7 @@ pub async fn run_month(
 ) -> anyhow::Result<RunReport> {
     let run = store.open_payment_run(run_month, actor).await?;
     anyhow::ensure!(
-        run.status == "draft",
+        run.status == RunStatus::Draft,
         "the run for {} is {}: its lines are frozen",
         run.month,
         run.status
@@ -124,6 +126,16 @@ fn accrual(line: &NewPaymentLine) -> Result<Posting, StoreError> {
         })
 }
 
+/// A posting the ledger built, or the store error naming what it refused: the ledger
+/// refuses only amounts that cannot be booked, which the store never asks for.
+fn booked(
+    what: &'static str,
+    txn: Result<yingcai_payments::Transaction, yingcai_payments::LedgerError>,
+) -> Result<Posting, StoreError> {
+    txn.map(posting)
+        .map_err(|error| StoreError::Other(anyhow::anyhow!("the ledger refused a {what}: {error}")))
+}
+
 fn posting(txn: yingcai_payments::Transaction) -> Posting {
     Posting {
         memo: txn.memo().to_owned(),
@@ -140,18 +152,15 @@ pub async fn export(
     store: &Store,
     month: Month,
     actor: &Actor,
-) -> anyhow::Result<Result<Vec<BankTransfer>, &'static str>> {
-    Ok(store
+) -> Result<Vec<BankTransfer>, ExportRunError> {
+    store
         .export_payment_run(
             month,
             actor,
             &yingcai_payments::bank_amount,
-            &|talent, amount| match yingcai_payments::recover(talent, amount) {
-                Ok(txn) => posting(txn),
-                Err(error) => unreachable!("a positive recovery is always bookable: {error}"),
-            },
+            &|talent, amount| booked("recovery", yingcai_payments::recover(talent, amount)),
         )
-        .await?)
+        .await
 }
 
 /// Records the bank's answers (see [`read_settlement`]).
@@ -160,15 +169,12 @@ pub async fn settle(
     month: Month,
     answers: &[Settlement],
     actor: &Actor,
-) -> anyhow::Result<Result<SettlementReport, &'static str>> {
-    Ok(store
+) -> Result<SettlementReport, SettleRunError> {
+    store
         .settle_payment_run(month, answers, actor, &|talent, amount| {
-            match yingcai_payments::settle_paid(talent, amount) {
-                Ok(txn) => posting(txn),
-                Err(error) => unreachable!("an exported transfer is always positive: {error}"),
-            }
+            booked("settlement", yingcai_payments::settle_paid(talent, amount))
         })
-        .await?)
+        .await
 }
 
 /// Books a repayment of an overpayment by the talent.
@@ -177,15 +183,12 @@ pub async fn record_repayment(
     talent_id: i64,
     amount_fen: i64,
     actor: &Actor,
-) -> anyhow::Result<Result<(), &'static str>> {
-    Ok(store
+) -> Result<(), RepaymentError> {
+    store
         .record_repayment(talent_id, amount_fen, actor, &|talent, amount| {
-            match yingcai_payments::repaid(talent, amount) {
-                Ok(txn) => posting(txn),
-                Err(error) => unreachable!("a positive repayment is always bookable: {error}"),
-            }
+            booked("repayment", yingcai_payments::repaid(talent, amount))
         })
-        .await?)
+        .await
 }
 
 const BANK_HEADER: [&str; 5] = ["reference", "payee", "account", "amount_yuan", "purpose"];
@@ -277,14 +280,12 @@ pub async fn approve(
     store: &Store,
     month: Month,
     actor: &Actor,
-) -> anyhow::Result<Result<PaymentRun, &'static str>> {
-    Ok(match store.approve_payment_run(month, actor).await? {
-        Ok(()) => Ok(store
-            .payment_run(month)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("run {month} vanished"))?),
-        Err(code) => Err(code),
-    })
+) -> Result<PaymentRun, ApproveRunError> {
+    store.approve_payment_run(month, actor).await?;
+    Ok(store
+        .payment_run(month)
+        .await?
+        .ok_or(StoreError::NotFound)?)
 }
 
 #[cfg(test)]
@@ -391,22 +392,17 @@ mod tests {
             assert_eq!(
                 approve(&store, m("2026-12"), &Actor::System)
                     .await
-                    .unwrap()
-                    .unwrap_err(),
-                "approval-needs-officer"
+                    .unwrap_err()
+                    .field_error()
+                    .map(|e| e.code),
+                Some("approval-needs-officer")
             );
             let officer = officer(&store, "second@example.cn").await;
-            approve(&store, m("2026-12"), &officer)
-                .await
-                .unwrap()
-                .unwrap();
+            approve(&store, m("2026-12"), &officer).await.unwrap();
 
             // The bank file: lo+1 gets arrears and December, lo+2 December; lo nothing (its
             // overpayment stays a receivable until something is owed to it).
-            let transfers = export(&store, m("2026-12"), &officer)
-                .await
-                .unwrap()
-                .unwrap();
+            let transfers = export(&store, m("2026-12"), &officer).await.unwrap();
             let amounts: Vec<(i64, i64)> = transfers
                 .iter()
                 .map(|t| (t.talent_id, t.amount_fen))
@@ -428,10 +424,7 @@ mod tests {
             );
             // Exporting again gives the same file and books nothing more.
             assert_eq!(
-                export(&store, m("2026-12"), &officer)
-                    .await
-                    .unwrap()
-                    .unwrap(),
+                export(&store, m("2026-12"), &officer).await.unwrap(),
                 transfers
             );
 
@@ -442,12 +435,10 @@ mod tests {
             .unwrap();
             let report = settle(&store, m("2026-12"), &answers, &officer)
                 .await
-                .unwrap()
                 .unwrap();
             assert_eq!((report.paid, report.failed, report.ignored), (1, 1, 0));
             let again = settle(&store, m("2026-12"), &answers, &officer)
                 .await
-                .unwrap()
                 .unwrap();
             assert_eq!((again.paid, again.failed, again.ignored), (0, 0, 2));
             assert_eq!(store.ledger_balance("bank").await.unwrap(), -500_000);
@@ -457,14 +448,8 @@ mod tests {
             run_month(&store, m("2027-01"), &Actor::System, &quiet)
                 .await
                 .unwrap();
-            approve(&store, m("2027-01"), &officer)
-                .await
-                .unwrap()
-                .unwrap();
-            let january = export(&store, m("2027-01"), &officer)
-                .await
-                .unwrap()
-                .unwrap();
+            approve(&store, m("2027-01"), &officer).await.unwrap();
+            let january = export(&store, m("2027-01"), &officer).await.unwrap();
             let lo2 = january.iter().find(|t| t.talent_id == lo + 2).unwrap();
             assert_eq!(lo2.amount_fen, 600_000);
             assert!(store.check_ledger().await.unwrap().is_sound());
@@ -473,15 +458,12 @@ mod tests {
             let receivables = store.receivables().await.unwrap();
             assert_eq!(receivables.len(), 1);
             assert_eq!((receivables[0].0, receivables[0].2), (lo, 300_000));
-            assert_eq!(
-                record_repayment(&store, lo, 400_000, &officer)
-                    .await
-                    .unwrap(),
-                Err("repayment-amount-invalid")
-            );
+            assert!(matches!(
+                record_repayment(&store, lo, 400_000, &officer).await,
+                Err(RepaymentError::AmountInvalid)
+            ));
             record_repayment(&store, lo, 100_000, &officer)
                 .await
-                .unwrap()
                 .unwrap();
             assert_eq!(
                 store

@@ -382,7 +382,6 @@ mod tests {
             store
                 .import_talents(&rows, "test", &Actor::System, &|_| {})
                 .await
-                .unwrap()
                 .unwrap();
             let policies = Policies::new();
             let today = Date::new(2026, 11, 29).unwrap();
@@ -433,7 +432,6 @@ mod tests {
                     &|_| {},
                 )
                 .await
-                .unwrap()
                 .unwrap();
             let third = sweep(&store, &policies, today, false).await.unwrap();
             assert_eq!((third.talents, third.changes.found), (4, 1));

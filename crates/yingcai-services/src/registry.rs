@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use yingcai_import::{ImportError, ImportOptions, RowError};
-use yingcai_store::{Actor, ImportRow, ImportSummary, Store};
+use yingcai_store::{Actor, ImportConflict, ImportRow, ImportSummary, Store};
 
 use crate::Error;
 
@@ -44,12 +44,11 @@ pub async fn import_roster(
         .into_iter()
         .map(|t| (t.row, t.source_id, t.profile))
         .collect();
-    match store.import_talents(&rows, source, actor, progress).await? {
+    match store.import_talents(&rows, source, actor, progress).await {
         Ok(summary) => Ok(ImportOutcome::Imported(summary)),
-        Err(conflict) => Ok(ImportOutcome::Refused(
-            conflict
-                .rows
-                .into_iter()
+        Err(ImportConflict::Store(error)) => Err(error.into()),
+        Err(ImportConflict::Registered { rows }) => Ok(ImportOutcome::Refused(
+            rows.into_iter()
                 .map(|row| RowError {
                     row,
                     column: "resident_id".into(),

@@ -432,17 +432,29 @@ impl Store {
                 .bind(account_id)
                 .fetch_all(self.pool())
                 .await?;
+        // A role this version does not know is named, not dropped: dropping it could
+        // leave an officer signed in as a talent without anyone noticing.
         let roles = roles
             .iter()
-            .filter_map(|r| r.parse::<Role>().ok())
-            .collect();
+            .map(|r| {
+                r.parse::<Role>().map_err(|_| StoreError::Corrupt {
+                    table: "account_role",
+                    row: account_id,
+                    column: "role",
+                })
+            })
+            .collect::<Result<Vec<Role>, StoreError>>()?;
         let locale: String = row.try_get("locale")?;
         Ok(Account {
             account_id,
             email: row.try_get("email")?,
             display_name: row.try_get("display_name")?,
             phone: row.try_get("phone")?,
-            locale: Locale::from_tag(&locale).unwrap_or_default(),
+            locale: Locale::from_tag(&locale).ok_or(StoreError::Corrupt {
+                table: "account",
+                row: account_id,
+                column: "locale",
+            })?,
             // An account whose roles were all removed keeps the least-privileged role so it
             // can still sign in and be seen; admins grant roles, never remove the last one.
             roles: RoleSet::new(roles).unwrap_or_else(|| RoleSet::one(Role::Talent)),

@@ -1,13 +1,12 @@
 //! Documents attached to submissions: who uploaded what, to which submission.
 
 use serde_json::json;
-use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
 use crate::audit::{self, Actor, Change};
 use crate::{Store, StoreError, dialect, now_ms};
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
 pub struct DocumentRecord {
     pub document_id: i64,
     pub submission_id: i64,
@@ -30,16 +29,7 @@ pub struct NewDocument {
 }
 
 fn from_row(row: &AnyRow) -> Result<DocumentRecord, StoreError> {
-    Ok(DocumentRecord {
-        document_id: row.try_get("document_id")?,
-        submission_id: row.try_get("submission_id")?,
-        owner_account_id: row.try_get("owner_account_id")?,
-        sha256: row.try_get("sha256")?,
-        media_type: row.try_get("media_type")?,
-        size_bytes: row.try_get("size_bytes")?,
-        file_name: row.try_get("file_name")?,
-        created_at: row.try_get("created_at")?,
-    })
+    Ok(<DocumentRecord as sqlx::FromRow<AnyRow>>::from_row(row)?)
 }
 
 impl Store {

@@ -6,7 +6,7 @@ use sqlx::any::AnyRow;
 use yingcai_domain::{CreditCode, Email, EnterpriseInput, EnterpriseProfile, Phone};
 
 use crate::audit::{self, Actor, Change};
-use crate::submissions::{QueueFilter, Submission, SubmissionStatus, WrongState};
+use crate::submissions::{QueueFilter, Submission, SubmissionError, SubmissionStatus};
 use crate::{Store, StoreError, TalentRecord, dialect, now_ms};
 
 pub type EnterpriseSubmission = Submission<EnterpriseInput>;
@@ -118,7 +118,7 @@ impl Store {
         submission_id: i64,
         profile: &EnterpriseProfile,
         officer: &Actor,
-    ) -> Result<Result<i64, WrongState>, StoreError> {
+    ) -> Result<i64, SubmissionError> {
         let submission = self.enterprise_submission(submission_id).await?;
         let officer_id = match officer {
             Actor::Account { account_id, .. } => Some(*account_id),
@@ -130,15 +130,9 @@ impl Store {
             None => None,
         };
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
-        let status: String =
-            sqlx::query_scalar("select status from submission where submission_id = $1")
-                .bind(submission_id)
-                .fetch_one(&mut *tx)
-                .await?;
-        if status != SubmissionStatus::Submitted.as_str() {
-            return Ok(Err(WrongState {
-                status: SubmissionStatus::parse(&status).unwrap_or(SubmissionStatus::Draft),
-            }));
+        let status = crate::submissions::status_of(&mut tx, submission_id).await?;
+        if status != SubmissionStatus::Submitted {
+            return Err(SubmissionError::WrongState { status });
         }
         let sql = match submission.subject_id {
             None => "insert into enterprise (owner_account_id, name, credit_code, industry, district, contact_name, contact_phone, contact_email, verified, verified_at, verified_by, created_at, updated_at)
@@ -196,7 +190,7 @@ impl Store {
         };
         audit::append(&mut tx, officer, change).await?;
         tx.commit().await?;
-        Ok(Ok(enterprise_id))
+        Ok(enterprise_id)
     }
 
     /// Registers an already-verified enterprise (demo data, bulk registration by officers),

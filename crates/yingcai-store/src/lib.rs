@@ -32,6 +32,7 @@ pub mod introspect;
 mod jobs;
 pub mod payments;
 mod policy;
+mod refusal;
 mod registry;
 mod reports;
 mod reseal;
@@ -61,11 +62,16 @@ pub use policy::{
     CardRecord, ComputedEntitlement, EntitlementChanges, EntitlementFilter, EntitlementRecord,
     NewCard, NotificationRecord, PolicyDraft, PolicyVersionRecord, ScheduleSegment,
 };
+pub use refusal::Refusal;
 pub use registry::{ImportConflict, ImportRow, ImportSummary, TalentRecord};
 pub use reports::ImportReport;
 pub use sessions::{SessionKind, SessionRecord};
-pub use submissions::{QueueFilter, Submission, SubmissionStatus, TalentSubmission, WrongState};
+pub use submissions::{
+    QueueFilter, Submission, SubmissionError, SubmissionStatus, TalentSubmission,
+};
 pub use yingcai_domain::audit::{AuditEntry, AuditHead, ChainBreak};
+#[doc(hidden)]
+pub use {anyhow as __anyhow, sqlx as __sqlx, yingcai_domain as __domain};
 
 use sqlx::AnyPool;
 

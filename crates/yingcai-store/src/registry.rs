@@ -51,12 +51,20 @@ pub struct ImportSummary {
     pub talent_ids: Option<(i64, i64)>,
 }
 
-/// Rows whose identity number is already registered: the import wrote nothing.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{} row(s) name an identity number that is already registered", rows.len())]
-pub struct ImportConflict {
-    /// The rows (as numbered by the caller) that conflict.
-    pub rows: Vec<usize>,
+/// Why a roster import wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportConflict {
+    /// Rows (as numbered by the caller) whose identity number is already registered.
+    #[error("{} row(s) name an identity number that is already registered", rows.len())]
+    Registered { rows: Vec<usize> },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for ImportConflict {
+    fn from(error: sqlx::Error) -> Self {
+        ImportConflict::Store(error.into())
+    }
 }
 
 /// One row to import: the caller's row number, the roster's id, the checked record.
@@ -79,7 +87,7 @@ impl Store {
         source: &str,
         actor: &Actor,
         progress: &(dyn Fn(usize) + Sync),
-    ) -> Result<Result<ImportSummary, ImportConflict>, StoreError> {
+    ) -> Result<ImportSummary, ImportConflict> {
         let indexes: Vec<String> = rows
             .iter()
             .map(|(_, _, p)| {
@@ -108,7 +116,7 @@ impl Store {
             }
         }
         if !conflicts.is_empty() {
-            return Ok(Err(ImportConflict { rows: conflicts }));
+            return Err(ImportConflict::Registered { rows: conflicts });
         }
 
         let now = now_ms();
@@ -211,10 +219,10 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(Ok(ImportSummary {
+        Ok(ImportSummary {
             imported: rows.len(),
             talent_ids: ids,
-        }))
+        })
     }
 
     pub async fn count_talents(&self) -> Result<i64, StoreError> {

@@ -11,32 +11,7 @@ use crate::audit::{self, Actor, Change};
 use crate::crypto::{SealContext, SealedColumn};
 use crate::{Store, StoreError, dialect, now_ms};
 
-/// Where a submission stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SubmissionStatus {
-    Draft,
-    Submitted,
-    Returned,
-    Verified,
-}
-
-impl SubmissionStatus {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            SubmissionStatus::Draft => "draft",
-            SubmissionStatus::Submitted => "submitted",
-            SubmissionStatus::Returned => "returned",
-            SubmissionStatus::Verified => "verified",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<SubmissionStatus> {
-        [Self::Draft, Self::Submitted, Self::Returned, Self::Verified]
-            .into_iter()
-            .find(|s| s.as_str() == text)
-    }
-}
+pub use yingcai_domain::SubmissionStatus;
 
 /// A submission with its payload opened: `T` is what the owner filled in.
 #[derive(Debug, Clone)]
@@ -69,11 +44,62 @@ pub struct QueueFilter {
     pub offset: i64,
 }
 
-/// A submission refused for its state (e.g. verifying a draft).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the submission is {status:?}, which does not allow this")]
-pub struct WrongState {
-    pub status: SubmissionStatus,
+/// Why a submission did not move.
+#[derive(Debug, thiserror::Error)]
+pub enum SubmissionError {
+    /// Its state does not allow this (e.g. verifying a draft).
+    #[error("the submission is {status}, which does not allow this")]
+    WrongState { status: SubmissionStatus },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl SubmissionError {
+    /// Every code this refusal answers.
+    pub const CODES: &'static [&'static str] = &["submission-not-submitted"];
+}
+
+impl From<sqlx::Error> for SubmissionError {
+    fn from(error: sqlx::Error) -> Self {
+        SubmissionError::Store(error.into())
+    }
+}
+
+impl crate::Refusal for SubmissionError {
+    fn field_errors(&self) -> Option<yingcai_domain::FieldErrors> {
+        match self {
+            SubmissionError::WrongState { .. } => {
+                Some(yingcai_domain::FieldError::new("status", "submission-not-submitted").into())
+            }
+            SubmissionError::Store(_) => None,
+        }
+    }
+
+    fn into_fields(self) -> Result<yingcai_domain::FieldErrors, StoreError> {
+        match self {
+            SubmissionError::WrongState { .. } => {
+                Ok(yingcai_domain::FieldError::new("status", "submission-not-submitted").into())
+            }
+            SubmissionError::Store(error) => Err(error),
+        }
+    }
+}
+
+/// The stored status of a submission, read inside `tx`.
+pub(crate) async fn status_of(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    submission_id: i64,
+) -> Result<SubmissionStatus, StoreError> {
+    let status: String =
+        sqlx::query_scalar("select status from submission where submission_id = $1")
+            .bind(submission_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    status.parse().map_err(|_| StoreError::Corrupt {
+        table: "submission",
+        row: submission_id,
+        column: "status",
+    })
 }
 
 const COLUMNS: &str = "submission_id, subject_id, owner_account_id, status, payload_sealed, display_name, district, reason, submitted_at, decided_at, decided_by, created_at, updated_at";
@@ -119,13 +145,9 @@ impl Store {
     }
 
     /// Draft or returned → submitted. The caller has checked the payload parses.
-    pub async fn submit(
-        &self,
-        submission_id: i64,
-        owner: &Actor,
-    ) -> Result<Result<(), WrongState>, StoreError> {
+    pub async fn submit(&self, submission_id: i64, owner: &Actor) -> Result<(), SubmissionError> {
         let Actor::Account { account_id, .. } = owner else {
-            return Err(StoreError::NotFound);
+            return Err(StoreError::NotFound.into());
         };
         self.transition(
             submission_id,
@@ -144,7 +166,7 @@ impl Store {
         submission_id: i64,
         reason: &str,
         officer: &Actor,
-    ) -> Result<Result<(), WrongState>, StoreError> {
+    ) -> Result<(), SubmissionError> {
         self.transition(
             submission_id,
             None,
@@ -164,7 +186,7 @@ impl Store {
         to: SubmissionStatus,
         reason: Option<&str>,
         actor: &Actor,
-    ) -> Result<Result<(), WrongState>, StoreError> {
+    ) -> Result<(), SubmissionError> {
         let now = now_ms();
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         let row =
@@ -173,17 +195,16 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or(StoreError::NotFound)?;
-        let status_text: String = row.try_get("status")?;
-        let status = SubmissionStatus::parse(&status_text)
-            .ok_or_else(|| StoreError::Other(anyhow::anyhow!("unknown status {status_text}")))?;
+        let status: SubmissionStatus =
+            crate::columns::parsed(&row, "submission", submission_id, "status")?;
         if owner.is_some_and(|o| {
             row.try_get::<i64, _>("owner_account_id")
                 .is_ok_and(|x| x != o)
         }) {
-            return Err(StoreError::NotFound);
+            return Err(StoreError::NotFound.into());
         }
         if !from.contains(&status) {
-            return Ok(Err(WrongState { status }));
+            return Err(SubmissionError::WrongState { status });
         }
         let (submitted_at, decided_by) = match to {
             SubmissionStatus::Submitted => (Some(now), None),
@@ -220,7 +241,7 @@ impl Store {
         };
         audit::append(&mut tx, actor, change).await?;
         tx.commit().await?;
-        Ok(Ok(()))
+        Ok(())
     }
 
     /// Submitted → verified: the record takes the checked `profile` (created on the first
@@ -230,7 +251,7 @@ impl Store {
         submission_id: i64,
         profile: &TalentProfile,
         officer: &Actor,
-    ) -> Result<Result<i64, WrongState>, StoreError> {
+    ) -> Result<i64, SubmissionError> {
         let submission = self.talent_submission(submission_id).await?;
         let now = now_ms();
         let officer_id = match officer {
@@ -238,15 +259,9 @@ impl Store {
             _ => None,
         };
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
-        let status: String =
-            sqlx::query_scalar("select status from submission where submission_id = $1")
-                .bind(submission_id)
-                .fetch_one(&mut *tx)
-                .await?;
-        if status != "submitted" {
-            return Ok(Err(WrongState {
-                status: SubmissionStatus::parse(&status).unwrap_or(SubmissionStatus::Draft),
-            }));
+        let status = status_of(&mut tx, submission_id).await?;
+        if status != SubmissionStatus::Submitted {
+            return Err(SubmissionError::WrongState { status });
         }
         let index = self
             .cipher()
@@ -343,7 +358,7 @@ impl Store {
         };
         audit::append(&mut tx, officer, change).await?;
         tx.commit().await?;
-        Ok(Ok(talent_id))
+        Ok(talent_id)
     }
 
     /// The talent queue: submissions by status and district, oldest waiting first.
@@ -393,14 +408,16 @@ impl Store {
             SealContext::new(SealedColumn::SubmissionPayload, submission_id),
             &sealed,
         )?;
-        let status: String = row.try_get("status")?;
         Ok(Submission {
             submission_id,
             subject_id: row.try_get("subject_id")?,
             owner_account_id: row.try_get("owner_account_id")?,
-            status: SubmissionStatus::parse(&status)
-                .ok_or_else(|| StoreError::Other(anyhow::anyhow!("unknown status {status}")))?,
-            input: serde_json::from_str(&json).map_err(|e| StoreError::Other(e.into()))?,
+            status: crate::columns::parsed(row, "submission", submission_id, "status")?,
+            input: serde_json::from_str(&json).map_err(|_| StoreError::Corrupt {
+                table: "submission",
+                row: submission_id,
+                column: "payload_sealed",
+            })?,
             display_name: row.try_get("display_name")?,
             district: row.try_get("district")?,
             reason: row.try_get("reason")?,
@@ -485,7 +502,7 @@ impl Store {
             entity: "submission",
             entity_id: id.to_string(),
             before: None,
-            after: Some(json!({ "kind": kind, "status": "draft" })),
+            after: Some(json!({ "kind": kind, "status": SubmissionStatus::Draft })),
         };
         audit::append(&mut tx, owner, change).await?;
         tx.commit().await?;

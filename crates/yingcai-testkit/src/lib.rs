@@ -191,12 +191,10 @@ impl TestApp {
         self.store
             .submit(submission, &actor)
             .await
-            .expect("submit")
             .expect("submittable");
         self.store
             .verify_talent_submission(submission, &profile, &yingcai_store::Actor::System)
             .await
-            .expect("verify")
             .expect("verifiable")
     }
 

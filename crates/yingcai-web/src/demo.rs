@@ -253,11 +253,12 @@ pub async fn seed_registry(
         .collect();
     match store
         .import_talents(&rows, "demo data", &Actor::System, &|_| {})
-        .await?
+        .await
     {
         Ok(summary) => Ok(summary.imported),
         // Another server seeded at the same moment.
-        Err(_) => Ok(0),
+        Err(yingcai_store::ImportConflict::Registered { .. }) => Ok(0),
+        Err(yingcai_store::ImportConflict::Store(error)) => Err(error.into()),
     }
 }
 
@@ -288,7 +289,11 @@ pub async fn seed_pending_submission(store: &Store, talent: &Actor) -> Result<()
         ..TalentInput::default()
     };
     let id = store.save_talent_draft(talent, &input, "长安区").await?;
-    let _ = store.submit(id, talent).await?;
+    match store.submit(id, talent).await {
+        // Already submitted (another server seeded it): nothing to do.
+        Ok(()) | Err(yingcai_store::SubmissionError::WrongState { .. }) => {}
+        Err(yingcai_store::SubmissionError::Store(error)) => return Err(error.into()),
+    }
     Ok(())
 }
 
@@ -314,7 +319,12 @@ pub async fn seed_cards(state: &crate::AppState, count: usize) -> Result<Option<
         if issued == count {
             break;
         }
-        if let Ok(card) = crate::policy::issue_card(state, &set, &talent, &Actor::System).await? {
+        let card = match crate::policy::issue_card(state, &set, &talent, &Actor::System).await {
+            Ok(card) => Some(card),
+            Err(crate::policy::IssueCardError::Store(error)) => return Err(error.into()),
+            Err(_) => None,
+        };
+        if let Some(card) = card {
             issued += 1;
             if sample.is_none() {
                 let token = crate::policy::card_token(state, &set, &card, &talent.profile.name)?;
@@ -380,7 +390,7 @@ pub async fn seed_apartments(store: &Store) -> Result<(), AppError> {
                     },
                     &system,
                 )
-                .await?;
+                .await;
             if let Err(conflict) = added {
                 return Err(AppError::Internal(conflict.into()));
             }

@@ -104,6 +104,38 @@ impl From<yingcai_services::Error> for AppError {
     }
 }
 
+/// Every refusal enum turns into an [`AppError`]: the reasons a person can act on as
+/// `Invalid` (422), the rest as the store's failure. Pages that show a refusal next to its
+/// field with another status match the enum (or call [`refused`]) first.
+macro_rules! from_refusals {
+    ($($refusal:ty),+ $(,)?) => {$(
+        impl From<$refusal> for AppError {
+            fn from(refusal: $refusal) -> Self {
+                match yingcai_store::Refusal::into_fields(refusal) {
+                    Ok(fields) => AppError::Invalid(fields),
+                    Err(error) => error.into(),
+                }
+            }
+        }
+    )+};
+}
+
+from_refusals!(
+    yingcai_store::payments::ApproveRunError,
+    yingcai_store::payments::ExportRunError,
+    yingcai_store::payments::SettleRunError,
+    yingcai_store::payments::RepaymentError,
+    yingcai_store::SubmissionError,
+    yingcai_services::housing::OfferAnswerError,
+    crate::policy::IssueCardError,
+);
+
+/// The field errors of a refusal a person can act on, or (`Err`) the failure behind it,
+/// for a page that shows the refusal next to its field: `let errors = refused(e)?;`.
+pub(crate) fn refused<R: yingcai_store::Refusal>(refusal: R) -> Result<FieldErrors, AppError> {
+    refusal.into_fields().map_err(AppError::from)
+}
+
 impl From<FieldErrors> for AppError {
     fn from(errors: FieldErrors) -> Self {
         AppError::Invalid(errors)

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 use yingcai_card::{CardClaims, CardNumber, mask_name};
-use yingcai_domain::Month;
+use yingcai_domain::{CardStatus, Month};
 use yingcai_services::policy::{PolicySet, clock_month, person_of, recompute_talent, today};
 use yingcai_store::{Actor, CardRecord, NewCard, StoreError, TalentRecord};
 
@@ -75,30 +75,43 @@ async fn refresh(state: &AppState, talent_id: i64, actor: &Actor) -> Result<(), 
             .cards_of_talent(talent_id)
             .await?
             .iter()
-            .any(|c| c.status == "active")
+            .any(|c| c.status == CardStatus::Active)
     {
         // Not eligible is not an error here: there is simply no card to issue.
-        let _ = issue_card(state, &set, &talent, actor).await?;
+        match issue_card(state, &set, &talent, actor).await {
+            Ok(_) | Err(IssueCardError::NotEligible | IssueCardError::AlreadyActive) => {}
+            Err(IssueCardError::Store(error)) => return Err(error.into()),
+        }
     }
     Ok(())
 }
 
-/// Issues a card with the tier the engine decides today. `Ok(Err(code))` says why not.
+yingcai_store::refusal! {
+    /// Why a green card was not issued.
+    pub enum IssueCardError {
+        /// The policy in force gives the talent no tier today.
+        NotEligible => ("card", "card-not-eligible", "the talent qualifies for no card today"),
+        /// The talent has a card in force already.
+        AlreadyActive => ("card", "card-already-active", "the talent has a card in force"),
+    }
+}
+
+/// Issues a card with the tier the engine decides today.
 pub(crate) async fn issue_card(
     state: &AppState,
     set: &PolicySet,
     talent: &TalentRecord,
     actor: &Actor,
-) -> Result<Result<CardRecord, &'static str>, AppError> {
+) -> Result<CardRecord, IssueCardError> {
     let Some((tier, version_id)) = tier_today(set, talent) else {
-        return Ok(Err("card-not-eligible"));
+        return Err(IssueCardError::NotEligible);
     };
     let from = today();
     let years = i16::try_from(state.settings().card_valid_years.max(1)).unwrap_or(3);
     let until = from
         .checked_add(jiff::Span::new().years(years))
         .and_then(|d| d.checked_sub(jiff::Span::new().days(1)))
-        .map_err(|e| AppError::Internal(e.into()))?;
+        .map_err(anyhow::Error::from)?;
     let year = from.year();
     let number = move |serial: i64| {
         CardNumber::new(year, u32::try_from(serial).unwrap_or(u32::MAX))
@@ -119,8 +132,8 @@ pub(crate) async fn issue_card(
         )
         .await
     {
-        Ok(card) => Ok(Ok(card)),
-        Err(StoreError::Conflict { .. }) => Ok(Err("card-already-active")),
+        Ok(card) => Ok(card),
+        Err(StoreError::Conflict { .. }) => Err(IssueCardError::AlreadyActive),
         Err(other) => Err(other.into()),
     }
 }

@@ -838,12 +838,13 @@ async fn payments(command: PaymentsCommand, settings: &Settings) -> anyhow::Resu
         }
         PaymentsCommand::Approve { month, officer } => {
             let actor = officer_actor(&store, &officer).await?;
-            match yingcai_services::payments::approve(&store, month, &actor).await? {
+            match yingcai_services::payments::approve(&store, month, &actor).await {
                 Ok(run) => {
                     println!("payment run {} approved", run.month);
                     Ok(())
                 }
-                Err(code) => anyhow::bail!("payment run {month} not approved: {code}"),
+                Err(refusal) => Err(anyhow::Error::new(refusal)
+                    .context(format!("payment run {month} not approved"))),
             }
         }
         PaymentsCommand::Export {
@@ -852,9 +853,12 @@ async fn payments(command: PaymentsCommand, settings: &Settings) -> anyhow::Resu
             officer,
         } => {
             let actor = officer_actor(&store, &officer).await?;
-            let transfers = match yingcai_services::payments::export(&store, month, &actor).await? {
+            let transfers = match yingcai_services::payments::export(&store, month, &actor).await {
                 Ok(transfers) => transfers,
-                Err(code) => anyhow::bail!("payment run {month} not exported: {code}"),
+                Err(refusal) => {
+                    return Err(anyhow::Error::new(refusal)
+                        .context(format!("payment run {month} not exported")));
+                }
             };
             let bytes = match out.extension().and_then(|e| e.to_str()) {
                 Some("xlsx") => yingcai_services::payments::bank_file_xlsx(month, &transfers)?,
@@ -880,7 +884,7 @@ async fn payments(command: PaymentsCommand, settings: &Settings) -> anyhow::Resu
                 std::fs::read(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let answers = yingcai_services::payments::read_settlement(&bytes)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            match yingcai_services::payments::settle(&store, month, &answers, &actor).await? {
+            match yingcai_services::payments::settle(&store, month, &answers, &actor).await {
                 Ok(report) => {
                     println!(
                         "settlement for {month}: {} paid, {} failed (carried by the next run), {} already settled or unknown",
@@ -888,7 +892,10 @@ async fn payments(command: PaymentsCommand, settings: &Settings) -> anyhow::Resu
                     );
                     Ok(())
                 }
-                Err(code) => anyhow::bail!("payment run {month} not settled: {code}"),
+                Err(refusal) => {
+                    Err(anyhow::Error::new(refusal)
+                        .context(format!("payment run {month} not settled")))
+                }
             }
         }
     }

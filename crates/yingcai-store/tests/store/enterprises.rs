@@ -37,7 +37,7 @@ async fn an_enterprise_is_verified_and_sees_the_talents_who_name_it() {
         let owner = account(&store, "hr@chip.example.cn", Role::Enterprise).await;
         let officer = account(&store, "o@example.cn", Role::Officer).await;
         let id = store.save_enterprise_draft(&owner, &input()).await.unwrap();
-        store.submit(id, &owner).await.unwrap().unwrap();
+        store.submit(id, &owner).await.unwrap();
         assert_eq!(
             store
                 .enterprise_queue(&Default::default())
@@ -59,7 +59,6 @@ async fn an_enterprise_is_verified_and_sees_the_talents_who_name_it() {
         let enterprise_id = store
             .verify_enterprise_submission(id, &profile, &officer)
             .await
-            .unwrap()
             .unwrap();
         let Actor::Account { account_id, .. } = &owner else {
             unreachable!()
@@ -93,7 +92,6 @@ async fn an_enterprise_is_verified_and_sees_the_talents_who_name_it() {
         store
             .import_talents(&rows, "t.csv", &officer, &|_| {})
             .await
-            .unwrap()
             .unwrap();
         let talents = store.talents_of_enterprise(enterprise_id).await.unwrap();
         assert_eq!(talents.len(), 1);
@@ -110,24 +108,23 @@ async fn a_credit_code_belongs_to_one_enterprise() {
         let profile = input().parse(&industries, &districts).unwrap();
         let first = account(&store, "a@example.cn", Role::Enterprise).await;
         let id = store.save_enterprise_draft(&first, &input()).await.unwrap();
-        store.submit(id, &first).await.unwrap().unwrap();
+        store.submit(id, &first).await.unwrap();
         store
             .verify_enterprise_submission(id, &profile, &officer)
             .await
-            .unwrap()
             .unwrap();
         let second = account(&store, "b@example.cn", Role::Enterprise).await;
         let id = store
             .save_enterprise_draft(&second, &input())
             .await
             .unwrap();
-        store.submit(id, &second).await.unwrap().unwrap();
+        store.submit(id, &second).await.unwrap();
         let err = store
             .verify_enterprise_submission(id, &profile, &officer)
             .await
             .unwrap_err();
         assert!(
-            matches!(err, StoreError::Conflict { ref constraint } if constraint == "credit_code"),
+            matches!(err, yingcai_store::SubmissionError::Store(StoreError::Conflict { ref constraint }) if constraint == "credit_code"),
             "{err:?}"
         );
     })

@@ -62,7 +62,6 @@ async fn swapping_two_talents_identity_numbers_makes_both_unreadable() {
         let summary = store
             .import_talents(&rows(0, 3), "roster.csv", &officer, &|_| {})
             .await
-            .unwrap()
             .unwrap();
         let (a, b) = summary.talent_ids.unwrap();
         let before = store.talent(a).await.unwrap();
@@ -107,7 +106,6 @@ async fn a_bank_account_moved_into_the_identity_number_does_not_open() {
         let summary = store
             .import_talents(&rows(0, 1), "roster.csv", &officer, &|_| {})
             .await
-            .unwrap()
             .unwrap();
         let (id, _) = summary.talent_ids.unwrap();
         store
@@ -165,7 +163,6 @@ async fn the_re_seal_step_turns_version_1_into_version_2_once() {
         let summary = store
             .import_talents(&rows(0, 1200), "roster.csv", &officer, &|_| {})
             .await
-            .unwrap()
             .unwrap();
         let (lo, hi) = summary.talent_ids.unwrap();
         let owner = talent_account(&store, "t@example.cn").await;
@@ -235,12 +232,12 @@ async fn the_re_seal_step_turns_version_1_into_version_2_once() {
 
         // The blind indexes were recomputed with the new key: a registered identity number
         // is still refused, also one that was at version 1.
-        assert_eq!(
-            store
-                .import_talents(&rows(0, 1), "again.csv", &officer, &|_| {})
-                .await
-                .unwrap(),
-            Err(ImportConflict { rows: vec![1] })
+        let again = store
+            .import_talents(&rows(0, 1), "again.csv", &officer, &|_| {})
+            .await;
+        assert!(
+            matches!(&again, Err(ImportConflict::Registered { rows }) if *rows == [1]),
+            "{again:?}"
         );
 
         // `migrate` runs the step.

@@ -592,7 +592,6 @@ async fn an_officer_opens_a_round_two_talents_rank_it_runs_and_a_talent_accepts_
                 &system,
             )
             .await
-            .unwrap()
             .unwrap();
     }
     // The built-in pack is published on first use; cards name its version.

@@ -138,7 +138,6 @@ async fn records(app: &TestApp) -> Records {
             &system,
         )
         .await
-        .unwrap()
         .unwrap();
     let unit_types: Vec<i64> = app
         .store
@@ -248,11 +247,9 @@ async fn records(app: &TestApp) -> Records {
         .unwrap();
     yingcai_services::payments::approve(&app.store, exported_month(), &approver)
         .await
-        .unwrap()
         .unwrap();
     yingcai_services::payments::export(&app.store, exported_month(), &approver)
         .await
-        .unwrap()
         .unwrap();
     let run = app
         .store
@@ -374,7 +371,7 @@ async fn every_page_answers_each_role_and_strangers_correctly() {
         .save_talent_draft(&owner, &draft, "")
         .await
         .unwrap();
-    app.store.submit(submission, &owner).await.unwrap().unwrap();
+    app.store.submit(submission, &owner).await.unwrap();
     let records = records(&app).await;
     let table = route_table();
     assert!(table.len() > 80, "the whole site: {}", table.len());

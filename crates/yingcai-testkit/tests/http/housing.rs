@@ -189,7 +189,7 @@ async fn inventory_is_managed_in_the_browser_and_imported_whole_or_not_at_all() 
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         app.store.units_of(complex_id).await.unwrap()[0].status,
-        "maintenance"
+        yingcai_domain::UnitStatus::Maintenance
     );
 
     // Import: a bad row refuses the file, with row and column.
@@ -514,7 +514,7 @@ async fn a_round_runs_from_ballots_to_a_published_result_offers_and_a_lease() {
         .await
         .unwrap()
         .iter()
-        .filter(|e| e.status != "ended")
+        .filter(|e| e.status != yingcai_domain::EntitlementStatus::Ended)
         .map(|e| e.total_fen)
         .sum();
     assert!(
@@ -649,7 +649,7 @@ async fn an_offer_not_answered_in_time_lapses_and_counts_as_a_refusal() {
         0
     );
     let offer = app.store.offers_of_talent(first).await.unwrap().remove(0);
-    assert_eq!(offer.status, "expired");
+    assert_eq!(offer.status, yingcai_domain::OfferStatus::Expired);
     let complexes = app.store.complexes().await.unwrap();
     assert!(
         complexes.iter().all(|c| c.offered == 0),

@@ -227,7 +227,7 @@ async fn verification_finds_entitlements_the_talent_confirms_and_a_card_is_issue
     assert_eq!(entitlements.len(), 1);
     let rent = &entitlements[0];
     assert_eq!(rent.benefit, "rent_allowance");
-    assert_eq!(rent.status, "proposed");
+    assert_eq!(rent.status, yingcai_domain::EntitlementStatus::Proposed);
     assert_eq!(rent.schedule.len(), 1);
     assert_eq!(
         (
@@ -693,7 +693,7 @@ async fn with_automatic_issue_a_verified_record_gets_its_card_at_once() {
         .save_talent_draft(&actor, &phd_renting(), "长安区")
         .await
         .unwrap();
-    app.store.submit(submission, &actor).await.unwrap().unwrap();
+    app.store.submit(submission, &actor).await.unwrap();
     let response = officer
         .post_form(&format!("/officer/submissions/{submission}/verify"), &[])
         .await;

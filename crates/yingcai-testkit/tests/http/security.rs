@@ -577,7 +577,7 @@ fn debug_output_never_shows_identity_numbers_accounts_tokens_or_passwords() {
         account_masked: Some("6222***********3445".into()),
         amount_fen: 100,
         recovered_fen: 0,
-        status: "exported".into(),
+        status: yingcai_domain::TransferStatus::Exported,
         failure_reason: None,
     };
     let account = yingcai_store::Account {

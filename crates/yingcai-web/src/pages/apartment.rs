@@ -6,7 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
-use yingcai_domain::{FieldError, FieldErrors, Role};
+use yingcai_domain::{FieldError, FieldErrors, OfferStatus, Role};
+use yingcai_services::housing::OfferAnswerError;
 use yingcai_store::{StoreError, TalentRecord};
 
 use super::errors_value;
@@ -123,7 +124,7 @@ async fn render(
                 bedrooms => o.bedrooms, rent_fen => o.rent_fen, status => o.status, source => o.source,
                 area => format!("{}.{:02}", o.area_centi_m2 / 100, o.area_centi_m2 % 100),
                 respond_by => super::audit::beijing_time(o.respond_by),
-                pending => o.status == "pending" && o.respond_by >= now,
+                pending => o.status == OfferStatus::Pending && o.respond_by >= now,
             }).collect::<Vec<_>>(),
             leases => leases.iter().map(|l| context! {
                 lease_id => l.lease_id, complex => l.complex_name, unit => l.unit_number, start => l.start_date,
@@ -260,16 +261,13 @@ pub(crate) async fn accept(
     _form: CsrfForm,
 ) -> Result<Response, AppError> {
     let (talent, offer) = own_offer(&state, &ctx, id).await?;
-    match yingcai_services::housing::accept_offer(state.store(), &offer, &ctx.actor())
-        .await
-        .map_err(AppError::Internal)?
-    {
+    match yingcai_services::housing::accept_offer(state.store(), &offer, &ctx.actor()).await {
         Ok(_) => {
             // The record now says "talent apartment": the rent allowance stops from here.
             crate::policy::after_verification(&state, talent.talent_id, &ctx.actor()).await;
             Ok(Redirect::to("/talent/housing").into_response())
         }
-        Err(StoreError::NotFound) => refuse(&state, &ctx, "offer", "offer-closed").await,
+        Err(OfferAnswerError::Closed) => refuse(&state, &ctx, "offer", "offer-closed").await,
         Err(other) => Err(other.into()),
     }
 }
@@ -281,12 +279,9 @@ pub(crate) async fn decline(
     _form: CsrfForm,
 ) -> Result<Response, AppError> {
     let (_, offer) = own_offer(&state, &ctx, id).await?;
-    match yingcai_services::housing::decline_offer(state.store(), &offer, &ctx.actor())
-        .await
-        .map_err(AppError::Internal)?
-    {
+    match yingcai_services::housing::decline_offer(state.store(), &offer, &ctx.actor()).await {
         Ok(()) => Ok(Redirect::to("/talent/housing").into_response()),
-        Err(StoreError::NotFound) => refuse(&state, &ctx, "offer", "offer-closed").await,
+        Err(OfferAnswerError::Closed) => refuse(&state, &ctx, "offer", "offer-closed").await,
         Err(other) => Err(other.into()),
     }
 }

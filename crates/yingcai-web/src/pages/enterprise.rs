@@ -115,8 +115,14 @@ pub(crate) async fn save_profile(
         .store()
         .save_enterprise_draft(&ctx.actor(), &input)
         .await?;
-    if submitting && let Err(wrong) = state.store().submit(id, &ctx.actor()).await? {
-        return Err(AppError::BadRequest(wrong.to_string()));
+    if submitting {
+        match state.store().submit(id, &ctx.actor()).await {
+            Ok(()) => {}
+            Err(wrong @ yingcai_store::SubmissionError::WrongState { .. }) => {
+                return Err(AppError::BadRequest(wrong.to_string()));
+            }
+            Err(yingcai_store::SubmissionError::Store(error)) => return Err(error.into()),
+        }
     }
     Ok(Redirect::to("/enterprise/profile?saved=1").into_response())
 }
@@ -132,9 +138,10 @@ pub(crate) async fn attach(
         let errors = errors_value(&yingcai_domain::FieldError::new("document", code).into());
         (errors, code)
     };
-    let (upload, media_type) = match super::talent::checked_document(&state, &ctx, request).await? {
+    let (upload, media_type) = match super::talent::checked_document(&state, &ctx, request).await {
         Ok(checked) => checked,
-        Err(code) => {
+        Err(refusal) => {
+            let code = refusal.code()?;
             return render(
                 &state,
                 &ctx,

@@ -9,7 +9,9 @@
 //! they carry passwords, identity numbers and bank accounts.
 
 use serde::{Deserialize, Serialize};
-use yingcai_domain::{EnterpriseInput, FieldError, FieldErrors, Month, RoleSet, TalentInput};
+use yingcai_domain::{
+    EnterpriseInput, FieldError, FieldErrors, Month, RoleSet, TalentInput, UnitStatus,
+};
 
 use crate::AppError;
 use crate::accounts::{self, RegistrationInput, StaffInput};
@@ -350,9 +352,9 @@ pub(crate) struct UnitStatusForm {
 impl UnitStatusForm {
     /// Whether the unit goes out of service.
     pub(crate) fn maintenance(&self) -> Result<bool, FieldError> {
-        match self.status.as_str() {
-            "maintenance" => Ok(true),
-            "free" => Ok(false),
+        match self.status.parse() {
+            Ok(UnitStatus::Maintenance) => Ok(true),
+            Ok(UnitStatus::Free) => Ok(false),
             _ => Err(FieldError::new("status", "status-invalid")),
         }
     }

@@ -5,7 +5,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
-use yingcai_domain::{FieldError, FieldErrors, Role};
+use yingcai_domain::{FieldError, FieldErrors, Role, RoundStatus};
 use yingcai_store::{
     ComplexRecord, InventoryConflict, NewComplex, NewRound, NewUnit, NewUnitType, RoundRecord,
     StoreError,
@@ -310,12 +310,13 @@ pub(crate) async fn add_unit_type(
     match state
         .store()
         .add_unit_type(complex_id, &unit_type, &ctx.actor())
-        .await?
+        .await
     {
         Ok(_) => {
             Ok(Redirect::to(&format!("/officer/housing/complexes/{complex_id}")).into_response())
         }
-        Err(InventoryConflict { problems }) => {
+        Err(InventoryConflict::Store(error)) => Err(error.into()),
+        Err(InventoryConflict::Clash { problems }) => {
             let mut errors = FieldErrors::new();
             for (_, column, code) in problems {
                 let field = if column == "unit_number" {
@@ -461,7 +462,7 @@ pub(crate) async fn import(
             match state
                 .store()
                 .import_inventory(&complexes, &upload.name, &ctx.actor())
-                .await?
+                .await
             {
                 Ok(summary) => {
                     return page_with_status(
@@ -476,7 +477,8 @@ pub(crate) async fn import(
                         },
                     );
                 }
-                Err(InventoryConflict { problems }) => problems
+                Err(InventoryConflict::Store(error)) => return Err(error.into()),
+                Err(InventoryConflict::Clash { problems }) => problems
                     .into_iter()
                     .map(|(row, column, code)| yingcai_import::RowError {
                         row,
@@ -671,7 +673,7 @@ async fn render_round(
             respond_by => super::audit::beijing_time(o.respond_by),
         });
     }
-    let waiting = if round.status == "allocated" {
+    let waiting = if round.status == RoundStatus::Allocated {
         yingcai_services::housing::waiting_lists(state.store(), &round).await?
     } else {
         Vec::new()
@@ -712,7 +714,7 @@ pub(crate) async fn run_round(
     let round_id = id;
     let round = state.store().round(round_id).await?;
     let refuse = |code: &'static str| errors_value(&FieldError::new(ROUND, code).into());
-    if round.status != "open" {
+    if round.status != RoundStatus::Open {
         return render_round(
             &state,
             &ctx,

@@ -5,13 +5,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
-use yingcai_domain::{FieldError, Month, Role};
+use yingcai_domain::{FieldError, Month, Role, RunStatus};
 use yingcai_store::PaymentRun;
 
 use super::errors_value;
 use super::forms::{RepaymentForm, RunMonthForm};
 use crate::context::CsrfForm;
 use crate::context::Id;
+use crate::error::refused;
 use crate::render::page_with_status;
 use crate::{AppError, AppState, Ctx};
 
@@ -77,7 +78,7 @@ pub(crate) async fn run(
         }
     };
     if let Some(run) = state.store().payment_run(month).await?
-        && run.status != "draft"
+        && run.status != RunStatus::Draft
     {
         return render_list(
             &state,
@@ -123,7 +124,7 @@ async fn render_run(
     let kinds = state.store().payment_run_by_kind(&run).await?;
     let shown = state.store().payment_lines(&run, None, 200, 0).await?;
     let ledger = state.store().check_ledger().await?;
-    let transfers = if run.status == "exported" || run.status == "settled" {
+    let transfers = if matches!(run.status, RunStatus::Exported | RunStatus::Settled) {
         state.store().bank_transfers(&run).await?
     } else {
         Vec::new()
@@ -164,14 +165,10 @@ pub(crate) async fn export(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let month = path_month(&month)?;
-    match yingcai_services::payments::export(state.store(), month, &ctx.actor())
-        .await
-        .map_err(AppError::Internal)?
-    {
+    match yingcai_services::payments::export(state.store(), month, &ctx.actor()).await {
         Ok(_) => Ok(Redirect::to(&format!("/officer/payments/{month}#bank-file")).into_response()),
-        Err(code) => {
-            let field = "export";
-            let errors = errors_value(&FieldError::new(field, code).into());
+        Err(refusal) => {
+            let errors = errors_value(&refused(refusal)?);
             render_run(&state, &ctx, month, StatusCode::CONFLICT, Some(errors)).await
         }
     }
@@ -189,7 +186,7 @@ pub(crate) async fn bank_file(
         .payment_run(path_month(&month)?)
         .await?
         .ok_or(AppError::NotFound)?;
-    if run.status != "exported" && run.status != "settled" {
+    if !matches!(run.status, RunStatus::Exported | RunStatus::Settled) {
         return Err(AppError::NotFound);
     }
     let transfers = state.store().bank_transfers(&run).await?;
@@ -245,14 +242,10 @@ pub(crate) async fn settle(
             .await;
         }
     };
-    match yingcai_services::payments::settle(state.store(), month, &answers, &ctx.actor())
-        .await
-        .map_err(AppError::Internal)?
-    {
+    match yingcai_services::payments::settle(state.store(), month, &answers, &ctx.actor()).await {
         Ok(_) => Ok(Redirect::to(&format!("/officer/payments/{month}#bank-file")).into_response()),
-        Err(code) => {
-            let field = "file";
-            let errors = errors_value(&FieldError::new(field, code).into());
+        Err(refusal) => {
+            let errors = errors_value(&refused(refusal)?);
             render_run(&state, &ctx, month, StatusCode::CONFLICT, Some(errors)).await
         }
     }
@@ -266,15 +259,10 @@ pub(crate) async fn approve(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let month = path_month(&month)?;
-    match state
-        .store()
-        .approve_payment_run(month, &ctx.actor())
-        .await?
-    {
+    match state.store().approve_payment_run(month, &ctx.actor()).await {
         Ok(()) => Ok(Redirect::to(&format!("/officer/payments/{month}")).into_response()),
-        Err(code) => {
-            let field = "approval";
-            let errors = errors_value(&FieldError::new(field, code).into());
+        Err(refusal) => {
+            let errors = errors_value(&refused(refusal)?);
             render_run(&state, &ctx, month, StatusCode::CONFLICT, Some(errors)).await
         }
     }
@@ -535,7 +523,6 @@ pub(crate) async fn repayment(
     CsrfForm(form): CsrfForm<RepaymentForm>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let field = "amount";
     let fen = match form.check() {
         Ok(fen) => fen,
         Err(error) => {
@@ -551,11 +538,10 @@ pub(crate) async fn repayment(
     };
     match yingcai_services::payments::record_repayment(state.store(), talent, fen, &ctx.actor())
         .await
-        .map_err(AppError::Internal)?
     {
         Ok(()) => Ok(Redirect::to("/officer/receivables").into_response()),
-        Err(code) => {
-            let errors = errors_value(&FieldError::new(field, code).into());
+        Err(refusal) => {
+            let errors = errors_value(&refused(refusal)?);
             render_receivables(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(errors)).await
         }
     }

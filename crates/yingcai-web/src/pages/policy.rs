@@ -7,7 +7,9 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use serde::Deserialize;
-use yingcai_domain::{Degree, FieldError, FieldErrors, Housing, Month, Role};
+use yingcai_domain::{
+    CardStatus, Degree, EntitlementStatus, FieldError, FieldErrors, Housing, Month, Role,
+};
 use yingcai_rules::person::Person;
 use yingcai_services::policy::{PolicySet, clock_month, rules_degree, rules_housing, today};
 use yingcai_store::{CardRecord, EntitlementFilter, EntitlementRecord, TalentRecord};
@@ -36,7 +38,7 @@ fn card_value(set: &PolicySet, card: &CardRecord) -> Value {
         tier => card.tier,
         valid_from => card.valid_from,
         valid_until => card.valid_until,
-        status => if card.status == "active" && expired { "expired" } else { card.status.as_str() },
+        status => if card.status == CardStatus::Active && expired { "expired" } else { card.status.as_str() },
         revoked_reason => card.revoked_reason,
         services => services_of(set, card),
     }
@@ -264,7 +266,7 @@ async fn render_officer_talent(
             month => month.to_string(),
             explanation => Value::from_serialize(&explanation),
             cards => cards.iter().map(|c| card_value(&set, c)).collect::<Vec<_>>(),
-            has_active => cards.iter().any(|c| c.status == "active"),
+            has_active => cards.iter().any(|c| c.status == CardStatus::Active),
             entitlements => entitlements.iter().map(|e| entitlement_value(&set, e)).collect::<Vec<_>>(),
             errors => errors,
         },
@@ -281,12 +283,10 @@ pub(crate) async fn officer_issue_card(
     let talent_id = id;
     let talent = state.store().talent(talent_id).await?;
     let set = policy_set(&state).await?;
-    match issue_card(&state, &set, &talent, &ctx.actor()).await? {
+    match issue_card(&state, &set, &talent, &ctx.actor()).await {
         Ok(_) => Ok(Redirect::to(&format!("/officer/talents/{talent_id}#cards")).into_response()),
-        Err(code) => {
-            // `code` is one of issue_card's `card-…` codes (each translated as `err-…`).
-            let field = "card";
-            let errors = errors_value(&FieldError::new(field, code).into());
+        Err(refusal) => {
+            let errors = errors_value(&crate::error::refused(refusal)?);
             render_officer_talent(&state, &ctx, id, None, StatusCode::CONFLICT, Some(errors)).await
         }
     }
@@ -379,7 +379,6 @@ pub(crate) async fn officer_entitlements(
     let set = policy_set(&state).await?;
     // Bounded, so the offset below cannot overflow whatever number the address holds.
     let page_no = q.page.unwrap_or(1).clamp(1, 1_000_000);
-    let keep = |v: &str, allowed: &[&str]| allowed.contains(&v).then(|| v.to_owned());
     let benefits: Vec<String> = set
         .in_force(today())
         .pack
@@ -387,7 +386,7 @@ pub(crate) async fn officer_entitlements(
         .map(str::to_owned)
         .collect();
     let filter = EntitlementFilter {
-        status: keep(&q.status, &["proposed", "confirmed", "ended"]),
+        status: q.status.parse::<EntitlementStatus>().ok(),
         benefit: benefits.iter().find(|b| **b == q.benefit).cloned(),
         talent_id: None,
         limit: PAGE,
@@ -600,7 +599,9 @@ pub(crate) async fn verify(
                     .await?;
                 let validity = claims.status_on(today());
                 let (state_code, reason) = match (&stored, validity) {
-                    (Some(c), _) if c.status == "revoked" => ("revoked", c.revoked_reason.clone()),
+                    (Some(c), _) if c.status == CardStatus::Revoked => {
+                        ("revoked", c.revoked_reason.clone())
+                    }
                     (None, _) => ("unknown", None),
                     (_, yingcai_card::ValidityStatus::Expired) => ("expired", None),
                     (_, yingcai_card::ValidityStatus::NotYetValid) => ("not-yet-valid", None),

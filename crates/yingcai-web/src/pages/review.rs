@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use yingcai_domain::{FieldError, Role, TalentInput};
-use yingcai_store::{QueueFilter, StoreError, SubmissionStatus};
+use yingcai_store::{QueueFilter, StoreError, SubmissionError, SubmissionStatus};
 
 use super::errors_value;
 use super::forms::ReasonForm;
@@ -39,7 +39,7 @@ pub(crate) async fn queue(
     let status = if q.status.is_empty() {
         Some(SubmissionStatus::Submitted)
     } else {
-        SubmissionStatus::parse(&q.status)
+        q.status.parse().ok()
     };
     let days: Option<i64> = q
         .older_than_days
@@ -88,7 +88,7 @@ pub(crate) async fn queue(
             district => q.district,
             older_than_days => q.older_than_days,
             districts => state.settings().districts.clone(),
-                        statuses => ["submitted", "returned", "draft", "verified"],
+                        statuses => [SubmissionStatus::Submitted, SubmissionStatus::Returned, SubmissionStatus::Draft, SubmissionStatus::Verified],
             kind => kind,
         },
     )
@@ -212,17 +212,15 @@ async fn verify_enterprise(state: &AppState, ctx: &Ctx, id: i64) -> Result<Respo
         .verify_enterprise_submission(id, &profile, &ctx.actor())
         .await
     {
-        Ok(Ok(_)) => Ok(Redirect::to(&format!("/officer/submissions/{id}")).into_response()),
-        Ok(Err(_)) => {
-            let errors =
-                errors_value(&FieldError::new("status", "submission-not-submitted").into());
-            show_enterprise_page(state, ctx, id, StatusCode::CONFLICT, Some(errors)).await
-        }
-        Err(StoreError::Conflict { .. }) => {
+        Ok(_) => Ok(Redirect::to(&format!("/officer/submissions/{id}")).into_response()),
+        Err(SubmissionError::Store(StoreError::Conflict { .. })) => {
             let errors = errors_value(&FieldError::new("credit_code", "credit-code-taken").into());
             show_enterprise_page(state, ctx, id, StatusCode::CONFLICT, Some(errors)).await
         }
-        Err(other) => Err(other.into()),
+        Err(refusal) => {
+            let errors = errors_value(&crate::error::refused(refusal)?);
+            show_enterprise_page(state, ctx, id, StatusCode::CONFLICT, Some(errors)).await
+        }
     }
 }
 
@@ -268,20 +266,18 @@ pub(crate) async fn verify(
         .verify_talent_submission(id, &profile, &ctx.actor())
         .await
     {
-        Ok(Ok(talent_id)) => {
+        Ok(talent_id) => {
             crate::policy::after_verification(&state, talent_id, &ctx.actor()).await;
             Ok(Redirect::to(&format!("/officer/submissions/{id}")).into_response())
         }
-        Ok(Err(_)) => {
-            let errors =
-                errors_value(&FieldError::new("status", "submission-not-submitted").into());
-            show_page(&state, &ctx, id, StatusCode::CONFLICT, Some(errors)).await
-        }
-        Err(StoreError::Conflict { .. }) => {
+        Err(SubmissionError::Store(StoreError::Conflict { .. })) => {
             let errors = errors_value(&FieldError::new("resident_id", "resident-id-taken").into());
             show_page(&state, &ctx, id, StatusCode::CONFLICT, Some(errors)).await
         }
-        Err(other) => Err(other.into()),
+        Err(refusal) => {
+            let errors = errors_value(&crate::error::refused(refusal)?);
+            show_page(&state, &ctx, id, StatusCode::CONFLICT, Some(errors)).await
+        }
     }
 }
 
@@ -329,12 +325,11 @@ pub(crate) async fn send_back(
     match state
         .store()
         .return_submission(id, reason, &ctx.actor())
-        .await?
+        .await
     {
         Ok(()) => Ok(Redirect::to("/officer/submissions").into_response()),
-        Err(_) => {
-            let errors =
-                errors_value(&FieldError::new("status", "submission-not-submitted").into());
+        Err(refusal) => {
+            let errors = errors_value(&crate::error::refused(refusal)?);
             if kind == "enterprise" {
                 return show_enterprise_page(&state, &ctx, id, StatusCode::CONFLICT, Some(errors))
                     .await;

@@ -6,7 +6,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use yingcai_domain::{Role, TalentInput};
-use yingcai_store::{SubmissionStatus, TalentSubmission};
+use yingcai_store::{SubmissionError, SubmissionStatus, TalentSubmission};
 
 use super::errors_value;
 use super::forms::{DetachForm, TalentProfileForm};
@@ -184,9 +184,12 @@ pub(crate) async fn save_profile(
         .save_talent_draft(&ctx.actor(), &input, district)
         .await?;
     if submitting {
-        match state.store().submit(id, &ctx.actor()).await? {
+        match state.store().submit(id, &ctx.actor()).await {
             Ok(()) => {}
-            Err(wrong) => return Err(AppError::BadRequest(wrong.to_string())),
+            Err(wrong @ SubmissionError::WrongState { .. }) => {
+                return Err(AppError::BadRequest(wrong.to_string()));
+            }
+            Err(SubmissionError::Store(error)) => return Err(error.into()),
         }
     }
     Ok(Redirect::to("/talent/profile?saved=1").into_response())
@@ -207,34 +210,64 @@ pub(crate) async fn history(State(state): State<AppState>, ctx: Ctx) -> Result<R
     )
 }
 
-/// Reads and checks an uploaded document: `Ok(Err(code))` names what is wrong with it.
+/// Why an uploaded document was not taken.
+#[derive(Debug)]
+pub(crate) enum DocumentError {
+    /// No file (or an unreadable form).
+    Missing,
+    /// Over the size limit.
+    TooLarge,
+    /// Neither PDF, JPEG nor PNG by content.
+    UnknownType,
+    /// Reading the request failed on our side.
+    Failed(AppError),
+}
+
+impl DocumentError {
+    /// Every code a refused document answers (for the translations test).
+    #[cfg(test)]
+    pub(crate) const CODES: &'static [&'static str] =
+        &["required", "document-too-large", "document-type"];
+
+    /// The code (`err-<code>`) a person can act on, or the failure behind the refusal.
+    pub(crate) fn code(self) -> Result<&'static str, AppError> {
+        match self {
+            DocumentError::Missing => Ok("required"),
+            DocumentError::TooLarge => Ok("document-too-large"),
+            DocumentError::UnknownType => Ok("document-type"),
+            DocumentError::Failed(error) => Err(error),
+        }
+    }
+}
+
+/// Reads and checks an uploaded document.
 pub(crate) async fn checked_document(
     state: &AppState,
     ctx: &Ctx,
     request: Request,
-) -> Result<Result<(super::import::Upload, &'static str), &'static str>, AppError> {
+) -> Result<(super::import::Upload, &'static str), DocumentError> {
     let upload =
         match super::import::read_upload(ctx, request, state, crate::documents::MAX_DOCUMENT).await
         {
             Ok(upload) => upload,
             Err(AppError::Invalid(errors)) => {
-                return Ok(Err(if errors.for_field("file") == Some("file-too-large") {
-                    "document-too-large"
+                return Err(if errors.for_field("file") == Some("file-too-large") {
+                    DocumentError::TooLarge
                 } else {
-                    "required"
-                }));
+                    DocumentError::Missing
+                });
             }
-            Err(other) => return Err(other),
+            Err(other) => return Err(DocumentError::Failed(other)),
         };
     if upload.bytes.is_empty() {
-        return Ok(Err("required"));
+        return Err(DocumentError::Missing);
     }
     if upload.bytes.len() > crate::documents::MAX_DOCUMENT {
-        return Ok(Err("document-too-large"));
+        return Err(DocumentError::TooLarge);
     }
     match crate::documents::media_type(&upload.bytes) {
-        Some(media_type) => Ok(Ok((upload, media_type))),
-        None => Ok(Err("document-type")),
+        Some(media_type) => Ok((upload, media_type)),
+        None => Err(DocumentError::UnknownType),
     }
 }
 
@@ -274,9 +307,9 @@ pub(crate) async fn attach(
     request: Request,
 ) -> Result<Response, AppError> {
     let account = ctx.require(Role::Talent)?.clone();
-    let (upload, media_type) = match checked_document(&state, &ctx, request).await? {
+    let (upload, media_type) = match checked_document(&state, &ctx, request).await {
         Ok(checked) => checked,
-        Err(code) => return refuse_document(&state, &ctx, code).await,
+        Err(refusal) => return refuse_document(&state, &ctx, refusal.code()?).await,
     };
     let open = state
         .store()
