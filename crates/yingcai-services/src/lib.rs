@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cards;
 pub mod documents;
 pub mod housing;
 pub mod payments;

@@ -128,6 +128,14 @@ impl WebSettings {
         self.public_url.starts_with("https://")
     }
 
+    /// The part of these settings that card issuing applies.
+    pub fn card_rules(&self) -> yingcai_services::cards::CardRules {
+        yingcai_services::cards::CardRules {
+            auto_issue: self.cards_auto_issue,
+            valid_years: self.card_valid_years,
+        }
+    }
+
     /// The part of these settings that sign-in applies.
     pub fn sign_in_rules(&self) -> accounts::SignInRules {
         accounts::SignInRules {
