@@ -2,7 +2,6 @@
 
 use serde_json::json;
 use sqlx::Row as _;
-use sqlx::any::AnyRow;
 use yingcai_domain::{CreditCode, Email, EnterpriseInput, EnterpriseProfile, Phone};
 
 use crate::audit::{self, Actor, Change};
@@ -30,38 +29,58 @@ fn snapshot(p: &EnterpriseProfile) -> serde_json::Value {
     })
 }
 
-fn record_from_row(row: &AnyRow) -> Result<EnterpriseRecord, StoreError> {
-    let corrupt = |what: &str| {
-        StoreError::Other(anyhow::anyhow!(
-            "stored enterprise has an unreadable {what}"
-        ))
-    };
-    let code: String = row.try_get("credit_code")?;
-    let phone: Option<String> = row.try_get("contact_phone")?;
-    let email: Option<String> = row.try_get("contact_email")?;
-    Ok(EnterpriseRecord {
-        enterprise_id: row.try_get("enterprise_id")?,
-        owner_account_id: row.try_get("owner_account_id")?,
-        profile: EnterpriseProfile {
-            name: row.try_get("name")?,
-            credit_code: CreditCode::parse(&code).map_err(|_| corrupt("credit code"))?,
-            industry: row.try_get("industry")?,
-            district: row.try_get("district")?,
-            contact_name: row.try_get("contact_name")?,
-            contact_phone: phone
-                .map(|p| {
-                    Phone::parse_optional(&p)
-                        .ok()
-                        .flatten()
-                        .ok_or_else(|| corrupt("phone"))
-                })
-                .transpose()?,
-            contact_email: email
-                .map(|e| Email::parse(&e).map_err(|_| corrupt("e-mail")))
-                .transpose()?,
-        },
-        verified_at: row.try_get("verified_at")?,
-    })
+/// An `enterprise` row as stored; [`EnterpriseRecord`] is it checked.
+#[derive(sqlx::FromRow)]
+struct EnterpriseRow {
+    enterprise_id: i64,
+    owner_account_id: Option<i64>,
+    name: String,
+    credit_code: String,
+    industry: String,
+    district: String,
+    contact_name: Option<String>,
+    contact_phone: Option<String>,
+    contact_email: Option<String>,
+    verified_at: Option<i64>,
+}
+
+impl TryFrom<EnterpriseRow> for EnterpriseRecord {
+    type Error = StoreError;
+
+    fn try_from(row: EnterpriseRow) -> Result<EnterpriseRecord, StoreError> {
+        let id = row.enterprise_id;
+        let corrupt = |column: &'static str| StoreError::Corrupt {
+            table: "enterprise",
+            row: id,
+            column,
+        };
+        Ok(EnterpriseRecord {
+            enterprise_id: id,
+            owner_account_id: row.owner_account_id,
+            profile: EnterpriseProfile {
+                name: row.name,
+                credit_code: CreditCode::parse(&row.credit_code)
+                    .map_err(|_| corrupt("credit_code"))?,
+                industry: row.industry,
+                district: row.district,
+                contact_name: row.contact_name,
+                contact_phone: row
+                    .contact_phone
+                    .map(|p| {
+                        Phone::parse_optional(&p)
+                            .ok()
+                            .flatten()
+                            .ok_or_else(|| corrupt("contact_phone"))
+                    })
+                    .transpose()?,
+                contact_email: row
+                    .contact_email
+                    .map(|e| Email::parse(&e).map_err(|_| corrupt("contact_email")))
+                    .transpose()?,
+            },
+            verified_at: row.verified_at,
+        })
+    }
 }
 
 impl Store {
@@ -272,23 +291,24 @@ impl Store {
     }
 
     pub async fn enterprise(&self, enterprise_id: i64) -> Result<EnterpriseRecord, StoreError> {
-        let row = sqlx::query("select * from enterprise where enterprise_id = $1")
+        sqlx::query_as::<_, EnterpriseRow>("select * from enterprise where enterprise_id = $1")
             .bind(enterprise_id)
             .fetch_optional(self.pool())
             .await?
-            .ok_or(StoreError::NotFound)?;
-        record_from_row(&row)
+            .ok_or(StoreError::NotFound)?
+            .try_into()
     }
 
     pub async fn enterprise_of_owner(
         &self,
         owner: i64,
     ) -> Result<Option<EnterpriseRecord>, StoreError> {
-        let row = sqlx::query("select * from enterprise where owner_account_id = $1")
+        sqlx::query_as::<_, EnterpriseRow>("select * from enterprise where owner_account_id = $1")
             .bind(owner)
             .fetch_optional(self.pool())
-            .await?;
-        row.map(|r| record_from_row(&r)).transpose()
+            .await?
+            .map(EnterpriseRecord::try_from)
+            .transpose()
     }
 
     /// The verified talents who name this enterprise as employer, on the platform or by its
