@@ -76,6 +76,7 @@ from_refusals!(
     yingcai_store::payments::RepaymentError,
     yingcai_store::SubmissionError,
     housing::OfferAnswerError,
+    cards::IssueCardError,
 );
 
 impl From<FieldErrors> for Error {

@@ -82,12 +82,10 @@ impl AppError {
     }
 }
 
+/// Through the services' error, which says once what a storage failure means to a caller.
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
-        match error {
-            StoreError::NotFound => AppError::NotFound,
-            other => AppError::Internal(anyhow::Error::new(other)),
-        }
+        yingcai_services::Error::from(error).into()
     }
 }
 
@@ -104,17 +102,14 @@ impl From<yingcai_services::Error> for AppError {
     }
 }
 
-/// Every refusal enum turns into an [`AppError`]: the reasons a person can act on as
-/// `Invalid` (422), the rest as the store's failure. Pages that show a refusal next to its
-/// field with another status match the enum (or call [`refused`]) first.
+/// Every refusal enum turns into an [`AppError`] through the services' error (the reasons a
+/// person can act on as `Invalid`, 422; the rest as the store's failure). Pages that show a
+/// refusal next to its field with another status match the enum (or call [`refused`]) first.
 macro_rules! from_refusals {
     ($($refusal:ty),+ $(,)?) => {$(
         impl From<$refusal> for AppError {
             fn from(refusal: $refusal) -> Self {
-                match yingcai_store::Refusal::into_fields(refusal) {
-                    Ok(fields) => AppError::Invalid(fields),
-                    Err(error) => error.into(),
-                }
+                yingcai_services::Error::from(refusal).into()
             }
         }
     )+};
