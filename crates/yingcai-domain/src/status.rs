@@ -186,6 +186,19 @@ statuses! {
         Returned = "returned",
         Verified = "verified",
     }
+
+    /// A service case raised with an industry service team (see `yingcai-casedesk`).
+    CaseStatus("service case", "case") {
+        New = "new",
+        Accepted = "accepted",
+        InProgress = "in_progress",
+        /// Waiting on the requester: the clocks are paused.
+        WaitingRequester = "waiting_requester",
+        /// Waiting on another bureau: the clocks are paused.
+        WaitingBureau = "waiting_bureau",
+        Resolved = "resolved",
+        Closed = "closed",
+    }
 }
 
 #[cfg(test)]
@@ -214,6 +227,7 @@ mod tests {
         round_trip(LeaseStatus::ALL);
         round_trip(PolicyStatus::ALL);
         round_trip(SubmissionStatus::ALL);
+        round_trip(CaseStatus::ALL);
     }
 
     #[test]
