@@ -1,7 +1,5 @@
 //! Accounts and their roles.
 
-use sqlx::Row;
-use sqlx::any::AnyRow;
 use yingcai_domain::{DisplayName, Email, Locale, Phone, Role, RoleSet};
 
 use serde_json::json;
@@ -175,21 +173,21 @@ impl Store {
     }
 
     pub async fn account(&self, account_id: i64) -> Result<Account, StoreError> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query_as::<_, AccountRow>(&format!(
             "select {ACCOUNT_COLUMNS} from account where account_id = $1"
         ))
         .bind(account_id)
         .fetch_optional(self.pool())
         .await?
         .ok_or(StoreError::NotFound)?;
-        self.account_from_row(&row).await
+        self.account_with_roles(row).await
     }
 
     pub async fn credentials_by_email(
         &self,
         email: &Email,
     ) -> Result<Option<AccountCredentials>, StoreError> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query_as::<_, CredentialsRow>(&format!(
             "select {ACCOUNT_COLUMNS}, password_hash from account where email = $1"
         ))
         .bind(email.as_str())
@@ -198,8 +196,8 @@ impl Store {
         match row {
             None => Ok(None),
             Some(row) => Ok(Some(AccountCredentials {
-                password_hash: row.try_get("password_hash")?,
-                account: self.account_from_row(&row).await?,
+                password_hash: row.password_hash,
+                account: self.account_with_roles(row.account).await?,
             })),
         }
     }
@@ -216,7 +214,7 @@ impl Store {
                     .replace('_', "\\_")
             )
         });
-        let rows = sqlx::query(&format!(
+        let rows = sqlx::query_as::<_, AccountRow>(&format!(
             "select {ACCOUNT_COLUMNS} from account a
              where ($1 is null or exists (select 1 from account_role r where r.account_id = a.account_id and r.role = $1))
                and ($2 is null or lower(email) like $2 escape '\\' or lower(display_name) like $2 escape '\\')
@@ -229,8 +227,8 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         let mut accounts = Vec::with_capacity(rows.len());
-        for row in &rows {
-            accounts.push(self.account_from_row(row).await?);
+        for row in rows {
+            accounts.push(self.account_with_roles(row).await?);
         }
         Ok(accounts)
     }
@@ -425,13 +423,46 @@ impl Store {
         Ok(())
     }
 
-    async fn account_from_row(&self, row: &AnyRow) -> Result<Account, StoreError> {
-        let account_id: i64 = row.try_get("account_id")?;
+    /// The account of `row`, with its roles (read by a second query).
+    async fn account_with_roles(&self, row: AccountRow) -> Result<Account, StoreError> {
         let roles: Vec<String> =
             sqlx::query_scalar("select role from account_role where account_id = $1")
-                .bind(account_id)
+                .bind(row.account_id)
                 .fetch_all(self.pool())
                 .await?;
+        row.with_roles(&roles)
+    }
+}
+
+/// An `account` row ([`ACCOUNT_COLUMNS`]) as stored; [`Account`] is it checked, with its
+/// roles ([`AccountRow::with_roles`]).
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    account_id: i64,
+    email: String,
+    display_name: String,
+    phone: Option<String>,
+    locale: String,
+    /// 0 or 1.
+    disabled: i64,
+    /// 0 or 1.
+    must_change_password: i64,
+    created_at: i64,
+}
+
+/// [`AccountRow`] with the password hash, for checking a sign-in.
+#[derive(sqlx::FromRow)]
+struct CredentialsRow {
+    #[sqlx(flatten)]
+    account: AccountRow,
+    password_hash: String,
+}
+
+impl AccountRow {
+    /// The account with `roles` (its `account_role` rows). A role or locale this version
+    /// does not know is an error naming the account's row.
+    fn with_roles(self, roles: &[String]) -> Result<Account, StoreError> {
+        let account_id = self.account_id;
         // A role this version does not know is named, not dropped: dropping it could
         // leave an officer signed in as a talent without anyone noticing.
         let roles = roles
@@ -444,13 +475,12 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<Role>, StoreError>>()?;
-        let locale: String = row.try_get("locale")?;
         Ok(Account {
             account_id,
-            email: row.try_get("email")?,
-            display_name: row.try_get("display_name")?,
-            phone: row.try_get("phone")?,
-            locale: Locale::from_tag(&locale).ok_or(StoreError::Corrupt {
+            email: self.email,
+            display_name: self.display_name,
+            phone: self.phone,
+            locale: Locale::from_tag(&self.locale).ok_or(StoreError::Corrupt {
                 table: "account",
                 row: account_id,
                 column: "locale",
@@ -458,9 +488,9 @@ impl Store {
             // An account whose roles were all removed keeps the least-privileged role so it
             // can still sign in and be seen; admins grant roles, never remove the last one.
             roles: RoleSet::new(roles).unwrap_or_else(|| RoleSet::one(Role::Talent)),
-            disabled: row.try_get::<i64, _>("disabled")? != 0,
-            must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
-            created_at: row.try_get("created_at")?,
+            disabled: self.disabled != 0,
+            must_change_password: self.must_change_password != 0,
+            created_at: self.created_at,
         })
     }
 }

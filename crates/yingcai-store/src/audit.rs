@@ -2,8 +2,6 @@
 //! verified by `yingcai audit verify` against the chain and the signed checkpoints.
 
 use serde_json::Value;
-use sqlx::Row as _;
-use sqlx::any::AnyRow;
 use yingcai_domain::audit::{AuditEntry, AuditHead, ChainBreak, ChainCheck, Checkpoint};
 
 use crate::{Store, StoreError, now_ms};
@@ -50,12 +48,10 @@ pub(crate) async fn append(
     sqlx::query("update audit_head set last_entry_id = last_entry_id + 1 where audit_head_id = 1")
         .execute(&mut **tx)
         .await?;
-    let head =
-        sqlx::query("select last_entry_id, last_hash from audit_head where audit_head_id = 1")
+    let (entry_id, prev_hash): (i64, String) =
+        sqlx::query_as("select last_entry_id, last_hash from audit_head where audit_head_id = 1")
             .fetch_one(&mut **tx)
             .await?;
-    let entry_id: i64 = head.try_get("last_entry_id")?;
-    let prev_hash: String = head.try_get("last_hash")?;
     let (actor_account_id, actor_label) = match actor {
         Actor::Account { account_id, email } => (Some(*account_id), email.clone()),
         // A sign-up is recorded as done by the new account.
@@ -115,26 +111,45 @@ pub struct AuditFilter {
 
 const COLUMNS: &str = "audit_entry_id, at, actor_account_id, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash";
 
-fn entry_from_row(row: &AnyRow) -> Result<AuditEntry, StoreError> {
-    Ok(AuditEntry {
-        entry_id: row.try_get("audit_entry_id")?,
-        at: row.try_get("at")?,
-        actor_account_id: row.try_get("actor_account_id")?,
-        actor: row.try_get("actor")?,
-        action: row.try_get("action")?,
-        entity: row.try_get("entity")?,
-        entity_id: row.try_get("entity_id")?,
-        before: row.try_get("before_json")?,
-        after: row.try_get("after_json")?,
-        prev_hash: row.try_get("prev_hash")?,
-        hash: row.try_get("hash")?,
-    })
+/// An `audit_entry` row ([`COLUMNS`]) as stored. Nothing in it is checked here: the chain
+/// walk holds each entry to its hash.
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    audit_entry_id: i64,
+    at: i64,
+    actor_account_id: Option<i64>,
+    actor: String,
+    action: String,
+    entity: String,
+    entity_id: String,
+    before_json: Option<String>,
+    after_json: Option<String>,
+    prev_hash: String,
+    hash: String,
+}
+
+impl From<EntryRow> for AuditEntry {
+    fn from(row: EntryRow) -> Self {
+        AuditEntry {
+            entry_id: row.audit_entry_id,
+            at: row.at,
+            actor_account_id: row.actor_account_id,
+            actor: row.actor,
+            action: row.action,
+            entity: row.entity,
+            entity_id: row.entity_id,
+            before: row.before_json,
+            after: row.after_json,
+            prev_hash: row.prev_hash,
+            hash: row.hash,
+        }
+    }
 }
 
 impl Store {
     /// Entries matching `filter`, newest first.
     pub async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
-        let rows = sqlx::query(&format!(
+        let rows = sqlx::query_as::<_, EntryRow>(&format!(
             "select {COLUMNS} from audit_entry
              where ($1 is null or action = $1) and ($2 is null or entity = $2) and ($3 is null or entity_id = $3)
                and ($4 is null or actor_account_id = $4) and ($5 is null or audit_entry_id < $5)
@@ -148,7 +163,7 @@ impl Store {
         .bind(if filter.limit > 0 { filter.limit } else { 100 })
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(entry_from_row).collect()
+        Ok(rows.into_iter().map(AuditEntry::from).collect())
     }
 
     /// Walks the whole chain in id order and holds it to `checkpoints` (read and verified from
@@ -171,24 +186,25 @@ impl Store {
     async fn walk_audit(&self, mut check: ChainCheck) -> Result<AuditHead, AuditError> {
         const BATCH: i64 = 5_000;
         loop {
-            let rows = sqlx::query(&format!(
+            let rows = sqlx::query_as::<_, EntryRow>(&format!(
                 "select {COLUMNS} from audit_entry where audit_entry_id >= $1 order by audit_entry_id limit $2"
             ))
             .bind(check.next_id())
             .bind(BATCH)
             .fetch_all(self.pool())
             .await?;
-            for row in &rows {
-                check.push(&entry_from_row(row)?)?;
+            let read = rows.len();
+            for row in rows {
+                check.push(&AuditEntry::from(row))?;
             }
-            if (rows.len() as i64) == BATCH {
+            if (read as i64) == BATCH {
                 continue;
             }
             // Read after the entries: an entry appended meanwhile is then read by the next
             // round rather than taken for a removed one (an appender commits its entry and
             // the head together, and entries in id order).
             let head = self.audit_head().await?;
-            if rows.is_empty() || head.entry_id < check.next_id() {
+            if read == 0 || head.entry_id < check.next_id() {
                 return Ok(check.finish(&head)?);
             }
         }
@@ -196,14 +212,12 @@ impl Store {
 
     /// The head row: the newest entry as the appenders recorded it.
     async fn audit_head(&self) -> Result<AuditHead, StoreError> {
-        let head =
-            sqlx::query("select last_entry_id, last_hash from audit_head where audit_head_id = 1")
-                .fetch_one(self.pool())
-                .await?;
-        Ok(AuditHead {
-            entry_id: head.try_get("last_entry_id")?,
-            hash: head.try_get("last_hash")?,
-        })
+        let (entry_id, hash) = sqlx::query_as(
+            "select last_entry_id, last_hash from audit_head where audit_head_id = 1",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok(AuditHead { entry_id, hash })
     }
 }
 
@@ -235,15 +249,12 @@ impl Store {
             .bind(from_id)
             .execute(&mut *tx)
             .await?;
-        let last = sqlx::query(
+        let (entry_id, hash) = sqlx::query_as::<_, (i64, String)>(
             "select audit_entry_id, hash from audit_entry order by audit_entry_id desc limit 1",
         )
         .fetch_optional(&mut *tx)
-        .await?;
-        let (entry_id, hash) = match last {
-            Some(row) => (row.try_get("audit_entry_id")?, row.try_get("hash")?),
-            None => (0_i64, yingcai_domain::audit::GENESIS.to_owned()),
-        };
+        .await?
+        .unwrap_or_else(|| (0, yingcai_domain::audit::GENESIS.to_owned()));
         sqlx::query(
             "update audit_head set last_entry_id = $1, last_hash = $2 where audit_head_id = 1",
         )
@@ -263,16 +274,15 @@ impl Store {
         alter: impl FnOnce(&mut AuditEntry),
     ) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
-        let rows = sqlx::query(&format!(
+        let mut entries: Vec<AuditEntry> = sqlx::query_as::<_, EntryRow>(&format!(
             "select {COLUMNS} from audit_entry where audit_entry_id >= $1 order by audit_entry_id"
         ))
         .bind(entry_id)
         .fetch_all(&mut *tx)
-        .await?;
-        let mut entries = rows
-            .iter()
-            .map(entry_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
+        .await?
+        .into_iter()
+        .map(AuditEntry::from)
+        .collect();
         let Some(first) = entries.first_mut() else {
             return Err(StoreError::NotFound);
         };

@@ -1,16 +1,9 @@
-//! Dates and months read back from text columns. A value that does not parse is an error
-//! naming its table, row and column, never a default: a stored month that read as year 0
-//! would be paid, compared and shown as if it were real.
-
-use sqlx::Row as _;
-use sqlx::any::AnyRow;
-use yingcai_domain::{Date, Month};
+//! Dates, months and statuses read back from the text cells of rows read with
+//! `sqlx::FromRow`. A value that does not parse is an error naming its table, row and
+//! column, never a default: a stored month that read as year 0 would be paid, compared and
+//! shown as if it were real.
 
 use crate::StoreError;
-
-fn text(row: &AnyRow, column: &'static str) -> Result<Option<String>, StoreError> {
-    Ok(row.try_get::<Option<String>, _>(column)?)
-}
 
 fn corrupt(table: &'static str, id: i64, column: &'static str) -> StoreError {
     StoreError::Corrupt {
@@ -18,53 +11,6 @@ fn corrupt(table: &'static str, id: i64, column: &'static str) -> StoreError {
         row: id,
         column,
     }
-}
-
-/// A `YYYY-MM-DD` column of row `id` of `table`.
-pub(crate) fn date(
-    row: &AnyRow,
-    table: &'static str,
-    id: i64,
-    column: &'static str,
-) -> Result<Date, StoreError> {
-    optional_date(row, table, id, column)?.ok_or_else(|| corrupt(table, id, column))
-}
-
-/// A nullable `YYYY-MM-DD` column of row `id` of `table`.
-pub(crate) fn optional_date(
-    row: &AnyRow,
-    table: &'static str,
-    id: i64,
-    column: &'static str,
-) -> Result<Option<Date>, StoreError> {
-    text(row, column)?
-        .map(|t| t.parse().map_err(|_| corrupt(table, id, column)))
-        .transpose()
-}
-
-/// A `YYYY-MM` column of row `id` of `table`.
-pub(crate) fn month(
-    row: &AnyRow,
-    table: &'static str,
-    id: i64,
-    column: &'static str,
-) -> Result<Month, StoreError> {
-    text(row, column)?
-        .and_then(|t| t.parse().ok())
-        .ok_or_else(|| corrupt(table, id, column))
-}
-
-/// A text column of row `id` of `table` read as `T` (a status, a kind): a value that is
-/// none of `T`'s is an error naming where it is.
-pub(crate) fn parsed<T: std::str::FromStr>(
-    row: &AnyRow,
-    table: &'static str,
-    id: i64,
-    column: &'static str,
-) -> Result<T, StoreError> {
-    text(row, column)?
-        .and_then(|t| t.parse().ok())
-        .ok_or_else(|| corrupt(table, id, column))
 }
 
 /// Row `id` of `table`, for checking the text cells of a row read with `sqlx::FromRow`:

@@ -1,7 +1,6 @@
 //! Enterprises: verified employer records and their submissions.
 
 use serde_json::json;
-use sqlx::Row as _;
 use yingcai_domain::{CreditCode, Email, EnterpriseInput, EnterpriseProfile, Phone};
 
 use crate::audit::{self, Actor, Change};
@@ -263,15 +262,12 @@ impl Store {
         &self,
         limit: i64,
     ) -> Result<Vec<(i64, String)>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "select enterprise_id, name from enterprise where verified = 1 order by name limit $1",
         )
         .bind(limit)
         .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("enterprise_id")?, r.try_get("name")?)))
-            .collect()
+        .await?)
     }
 
     pub async fn enterprise_exists(&self, enterprise_id: i64) -> Result<bool, StoreError> {

@@ -1,15 +1,14 @@
 //! The talent registry: verified records, bulk import.
 
 use serde_json::json;
-use sqlx::Row as _;
-use sqlx::any::AnyRow;
 use yingcai_domain::{
     BankAccount, CreditCode, Degree, Email, Employer, Housing, MAX_YEAR, MIN_YEAR, Phone,
     ResidentId, TalentProfile,
 };
 
 use crate::audit::{self, Actor, Change};
-use crate::crypto::{SealContext, SealedColumn};
+use crate::columns::Stored;
+use crate::crypto::{FieldCipher, SealContext, SealedColumn};
 use crate::{Store, StoreError, dialect, now_ms};
 
 /// The label of the identity numbers' blind index (`talent.resident_id_index`).
@@ -233,12 +232,12 @@ impl Store {
 
     /// One verified record, with its sealed fields opened.
     pub async fn talent(&self, talent_id: i64) -> Result<TalentRecord, StoreError> {
-        let row = sqlx::query("select * from talent where talent_id = $1")
+        sqlx::query_as::<_, TalentRow>("select * from talent where talent_id = $1")
             .bind(talent_id)
             .fetch_optional(self.pool())
             .await?
-            .ok_or(StoreError::NotFound)?;
-        self.talent_from_row(&row)
+            .ok_or(StoreError::NotFound)?
+            .open(self.cipher())
     }
 
     /// Verified records in id order, after `after_id`: for batch jobs and exports.
@@ -247,110 +246,132 @@ impl Store {
         after_id: i64,
         limit: i64,
     ) -> Result<Vec<TalentRecord>, StoreError> {
-        let rows =
-            sqlx::query("select * from talent where talent_id > $1 order by talent_id limit $2")
-                .bind(after_id)
-                .bind(limit)
-                .fetch_all(self.pool())
-                .await?;
-        rows.iter().map(|row| self.talent_from_row(row)).collect()
+        sqlx::query_as::<_, TalentRow>(
+            "select * from talent where talent_id > $1 order by talent_id limit $2",
+        )
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?
+        .into_iter()
+        .map(|row| row.open(self.cipher()))
+        .collect()
     }
+}
 
-    pub(crate) fn talent_from_row(&self, row: &AnyRow) -> Result<TalentRecord, StoreError> {
-        let talent_id: i64 = row.try_get("talent_id")?;
-        let corrupt = |column: &'static str| StoreError::Corrupt {
-            table: "talent",
-            row: talent_id,
-            column,
-        };
-        let talent_id: i64 = row.try_get("talent_id")?;
-        let sealed: Vec<u8> = row.try_get("resident_id_sealed")?;
-        let resident_id = self.cipher().open(
+/// A `talent` row as stored, its sensitive fields still sealed; [`TalentRecord`] is it
+/// opened and checked ([`TalentRow::open`]).
+#[derive(sqlx::FromRow)]
+pub(crate) struct TalentRow {
+    talent_id: i64,
+    owner_account_id: Option<i64>,
+    source_id: Option<i64>,
+    name: String,
+    resident_id_sealed: Vec<u8>,
+    degree: String,
+    degree_institution: Option<String>,
+    degree_year: Option<i64>,
+    honors: Option<String>,
+    employer_enterprise_id: Option<i64>,
+    employer_name: Option<String>,
+    employer_credit_code: Option<String>,
+    arrival_date: String,
+    /// 0 or 1.
+    employed_in_city: i64,
+    housing: String,
+    home_purchase_date: Option<String>,
+    social_insurance_months: i64,
+    bank_account_sealed: Option<Vec<u8>>,
+    phone: Option<String>,
+    email: Option<String>,
+    verified_at: i64,
+    verified_by: Option<i64>,
+}
+
+impl TalentRow {
+    /// The record: the sealed identity number and bank account opened with `cipher` (each
+    /// bound to its column and this row), every stored value checked. A value that does not
+    /// read back as its type is an error naming this row and the column.
+    pub(crate) fn open(self, cipher: &FieldCipher) -> Result<TalentRecord, StoreError> {
+        let talent_id = self.talent_id;
+        let cell = Stored::new("talent", talent_id);
+        let resident_id = cipher.open(
             SealContext::new(SealedColumn::TalentResidentId, talent_id),
-            &sealed,
+            &self.resident_id_sealed,
         )?;
-        let bank: Option<Vec<u8>> = row.try_get("bank_account_sealed")?;
-        let bank_account = match bank {
+        let bank_account = match self.bank_account_sealed {
             Some(sealed) => {
-                let plain = self.cipher().open(
+                let plain = cipher.open(
                     SealContext::new(SealedColumn::TalentBankAccount, talent_id),
                     &sealed,
                 )?;
                 Some(
                     BankAccount::parse("bank_account", &plain)
-                        .map_err(|_| corrupt("bank_account_sealed"))?,
+                        .map_err(|_| cell.corrupt("bank_account_sealed"))?,
                 )
             }
             None => None,
         };
         let employer = match (
-            row.try_get::<Option<i64>, _>("employer_enterprise_id")?,
-            row.try_get::<Option<String>, _>("employer_name")?,
-            row.try_get::<Option<String>, _>("employer_credit_code")?,
+            self.employer_enterprise_id,
+            self.employer_name,
+            self.employer_credit_code,
         ) {
             (Some(enterprise_id), _, _) => Some(Employer::Enterprise { enterprise_id }),
             (None, Some(name), Some(code)) => Some(Employer::Named {
                 name,
                 credit_code: CreditCode::parse(&code)
-                    .map_err(|_| corrupt("employer_credit_code"))?,
+                    .map_err(|_| cell.corrupt("employer_credit_code"))?,
             }),
             _ => None,
         };
-        let degree: String = row.try_get("degree")?;
-        let housing: String = row.try_get("housing")?;
-
-        let phone: Option<String> = row.try_get("phone")?;
-        let email: Option<String> = row.try_get("email")?;
         let profile = TalentProfile {
-            name: row.try_get("name")?,
+            name: self.name,
             resident_id: ResidentId::parse(&resident_id)
-                .map_err(|_| corrupt("resident_id_sealed"))?,
-            degree: Degree::parse("degree", &degree).map_err(|_| corrupt("degree"))?,
-            degree_institution: row.try_get("degree_institution")?,
-            degree_year: row
-                .try_get::<Option<i64>, _>("degree_year")?
+                .map_err(|_| cell.corrupt("resident_id_sealed"))?,
+            degree: Degree::parse("degree", &self.degree).map_err(|_| cell.corrupt("degree"))?,
+            degree_institution: self.degree_institution,
+            degree_year: self
+                .degree_year
                 .map(|y| {
                     i16::try_from(y)
                         .ok()
                         .filter(|y| (MIN_YEAR..=MAX_YEAR).contains(y))
-                        .ok_or_else(|| corrupt("degree_year"))
+                        .ok_or_else(|| cell.corrupt("degree_year"))
                 })
                 .transpose()?,
-            honors: row.try_get("honors")?,
+            honors: self.honors,
             employer,
-            arrival_date: crate::columns::date(row, "talent", talent_id, "arrival_date")?,
-            employed_in_city: row.try_get::<i64, _>("employed_in_city")? != 0,
-            housing: Housing::parse("housing", &housing).map_err(|_| corrupt("housing"))?,
-            home_purchase_date: crate::columns::optional_date(
-                row,
-                "talent",
-                talent_id,
-                "home_purchase_date",
-            )?,
-            social_insurance_months: u16::try_from(
-                row.try_get::<i64, _>("social_insurance_months")?,
-            )
-            .map_err(|_| corrupt("social_insurance_months"))?,
+            arrival_date: cell.parse("arrival_date", &self.arrival_date)?,
+            employed_in_city: self.employed_in_city != 0,
+            housing: Housing::parse("housing", &self.housing)
+                .map_err(|_| cell.corrupt("housing"))?,
+            home_purchase_date: cell
+                .parse_optional("home_purchase_date", self.home_purchase_date.as_deref())?,
+            social_insurance_months: u16::try_from(self.social_insurance_months)
+                .map_err(|_| cell.corrupt("social_insurance_months"))?,
             bank_account,
-            phone: phone
+            phone: self
+                .phone
                 .map(|p| {
                     Phone::parse_optional(&p)
                         .ok()
                         .flatten()
-                        .ok_or_else(|| corrupt("phone"))
+                        .ok_or_else(|| cell.corrupt("phone"))
                 })
                 .transpose()?,
-            email: email
-                .map(|e| Email::parse(&e).map_err(|_| corrupt("email")))
+            email: self
+                .email
+                .map(|e| Email::parse(&e).map_err(|_| cell.corrupt("email")))
                 .transpose()?,
         };
         Ok(TalentRecord {
             talent_id,
-            owner_account_id: row.try_get("owner_account_id")?,
-            source_id: row.try_get("source_id")?,
+            owner_account_id: self.owner_account_id,
+            source_id: self.source_id,
             profile,
-            verified_at: row.try_get("verified_at")?,
-            verified_by: row.try_get("verified_by")?,
+            verified_at: self.verified_at,
+            verified_by: self.verified_by,
         })
     }
 }

@@ -1,14 +1,12 @@
 //! Error reports of refused imports, kept for their author to download.
 
-use sqlx::Row as _;
-
 use serde_json::json;
 
 use crate::audit::{self, Actor, Change};
 use crate::{Store, StoreError, dialect, now_ms};
 
-/// A stored error report.
-#[derive(Debug, Clone)]
+/// A stored error report, as its row reads (nothing in it needs a check).
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ImportReport {
     pub import_report_id: i64,
     pub account_id: i64,
@@ -58,22 +56,14 @@ impl Store {
         import_report_id: i64,
         account_id: i64,
     ) -> Result<ImportReport, StoreError> {
-        let row = sqlx::query(
+        sqlx::query_as::<_, ImportReport>(
             "select * from import_report where import_report_id = $1 and account_id = $2",
         )
         .bind(import_report_id)
         .bind(account_id)
         .fetch_optional(self.pool())
         .await?
-        .ok_or(StoreError::NotFound)?;
-        Ok(ImportReport {
-            import_report_id: row.try_get("import_report_id")?,
-            account_id: row.try_get("account_id")?,
-            file_name: row.try_get("file_name")?,
-            error_count: row.try_get("error_count")?,
-            report_csv: row.try_get("report_csv")?,
-            created_at: row.try_get("created_at")?,
-        })
+        .ok_or(StoreError::NotFound)
     }
 
     /// Forgets reports made before `before` (Unix ms); part of housekeeping.

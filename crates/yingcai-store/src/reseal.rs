@@ -9,7 +9,6 @@
 //! point, run again, or run by two servers at once. When nothing is left at version 1 it
 //! costs one scan per sealed column and writes nothing.
 
-use sqlx::Row as _;
 use zeroize::Zeroizing;
 
 use crate::crypto::{SealContext, SealedColumn};
@@ -60,20 +59,18 @@ impl Store {
         let mut count = 0;
         loop {
             let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
-            let rows = sqlx::query(&select)
+            let rows = sqlx::query_as::<_, (i64, Vec<u8>)>(&select)
                 .bind(after)
                 .bind(vec![VERSION_1])
                 .bind(BATCH)
                 .fetch_all(&mut *tx)
                 .await?;
-            let Some(last) = rows.last() else {
+            let Some(&(last, _)) = rows.last() else {
                 tx.commit().await?;
                 return Ok(count);
             };
-            after = last.try_get(id)?;
-            for row in &rows {
-                let row_id: i64 = row.try_get(id)?;
-                let old: Vec<u8> = row.try_get(sealed)?;
+            after = last;
+            for (row_id, old) in rows {
                 let context = SealContext::new(column, row_id);
                 let plain = Zeroizing::new(self.cipher().open_version_1(context, &old)?);
                 let mut query = sqlx::query(&update).bind(self.cipher().seal(context, &plain));

@@ -1,8 +1,6 @@
 //! Sessions (kept in the database so any app server can serve any request) and the
 //! sign-in failure counts behind throttling.
 
-use sqlx::Row as _;
-
 use serde_json::json;
 
 use crate::audit::{self, Actor, Change};
@@ -31,6 +29,29 @@ pub struct SessionRecord {
     pub account_id: i64,
     pub kind: SessionKind,
     pub expires_at: i64,
+}
+
+/// A `session` row as stored.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    account_id: i64,
+    kind: String,
+    expires_at: i64,
+}
+
+impl From<SessionRow> for SessionRecord {
+    fn from(row: SessionRow) -> Self {
+        SessionRecord {
+            account_id: row.account_id,
+            // Only `api` sessions take a bearer token; any other kind is a cookie's.
+            kind: if row.kind == "api" {
+                SessionKind::Api
+            } else {
+                SessionKind::Web
+            },
+            expires_at: row.expires_at,
+        }
+    }
 }
 
 impl Store {
@@ -68,24 +89,12 @@ impl Store {
 
     /// The live session with this token hash, if any.
     pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
-        let row = sqlx::query("select account_id, kind, expires_at from session where token_hash = $1 and expires_at > $2")
+        Ok(sqlx::query_as::<_, SessionRow>("select account_id, kind, expires_at from session where token_hash = $1 and expires_at > $2")
             .bind(token_hash)
             .bind(now_ms())
             .fetch_optional(self.pool())
-            .await?;
-        row.map(|row| {
-            let kind: String = row.try_get("kind")?;
-            Ok(SessionRecord {
-                account_id: row.try_get("account_id")?,
-                kind: if kind == "api" {
-                    SessionKind::Api
-                } else {
-                    SessionKind::Web
-                },
-                expires_at: row.try_get("expires_at")?,
-            })
-        })
-        .transpose()
+            .await?
+            .map(SessionRecord::from))
     }
 
     /// Signs one session out.

@@ -3,12 +3,11 @@
 //! stays in force while a change to it is under review.
 
 use serde_json::json;
-use sqlx::Row as _;
-use sqlx::any::AnyRow;
 use yingcai_domain::{BankAccount, Employer, TalentInput, TalentProfile};
 
 use crate::audit::{self, Actor, Change};
-use crate::crypto::{SealContext, SealedColumn};
+use crate::columns::Stored;
+use crate::crypto::{FieldCipher, SealContext, SealedColumn};
 use crate::{Store, StoreError, dialect, now_ms};
 
 pub use yingcai_domain::SubmissionStatus;
@@ -104,6 +103,56 @@ pub(crate) async fn status_of(
 
 const COLUMNS: &str = "submission_id, subject_id, owner_account_id, status, payload_sealed, display_name, district, reason, submitted_at, decided_at, decided_by, created_at, updated_at";
 
+/// A `submission` row ([`COLUMNS`]) as stored, its payload still sealed; [`Submission`]
+/// is it opened and checked ([`SubmissionRow::open`]).
+#[derive(sqlx::FromRow)]
+struct SubmissionRow {
+    submission_id: i64,
+    subject_id: Option<i64>,
+    owner_account_id: i64,
+    status: String,
+    payload_sealed: Vec<u8>,
+    display_name: String,
+    district: String,
+    reason: Option<String>,
+    submitted_at: Option<i64>,
+    decided_at: Option<i64>,
+    decided_by: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl SubmissionRow {
+    /// The submission: the payload opened with `cipher` (bound to `payload_sealed` of this
+    /// row) and read as `T`. A status or payload that does not read back is an error
+    /// naming this row and the column.
+    fn open<T: serde::de::DeserializeOwned>(
+        self,
+        cipher: &FieldCipher,
+    ) -> Result<Submission<T>, StoreError> {
+        let cell = Stored::new("submission", self.submission_id);
+        let json = cipher.open(
+            SealContext::new(SealedColumn::SubmissionPayload, self.submission_id),
+            &self.payload_sealed,
+        )?;
+        Ok(Submission {
+            submission_id: self.submission_id,
+            subject_id: self.subject_id,
+            owner_account_id: self.owner_account_id,
+            status: cell.parse("status", &self.status)?,
+            input: serde_json::from_str(&json).map_err(|_| cell.corrupt("payload_sealed"))?,
+            display_name: self.display_name,
+            district: self.district,
+            reason: self.reason,
+            submitted_at: self.submitted_at,
+            decided_at: self.decided_at,
+            decided_by: self.decided_by,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
 impl Store {
     /// Saves the owner's talent draft: updates the open (draft, returned or submitted)
     /// submission if there is one, else starts a new draft on top of the verified record.
@@ -130,11 +179,13 @@ impl Store {
         &self,
         owner: i64,
     ) -> Result<Vec<TalentSubmission>, StoreError> {
-        let rows = sqlx::query(&format!("select {COLUMNS} from submission where kind = 'talent' and owner_account_id = $1 order by submission_id desc"))
+        sqlx::query_as::<_, SubmissionRow>(&format!("select {COLUMNS} from submission where kind = 'talent' and owner_account_id = $1 order by submission_id desc"))
             .bind(owner)
             .fetch_all(self.pool())
-            .await?;
-        rows.iter().map(|r| self.submission_from_row(r)).collect()
+            .await?
+            .into_iter()
+            .map(|row| row.open(self.cipher()))
+            .collect()
     }
 
     pub async fn talent_submission(
@@ -189,18 +240,16 @@ impl Store {
     ) -> Result<(), SubmissionError> {
         let now = now_ms();
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
-        let row =
-            sqlx::query("select status, owner_account_id from submission where submission_id = $1")
-                .bind(submission_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?;
+        let (status, owner_account_id) = sqlx::query_as::<_, (String, i64)>(
+            "select status, owner_account_id from submission where submission_id = $1",
+        )
+        .bind(submission_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
         let status: SubmissionStatus =
-            crate::columns::parsed(&row, "submission", submission_id, "status")?;
-        if owner.is_some_and(|o| {
-            row.try_get::<i64, _>("owner_account_id")
-                .is_ok_and(|x| x != o)
-        }) {
+            Stored::new("submission", submission_id).parse("status", &status)?;
+        if owner.is_some_and(|o| owner_account_id != o) {
             return Err(StoreError::NotFound.into());
         }
         if !from.contains(&status) {
@@ -398,37 +447,6 @@ impl Store {
         ))
     }
 
-    pub(crate) fn submission_from_row<T: serde::de::DeserializeOwned>(
-        &self,
-        row: &AnyRow,
-    ) -> Result<Submission<T>, StoreError> {
-        let submission_id: i64 = row.try_get("submission_id")?;
-        let sealed: Vec<u8> = row.try_get("payload_sealed")?;
-        let json = self.cipher().open(
-            SealContext::new(SealedColumn::SubmissionPayload, submission_id),
-            &sealed,
-        )?;
-        Ok(Submission {
-            submission_id,
-            subject_id: row.try_get("subject_id")?,
-            owner_account_id: row.try_get("owner_account_id")?,
-            status: crate::columns::parsed(row, "submission", submission_id, "status")?,
-            input: serde_json::from_str(&json).map_err(|_| StoreError::Corrupt {
-                table: "submission",
-                row: submission_id,
-                column: "payload_sealed",
-            })?,
-            display_name: row.try_get("display_name")?,
-            district: row.try_get("district")?,
-            reason: row.try_get("reason")?,
-            submitted_at: row.try_get("submitted_at")?,
-            decided_at: row.try_get("decided_at")?,
-            decided_by: row.try_get("decided_by")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-        })
-    }
-
     /// Saves the owner's draft of a `kind` record (see `save_talent_draft`).
     pub(crate) async fn save_draft<T: serde::Serialize>(
         &self,
@@ -514,14 +532,15 @@ impl Store {
         kind: &str,
         owner: i64,
     ) -> Result<Option<Submission<T>>, StoreError> {
-        let row = sqlx::query(&format!(
+        sqlx::query_as::<_, SubmissionRow>(&format!(
             "select {COLUMNS} from submission where kind = $1 and owner_account_id = $2 and status in ('draft', 'returned', 'submitted') order by submission_id desc limit 1"
         ))
         .bind(kind)
         .bind(owner)
         .fetch_optional(self.pool())
-        .await?;
-        row.map(|r| self.submission_from_row(&r)).transpose()
+        .await?
+        .map(|row| row.open(self.cipher()))
+        .transpose()
     }
 
     pub(crate) async fn submission_of_kind<T: serde::de::DeserializeOwned>(
@@ -529,15 +548,15 @@ impl Store {
         kind: &str,
         submission_id: i64,
     ) -> Result<Submission<T>, StoreError> {
-        let row = sqlx::query(&format!(
+        sqlx::query_as::<_, SubmissionRow>(&format!(
             "select {COLUMNS} from submission where kind = $1 and submission_id = $2"
         ))
         .bind(kind)
         .bind(submission_id)
         .fetch_optional(self.pool())
         .await?
-        .ok_or(StoreError::NotFound)?;
-        self.submission_from_row(&row)
+        .ok_or(StoreError::NotFound)?
+        .open(self.cipher())
     }
 
     /// The queue of `kind` submissions by status and district, oldest waiting first.
@@ -546,7 +565,7 @@ impl Store {
         kind: &str,
         filter: &QueueFilter,
     ) -> Result<Vec<Submission<T>>, StoreError> {
-        let rows = sqlx::query(&format!(
+        sqlx::query_as::<_, SubmissionRow>(&format!(
             "select {COLUMNS} from submission where kind = $1
                and ($2 is null or status = $2) and ($3 is null or district = $3) and ($4 is null or submitted_at < $4)
              order by coalesce(submitted_at, updated_at), submission_id limit $5 offset $6"
@@ -558,7 +577,9 @@ impl Store {
         .bind(if filter.limit > 0 { filter.limit } else { 50 })
         .bind(filter.offset.max(0))
         .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(|r| self.submission_from_row(r)).collect()
+        .await?
+        .into_iter()
+        .map(|row| row.open(self.cipher()))
+        .collect()
     }
 }

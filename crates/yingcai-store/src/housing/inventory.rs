@@ -101,7 +101,7 @@ async fn insert_complex(tx: &mut Tx, complex: &NewComplex) -> Result<i64, StoreE
 impl Store {
     /// Every complex with its unit counts, by code.
     pub async fn complexes(&self) -> Result<Vec<ComplexSummary>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as::<_, ComplexSummary>(
             "select c.*,
                     (select count(*) from unit_type t where t.complex_id = c.complex_id) as unit_types,
                     (select count(*) from unit u where u.complex_id = c.complex_id and u.status = 'free') as free,
@@ -111,19 +111,7 @@ impl Store {
                from complex c order by c.code",
         )
         .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(ComplexSummary {
-                    complex: complex_from_row(row)?,
-                    unit_types: row.try_get("unit_types")?,
-                    free: row.try_get("free")?,
-                    offered: row.try_get("offered")?,
-                    let_: row.try_get("let_")?,
-                    maintenance: row.try_get("maintenance")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     pub async fn complex(&self, complex_id: i64) -> Result<ComplexRecord, StoreError> {
@@ -146,36 +134,27 @@ impl Store {
     /// Every unit type of every complex, by complex code and name: the choices when
     /// opening a round.
     pub async fn all_unit_types(&self) -> Result<Vec<(ComplexRecord, UnitTypeRecord)>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as::<_, UnitTypeOfComplexRow>(
             "select t.*, c.code, c.name as complex_name, c.district, c.address, c.operator
                from unit_type t join complex c on c.complex_id = t.complex_id order by c.code, t.name",
         )
         .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|row| Ok((complex_of_unit_type_row(row)?, unit_type_from_row(row)?)))
-            .collect()
+        .await?
+        .into_iter()
+        .map(|row| (row.complex.into(), row.unit_type))
+        .collect())
     }
 
     pub async fn units_of(&self, complex_id: i64) -> Result<Vec<UnitRecord>, StoreError> {
-        let rows = sqlx::query(
+        sqlx::query_as::<_, UnitRow>(
             "select unit_id, complex_id, unit_type_id, number, status from unit where complex_id = $1 order by number",
         )
         .bind(complex_id)
         .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let id: i64 = row.try_get("unit_id")?;
-                Ok(UnitRecord {
-                    unit_id: id,
-                    complex_id: row.try_get("complex_id")?,
-                    unit_type_id: row.try_get("unit_type_id")?,
-                    number: row.try_get("number")?,
-                    status: crate::columns::parsed(row, "unit", id, "status")?,
-                })
-            })
-            .collect()
+        .await?
+        .into_iter()
+        .map(UnitRecord::try_from)
+        .collect()
     }
 
     /// Creates a complex; a code already registered is a `Conflict`.

@@ -94,7 +94,7 @@ impl Store {
         actor: &Actor,
     ) -> Result<bool, StoreError> {
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
-        let row = sqlx::query(
+        let ended = sqlx::query_as::<_, (i64, i64)>(
             "update lease set status = 'ended', ended_at = $1
               where lease_id = $2 and status = 'ending' and ends_on < $3 returning talent_id, unit_id",
         )
@@ -103,9 +103,9 @@ impl Store {
         .bind(today)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(row) = row else { return Ok(false) };
-        let talent_id: i64 = row.try_get("talent_id")?;
-        let unit_id: i64 = row.try_get("unit_id")?;
+        let Some((talent_id, unit_id)) = ended else {
+            return Ok(false);
+        };
         sqlx::query("update unit set status = 'free', updated_at = $1 where unit_id = $2")
             .bind(now_ms())
             .bind(unit_id)

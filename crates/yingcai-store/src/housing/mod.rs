@@ -14,7 +14,6 @@ mod rounds;
 
 use serde_json::json;
 use sqlx::FromRow as _;
-use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
 use crate::columns::Stored;
@@ -85,9 +84,36 @@ pub struct UnitRecord {
     pub status: UnitStatus,
 }
 
-/// A complex with its unit counts by status, for the inventory page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A `unit` row as stored; [`UnitRecord`] is it checked.
+#[derive(sqlx::FromRow)]
+struct UnitRow {
+    unit_id: i64,
+    complex_id: i64,
+    unit_type_id: i64,
+    number: String,
+    status: String,
+}
+
+impl TryFrom<UnitRow> for UnitRecord {
+    type Error = StoreError;
+
+    fn try_from(row: UnitRow) -> Result<Self, StoreError> {
+        Ok(UnitRecord {
+            status: Stored::new("unit", row.unit_id).parse("status", &row.status)?,
+            unit_id: row.unit_id,
+            complex_id: row.complex_id,
+            unit_type_id: row.unit_type_id,
+            number: row.number,
+        })
+    }
+}
+
+/// A complex with its unit counts by status, for the inventory page (read from a
+/// `complex` row with the counts as `unit_types`, `free`, `offered`, `let_` and
+/// `maintenance`).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ComplexSummary {
+    #[sqlx(flatten)]
     pub complex: ComplexRecord,
     pub unit_types: i64,
     pub free: i64,
@@ -280,16 +306,37 @@ struct ComplexOfUnitTypeRow {
     operator: String,
 }
 
-fn complex_of_unit_type_row(row: &AnyRow) -> Result<ComplexRecord, StoreError> {
-    let row = ComplexOfUnitTypeRow::from_row(row)?;
-    Ok(ComplexRecord {
-        complex_id: row.complex_id,
-        code: row.code,
-        name: row.complex_name,
-        district: row.district,
-        address: row.address,
-        operator: row.operator,
-    })
+impl From<ComplexOfUnitTypeRow> for ComplexRecord {
+    fn from(row: ComplexOfUnitTypeRow) -> Self {
+        ComplexRecord {
+            complex_id: row.complex_id,
+            code: row.code,
+            name: row.complex_name,
+            district: row.district,
+            address: row.address,
+            operator: row.operator,
+        }
+    }
+}
+
+/// A unit-type row joined with its complex (see [`ComplexOfUnitTypeRow`]).
+#[derive(sqlx::FromRow)]
+struct UnitTypeOfComplexRow {
+    #[sqlx(flatten)]
+    unit_type: UnitTypeRecord,
+    #[sqlx(flatten)]
+    complex: ComplexOfUnitTypeRow,
+}
+
+/// A unit type of a round joined with its complex, as [`UnitTypeOfComplexRow`], with
+/// `free_units`: how many of its units are free.
+#[derive(sqlx::FromRow)]
+struct RoundUnitTypeRow {
+    #[sqlx(flatten)]
+    unit_type: UnitTypeRecord,
+    #[sqlx(flatten)]
+    complex: ComplexOfUnitTypeRow,
+    free_units: i64,
 }
 
 fn unit_type_from_row(row: &AnyRow) -> Result<UnitTypeRecord, StoreError> {

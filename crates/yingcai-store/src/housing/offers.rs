@@ -10,7 +10,7 @@ async fn close_offer(
     status: OfferStatus,
 ) -> Result<ClosedOffer, StoreError> {
     let now = now_ms();
-    let row = sqlx::query(
+    let (offer_id, round_id, talent_id, unit_id) = sqlx::query_as::<_, (i64, i64, i64, i64)>(
         "update offer set status = $1, responded_at = $2
           where offer_id = $3 and status = 'pending' and ($4 = 0 or talent_id = $4)
           returning offer_id, round_id, talent_id, unit_id",
@@ -22,7 +22,6 @@ async fn close_offer(
     .fetch_optional(&mut **tx)
     .await?
     .ok_or(StoreError::NotFound)?;
-    let unit_id: i64 = row.try_get("unit_id")?;
     sqlx::query("update unit set status = 'free', updated_at = $1 where unit_id = $2")
         .bind(now)
         .bind(unit_id)
@@ -33,9 +32,9 @@ async fn close_offer(
         .fetch_one(&mut **tx)
         .await?;
     Ok(ClosedOffer {
-        offer_id: row.try_get("offer_id")?,
-        round_id: row.try_get("round_id")?,
-        talent_id: row.try_get("talent_id")?,
+        offer_id,
+        round_id,
+        talent_id,
         unit_id,
         complex_id,
     })

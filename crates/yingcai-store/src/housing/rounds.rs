@@ -1,6 +1,7 @@
 //! Application rounds: opening, ballots, the allocation and what it reads.
 
 use super::*;
+use crate::registry::TalentRow;
 
 impl Store {
     pub async fn open_round(&self, round: &NewRound<'_>, actor: &Actor) -> Result<i64, StoreError> {
@@ -74,33 +75,27 @@ impl Store {
     /// A round's published files: `(instance JSON, result CSV, ranking CSV)`; `NotFound`
     /// before allocation.
     pub async fn round_files(&self, round_id: i64) -> Result<(String, String, String), StoreError> {
-        let row = sqlx::query(
-            "select instance_json, result_csv, ranking_csv from housing_round where round_id = $1 and status = 'allocated'",
-        )
-        .bind(round_id)
-        .fetch_optional(self.pool())
-        .await?
-        .ok_or(StoreError::NotFound)?;
+        let (instance, result, ranking) =
+            sqlx::query_as::<_, (Option<String>, Option<String>, Option<String>)>(
+                "select instance_json, result_csv, ranking_csv from housing_round where round_id = $1 and status = 'allocated'",
+            )
+            .bind(round_id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
         // An allocated round always has its files: one missing is named, never empty.
-        let file = |column: &'static str| -> Result<String, StoreError> {
-            row.try_get::<Option<String>, _>(column)?
-                .ok_or(StoreError::Corrupt {
-                    table: "housing_round",
-                    row: round_id,
-                    column,
-                })
-        };
+        let cell = Stored::new("housing_round", round_id);
         Ok((
-            file("instance_json")?,
-            file("result_csv")?,
-            file("ranking_csv")?,
+            instance.ok_or_else(|| cell.corrupt("instance_json"))?,
+            result.ok_or_else(|| cell.corrupt("result_csv"))?,
+            ranking.ok_or_else(|| cell.corrupt("ranking_csv"))?,
         ))
     }
 
     /// The complexes of a round, by code, with their unit types in the round and their
     /// free units of those types.
     pub async fn round_complexes(&self, round_id: i64) -> Result<Vec<RoundComplex>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, RoundUnitTypeRow>(
             "select t.*, c.code, c.name as complex_name, c.district, c.address, c.operator,
                     (select count(*) from unit u where u.unit_type_id = t.unit_type_id and u.status = 'free') as free_units
                from round_unit_type r join unit_type t on t.unit_type_id = r.unit_type_id
@@ -111,16 +106,15 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         let mut out: Vec<RoundComplex> = Vec::new();
-        for row in &rows {
-            let unit_type = unit_type_from_row(row)?;
-            let free: i64 = row.try_get("free_units")?;
+        for row in rows {
+            let (unit_type, free) = (row.unit_type, row.free_units);
             match out.last_mut() {
                 Some(last) if last.complex.complex_id == unit_type.complex_id => {
                     last.free_units += free;
                     last.unit_types.push(unit_type);
                 }
                 _ => out.push(RoundComplex {
-                    complex: complex_of_unit_type_row(row)?,
+                    complex: row.complex.into(),
                     unit_types: vec![unit_type],
                     free_units: free,
                 }),
@@ -365,17 +359,17 @@ impl Store {
         day: &str,
     ) -> Result<RoundApplicantFacts, StoreError> {
         let mut facts = RoundApplicantFacts::default();
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, TalentRow>(
             "select t.* from talent t join application a on a.talent_id = t.talent_id where a.round_id = $1",
         )
         .bind(round_id)
         .fetch_all(self.pool())
         .await?;
-        for row in &rows {
-            let talent = self.talent_from_row(row)?;
+        for row in rows {
+            let talent = row.open(self.cipher())?;
             facts.talents.insert(talent.talent_id, talent);
         }
-        for row in sqlx::query(
+        facts.card_tiers = sqlx::query_as::<_, (i64, String)>(
             "select c.talent_id, c.tier from card c join application a on a.talent_id = c.talent_id
               where a.round_id = $1 and c.status = 'active' and c.valid_from <= $2 and c.valid_until >= $2",
         )
@@ -383,11 +377,8 @@ impl Store {
         .bind(day)
         .fetch_all(self.pool())
         .await?
-        {
-            facts
-                .card_tiers
-                .insert(row.try_get("talent_id")?, row.try_get("tier")?);
-        }
+        .into_iter()
+        .collect();
         facts.housed = sqlx::query_scalar(
             "select l.talent_id from lease l join application a on a.talent_id = l.talent_id
               where a.round_id = $1 and l.status in ('active', 'ending')",
@@ -408,7 +399,7 @@ impl Store {
         round_id: i64,
     ) -> Result<std::collections::HashMap<i64, Vec<i64>>, StoreError> {
         let mut refusals: std::collections::HashMap<i64, Vec<i64>> = Default::default();
-        for row in sqlx::query(
+        for (talent_id, responded_at) in sqlx::query_as::<_, (i64, i64)>(
             "select o.talent_id, o.responded_at from offer o join application a on a.talent_id = o.talent_id
               where a.round_id = $1 and o.status in ('declined', 'expired') and o.responded_at is not null
               order by o.responded_at",
@@ -417,10 +408,7 @@ impl Store {
         .fetch_all(self.pool())
         .await?
         {
-            refusals
-                .entry(row.try_get("talent_id")?)
-                .or_default()
-                .push(row.try_get("responded_at")?);
+            refusals.entry(talent_id).or_default().push(responded_at);
         }
         Ok(refusals)
     }

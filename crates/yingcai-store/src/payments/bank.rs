@@ -39,7 +39,7 @@ impl Store {
             return Ok(self.bank_transfers(&run).await?);
         }
         // This run's lines and every earlier line the bank refused.
-        let carried = sqlx::query(
+        let carried = sqlx::query_as::<_, (i64, i64)>(
             "select talent_id, cast(sum(case when amount_fen > 0 then amount_fen else 0 end) as bigint) as owed from payment_line
              where (payment_run_id = $1 and status = 'pending') or status = 'failed' group by talent_id order by talent_id",
         )
@@ -51,9 +51,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let mut recoveries = Vec::new();
-        for row in &carried {
-            let talent: i64 = row.try_get("talent_id")?;
-            let lines_owed: i64 = row.try_get("owed")?;
+        for &(talent, lines_owed) in &carried {
             let payable: i64 = sqlx::query_scalar::<_, i64>(
                 "select balance_fen from ledger_balance where account = $1",
             )
@@ -112,43 +110,16 @@ impl Store {
 
     /// A run's bank file rows, with full account numbers (decrypted for the file).
     pub async fn bank_transfers(&self, run: &PaymentRun) -> Result<Vec<BankTransfer>, StoreError> {
-        let rows = sqlx::query(
+        sqlx::query_as::<_, TransferRow>(
             "select b.*, t.name, t.bank_account_sealed, t.bank_account_masked from bank_transfer b join talent t on t.talent_id = b.talent_id
              where b.payment_run_id = $1 order by b.talent_id",
         )
         .bind(run.payment_run_id)
         .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let sealed: Option<Vec<u8>> = row.try_get("bank_account_sealed")?;
-                let account = sealed
-                    .map(|s| -> Result<String, StoreError> {
-                        let context = crate::crypto::SealContext::new(
-                            crate::crypto::SealedColumn::TalentBankAccount,
-                            row.try_get("talent_id")?,
-                        );
-                        Ok(self.cipher().open(context, &s)?)
-                    })
-                    .transpose()?;
-                Ok(BankTransfer {
-                    reference: row.try_get("reference")?,
-                    talent_id: row.try_get("talent_id")?,
-                    payee: row.try_get("name")?,
-                    account,
-                    account_masked: row.try_get("bank_account_masked")?,
-                    amount_fen: row.try_get("amount_fen")?,
-                    recovered_fen: row.try_get("recovered_fen")?,
-                    status: columns::parsed(
-                        row,
-                        "bank_transfer",
-                        row.try_get("bank_transfer_id")?,
-                        "status",
-                    )?,
-                    failure_reason: row.try_get("failure_reason")?,
-                })
-            })
-            .collect()
+        .await?
+        .into_iter()
+        .map(|row| row.open(self.cipher()))
+        .collect()
     }
 
     /// Records the bank's answers for an exported run, in one transaction: a paid transfer
@@ -170,17 +141,15 @@ impl Store {
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         let mut postings = Vec::new();
         for answer in answers {
-            let row = sqlx::query("select talent_id, amount_fen from bank_transfer where reference = $1 and payment_run_id = $2 and status = 'exported'")
+            let transfer = sqlx::query_as::<_, (i64, i64)>("select talent_id, amount_fen from bank_transfer where reference = $1 and payment_run_id = $2 and status = 'exported'")
                 .bind(&answer.reference)
                 .bind(run.payment_run_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-            let Some(row) = row else {
+            let Some((talent, amount)) = transfer else {
                 report.ignored += 1;
                 continue;
             };
-            let talent: i64 = row.try_get("talent_id")?;
-            let amount: i64 = row.try_get("amount_fen")?;
             let now = now_ms();
             if answer.paid {
                 sqlx::query("update bank_transfer set status = 'paid', settled_at = $1 where reference = $2")

@@ -23,7 +23,7 @@ impl Store {
                 "insert into ledger_txn (kind, memo, payment_run_id, payment_line_id, created_at) values {} returning ledger_txn_id, payment_line_id",
                 values.join(", ")
             );
-            let mut query = sqlx::query(&sql);
+            let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
             for (line, posting) in chunk {
                 query = query
                     .bind(kind)
@@ -32,13 +32,12 @@ impl Store {
                     .bind(*line)
                     .bind(now);
             }
-            let mut txn_of_line: HashMap<i64, i64> = HashMap::new();
-            for row in query.fetch_all(&mut **tx).await? {
-                txn_of_line.insert(
-                    row.try_get("payment_line_id")?,
-                    row.try_get("ledger_txn_id")?,
-                );
-            }
+            let txn_of_line: HashMap<i64, i64> = query
+                .fetch_all(&mut **tx)
+                .await?
+                .into_iter()
+                .map(|(txn, line)| (line, txn))
+                .collect();
             let mut entries: Vec<(i64, &str, i64)> = Vec::new();
             for (line, posting) in chunk {
                 // Every posting was just inserted with its line; one missing from the answer
@@ -126,30 +125,19 @@ impl Store {
         &self,
         line_id: i64,
     ) -> Result<Vec<(i64, String, String, String, i64)>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "select t.ledger_txn_id, t.kind, t.memo, e.account, e.amount_fen from ledger_txn t join ledger_entry e on e.ledger_txn_id = t.ledger_txn_id
              where t.payment_line_id = $1 order by t.ledger_txn_id, e.ledger_entry_id",
         )
         .bind(line_id)
         .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("ledger_txn_id")?,
-                    r.try_get("kind")?,
-                    r.try_get("memo")?,
-                    r.try_get("account")?,
-                    r.try_get("amount_fen")?,
-                ))
-            })
-            .collect()
+        .await?)
     }
 
     /// Talents who owe money back (a positive receivable balance): (talent id, name, fen,
     /// whether a confirmed entitlement can still recover it from future payments).
     pub async fn receivables(&self) -> Result<Vec<(i64, String, i64, bool)>, StoreError> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, (i64, String, i64, i64)>(
             "select t.talent_id, t.name, b.balance_fen,
                     (select count(*) from entitlement e where e.talent_id = t.talent_id and e.status = 'confirmed') as open
              from ledger_balance b join talent t on t.talent_id = cast(substr(b.account, 12) as bigint)
@@ -157,16 +145,10 @@ impl Store {
         )
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("talent_id")?,
-                    r.try_get("name")?,
-                    r.try_get("balance_fen")?,
-                    r.try_get::<i64, _>("open")? > 0,
-                ))
-            })
-            .collect()
+        Ok(rows
+            .into_iter()
+            .map(|(talent_id, name, balance_fen, open)| (talent_id, name, balance_fen, open > 0))
+            .collect())
     }
 
     /// Books money a talent paid back (at most what is owed), in one transaction.
@@ -227,7 +209,7 @@ impl Store {
         )
         .fetch_all(self.pool())
         .await?;
-        let rows = sqlx::query(
+        report.mismatched = sqlx::query_as(
             // Portable "full outer join": both sides as rows of one union, summed per account.
             "select account, cast(sum(stored) as bigint) as stored, cast(sum(total) as bigint) as total from (
                  select account, balance_fen as stored, 0 as total from ledger_balance
@@ -237,13 +219,6 @@ impl Store {
         )
         .fetch_all(self.pool())
         .await?;
-        for row in rows {
-            report.mismatched.push((
-                row.try_get("account")?,
-                row.try_get("stored")?,
-                row.try_get("total")?,
-            ));
-        }
         report.total_fen = sqlx::query_scalar(
             "select cast(coalesce(sum(balance_fen), 0) as bigint) from ledger_balance",
         )

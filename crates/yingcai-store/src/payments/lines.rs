@@ -18,7 +18,7 @@ impl Store {
         after_id: i64,
         limit: i64,
     ) -> Result<(Vec<PayableEntitlement>, Option<i64>), StoreError> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, PayableRow>(
             // Paged by id alone, so both databases walk the primary key whatever their
             // statistics say; the few unconfirmed rows in a page are skipped here.
             "select entitlement_id, talent_id, benefit, status, schedule, policy_version_id, held_at from entitlement
@@ -28,30 +28,12 @@ impl Store {
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
+        let last = rows.last().map(|row| row.entitlement_id);
         let mut out = Vec::with_capacity(rows.len());
-        let mut last = None;
-        for row in &rows {
-            let id: i64 = row.try_get("entitlement_id")?;
-            let status: EntitlementStatus = columns::parsed(row, "entitlement", id, "status")?;
-            last = Some(id);
-            if status != EntitlementStatus::Confirmed {
-                continue;
+        for row in rows {
+            if let Some(payable) = row.payable()? {
+                out.push(payable);
             }
-            out.push({
-                let schedule: String = row.try_get("schedule")?;
-                PayableEntitlement {
-                    entitlement_id: row.try_get("entitlement_id")?,
-                    talent_id: row.try_get("talent_id")?,
-                    benefit: row.try_get("benefit")?,
-                    schedule: serde_json::from_str(&schedule).map_err(|_| StoreError::Corrupt {
-                        table: "entitlement",
-                        row: id,
-                        column: "schedule",
-                    })?,
-                    policy_version_id: row.try_get("policy_version_id")?,
-                    held: row.try_get::<Option<i64>, _>("held_at")?.is_some(),
-                }
-            });
         }
         Ok((out, last))
     }
@@ -78,7 +60,7 @@ impl Store {
             let mut rows = Vec::new();
             for (lo, hi) in ranges {
                 rows.extend(
-                    sqlx::query(
+                    sqlx::query_as::<_, LineSumRow>(
                         "select talent_id, benefit, service_month, min(payment_line_id) as id, cast(sum(amount_fen) as bigint) as total from payment_line
                          where talent_id >= $1 and talent_id <= $2 and run_month < $3
                          group by talent_id, benefit, service_month",
@@ -100,7 +82,7 @@ impl Store {
                     dialect::placeholders(self.backend(), 1, 1),
                     dialect::placeholders(self.backend(), 2, chunk.len()),
                 );
-                let mut query = sqlx::query(&sql).bind(&before_run_month);
+                let mut query = sqlx::query_as::<_, LineSumRow>(&sql).bind(&before_run_month);
                 for id in chunk {
                     query = query.bind(*id);
                 }
@@ -109,16 +91,16 @@ impl Store {
             rows
         };
         for row in rows {
-            let talent_id: i64 = row.try_get("talent_id")?;
             // A range also returns talents between the batch's own.
-            if sorted.binary_search(&talent_id).is_err() {
+            if sorted.binary_search(&row.talent_id).is_err() {
                 continue;
             }
-            let id: i64 = row.try_get("id")?;
-            let service_month = columns::month(&row, "payment_line", id, "service_month")?;
-            sums.entry((talent_id, row.try_get::<String, _>("benefit")?))
+            // The month comes with the lowest line of its group, to name a bad one's row.
+            let service_month = columns::Stored::new("payment_line", row.id)
+                .parse("service_month", &row.service_month)?;
+            sums.entry((row.talent_id, row.benefit))
                 .or_default()
-                .insert(service_month, row.try_get("total")?);
+                .insert(service_month, row.total);
         }
         Ok(sums)
     }
@@ -164,7 +146,7 @@ impl Store {
                  values {} on conflict do nothing returning payment_line_id, talent_id, benefit, service_month",
                 values.join(", ")
             );
-            let mut query = sqlx::query(&sql);
+            let mut query = sqlx::query_as::<_, (i64, i64, String, String)>(&sql);
             for line in chunk {
                 query = query
                     .bind(run.payment_run_id)
@@ -190,15 +172,11 @@ impl Store {
                     )
                 })
                 .collect();
-            for row in query.fetch_all(&mut *tx).await? {
-                let id: i64 = row.try_get("payment_line_id")?;
-                let key: (i64, String, Month) = (
-                    row.try_get("talent_id")?,
-                    row.try_get("benefit")?,
-                    columns::month(&row, "payment_line", id, "service_month")?,
-                );
-                if let Some(&i) = index.get(&(key.0, key.1.as_str(), key.2)) {
-                    inserted.push((row.try_get("payment_line_id")?, i));
+            for (id, talent_id, benefit, service_month) in query.fetch_all(&mut *tx).await? {
+                let service_month: Month = columns::Stored::new("payment_line", id)
+                    .parse("service_month", &service_month)?;
+                if let Some(&i) = index.get(&(talent_id, benefit.as_str(), service_month)) {
+                    inserted.push((id, i));
                 }
             }
         }

@@ -17,7 +17,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::json;
 use sqlx::FromRow as _;
-use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
 use crate::audit::{self, Actor, Change};
@@ -136,6 +135,54 @@ impl std::fmt::Debug for BankTransfer {
     }
 }
 
+/// A `bank_transfer` row with its talent's name and sealed bank account; [`BankTransfer`]
+/// is it opened and checked ([`TransferRow::open`]).
+#[derive(sqlx::FromRow)]
+struct TransferRow {
+    bank_transfer_id: i64,
+    reference: String,
+    talent_id: i64,
+    name: String,
+    bank_account_sealed: Option<Vec<u8>>,
+    bank_account_masked: Option<String>,
+    amount_fen: i64,
+    recovered_fen: i64,
+    status: String,
+    failure_reason: Option<String>,
+}
+
+impl TransferRow {
+    /// The transfer, its payee's account opened with `cipher` (bound to
+    /// `talent.bank_account_sealed` of the talent's row); a status that does not read back
+    /// is an error naming this row.
+    fn open(self, cipher: &crate::crypto::FieldCipher) -> Result<BankTransfer, StoreError> {
+        let account = self
+            .bank_account_sealed
+            .map(|sealed| {
+                cipher.open(
+                    crate::crypto::SealContext::new(
+                        crate::crypto::SealedColumn::TalentBankAccount,
+                        self.talent_id,
+                    ),
+                    &sealed,
+                )
+            })
+            .transpose()?;
+        Ok(BankTransfer {
+            status: columns::Stored::new("bank_transfer", self.bank_transfer_id)
+                .parse("status", &self.status)?,
+            reference: self.reference,
+            talent_id: self.talent_id,
+            payee: self.name,
+            account,
+            account_masked: self.bank_account_masked,
+            amount_fen: self.amount_fen,
+            recovered_fen: self.recovered_fen,
+            failure_reason: self.failure_reason,
+        })
+    }
+}
+
 /// The bank's answer for one reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settlement {
@@ -217,6 +264,49 @@ pub struct PayableEntitlement {
     pub policy_version_id: i64,
     /// Held by an officer: no lines while held; the months stay owed.
     pub held: bool,
+}
+
+/// An `entitlement` row as a payment run pages through it.
+#[derive(sqlx::FromRow)]
+struct PayableRow {
+    entitlement_id: i64,
+    talent_id: i64,
+    benefit: String,
+    status: String,
+    schedule: String,
+    policy_version_id: i64,
+    held_at: Option<i64>,
+}
+
+impl PayableRow {
+    /// The entitlement checked, if it is confirmed (`None` otherwise, its schedule unread):
+    /// a status or schedule that does not read back is an error naming this row.
+    fn payable(self) -> Result<Option<PayableEntitlement>, StoreError> {
+        let cell = columns::Stored::new("entitlement", self.entitlement_id);
+        let status: EntitlementStatus = cell.parse("status", &self.status)?;
+        if status != EntitlementStatus::Confirmed {
+            return Ok(None);
+        }
+        Ok(Some(PayableEntitlement {
+            entitlement_id: self.entitlement_id,
+            talent_id: self.talent_id,
+            benefit: self.benefit,
+            schedule: serde_json::from_str(&self.schedule).map_err(|_| cell.corrupt("schedule"))?,
+            policy_version_id: self.policy_version_id,
+            held: self.held_at.is_some(),
+        }))
+    }
+}
+
+/// What earlier runs wrote for one talent, benefit and service month: `id` is the group's
+/// lowest line, the row a bad `service_month` is named by.
+#[derive(sqlx::FromRow)]
+struct LineSumRow {
+    talent_id: i64,
+    benefit: String,
+    service_month: String,
+    id: i64,
+    total: i64,
 }
 
 /// A line to write.

@@ -17,7 +17,7 @@ impl Store {
             SpendingDimension::Tier => "coalesce(c.tier, 'none')",
             SpendingDimension::District => "coalesce(e.district, '')",
         };
-        let rows = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "select {key} as k, count(distinct l.talent_id) as talents, cast(sum(l.amount_fen) as bigint) as total
              from payment_line l join talent t on t.talent_id = l.talent_id
              left join card c on c.talent_id = l.talent_id and c.status = 'active'
@@ -26,27 +26,24 @@ impl Store {
         ))
         .bind(month.to_string())
         .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("k")?, r.try_get("talents")?, r.try_get("total")?)))
-            .collect()
+        .await?)
     }
 
     /// Total spending of each run month, oldest first: (month, fen).
     pub async fn spending_by_month(&self) -> Result<Vec<(Month, i64)>, StoreError> {
-        let rows = sqlx::query(
+        // The month comes with the lowest line of its group, to name a bad one's row.
+        sqlx::query_as::<_, (String, i64, i64)>(
             "select run_month, min(payment_line_id) as id, cast(sum(amount_fen) as bigint) as total from payment_line group by run_month order by run_month",
         )
         .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let id: i64 = r.try_get("id")?;
-                Ok((
-                    columns::month(r, "payment_line", id, "run_month")?,
-                    r.try_get("total")?,
-                ))
-            })
-            .collect()
+        .await?
+        .into_iter()
+        .map(|(run_month, id, total)| {
+            Ok((
+                columns::Stored::new("payment_line", id).parse("run_month", &run_month)?,
+                total,
+            ))
+        })
+        .collect()
     }
 }

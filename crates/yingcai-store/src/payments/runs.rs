@@ -15,17 +15,16 @@ impl Store {
         }
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         // The earliest first month of any run, read with its row so a bad one can be named.
-        let earliest = sqlx::query(
+        let earliest = sqlx::query_as::<_, (i64, String)>(
             "select payment_run_id, first_month from payment_run order by first_month limit 1",
         )
         .fetch_optional(&mut *tx)
         .await?;
         let first = match earliest {
             None => month,
-            Some(row) => {
-                let id: i64 = row.try_get("payment_run_id")?;
-                columns::month(&row, "payment_run", id, "first_month")?.min(month)
-            }
+            Some((id, first_month)) => columns::Stored::new("payment_run", id)
+                .parse::<Month>("first_month", &first_month)?
+                .min(month),
         };
         let prepared_by = match actor {
             Actor::Account { account_id, .. } => Some(*account_id),
@@ -130,11 +129,10 @@ impl Store {
 
     /// Lines of a run: count and total.
     pub async fn payment_run_totals(&self, run: &PaymentRun) -> Result<(i64, i64), StoreError> {
-        let row = sqlx::query("select count(*) as n, cast(coalesce(sum(amount_fen), 0) as bigint) as total from payment_line where payment_run_id = $1")
+        Ok(sqlx::query_as("select count(*) as n, cast(coalesce(sum(amount_fen), 0) as bigint) as total from payment_line where payment_run_id = $1")
             .bind(run.payment_run_id)
             .fetch_one(self.pool())
-            .await?;
-        Ok((row.try_get("n")?, row.try_get("total")?))
+            .await?)
     }
 
     /// A run's lines by kind: (kind, count, total fen).
@@ -142,14 +140,11 @@ impl Store {
         &self,
         run: &PaymentRun,
     ) -> Result<Vec<(String, i64, i64)>, StoreError> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "select kind, count(*) as n, cast(sum(amount_fen) as bigint) as total from payment_line where payment_run_id = $1 group by kind order by kind",
         )
         .bind(run.payment_run_id)
         .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("kind")?, r.try_get("n")?, r.try_get("total")?)))
-            .collect()
+        .await?)
     }
 }

@@ -16,21 +16,20 @@ impl Store {
         let now = now_ms();
         let mut changes = EntitlementChanges::default();
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
-        let rows = sqlx::query("select entitlement_id, benefit, status, schedule, policy_version_id from entitlement where talent_id = $1")
-            .bind(talent_id)
-            .fetch_all(&mut *tx)
-            .await?;
-        let mut existing = Vec::new();
-        for row in &rows {
-            let id = row.try_get::<i64, _>("entitlement_id")?;
-            existing.push((
-                id,
-                row.try_get::<String, _>("benefit")?,
-                crate::columns::parsed::<EntitlementStatus>(row, "entitlement", id, "status")?,
-                row.try_get::<String, _>("schedule")?,
-                row.try_get::<i64, _>("policy_version_id")?,
-            ));
-        }
+        // The schedule stays text: compared with the new one as written, and read as JSON
+        // only for the audit entry of a change.
+        let existing = sqlx::query_as::<_, (i64, String, String, String, i64)>(
+            "select entitlement_id, benefit, status, schedule, policy_version_id from entitlement where talent_id = $1",
+        )
+        .bind(talent_id)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|(id, benefit, status, schedule, version)| {
+            let status: EntitlementStatus = Stored::new("entitlement", id).parse("status", &status)?;
+            Ok((id, benefit, status, schedule, version))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
         for e in found.iter().filter(|e| !e.schedule.is_empty()) {
             let schedule =
                 serde_json::to_string(&e.schedule).map_err(|err| StoreError::Other(err.into()))?;
@@ -237,7 +236,7 @@ impl Store {
         &self,
         filter: &EntitlementFilter,
     ) -> Result<(i64, i64), StoreError> {
-        let row = sqlx::query(
+        Ok(sqlx::query_as(
             "select count(*) as n, cast(coalesce(sum(total_fen), 0) as bigint) as total from entitlement e
              where ($1 = '' or e.status = $1) and ($2 = '' or e.benefit = $2) and ($3 = 0 or e.talent_id = $3)",
         )
@@ -245,7 +244,6 @@ impl Store {
         .bind(filter.benefit.clone().unwrap_or_default())
         .bind(filter.talent_id.unwrap_or(0))
         .fetch_one(self.pool())
-        .await?;
-        Ok((row.try_get("n")?, row.try_get("total")?))
+        .await?)
     }
 }

@@ -13,7 +13,6 @@ mod versions;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::FromRow as _;
-use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
 use crate::columns::Stored;
@@ -314,6 +313,35 @@ pub struct NotificationRecord {
     pub payload: serde_json::Value,
     pub created_at: i64,
     pub read_at: Option<i64>,
+}
+
+/// A `notification` row as stored; [`NotificationRecord`] is it checked.
+#[derive(sqlx::FromRow)]
+struct NotificationRow {
+    notification_id: i64,
+    talent_id: i64,
+    kind: String,
+    subject_id: Option<i64>,
+    payload: String,
+    created_at: i64,
+    read_at: Option<i64>,
+}
+
+impl TryFrom<NotificationRow> for NotificationRecord {
+    type Error = StoreError;
+
+    fn try_from(row: NotificationRow) -> Result<Self, StoreError> {
+        Ok(NotificationRecord {
+            payload: serde_json::from_str(&row.payload)
+                .map_err(|_| Stored::new("notification", row.notification_id).corrupt("payload"))?,
+            notification_id: row.notification_id,
+            talent_id: row.talent_id,
+            kind: row.kind,
+            subject_id: row.subject_id,
+            created_at: row.created_at,
+            read_at: row.read_at,
+        })
+    }
 }
 
 pub(crate) async fn notify(

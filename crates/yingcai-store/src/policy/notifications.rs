@@ -8,28 +8,12 @@ impl Store {
         &self,
         talent_id: i64,
     ) -> Result<Vec<NotificationRecord>, StoreError> {
-        let rows = sqlx::query("select * from notification where talent_id = $1 order by notification_id desc limit 100")
+        sqlx::query_as::<_, NotificationRow>("select * from notification where talent_id = $1 order by notification_id desc limit 100")
             .bind(talent_id)
             .fetch_all(self.pool())
-            .await?;
-        rows.iter()
-            .map(|row| {
-                let payload: String = row.try_get("payload")?;
-                let id: i64 = row.try_get("notification_id")?;
-                Ok(NotificationRecord {
-                    notification_id: id,
-                    talent_id: row.try_get("talent_id")?,
-                    kind: row.try_get("kind")?,
-                    subject_id: row.try_get("subject_id")?,
-                    payload: serde_json::from_str(&payload).map_err(|_| StoreError::Corrupt {
-                        table: "notification",
-                        row: id,
-                        column: "payload",
-                    })?,
-                    created_at: row.try_get("created_at")?,
-                    read_at: row.try_get("read_at")?,
-                })
-            })
+            .await?
+            .into_iter()
+            .map(NotificationRecord::try_from)
             .collect()
     }
 

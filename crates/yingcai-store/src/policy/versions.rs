@@ -24,10 +24,9 @@ impl Store {
     /// A cheap fingerprint of the published set, so app servers notice another server's
     /// publication without reloading every pack on each request.
     pub async fn published_policy_fingerprint(&self) -> Result<(i64, i64), StoreError> {
-        let row = sqlx::query("select count(*) as n, coalesce(max(policy_version_id), 0) as last from policy_version where status = 'published'")
+        Ok(sqlx::query_as("select count(*) as n, coalesce(max(policy_version_id), 0) as last from policy_version where status = 'published'")
             .fetch_one(self.pool())
-            .await?;
-        Ok((row.try_get("n")?, row.try_get("last")?))
+            .await?)
     }
 
     pub async fn policy_version(&self, id: i64) -> Result<PolicyVersionRecord, StoreError> {

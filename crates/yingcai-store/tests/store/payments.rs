@@ -162,3 +162,105 @@ async fn a_corrupted_stored_month_is_an_error_naming_its_row() {
     })
     .await;
 }
+
+/// A payment line whose stored status or month no longer reads back is an error naming the
+/// table, the row and the column, wherever the line is read: one line, a run's lines, a
+/// talent's history, and the sums a later run builds on. Never a default status that a
+/// bank file would carry or leave out.
+#[tokio::test]
+async fn a_corrupted_stored_payment_line_is_an_error_naming_its_row() {
+    for_each_backend(|store: Store| async move {
+        let (lo, _) = store
+            .seed_payable_entitlements(2, "2026-10", "2026-12", 100)
+            .await
+            .unwrap();
+        let run = store
+            .open_payment_run(m("2026-11"), &Actor::System)
+            .await
+            .unwrap();
+        let (batch, _) = store.payable_entitlements_after(0, 10).await.unwrap();
+        let lines: Vec<NewPaymentLine> = batch
+            .iter()
+            .map(|e| NewPaymentLine {
+                talent_id: e.talent_id,
+                benefit: e.benefit.clone(),
+                service_month: m("2026-11"),
+                kind: "regular",
+                amount_fen: 100,
+                entitlement_id: e.entitlement_id,
+                policy_version_id: e.policy_version_id,
+            })
+            .collect();
+        let accrual = |line: &NewPaymentLine| {
+            Ok(Posting {
+                memo: String::new(),
+                entries: vec![
+                    (format!("budget:{}", line.benefit), -line.amount_fen),
+                    (format!("payable:{}", line.talent_id), line.amount_fen),
+                ],
+            })
+        };
+        assert_eq!(
+            store
+                .insert_payment_lines(&run, &lines, &accrual)
+                .await
+                .unwrap(),
+            2
+        );
+        let line = store.payment_lines_of_talent(lo).await.unwrap().remove(0);
+        let id = line.payment_line_id;
+        let is_corrupt = |error: &StoreError, column: &str| {
+            matches!(
+                error,
+                StoreError::Corrupt { table: "payment_line", row, column: c }
+                    if *row == id && *c == column
+            )
+        };
+
+        for bad in ["lost", "", "PAID"] {
+            store
+                .execute_unchecked(&format!(
+                    "update payment_line set status = '{bad}' where payment_line_id = {id}"
+                ))
+                .await
+                .unwrap();
+            let error = store.payment_line(id).await.unwrap_err();
+            assert!(is_corrupt(&error, "status"), "{bad:?}: {error:?}");
+            assert_eq!(
+                error.to_string(),
+                format!("payment_line row {id}: the stored status is unreadable")
+            );
+            let error = store.payment_lines(&run, None, 10, 0).await.unwrap_err();
+            assert!(is_corrupt(&error, "status"), "{bad:?}: {error:?}");
+            let error = store.payment_lines_of_talent(lo).await.unwrap_err();
+            assert!(is_corrupt(&error, "status"), "{bad:?}: {error:?}");
+        }
+        store
+            .execute_unchecked(&format!(
+                "update payment_line set status = 'pending' where payment_line_id = {id}"
+            ))
+            .await
+            .unwrap();
+        let restored = store.payment_line(id).await.unwrap();
+        assert_eq!(
+            (restored.status, restored.service_month),
+            (line.status, line.service_month)
+        );
+
+        // The service month is read the same way, also in the sums of earlier runs.
+        store
+            .execute_unchecked(&format!(
+                "update payment_line set service_month = '2026-00' where payment_line_id = {id}"
+            ))
+            .await
+            .unwrap();
+        let error = store.payment_line(id).await.unwrap_err();
+        assert!(is_corrupt(&error, "service_month"), "{error:?}");
+        let error = store
+            .earlier_line_sums(&[lo], m("2026-12"))
+            .await
+            .unwrap_err();
+        assert!(is_corrupt(&error, "service_month"), "{error:?}");
+    })
+    .await;
+}

@@ -146,3 +146,78 @@ async fn an_import_naming_a_registered_identity_number_writes_nothing() {
     })
     .await;
 }
+
+/// A talent row whose stored values no longer read back as their types (edited by hand,
+/// or written by another program) is an error naming the table, the row and the column:
+/// never a default date, degree or housing that eligibility would then judge.
+#[tokio::test]
+async fn a_corrupted_stored_talent_value_is_an_error_naming_its_row_and_column() {
+    for_each_backend(|store| async move {
+        let officer = officer(&store).await;
+        let (lo, hi) = store
+            .import_talents(&rows(0, 2), "roster.csv", &officer, &|_| {})
+            .await
+            .unwrap()
+            .talent_ids
+            .unwrap();
+        let good = store.talent(hi).await.unwrap();
+        for (column, bad) in [
+            ("arrival_date", "2024-02-30"),
+            ("arrival_date", "garbage"),
+            ("arrival_date", ""),
+            ("home_purchase_date", "2025-13-01"),
+            ("degree", "wizard"),
+            ("housing", "castle"),
+            ("employer_credit_code", "91350100M000100Y44"),
+            ("phone", "not a phone"),
+        ] {
+            let before = store.talent(lo).await.unwrap();
+            store
+                .execute_unchecked(&format!(
+                    "update talent set {column} = '{bad}' where talent_id = {lo}"
+                ))
+                .await
+                .unwrap();
+            let error = store.talent(lo).await.unwrap_err();
+            assert!(
+                matches!(
+                    error,
+                    yingcai_store::StoreError::Corrupt { table: "talent", row, column: c }
+                        if row == lo && c == column
+                ),
+                "{column} = {bad:?}: {error:?}"
+            );
+            assert_eq!(
+                error.to_string(),
+                format!("talent row {lo}: the stored {column} is unreadable")
+            );
+            // A batch read stops at the bad row, naming it; its neighbour still reads alone.
+            let error = store.talents_after(0, 10).await.unwrap_err();
+            assert!(
+                matches!(error, yingcai_store::StoreError::Corrupt { row, .. } if row == lo),
+                "{error:?}"
+            );
+            assert_eq!(store.talent(hi).await.unwrap().profile, good.profile);
+            // Put the value back as it was written.
+            let restore = match column {
+                "arrival_date" => format!("'{}'", before.profile.arrival_date),
+                "home_purchase_date" => before
+                    .profile
+                    .home_purchase_date
+                    .map_or("null".to_owned(), |d| format!("'{d}'")),
+                "degree" => format!("'{}'", before.profile.degree.code()),
+                "housing" => format!("'{}'", before.profile.housing.code()),
+                "employer_credit_code" => "'91350100M000100Y43'".to_owned(),
+                _ => "null".to_owned(),
+            };
+            store
+                .execute_unchecked(&format!(
+                    "update talent set {column} = {restore} where talent_id = {lo}"
+                ))
+                .await
+                .unwrap();
+            assert_eq!(store.talent(lo).await.unwrap().profile, before.profile);
+        }
+    })
+    .await;
+}
