@@ -15,6 +15,7 @@ pub mod payments;
 pub mod policy;
 pub mod registry;
 pub mod security;
+pub mod service_desk;
 
 use yingcai_domain::{FieldError, FieldErrors};
 use yingcai_store::StoreError;
@@ -75,6 +76,7 @@ from_refusals!(
     yingcai_store::payments::SettleRunError,
     yingcai_store::payments::RepaymentError,
     yingcai_store::SubmissionError,
+    yingcai_store::CaseChangeError,
     housing::OfferAnswerError,
     cards::IssueCardError,
 );

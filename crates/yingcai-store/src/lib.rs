@@ -36,6 +36,7 @@ mod refusal;
 mod registry;
 mod reports;
 mod reseal;
+mod service_desk;
 mod sessions;
 mod submissions;
 #[cfg(feature = "testing")]
@@ -65,6 +66,11 @@ pub use policy::{
 pub use refusal::Refusal;
 pub use registry::{ImportConflict, ImportRow, ImportSummary, TalentRecord};
 pub use reports::ImportReport;
+pub use service_desk::{
+    CalendarYearRecord, CaseChangeError, CaseEvent, CaseFilter, CaseRecord, CaseTransition,
+    CategoryRecord, ChecklistItem, EventKind, NewCase, PauseRecord, TeamInput, TeamMonthRow,
+    TeamRecord,
+};
 pub use sessions::{SessionKind, SessionRecord};
 pub use submissions::{
     QueueFilter, Submission, SubmissionError, SubmissionStatus, TalentSubmission,

@@ -152,6 +152,8 @@ mod tests {
             include_str!("pages/payments.rs"),
             include_str!("pages/housing.rs"),
             include_str!("pages/apartment.rs"),
+            include_str!("pages/cases.rs"),
+            include_str!("../../yingcai-services/src/service_desk.rs"),
         ];
         for source in sources {
             for call in source
@@ -175,6 +177,7 @@ mod tests {
             yingcai_store::payments::RepaymentError::CODES,
             yingcai_store::SubmissionError::CODES,
             yingcai_store::InventoryConflict::CODES,
+            yingcai_store::CaseChangeError::CODES,
             yingcai_services::housing::OfferAnswerError::CODES,
             crate::policy::IssueCardError::CODES,
             crate::pages::talent::DocumentError::CODES,

@@ -78,6 +78,13 @@ pub struct WebSettings {
     /// The audit log's signed checkpoints, appended outside the database (by `serve` and
     /// `yingcai audit checkpoint`) and offered to administrators at /admin/audit/checkpoints.
     pub audit_checkpoint_file: String,
+    /// Working hours of a working day for service clocks (Beijing time), e.g.
+    /// `["09:00-12:00", "13:00-17:00"]`.
+    pub working_hours: Vec<String>,
+    /// Calendar days after a resolution in which the requester may reopen a case.
+    pub case_reopen_days: u32,
+    /// A case's owner and team leader are warned when this percentage of a target is spent.
+    pub case_warn_percent: u8,
 }
 
 impl Default for WebSettings {
@@ -119,6 +126,9 @@ impl Default for WebSettings {
             cards_auto_issue: false,
             card_valid_years: 3,
             audit_checkpoint_file: "data/audit-checkpoints.txt".into(),
+            working_hours: ["09:00-12:00", "13:00-17:00"].map(String::from).to_vec(),
+            case_reopen_days: 15,
+            case_warn_percent: 80,
         }
     }
 }
@@ -133,6 +143,28 @@ impl WebSettings {
         yingcai_services::cards::CardRules {
             auto_issue: self.cards_auto_issue,
             valid_years: self.card_valid_years,
+        }
+    }
+
+    /// Whether the settings hold together (checked when the site starts).
+    pub fn check(&self) -> anyhow::Result<()> {
+        yingcai_worktime::WorkingHours::parse(&self.working_hours)
+            .map_err(|e| anyhow::anyhow!("working_hours: {e}"))?;
+        anyhow::ensure!(
+            (1..=100).contains(&self.case_warn_percent),
+            "case_warn_percent must be between 1 and 100"
+        );
+        Ok(())
+    }
+
+    /// The part of these settings that the service teams' case desk applies.
+    pub fn desk_rules(&self) -> yingcai_services::service_desk::DeskRules {
+        yingcai_services::service_desk::DeskRules {
+            // Checked at start (`check`); the default hours otherwise.
+            hours: yingcai_worktime::WorkingHours::parse(&self.working_hours)
+                .unwrap_or_else(|_| yingcai_worktime::WorkCalendar::builtin().hours().clone()),
+            reopen_days: self.case_reopen_days,
+            warn_percent: self.case_warn_percent,
         }
     }
 
@@ -169,6 +201,7 @@ impl AppState {
         settings: WebSettings,
         card_signer: yingcai_card::CardSigner,
     ) -> anyhow::Result<AppState> {
+        settings.check()?;
         Ok(AppState {
             inner: Arc::new(Inner {
                 store,

@@ -89,6 +89,7 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
                     items.push(("/admin/audit".into(), "nav-admin-audit"));
                     items.push(("/admin/jobs".into(), "nav-admin-jobs"));
                     items.push(("/admin/policy".into(), "nav-admin-policy"));
+                    items.push(("/admin/teams".into(), "nav-admin-teams"));
                 }
                 Role::Talent => {
                     items.push(("/workspace/talent".into(), role_nav_key(role)));
@@ -96,10 +97,12 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
                     items.push(("/talent/benefits".into(), "nav-talent-benefits"));
                     items.push(("/talent/payments".into(), "nav-talent-payments"));
                     items.push(("/talent/housing".into(), "nav-talent-housing"));
+                    items.push(("/cases".into(), "nav-cases"));
                 }
                 Role::Enterprise => {
                     items.push(("/workspace/enterprise".into(), role_nav_key(role)));
                     items.push(("/enterprise/profile".into(), "nav-enterprise-profile"));
+                    items.push(("/cases".into(), "nav-cases"));
                 }
                 Role::Officer => {
                     items.push(("/workspace/officer".into(), role_nav_key(role)));
@@ -109,6 +112,7 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
                     items.push(("/officer/payments".into(), "nav-officer-payments"));
                     items.push(("/officer/housing".into(), "nav-officer-housing"));
                     items.push(("/officer/reports".into(), "nav-officer-reports"));
+                    items.push(("/officer/cases".into(), "nav-officer-cases"));
                 }
                 other => items.push((
                     format!("/workspace/{}", other.as_str()),
@@ -118,6 +122,9 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
         }
         items.push(("/account".into(), "nav-account"));
     }
+    // An account with two requester roles reaches some pages from both.
+    let mut seen = std::collections::HashSet::new();
+    items.retain(|(href, _)| seen.insert(href.clone()));
     items
         .into_iter()
         .map(|(href, label)| MenuItem {

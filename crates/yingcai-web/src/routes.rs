@@ -132,6 +132,7 @@ fn all_routes() -> Vec<Route> {
         payments::routes(),
         housing::routes(),
         apartment::routes(),
+        cases::routes(),
         health::routes(),
         crate::assets::routes(),
         crate::api::routes(),

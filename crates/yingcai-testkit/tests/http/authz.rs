@@ -31,6 +31,9 @@ struct Records {
     document: i64,
     import_report: i64,
     payment_line: i64,
+    case: i64,
+    team: i64,
+    enterprise: i64,
 }
 
 /// The month of a payment run that has been computed, approved and exported.
@@ -258,7 +261,66 @@ async fn records(app: &TestApp) -> Records {
         .unwrap()
         .unwrap();
     let payment_line = app.store.payment_lines(&run, None, 1, 0).await.unwrap()[0].payment_line_id;
+    // A service team (with its own officer) and a case the record's owner raised with it.
+    let team_officer = app
+        .create_account("team-officer@example.cn", &[Role::Officer])
+        .await;
+    let team = app
+        .store
+        .save_service_team(
+            None,
+            &yingcai_store::TeamInput {
+                name: "Team".into(),
+                leader_account_id: Some(team_officer),
+                industries: vec!["next_gen_it".into()],
+                districts: vec![],
+                members: vec![team_officer],
+            },
+            &system,
+        )
+        .await
+        .unwrap();
+    let raised = yingcai_services::service_desk::raise_case(
+        &app.store,
+        &yingcai_services::service_desk::Caller {
+            account_id: owner,
+            email: "record-owner@example.cn".into(),
+            officer: false,
+        },
+        &yingcai_services::service_desk::CaseInput {
+            category: "schooling".into(),
+            title: "School place".into(),
+            description: "A school place for my daughter".into(),
+            despite_duplicates: false,
+        },
+        yingcai_store::now_ms(),
+    )
+    .await
+    .unwrap();
+    let yingcai_services::service_desk::Raised::Opened { case_id: case, .. } = raised else {
+        panic!("the case was not raised: {raised:?}");
+    };
+    let enterprise = app
+        .store
+        .create_verified_enterprise(
+            None,
+            &yingcai_domain::EnterpriseProfile {
+                name: "Fixture Co".into(),
+                credit_code: yingcai_domain::CreditCode::parse("91350100M000100Y43").unwrap(),
+                industry: "next_gen_it".into(),
+                district: "长安区".into(),
+                contact_name: None,
+                contact_phone: None,
+                contact_email: None,
+            },
+            &system,
+        )
+        .await
+        .unwrap();
     Records {
+        case,
+        team,
+        enterprise,
         talent,
         card: card.card_id,
         policy,
@@ -284,7 +346,9 @@ fn fill_route(template: &str, target: i64, submission: i64, r: Records) -> Strin
             match (previous, segment) {
                 ("users", "{id}") => target.to_string(),
                 ("submissions", "{id}") => submission.to_string(),
-                ("talents", "{id}") | ("receivables", "{talent}") => r.talent.to_string(),
+                ("talents", "{id}" | "{talent}") | ("receivables", "{talent}") => {
+                    r.talent.to_string()
+                }
                 ("cards", "{id}") => r.card.to_string(),
                 ("policy", "{id}") => r.policy.to_string(),
                 ("entitlements", "{id}") => r.entitlement.to_string(),
@@ -295,6 +359,10 @@ fn fill_route(template: &str, target: i64, submission: i64, r: Records) -> Strin
                 ("documents", "{id}") => r.document.to_string(),
                 ("reports", "{id}") => r.import_report.to_string(),
                 ("lines", "{id}") => r.payment_line.to_string(),
+                ("cases", "{id}") => r.case.to_string(),
+                ("teams" | "service-teams", "{id}") => r.team.to_string(),
+                ("enterprises", "{id}") => r.enterprise.to_string(),
+                ("accounts", "{id}") => target.to_string(),
                 ("payments" | "reports", "{month}") => EXPORTED_MONTH.to_owned(),
                 ("{month}", "{file}") => "bank.csv".to_owned(),
                 _ => panic!("no fixture for {segment} after {previous:?} in {template}: add one"),
@@ -327,20 +395,6 @@ fn page_refusal(access: PageAccess, role: Role) -> StatusCode {
         PageAccess::OwnOfficer if role == Role::Officer => StatusCode::NOT_FOUND,
         _ => StatusCode::FORBIDDEN,
     }
-}
-
-fn fill(template: &str, target: i64, submission: i64, r: Records) -> String {
-    template
-        .replace("{id}", &target.to_string())
-        .replace("{submission}", &submission.to_string())
-        .replace("{talent}", &r.talent.to_string())
-        .replace("{card}", &r.card.to_string())
-        .replace("{policy}", &r.policy.to_string())
-        .replace("{entitlement}", &r.entitlement.to_string())
-        .replace("{complex}", &r.complex.to_string())
-        .replace("{unit}", &r.unit.to_string())
-        .replace("{round}", &r.round.to_string())
-        .replace("{offer}", &r.offer.to_string())
 }
 
 async fn call_page(visitor: &Visitor, method: &str, path: &str) -> (StatusCode, String) {
@@ -439,7 +493,7 @@ async fn every_api_operation_answers_each_role_and_strangers_correctly() {
     assert!(table.len() > 10, "the whole API: {}", table.len());
     for route in table.iter().filter(|r| r.access != PageAccess::Public) {
         let (method, access) = (route.method, route.access);
-        let path = fill(route.path, target, 0, records);
+        let path = fill_route(route.path, target, 0, records);
         let method = Method::from_bytes(method.as_bytes()).unwrap();
         let stranger = ApiClient::new(&app);
         let response = stranger

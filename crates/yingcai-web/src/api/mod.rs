@@ -7,6 +7,7 @@
 //! in the caller's language (`Accept-Language`).
 
 mod accounts;
+mod cases;
 mod policy;
 
 use axum::Json;
@@ -30,6 +31,23 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         accounts::reset_password,
         accounts::set_status,
         policy::explanation,
+        cases::list,
+        cases::raise,
+        cases::get_one,
+        cases::act,
+        cases::rate,
+        cases::transfer,
+        cases::targets,
+        cases::add_item,
+        cases::item_done,
+        cases::teams,
+        cases::categories,
+        cases::create_team,
+        cases::update_team,
+        cases::set_category,
+        cases::calendar_years,
+        cases::add_calendar_year,
+        cases::pair,
     ),
     components(schemas(
         accounts::AccountView,
@@ -43,13 +61,28 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         ErrorBody,
         FieldMessage,
         policy::ExplanationView,
+        cases::CaseView,
+        cases::CaseDetail,
+        cases::CaseRequest,
+        cases::ActionRequest,
+        cases::RatingRequest,
+        cases::TransferRequest,
+        cases::TargetsRequest,
+        cases::ItemRequest,
+        cases::ItemDone,
+        cases::TeamRequest,
+        cases::CategoryTargets,
+        cases::CalendarYear,
+        cases::CalendarYearRequest,
+        cases::PairingRequest,
         crate::accounts::RegistrationInput,
         crate::accounts::StaffInput,
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "accounts", description = "Sign-up, sign-in, sessions and account administration"),
-        (name = "policy", description = "Policy decisions and their explanations")
+        (name = "policy", description = "Policy decisions and their explanations"),
+        (name = "service-desk", description = "Industry service teams: cases, their clocks on the official calendar, teams and the calendar")
     )
 )]
 pub struct ApiDoc;
@@ -88,7 +121,7 @@ pub struct FieldMessage {
 /// falls through to the site's 404, which the error layer answers in JSON.
 pub(crate) fn routes() -> Vec<crate::routes::Route> {
     use crate::routes::{Access, delete, get, post, put};
-    use yingcai_domain::Role::Admin;
+    use yingcai_domain::Role::{Admin, Officer};
     vec![
         get("/api/v1/openapi.json", Access::Public, openapi),
         post("/api/v1/accounts", Access::Public, accounts::register),
@@ -139,6 +172,75 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
             "/api/v1/talents/{talent}/explanation",
             Access::OfficerOrOwner,
             policy::explanation,
+        ),
+        get("/api/v1/cases", Access::SignedIn, cases::list),
+        post("/api/v1/cases", Access::SignedIn, cases::raise),
+        get("/api/v1/cases/{id}", Access::OfficerOrOwner, cases::get_one),
+        post(
+            "/api/v1/cases/{id}/actions",
+            Access::OfficerOrOwner,
+            cases::act,
+        ),
+        post(
+            "/api/v1/cases/{id}/rating",
+            Access::OfficerOrOwner,
+            cases::rate,
+        ),
+        post(
+            "/api/v1/cases/{id}/transfer",
+            Access::OfficerOrOwner,
+            cases::transfer,
+        ),
+        put(
+            "/api/v1/cases/{id}/targets",
+            Access::OfficerOrOwner,
+            cases::targets,
+        ),
+        post(
+            "/api/v1/cases/{id}/items",
+            Access::OfficerOrOwner,
+            cases::add_item,
+        ),
+        post(
+            "/api/v1/cases/{id}/items/done",
+            Access::OfficerOrOwner,
+            cases::item_done,
+        ),
+        get("/api/v1/service-teams", Access::SignedIn, cases::teams),
+        get(
+            "/api/v1/service-categories",
+            Access::SignedIn,
+            cases::categories,
+        ),
+        post(
+            "/api/v1/admin/service-teams",
+            Access::Role(Admin),
+            cases::create_team,
+        ),
+        put(
+            "/api/v1/admin/service-teams/{id}",
+            Access::Role(Admin),
+            cases::update_team,
+        ),
+        put(
+            "/api/v1/admin/service-categories",
+            Access::Role(Admin),
+            cases::set_category,
+        ),
+        get(
+            "/api/v1/admin/calendar-years",
+            Access::Role(Admin),
+            cases::calendar_years,
+        ),
+        post(
+            "/api/v1/admin/calendar-years",
+            Access::Role(Admin),
+            cases::add_calendar_year,
+        ),
+        put(
+            "/api/v1/enterprises/{id}/team",
+            Access::Role(Officer),
+            cases::pair,
         ),
     ]
 }

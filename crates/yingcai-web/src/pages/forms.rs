@@ -513,3 +513,104 @@ mod tests {
         ));
     }
 }
+
+// ------------------------------------------------------------------ service desk
+
+/// `POST /cases`: a case as its requester raises it.
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default)]
+pub(crate) struct CaseForm {
+    pub category: String,
+    pub title: String,
+    pub description: String,
+    /// Present (any value) when the requester saw the possible duplicates.
+    pub despite_duplicates: String,
+}
+
+impl From<&CaseForm> for yingcai_services::service_desk::CaseInput {
+    fn from(form: &CaseForm) -> Self {
+        yingcai_services::service_desk::CaseInput {
+            category: form.category.clone(),
+            title: form.title.clone(),
+            description: form.description.clone(),
+            despite_duplicates: !form.despite_duplicates.is_empty(),
+        }
+    }
+}
+
+/// `POST /cases/{id}/act`: an action on a case with its message.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct CaseActionForm {
+    pub action: String,
+    pub message: String,
+}
+
+/// `POST /cases/{id}/rate`.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct RatingForm {
+    pub rating: String,
+    pub comment: String,
+}
+
+/// `POST /cases/{id}/transfer`.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct TransferForm {
+    pub team: String,
+    pub reason: String,
+}
+
+/// `POST /cases/{id}/targets`: targets in working hours (decimals allowed).
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct TargetsForm {
+    pub response_hours: String,
+    pub resolution_hours: String,
+    pub reason: String,
+}
+
+/// `POST /cases/{id}/items` and `/cases/{id}/items/done`.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct ChecklistForm {
+    pub item: String,
+    pub text: String,
+    pub owner: String,
+    pub due_date: String,
+}
+
+/// `POST /admin/teams` and `/admin/teams/{id}`.
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default)]
+pub(crate) struct TeamForm {
+    pub name: String,
+    pub leader: String,
+    pub industries: Vec<String>,
+    pub districts: Vec<String>,
+    pub members: Vec<String>,
+}
+
+/// `POST /admin/service-categories`: one category's targets in working hours.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct CategoryTargetsForm {
+    pub code: String,
+    pub response_hours: String,
+    pub resolution_hours: String,
+}
+
+/// `POST /admin/calendar`: one year of the official calendar.
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default)]
+pub(crate) struct CalendarYearForm {
+    pub data: String,
+}
+
+/// `POST /officer/enterprises/{id}/team`.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct PairingForm {
+    pub team: String,
+}

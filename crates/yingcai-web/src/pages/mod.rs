@@ -6,6 +6,7 @@ pub(crate) mod admin;
 pub(crate) mod apartment;
 pub(crate) mod audit;
 pub(crate) mod auth;
+pub(crate) mod cases;
 pub(crate) mod enterprise;
 pub(crate) mod forms;
 pub(crate) mod health;

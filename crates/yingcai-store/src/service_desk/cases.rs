@@ -1,0 +1,955 @@
+//! Cases: raising them, their history, checklist, pauses, transfers, targets and ratings.
+
+use yingcai_domain::Date;
+
+use super::*;
+
+/// What an entry of a case's history is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// The requester raised the case (the description is on the case).
+    Opened,
+    /// A message the requester reads (from either side).
+    Reply,
+    /// An internal note: only the team sees it.
+    Note,
+    /// The status changed (the body is the new status).
+    Status,
+    /// The case moved to another team (the body is the reason).
+    Transfer,
+    /// The targets changed (the body is the reason).
+    Targets,
+    /// A checklist item was added or done (the body says which).
+    Checklist,
+    /// The requester rated the service (the body is the comment).
+    Rating,
+}
+
+impl EventKind {
+    const ALL: [EventKind; 8] = [
+        EventKind::Opened,
+        EventKind::Reply,
+        EventKind::Note,
+        EventKind::Status,
+        EventKind::Transfer,
+        EventKind::Targets,
+        EventKind::Checklist,
+        EventKind::Rating,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Opened => "opened",
+            EventKind::Reply => "reply",
+            EventKind::Note => "note",
+            EventKind::Status => "status",
+            EventKind::Transfer => "transfer",
+            EventKind::Targets => "targets",
+            EventKind::Checklist => "checklist",
+            EventKind::Rating => "rating",
+        }
+    }
+
+    fn parse(text: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// A case as the requester raises it, routed to its team with its category's targets.
+#[derive(Debug, Clone)]
+pub struct NewCase<'a> {
+    pub team_id: i64,
+    pub requester_account_id: i64,
+    pub enterprise_id: Option<i64>,
+    pub category: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub response_target: i64,
+    pub resolution_target: i64,
+    /// When it was raised (ms); the demo backdates its cases.
+    pub opened_at: i64,
+}
+
+/// A case as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CaseRecord {
+    pub case_id: i64,
+    pub team_id: i64,
+    pub requester_account_id: i64,
+    pub enterprise_id: Option<i64>,
+    pub category: String,
+    pub title: String,
+    pub description: String,
+    pub status: CaseStatus,
+    pub opened_at: i64,
+    pub first_response_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub response_target: i64,
+    pub resolution_target: i64,
+    pub response_spent: Option<i64>,
+    pub resolution_spent: Option<i64>,
+    pub reopen_count: i64,
+    pub rating: Option<u8>,
+    pub rating_comment: Option<String>,
+    pub rated_at: Option<i64>,
+    pub warned_at: Option<i64>,
+    pub updated_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct CaseRow {
+    case_id: i64,
+    team_id: i64,
+    requester_account_id: i64,
+    enterprise_id: Option<i64>,
+    category: String,
+    title: String,
+    description: String,
+    status: String,
+    opened_at: i64,
+    first_response_at: Option<i64>,
+    resolved_at: Option<i64>,
+    closed_at: Option<i64>,
+    response_target: i64,
+    resolution_target: i64,
+    response_spent: Option<i64>,
+    resolution_spent: Option<i64>,
+    reopen_count: i64,
+    rating: Option<i64>,
+    rating_comment: Option<String>,
+    rated_at: Option<i64>,
+    warned_at: Option<i64>,
+    updated_at: i64,
+}
+
+const CASE_COLUMNS: &str = "case_id, team_id, requester_account_id, enterprise_id, category, title, description, status, opened_at, first_response_at, resolved_at, closed_at, response_target, resolution_target, response_spent, resolution_spent, reopen_count, rating, rating_comment, rated_at, warned_at, updated_at";
+
+impl TryFrom<CaseRow> for CaseRecord {
+    type Error = StoreError;
+
+    fn try_from(row: CaseRow) -> Result<CaseRecord, StoreError> {
+        let id = row.case_id;
+        let corrupt = |column: &'static str| StoreError::Corrupt {
+            table: "service_case",
+            row: id,
+            column,
+        };
+        Ok(CaseRecord {
+            case_id: id,
+            team_id: row.team_id,
+            requester_account_id: row.requester_account_id,
+            enterprise_id: row.enterprise_id,
+            category: row.category,
+            title: row.title,
+            description: row.description,
+            status: row.status.parse().map_err(|_| corrupt("status"))?,
+            opened_at: row.opened_at,
+            first_response_at: row.first_response_at,
+            resolved_at: row.resolved_at,
+            closed_at: row.closed_at,
+            response_target: row.response_target,
+            resolution_target: row.resolution_target,
+            response_spent: row.response_spent,
+            resolution_spent: row.resolution_spent,
+            reopen_count: row.reopen_count,
+            rating: row
+                .rating
+                .map(|r| {
+                    u8::try_from(r)
+                        .ok()
+                        .filter(|r| (1..=5).contains(r))
+                        .ok_or_else(|| corrupt("rating"))
+                })
+                .transpose()?,
+            rating_comment: row.rating_comment,
+            rated_at: row.rated_at,
+            warned_at: row.warned_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+/// A span in which a case's clocks stood still.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct PauseRecord {
+    pub from_at: i64,
+    pub until_at: Option<i64>,
+    pub reason: String,
+}
+
+/// One entry of a case's history.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CaseEvent {
+    pub event_id: i64,
+    pub at: i64,
+    pub actor_account_id: Option<i64>,
+    pub kind: EventKind,
+    pub visible_to_requester: bool,
+    pub body: String,
+    /// For a transfer: the team it moved to.
+    pub team_id: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    event_id: i64,
+    at: i64,
+    actor_account_id: Option<i64>,
+    kind: String,
+    visible_to_requester: i64,
+    body: String,
+    team_id: Option<i64>,
+}
+
+impl TryFrom<EventRow> for CaseEvent {
+    type Error = StoreError;
+
+    fn try_from(row: EventRow) -> Result<CaseEvent, StoreError> {
+        let corrupt = |column| StoreError::Corrupt {
+            table: "service_case_event",
+            row: row.event_id,
+            column,
+        };
+        Ok(CaseEvent {
+            event_id: row.event_id,
+            at: row.at,
+            actor_account_id: row.actor_account_id,
+            kind: EventKind::parse(&row.kind).ok_or_else(|| corrupt("kind"))?,
+            visible_to_requester: match row.visible_to_requester {
+                0 => false,
+                1 => true,
+                _ => return Err(corrupt("visible_to_requester")),
+            },
+            body: row.body,
+            team_id: row.team_id,
+        })
+    }
+}
+
+/// A checklist item of a case.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChecklistItem {
+    pub item_id: i64,
+    pub text: String,
+    pub owner_account_id: Option<i64>,
+    pub due_date: Option<Date>,
+    pub done_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ChecklistRow {
+    item_id: i64,
+    text: String,
+    owner_account_id: Option<i64>,
+    due_date: Option<String>,
+    done_at: Option<i64>,
+}
+
+impl TryFrom<ChecklistRow> for ChecklistItem {
+    type Error = StoreError;
+
+    fn try_from(row: ChecklistRow) -> Result<ChecklistItem, StoreError> {
+        Ok(ChecklistItem {
+            item_id: row.item_id,
+            due_date: row
+                .due_date
+                .map(|d| {
+                    d.parse().map_err(|_| StoreError::Corrupt {
+                        table: "service_checklist_item",
+                        row: row.item_id,
+                        column: "due_date",
+                    })
+                })
+                .transpose()?,
+            text: row.text,
+            owner_account_id: row.owner_account_id,
+            done_at: row.done_at,
+        })
+    }
+}
+
+/// Which cases to list, newest first; every field narrows the list.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub team_id: Option<i64>,
+    pub requester_account_id: Option<i64>,
+    /// Only these statuses (empty: any).
+    pub statuses: Vec<CaseStatus>,
+    /// Words in the title or description.
+    pub text: Option<String>,
+    /// Only cases with an id below this (paging back).
+    pub before_id: Option<i64>,
+    pub limit: i64,
+}
+
+/// One decided change to a case: its status (possibly unchanged) and what goes with it.
+#[derive(Debug, Clone)]
+pub struct CaseTransition<'a> {
+    /// The status the decision was made on; if the case has moved on meanwhile, nothing
+    /// changes ([`CaseChangeError::Stale`]).
+    pub from: CaseStatus,
+    pub to: CaseStatus,
+    pub at: i64,
+    /// A reply or a note that goes with the change.
+    pub message: Option<(EventKind, &'a str)>,
+    /// This is the team's first reply the requester reads: the response clock stops (if
+    /// it has not already), with `response_spent` working minutes spent (`None` when the
+    /// calendar could not count them).
+    pub first_response: bool,
+    pub response_spent: Option<i64>,
+    /// The working minutes the resolution clock had spent, when `to` is resolved.
+    pub resolution_spent: Option<i64>,
+}
+
+/// The facts of one case that the team's monthly figures are computed from.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TeamMonthRow {
+    pub opened_at: i64,
+    pub first_response_at: Option<i64>,
+    pub response_spent: Option<i64>,
+    pub response_target: i64,
+    pub resolved_at: Option<i64>,
+    pub resolution_spent: Option<i64>,
+    pub resolution_target: i64,
+    pub rating: Option<i64>,
+    pub reopen_count: i64,
+    pub status: String,
+}
+
+fn is_pause(status: CaseStatus) -> bool {
+    matches!(
+        status,
+        CaseStatus::WaitingRequester | CaseStatus::WaitingBureau | CaseStatus::Resolved
+    )
+}
+
+impl Store {
+    /// Raises a case in its team's ledger.
+    pub async fn open_case(&self, case: &NewCase<'_>, actor: &Actor) -> Result<i64, StoreError> {
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let case_id: i64 = sqlx::query_scalar(
+            "insert into service_case (team_id, requester_account_id, enterprise_id, category, title, description, status, opened_at, response_target, resolution_target, updated_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $8) returning case_id",
+        )
+        .bind(case.team_id)
+        .bind(case.requester_account_id)
+        .bind(case.enterprise_id)
+        .bind(case.category)
+        .bind(case.title)
+        .bind(case.description)
+        .bind(CaseStatus::New.as_str())
+        .bind(case.opened_at)
+        .bind(case.response_target)
+        .bind(case.resolution_target)
+        .fetch_one(&mut *tx)
+        .await?;
+        insert_event(
+            &mut tx,
+            case_id,
+            case.opened_at,
+            actor,
+            EventKind::Opened,
+            true,
+            "",
+            None,
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            Change {
+                action: "service_case.open",
+                entity: "service_case",
+                entity_id: case_id.to_string(),
+                before: None,
+                after: Some(json!({
+                    "team_id": case.team_id, "category": case.category, "title": case.title,
+                    "enterprise_id": case.enterprise_id,
+                    "response_target": case.response_target,
+                    "resolution_target": case.resolution_target,
+                })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(case_id)
+    }
+
+    pub async fn case(&self, case_id: i64) -> Result<CaseRecord, StoreError> {
+        let row: CaseRow = sqlx::query_as(&format!(
+            "select {CASE_COLUMNS} from service_case where case_id = $1"
+        ))
+        .bind(case_id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        row.try_into()
+    }
+
+    /// Cases matching `filter`, newest first.
+    pub async fn cases(&self, filter: &CaseFilter) -> Result<Vec<CaseRecord>, StoreError> {
+        let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
+        let status_list = statuses.join(",");
+        let text = filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| format!("%{}%", t.replace(['%', '_'], "")));
+        let rows: Vec<CaseRow> = sqlx::query_as(&format!(
+            "select {CASE_COLUMNS} from service_case
+              where ($1 = 0 or team_id = $1)
+                and ($2 = 0 or requester_account_id = $2)
+                and ($3 = '' or ',' || $3 || ',' like '%,' || status || ',%')
+                and ($4 = '' or title like $4 or description like $4)
+                and ($5 = 0 or case_id < $5)
+              order by case_id desc limit $6"
+        ))
+        .bind(filter.team_id.unwrap_or(0))
+        .bind(filter.requester_account_id.unwrap_or(0))
+        .bind(status_list)
+        .bind(text.unwrap_or_default())
+        .bind(filter.before_id.unwrap_or(0))
+        .bind(filter.limit.clamp(1, 500))
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(CaseRecord::try_from).collect()
+    }
+
+    /// How many cases of a team stand in each status.
+    pub async fn team_case_counts(
+        &self,
+        team_id: i64,
+    ) -> Result<Vec<(CaseStatus, i64)>, StoreError> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "select status, count(*) from service_case where team_id = $1 group by status",
+        )
+        .bind(team_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|(status, n)| {
+                status
+                    .parse()
+                    .map(|s| (s, n))
+                    .map_err(|_| StoreError::Corrupt {
+                        table: "service_case",
+                        row: team_id,
+                        column: "status",
+                    })
+            })
+            .collect()
+    }
+
+    /// The requester's cases still open (not resolved or closed): `(case_id, title and
+    /// description)`, for the duplicate hint.
+    pub async fn open_case_texts(
+        &self,
+        requester_account_id: i64,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "select case_id, title || ' ' || description from service_case
+              where requester_account_id = $1 and status not in ('resolved', 'closed')
+              order by case_id desc limit 200",
+        )
+        .bind(requester_account_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    pub async fn case_pauses(&self, case_id: i64) -> Result<Vec<PauseRecord>, StoreError> {
+        Ok(sqlx::query_as(
+            "select from_at, until_at, reason from service_case_pause where case_id = $1 order by from_at, pause_id",
+        )
+        .bind(case_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// A case's history, oldest first; `internal` includes the team's notes.
+    pub async fn case_events(
+        &self,
+        case_id: i64,
+        internal: bool,
+    ) -> Result<Vec<CaseEvent>, StoreError> {
+        let rows: Vec<EventRow> = sqlx::query_as(
+            "select event_id, at, actor_account_id, kind, visible_to_requester, body, team_id
+               from service_case_event where case_id = $1 and ($2 = 1 or visible_to_requester = 1)
+              order by event_id",
+        )
+        .bind(case_id)
+        .bind(i64::from(internal))
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(CaseEvent::try_from).collect()
+    }
+
+    pub async fn case_checklist(&self, case_id: i64) -> Result<Vec<ChecklistItem>, StoreError> {
+        let rows: Vec<ChecklistRow> = sqlx::query_as(
+            "select item_id, text, owner_account_id, due_date, done_at from service_checklist_item
+              where case_id = $1 order by item_id",
+        )
+        .bind(case_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(ChecklistItem::try_from).collect()
+    }
+
+    /// Applies one decided change: the status (only if the case still stands where the
+    /// decision was made), its pauses, the clocks it stops, the message and the audit entry.
+    pub async fn change_case(
+        &self,
+        case_id: i64,
+        change: &CaseTransition<'_>,
+        actor: &Actor,
+    ) -> Result<(), CaseChangeError> {
+        let (from, to, at) = (change.from, change.to, change.at);
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let reopened = from == CaseStatus::Resolved && to != CaseStatus::Closed;
+        let changed = sqlx::query(
+            "update service_case set status = $1, updated_at = $2,
+                response_spent = case when $9 = 1 and first_response_at is null then $3 else response_spent end,
+                first_response_at = case when $9 = 1 and first_response_at is null then $2 else first_response_at end,
+                resolved_at = case when $10 = 1 then $2 when $5 = 1 then null else resolved_at end,
+                resolution_spent = case when $10 = 1 then $4 when $5 = 1 then null else resolution_spent end,
+                reopen_count = reopen_count + $5,
+                rating = case when $5 = 1 then null else rating end,
+                rating_comment = case when $5 = 1 then null else rating_comment end,
+                rated_at = case when $5 = 1 then null else rated_at end,
+                closed_at = case when $6 = 1 then $2 else closed_at end
+              where case_id = $7 and status = $8",
+        )
+        .bind(to.as_str())
+        .bind(at)
+        .bind(change.response_spent)
+        .bind(change.resolution_spent)
+        .bind(i64::from(reopened))
+        .bind(i64::from(to == CaseStatus::Closed))
+        .bind(case_id)
+        .bind(from.as_str())
+        .bind(i64::from(change.first_response))
+        .bind(i64::from(to == CaseStatus::Resolved && from != to))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(CaseChangeError::Stale);
+        }
+        if from != to {
+            if is_pause(from) {
+                sqlx::query(
+                    "update service_case_pause set until_at = $1 where case_id = $2 and until_at is null",
+                )
+                .bind(at)
+                .bind(case_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if is_pause(to) {
+                sqlx::query(
+                    "insert into service_case_pause (case_id, from_at, reason) values ($1, $2, $3)",
+                )
+                .bind(case_id)
+                .bind(at)
+                .bind(to.as_str())
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        if let Some((kind, body)) = change.message {
+            insert_event(
+                &mut tx,
+                case_id,
+                at,
+                actor,
+                kind,
+                kind != EventKind::Note,
+                body,
+                None,
+            )
+            .await?;
+        }
+        if from != to {
+            insert_event(
+                &mut tx,
+                case_id,
+                at,
+                actor,
+                EventKind::Status,
+                true,
+                to.as_str(),
+                None,
+            )
+            .await?;
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            Change {
+                action: "service_case.change",
+                entity: "service_case",
+                entity_id: case_id.to_string(),
+                before: Some(json!({ "status": from.as_str() })),
+                after: Some(json!({
+                    "status": to.as_str(),
+                    "message": change.message.map(|(kind, _)| kind.as_str()),
+                    "response_spent": change.response_spent,
+                    "resolution_spent": change.resolution_spent,
+                })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Moves a case to another team; its history and clocks go with it.
+    pub async fn transfer_case(
+        &self,
+        case_id: i64,
+        to_team: i64,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<(), CaseChangeError> {
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let team: Option<i64> =
+            sqlx::query_scalar("select team_id from service_team where team_id = $1")
+                .bind(to_team)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if team.is_none() {
+            return Err(CaseChangeError::NoSuchTeam);
+        }
+        let before: Option<i64> =
+            sqlx::query_scalar("select team_id from service_case where case_id = $1")
+                .bind(case_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(before) = before else {
+            return Err(StoreError::NotFound.into());
+        };
+        let now = now_ms();
+        sqlx::query(
+            "update service_case set team_id = $1, warned_at = null, updated_at = $2 where case_id = $3",
+        )
+        .bind(to_team)
+        .bind(now)
+        .bind(case_id)
+        .execute(&mut *tx)
+        .await?;
+        insert_event(
+            &mut tx,
+            case_id,
+            now,
+            actor,
+            EventKind::Transfer,
+            true,
+            reason,
+            Some(to_team),
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            Change {
+                action: "service_case.transfer",
+                entity: "service_case",
+                entity_id: case_id.to_string(),
+                before: Some(json!({ "team_id": before })),
+                after: Some(json!({ "team_id": to_team, "reason": reason })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Changes a case's targets; the time already spent stays counted.
+    pub async fn set_case_targets(
+        &self,
+        case_id: i64,
+        response_target: i64,
+        resolution_target: i64,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<(), CaseChangeError> {
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let before: Option<(i64, i64)> = sqlx::query_as(
+            "select response_target, resolution_target from service_case where case_id = $1",
+        )
+        .bind(case_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(before) = before else {
+            return Err(StoreError::NotFound.into());
+        };
+        let now = now_ms();
+        sqlx::query(
+            "update service_case set response_target = $1, resolution_target = $2, warned_at = null, updated_at = $3 where case_id = $4",
+        )
+        .bind(response_target)
+        .bind(resolution_target)
+        .bind(now)
+        .bind(case_id)
+        .execute(&mut *tx)
+        .await?;
+        insert_event(
+            &mut tx,
+            case_id,
+            now,
+            actor,
+            EventKind::Targets,
+            false,
+            reason,
+            None,
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            Change {
+                action: "service_case.targets",
+                entity: "service_case",
+                entity_id: case_id.to_string(),
+                before: Some(json!({"response_target": before.0, "resolution_target": before.1})),
+                after: Some(json!({
+                    "response_target": response_target,
+                    "resolution_target": resolution_target,
+                    "reason": reason,
+                })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adds a checklist item to a case.
+    pub async fn add_checklist_item(
+        &self,
+        case_id: i64,
+        text: &str,
+        owner_account_id: Option<i64>,
+        due_date: Option<Date>,
+        actor: &Actor,
+    ) -> Result<i64, StoreError> {
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let now = now_ms();
+        let item_id: i64 = sqlx::query_scalar(
+            "insert into service_checklist_item (case_id, text, owner_account_id, due_date, created_at)
+             values ($1, $2, $3, $4, $5) returning item_id",
+        )
+        .bind(case_id)
+        .bind(text)
+        .bind(owner_account_id)
+        .bind(due_date.map(|d| d.to_string()))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        insert_event(
+            &mut tx,
+            case_id,
+            now,
+            actor,
+            EventKind::Checklist,
+            false,
+            text,
+            None,
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            Change {
+                action: "service_case.checklist_add",
+                entity: "service_case",
+                entity_id: case_id.to_string(),
+                before: None,
+                after: Some(json!({
+                    "item_id": item_id, "text": text, "owner": owner_account_id,
+                    "due_date": due_date.map(|d| d.to_string()),
+                })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(item_id)
+    }
+
+    /// Marks a checklist item done.
+    pub async fn complete_checklist_item(
+        &self,
+        case_id: i64,
+        item_id: i64,
+        actor: &Actor,
+    ) -> Result<(), CaseChangeError> {
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let now = now_ms();
+        let text: Option<String> = sqlx::query_scalar(
+            "select text from service_checklist_item where item_id = $1 and case_id = $2",
+        )
+        .bind(item_id)
+        .bind(case_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(text) = text else {
+            return Err(CaseChangeError::NoSuchItem);
+        };
+        sqlx::query(
+            "update service_checklist_item set done_at = $1 where item_id = $2 and done_at is null",
+        )
+        .bind(now)
+        .bind(item_id)
+        .execute(&mut *tx)
+        .await?;
+        insert_event(
+            &mut tx,
+            case_id,
+            now,
+            actor,
+            EventKind::Checklist,
+            false,
+            &text,
+            None,
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            Change {
+                action: "service_case.checklist_done",
+                entity: "service_case",
+                entity_id: case_id.to_string(),
+                before: None,
+                after: Some(json!({ "item_id": item_id })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The requester's rating of a resolved case (once per resolution).
+    pub async fn rate_case(
+        &self,
+        case_id: i64,
+        rating: u8,
+        comment: &str,
+        actor: &Actor,
+    ) -> Result<(), CaseChangeError> {
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let now = now_ms();
+        let changed = sqlx::query(
+            "update service_case set rating = $1, rating_comment = $2, rated_at = $3, updated_at = $3
+              where case_id = $4 and rating is null and status in ('resolved', 'closed')",
+        )
+        .bind(i64::from(rating))
+        .bind(comment)
+        .bind(now)
+        .bind(case_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(CaseChangeError::Stale);
+        }
+        insert_event(
+            &mut tx,
+            case_id,
+            now,
+            actor,
+            EventKind::Rating,
+            true,
+            comment,
+            None,
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            Change {
+                action: "service_case.rate",
+                entity: "service_case",
+                entity_id: case_id.to_string(),
+                before: None,
+                after: Some(json!({ "rating": rating })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records that the warning before a breach went out (once per target).
+    pub async fn mark_case_warned(&self, case_id: i64, at: i64) -> Result<bool, StoreError> {
+        Ok(sqlx::query(
+            "update service_case set warned_at = $1 where case_id = $2 and warned_at is null",
+        )
+        .bind(at)
+        .bind(case_id)
+        .execute(self.pool())
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
+    /// Cases whose clocks run (not waiting, resolved or closed), for the warning job.
+    pub async fn running_cases(&self, limit: i64) -> Result<Vec<CaseRecord>, StoreError> {
+        let rows: Vec<CaseRow> = sqlx::query_as(&format!(
+            "select {CASE_COLUMNS} from service_case where status in ('new', 'accepted', 'in_progress') and warned_at is null
+              order by case_id limit $1"
+        ))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(CaseRecord::try_from).collect()
+    }
+
+    /// The facts of a team's cases opened or resolved since `since` (ms), for its monthly
+    /// figures; `None`: every team.
+    pub async fn team_month_rows(
+        &self,
+        team_id: Option<i64>,
+        since: i64,
+    ) -> Result<Vec<TeamMonthRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "select opened_at, first_response_at, response_spent, response_target, resolved_at,
+                    resolution_spent, resolution_target, rating, reopen_count, status
+               from service_case
+              where ($1 = 0 or team_id = $1) and (opened_at >= $2 or resolved_at >= $2 or status not in ('resolved', 'closed'))",
+        )
+        .bind(team_id.unwrap_or(0))
+        .bind(since)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    case_id: i64,
+    at: i64,
+    actor: &Actor,
+    kind: EventKind,
+    visible: bool,
+    body: &str,
+    team_id: Option<i64>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into service_case_event (case_id, at, actor_account_id, kind, visible_to_requester, body, team_id)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(case_id)
+    .bind(at)
+    .bind(actor_id(actor))
+    .bind(kind.as_str())
+    .bind(i64::from(visible))
+    .bind(body)
+    .bind(team_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
