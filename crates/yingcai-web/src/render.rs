@@ -233,3 +233,180 @@ pub(crate) fn error_page(
         .unwrap_or_else(|_| translate(locale, &format!("error-{code}"), &[]));
     Html(html)
 }
+
+#[cfg(test)]
+mod tests {
+    use yingcai_domain::status::{
+        CardStatus, EntitlementStatus, LeaseStatus, LineStatus, OfferStatus, PolicyStatus,
+        RoundStatus, RunStatus, SubmissionStatus, TransferStatus, UnitStatus,
+    };
+
+    use super::Templates;
+
+    /// The Jinja tags of a template (`{{ … }}` and `{% … %}`, not comments), each with the
+    /// byte offset of its text in the file.
+    fn tags(source: &str) -> Vec<(usize, &str)> {
+        let mut found = Vec::new();
+        let mut at = 0;
+        while let Some(open) = source[at..].find('{') {
+            let start = at + open;
+            let close = match source.as_bytes().get(start + 1) {
+                Some(b'{') => "}}",
+                Some(b'%') => "%}",
+                Some(b'#') => "#}",
+                _ => {
+                    at = start + 1;
+                    continue;
+                }
+            };
+            let body = start + 2;
+            let end = source[body..]
+                .find(close)
+                .map_or(source.len(), |e| body + e);
+            if close != "#}" {
+                found.push((body, &source[body..end]));
+            }
+            at = (end + 2).min(source.len());
+        }
+        found
+    }
+
+    /// The string literals of a tag's text, each with its offset (of the opening quote) and
+    /// its end (after the closing quote); and the text with every literal blanked out.
+    fn literals(tag: &str) -> (Vec<(usize, usize, &str)>, String) {
+        let mut found = Vec::new();
+        let mut code = String::with_capacity(tag.len());
+        let mut chars = tag.char_indices();
+        while let Some((i, c)) = chars.next() {
+            if c != '"' && c != '\'' {
+                code.push(c);
+                continue;
+            }
+            let mut end = tag.len();
+            let mut escaped = false;
+            for (j, d) in chars.by_ref() {
+                if escaped {
+                    escaped = false;
+                } else if d == '\\' {
+                    escaped = true;
+                } else if d == c {
+                    end = j + 1;
+                    break;
+                }
+            }
+            found.push((i, end, &tag[i + 1..end.saturating_sub(1).max(i + 1)]));
+            code.extend(std::iter::repeat_n(' ', tag[i..end].chars().count()));
+        }
+        (found, code)
+    }
+
+    /// Every stored status text of every status enum.
+    fn status_texts() -> Vec<&'static str> {
+        let mut texts = Vec::new();
+        texts.extend(CardStatus::ALL.iter().map(|s| s.as_str()));
+        texts.extend(EntitlementStatus::ALL.iter().map(|s| s.as_str()));
+        texts.extend(RunStatus::ALL.iter().map(|s| s.as_str()));
+        texts.extend(LineStatus::ALL.iter().map(|s| s.as_str()));
+        texts.extend(TransferStatus::ALL.iter().map(|s| s.as_str()));
+        texts.extend(UnitStatus::ALL.iter().map(|s| s.as_str()));
+        texts.extend(RoundStatus::ALL.iter().map(|s| s.as_str()));
+        texts.extend(OfferStatus::ALL.iter().map(|s| s.as_str()));
+        texts.extend(LeaseStatus::ALL.iter().map(|s| s.as_str()));
+        texts.extend(PolicyStatus::ALL.iter().map(|s| s.as_str()));
+        texts.extend(SubmissionStatus::ALL.iter().map(|s| s.as_str()));
+        texts
+    }
+
+    /// Where `source` decides on a status's text or builds a status's message id: a
+    /// comparison with something called `…status`, a string literal that is a status's
+    /// text, and `"status-…" ~`. Each as `file:line: what`.
+    fn status_misuse(file: &str, source: &str) -> Vec<String> {
+        let texts = status_texts();
+        let line = |offset: usize| source[..offset].matches('\n').count() + 1;
+        let mut found = Vec::new();
+        for (offset, tag) in tags(source) {
+            let (strings, code) = literals(tag);
+            for &(at, end, text) in &strings {
+                let here = line(offset + at);
+                if text.starts_with("status-") && tag[end..].trim_start().starts_with('~') {
+                    found.push(format!(
+                        "{file}:{here}: builds a status label id from `{text}`; put the enum's label_id() in the page's context"
+                    ));
+                } else if texts.contains(&text) {
+                    found.push(format!(
+                        "{file}:{here}: names the status text `{text}`; decide with a boolean computed from the enum in Rust"
+                    ));
+                }
+            }
+            let operand = |s: &str, from_end: bool| -> String {
+                let word = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+                if from_end {
+                    let s = s.trim_end();
+                    let start = s.trim_end_matches(word).len();
+                    s[start..].to_owned()
+                } else {
+                    s.trim_start().chars().take_while(|&c| word(c)).collect()
+                }
+            };
+            for op in ["==", "!="] {
+                for (at, _) in code.match_indices(op) {
+                    let before = operand(&code[..at], true);
+                    let after = operand(&code[at + 2..], false);
+                    let about_status = |w: &str| {
+                        w.rsplit('.')
+                            .next()
+                            .is_some_and(|last| last.ends_with("status"))
+                    };
+                    if about_status(&before) || about_status(&after) {
+                        found.push(format!(
+                            "{file}:{}: compares a status (`{}`); decide with a boolean computed from the enum in Rust",
+                            line(offset + at),
+                            tag.trim()
+                        ));
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// No template compares a status with a text, names a status's text, or builds a
+    /// status's message id: the pages' contexts carry the label id (`status_label`, from
+    /// the enum's `label_id()`) and named booleans (`in_force`, `awaiting_decision`).
+    #[test]
+    fn templates_neither_compare_statuses_nor_build_status_labels() {
+        let mut found = Vec::new();
+        let mut scanned = 0;
+        for file in Templates::iter() {
+            let source = Templates::get(&file).expect("listed");
+            found.extend(status_misuse(&file, &String::from_utf8_lossy(&source.data)));
+            scanned += 1;
+        }
+        assert!(scanned > 30, "only {scanned} templates: are they embedded?");
+        assert!(
+            found.is_empty(),
+            "status texts in templates:\n{}",
+            found.join("\n")
+        );
+    }
+
+    #[test]
+    fn the_status_rule_finds_what_it_forbids() {
+        let source = "<p>{{ t(\"status-card-\" ~ c.status) }}</p>\n\
+                      {% if c.status == \"active\" %}x{% endif %}\n\
+                      {% if 'draft' != run.status %}{% endif %}{# c.status == 'x' #}\n\
+                      {% for s in [\"proposed\", \"ended\"] %}{% if s==status %}{% endif %}{% endfor %}\n\
+                      <p class=\"status active\">{{ t(\"status-submission-verified\") }} {{ t(c.status_label) }}</p>\n\
+                      {% if c.statuses == 1 %}{{ 'it''s' }}{% endif %}";
+        let found = status_misuse("t.html", source);
+        let lines: Vec<&str> = found.iter().map(|f| &f[..8]).collect();
+        assert_eq!(
+            lines,
+            [
+                "t.html:1", "t.html:2", "t.html:2", "t.html:3", "t.html:3", "t.html:4", "t.html:4",
+                "t.html:4",
+            ],
+            "{found:#?}"
+        );
+    }
+}

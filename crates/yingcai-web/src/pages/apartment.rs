@@ -6,12 +6,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
-use yingcai_domain::{FieldError, FieldErrors, OfferStatus, Role};
+use yingcai_domain::{FieldError, FieldErrors, LeaseStatus, OfferStatus, Role};
 use yingcai_services::housing::OfferAnswerError;
 use yingcai_store::{StoreError, TalentRecord};
 
 use super::errors_value;
 use super::forms::BallotForm;
+use super::labels::LEASE_REASONS;
 use crate::context::CsrfForm;
 use crate::context::Id;
 use crate::render::page_with_status;
@@ -121,15 +122,17 @@ async fn render(
             results => results,
             offers => offers.iter().map(|o| context! {
                 offer_id => o.offer_id, complex => o.complex_name, unit => o.unit_number, unit_type => o.unit_type,
-                bedrooms => o.bedrooms, rent_fen => o.rent_fen, status => o.status, source => o.source,
+                bedrooms => o.bedrooms, rent_fen => o.rent_fen, status_label => o.status.label_id(),
                 area => format!("{}.{:02}", o.area_centi_m2 / 100, o.area_centi_m2 % 100),
                 respond_by => super::audit::beijing_time(o.respond_by),
                 pending => o.status == OfferStatus::Pending && o.respond_by >= now,
             }).collect::<Vec<_>>(),
-            leases => leases.iter().map(|l| context! {
+            leases => leases.iter().map(|l| Ok(context! {
                 lease_id => l.lease_id, complex => l.complex_name, unit => l.unit_number, start => l.start_date,
-                end => l.end_date, rent_fen => l.rent_fen, status => l.status, reason => l.end_reason, ends_on => l.ends_on,
-            }).collect::<Vec<_>>(),
+                end => l.end_date, rent_fen => l.rent_fen, ends_on => l.ends_on,
+                reason_label => l.end_reason.as_deref().map(|r| LEASE_REASONS.of(r)).transpose()?,
+                status_label => l.status.label_id(), in_force => l.status == LeaseStatus::Active,
+            })).collect::<Result<Vec<_>, AppError>>()?,
             ..extra
         },
     )

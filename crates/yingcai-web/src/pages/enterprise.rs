@@ -67,7 +67,12 @@ async fn render(
             saved => saved,
             industries => state.settings().industries.clone(),
             districts => state.settings().districts.clone(),
-            open => open.as_ref().map(|o| context! { status => o.status.as_str(), reason => o.reason }),
+            open => open.as_ref().map(|o| context! {
+                status => o.status.as_str(),
+                status_label => o.status.label_id(),
+                returned => o.status == SubmissionStatus::Returned,
+                reason => o.reason,
+            }),
             verified => verified.is_some(),
                         talents => talents,
             documents => documents,

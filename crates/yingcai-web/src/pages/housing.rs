@@ -5,7 +5,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
-use yingcai_domain::{FieldError, FieldErrors, Role, RoundStatus};
+use yingcai_domain::{FieldError, FieldErrors, Role, RoundStatus, UnitStatus};
 use yingcai_store::{
     ComplexRecord, InventoryConflict, NewComplex, NewRound, NewUnit, NewUnitType, RoundRecord,
     StoreError,
@@ -13,6 +13,7 @@ use yingcai_store::{
 
 use super::errors_value;
 use super::forms::{ComplexForm, LeaseNoticeForm, OpenRoundForm, UnitStatusForm, UnitTypeForm};
+use super::labels::{LEASE_REASONS, OFFER_SOURCES};
 use crate::context::CsrfForm;
 use crate::context::Id;
 use crate::render::page_with_status;
@@ -201,11 +202,24 @@ async fn render_complex(
                 count => units.iter().filter(|u| u.unit_type_id == t.unit_type_id).count(),
             }).collect::<Vec<_>>(),
             units => units.iter().map(|u| context! {
-                unit_id => u.unit_id, number => u.number, status => u.status, unit_type => type_name(u.unit_type_id),
+                unit_id => u.unit_id, number => u.number, unit_type => type_name(u.unit_type_id),
+                status_label => u.status.label_id(),
+                change => unit_change(u.status),
             }).collect::<Vec<_>>(),
             ..extra
         },
     )
+}
+
+/// What an officer may set a unit in `status` to by hand, with the button's label: a free
+/// unit goes to maintenance and back; an offered or let unit is the lettings' to change.
+fn unit_change(status: UnitStatus) -> Option<Value> {
+    let (to, label) = match status {
+        UnitStatus::Free => (UnitStatus::Maintenance, "unit-to-maintenance"),
+        UnitStatus::Maintenance => (UnitStatus::Free, "unit-to-free"),
+        UnitStatus::Offered | UnitStatus::Let => return None,
+    };
+    Some(context! { to => to, label => label })
 }
 
 /// Unit numbers as typed: `101-120` (a range, keeping any leading zeros' width), or a
@@ -508,7 +522,9 @@ pub(crate) fn round_value(r: &RoundRecord) -> Value {
     context! {
         round_id => r.round_id,
         name => r.name,
-        status => r.status,
+        status_label => r.status.label_id(),
+        open => r.status == RoundStatus::Open,
+        allocated => r.status == RoundStatus::Allocated,
         deadline => super::audit::beijing_time(r.deadline_at),
         seed => r.seed,
         requirements => r.requirements,
@@ -669,7 +685,8 @@ async fn render_round(
         let talent = state.store().talent(o.talent_id).await?;
         offer_rows.push(context! {
             talent_id => o.talent_id, name => talent.profile.name, complex => o.complex_name,
-            unit => o.unit_number, status => o.status, source => o.source,
+            unit => o.unit_number, status_label => o.status.label_id(),
+            source_label => OFFER_SOURCES.of(&o.source)?,
             respond_by => super::audit::beijing_time(o.respond_by),
         });
     }
@@ -818,11 +835,12 @@ async fn render_occupancy(
         status,
         "officer_occupancy.html",
         context! {
-            leases => leases.iter().map(|l| context! {
+            leases => leases.iter().map(|l| Ok(context! {
                 lease_id => l.lease_id, talent_id => l.talent_id, name => l.talent_name, complex => l.complex_name,
                 unit => l.unit_number, start => l.start_date, end => l.end_date, rent_fen => l.rent_fen,
-                status => l.status, reason => l.end_reason, ends_on => l.ends_on,
-            }).collect::<Vec<_>>(),
+                status_label => l.status.label_id(), ends_on => l.ends_on,
+                reason_label => l.end_reason.as_deref().map(|r| LEASE_REASONS.of(r)).transpose()?,
+            })).collect::<Result<Vec<_>, AppError>>()?,
             complexes => complexes.iter().map(|c| context! {
                 name => c.complex.name, free => c.free, offered => c.offered, let_ => c.let_, maintenance => c.maintenance,
                 total => c.free + c.offered + c.let_ + c.maintenance,

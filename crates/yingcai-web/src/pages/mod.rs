@@ -1,5 +1,11 @@
 //! HTML pages, one module per area. Each handler: take `Ctx`, check the role, parse the
 //! form into domain types, call `crate::accounts`, render a template.
+//!
+//! A status reaches a template as its message id (`status_label`, the enum's `label_id()`)
+//! and the decisions taken on it as named booleans computed from the enum (`in_force`,
+//! `awaiting_decision`); stored codes without an enum go through [`labels`]. Templates
+//! neither compare nor spell status texts, nor build message ids from them (checked by a
+//! test in `render.rs`).
 
 pub(crate) mod account;
 pub(crate) mod admin;
@@ -14,6 +20,7 @@ pub(crate) mod home;
 pub(crate) mod housing;
 pub(crate) mod import;
 pub(crate) mod jobs;
+pub(crate) mod labels;
 pub(crate) mod payments;
 pub(crate) mod policy;
 pub(crate) mod review;
@@ -31,6 +38,34 @@ pub(crate) fn errors_value(errors: &FieldErrors) -> Value {
         map.entry(error.field).or_insert(error.code);
     }
     Value::from_serialize(&map)
+}
+
+/// One choice of a status filter: the status's text (the form's value), its label's Fluent
+/// id, and whether it is the one chosen.
+#[derive(serde::Serialize)]
+pub(crate) struct StatusOption {
+    value: &'static str,
+    label: &'static str,
+    selected: bool,
+}
+
+/// A status filter's choices, one per value of the status enum, in the enum's order;
+/// `text` gives a value's stored text and label id (`|s| (s.as_str(), s.label_id())`).
+pub(crate) fn status_options<S: Copy + PartialEq>(
+    all: &[S],
+    chosen: Option<S>,
+    text: impl Fn(S) -> (&'static str, &'static str),
+) -> Vec<StatusOption> {
+    all.iter()
+        .map(|&status| {
+            let (value, label) = text(status);
+            StatusOption {
+                value,
+                label,
+                selected: chosen == Some(status),
+            }
+        })
+        .collect()
 }
 
 /// Only a plain path on this site may be a redirect target: `/` followed by letters, digits

@@ -6,10 +6,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use yingcai_domain::{FieldError, Month, Role, RunStatus};
-use yingcai_store::PaymentRun;
+use yingcai_store::{PaymentLineView, PaymentRun};
 
 use super::errors_value;
 use super::forms::{RepaymentForm, RunMonthForm};
+use super::labels::PAYMENT_KINDS;
 use crate::context::CsrfForm;
 use crate::context::Id;
 use crate::error::refused;
@@ -19,12 +20,34 @@ use crate::{AppError, AppState, Ctx};
 fn run_value(run: &PaymentRun) -> Value {
     context! {
         month => run.month,
-        status => run.status,
+        status_label => run.status.label_id(),
+        awaiting_approval => run.status == RunStatus::Draft,
+        awaiting_export => run.status == RunStatus::Approved,
+        has_bank_file => has_bank_file(run.status),
+        awaiting_settlement => run.status == RunStatus::Exported,
         first_month => run.first_month,
         computed_at => run.computed_at.map(super::audit::beijing_time),
         approved_at => run.approved_at.map(super::audit::beijing_time),
         prepared_by => run.prepared_by,
     }
+}
+
+/// A run exported to the bank (and perhaps settled) has its bank file and transfers.
+fn has_bank_file(status: RunStatus) -> bool {
+    matches!(status, RunStatus::Exported | RunStatus::Settled)
+}
+
+/// A payment line for the pages: the stored line with its kind's and status's labels.
+fn line_value(line: &PaymentLineView) -> Result<Value, AppError> {
+    Ok(context! {
+        kind_label => PAYMENT_KINDS.of(&line.kind)?,
+        status_label => line.status.label_id(),
+        ..Value::from_serialize(line)
+    })
+}
+
+fn line_values(lines: &[PaymentLineView]) -> Result<Vec<Value>, AppError> {
+    lines.iter().map(line_value).collect()
 }
 
 pub(crate) async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -124,7 +147,7 @@ async fn render_run(
     let kinds = state.store().payment_run_by_kind(&run).await?;
     let shown = state.store().payment_lines(&run, None, 200, 0).await?;
     let ledger = state.store().check_ledger().await?;
-    let transfers = if matches!(run.status, RunStatus::Exported | RunStatus::Settled) {
+    let transfers = if has_bank_file(run.status) {
         state.store().bank_transfers(&run).await?
     } else {
         Vec::new()
@@ -138,8 +161,8 @@ async fn render_run(
             run => run_value(&run),
             lines => lines,
             total_fen => total,
-            kinds => kinds.iter().map(|(k, n, t)| context! { kind => k, count => n, total_fen => t }).collect::<Vec<_>>(),
-            rows => shown,
+            kinds => kinds.iter().map(|(k, n, t)| Ok(context! { kind_label => PAYMENT_KINDS.of(k)?, count => n, total_fen => t })).collect::<Result<Vec<_>, AppError>>()?,
+            rows => line_values(&shown)?,
             ledger_sound => ledger.is_sound(),
             own => run.prepared_by == Some(officer.account_id),
             transfers => transfers.iter().map(|t| context! {
@@ -148,7 +171,7 @@ async fn render_run(
                 account => t.account_masked,
                 amount_fen => t.amount_fen,
                 recovered_fen => t.recovered_fen,
-                status => t.status,
+                status_label => t.status.label_id(),
                 reason => t.failure_reason,
             }).collect::<Vec<_>>(),
             errors => errors,
@@ -290,7 +313,7 @@ pub(crate) async fn history(State(state): State<AppState>, ctx: Ctx) -> Result<R
         &ctx,
         StatusCode::OK,
         "talent_payments.html",
-        context! { rows => lines },
+        context! { rows => line_values(&lines)? },
     )
 }
 
@@ -475,7 +498,7 @@ pub(crate) async fn line(
         StatusCode::OK,
         "officer_payment_line.html",
         context! {
-            line => line,
+            line => line_value(&line)?,
             entries => entries.iter().map(|(txn, kind, memo, account, amount)| context! {
                 txn => txn, kind => kind, memo => memo, account => account, amount_fen => amount,
                 debit => *amount > 0,

@@ -16,6 +16,7 @@ use yingcai_store::{CardRecord, EntitlementFilter, EntitlementRecord, TalentReco
 
 use super::errors_value;
 use super::forms::{ConfirmEntitlementForm, HoldForm, ReasonForm};
+use super::labels::NOTIFICATION_KINDS;
 use crate::context::CsrfForm;
 use crate::context::Id;
 use crate::policy::{
@@ -30,15 +31,21 @@ pub(crate) struct MonthQuery {
     month: Option<String>,
 }
 
+/// The label of an active card whose last day has passed: a state shown, never stored.
+const CARD_EXPIRED_LABEL: &str = "status-card-expired";
+
 fn card_value(set: &PolicySet, card: &CardRecord) -> Value {
     let expired = card.valid_until < today().to_string();
+    let in_force = card.status == CardStatus::Active && !expired;
     context! {
         card_id => card.card_id,
         number => card.number,
         tier => card.tier,
         valid_from => card.valid_from,
         valid_until => card.valid_until,
-        status => if card.status == CardStatus::Active && expired { "expired" } else { card.status.as_str() },
+        status_label => if card.status == CardStatus::Active && expired { CARD_EXPIRED_LABEL } else { card.status.label_id() },
+        // Shown to be used, and revocable: active and not past its last day.
+        in_force => in_force,
         revoked_reason => card.revoked_reason,
         services => services_of(set, card),
     }
@@ -55,6 +62,9 @@ fn entitlement_value(set: &PolicySet, e: &EntitlementRecord) -> Value {
         benefit => e.benefit,
         label => label,
         status => e.status,
+        status_label => e.status.label_id(),
+        awaiting_confirmation => e.status == EntitlementStatus::Proposed,
+        confirmed => e.status == EntitlementStatus::Confirmed,
         from_month => e.from_month,
         schedule => e.schedule,
         total_fen => e.total_fen,
@@ -124,12 +134,12 @@ async fn render_benefits(
             month => month.to_string(),
             explanation => Value::from_serialize(&explanation),
             entitlements => entitlements.iter().map(|e| entitlement_value(&set, e)).collect::<Vec<_>>(),
-            notifications => notifications.iter().map(|n| context! {
-                kind => n.kind,
+            notifications => notifications.iter().map(|n| Ok(context! {
+                label => NOTIFICATION_KINDS.of(&n.kind)?,
                 payload => Value::from_serialize(&n.payload),
                 at => super::audit::beijing_time(n.created_at),
                 unread => n.read_at.is_none(),
-            }).collect::<Vec<_>>(),
+            })).collect::<Result<Vec<_>, AppError>>()?,
             card => cards.first().map(|c| card_value(&set, c)),
             bank_account => talent.profile.bank_account.as_ref().map(|b| b.masked()),
             errors => errors,
@@ -403,6 +413,7 @@ pub(crate) async fn officer_entitlements(
             count => count,
             total_fen => total,
             status => filter.status,
+            statuses => super::status_options(EntitlementStatus::ALL, filter.status, |s| (s.as_str(), s.label_id())),
             benefit => filter.benefit,
             benefits => benefits,
             page => page_no,
@@ -598,14 +609,20 @@ pub(crate) async fn verify(
                     .card_by_number(&claims.number.to_string())
                     .await?;
                 let validity = claims.status_on(today());
-                let (state_code, reason) = match (&stored, validity) {
+                let (state_code, label, reason) = match (&stored, validity) {
                     (Some(c), _) if c.status == CardStatus::Revoked => {
-                        ("revoked", c.revoked_reason.clone())
+                        ("revoked", "verify-state-revoked", c.revoked_reason.clone())
                     }
-                    (None, _) => ("unknown", None),
-                    (_, yingcai_card::ValidityStatus::Expired) => ("expired", None),
-                    (_, yingcai_card::ValidityStatus::NotYetValid) => ("not-yet-valid", None),
-                    (_, yingcai_card::ValidityStatus::Valid) => ("valid", None),
+                    (None, _) => ("unknown", "verify-state-unknown", None),
+                    (_, yingcai_card::ValidityStatus::Expired) => {
+                        ("expired", "verify-state-expired", None)
+                    }
+                    (_, yingcai_card::ValidityStatus::NotYetValid) => {
+                        ("not-yet-valid", "verify-state-not-yet-valid", None)
+                    }
+                    (_, yingcai_card::ValidityStatus::Valid) => {
+                        ("valid", "verify-state-valid", None)
+                    }
                 };
                 let services = stored
                     .as_ref()
@@ -614,6 +631,7 @@ pub(crate) async fn verify(
                 context! {
                     genuine => true,
                     state => state_code,
+                    state_label => label,
                     reason => reason,
                     number => claims.number.to_string(),
                     tier => claims.tier,

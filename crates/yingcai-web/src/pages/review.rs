@@ -72,6 +72,7 @@ pub(crate) async fn queue(
                 name => s.display_name,
                 district => s.district,
                 status => s.status.as_str(),
+                status_label => s.status.label_id(),
                 submitted_at => s.submitted_at.map(super::audit::beijing_time),
                 waiting_days => s.submitted_at.map(|t| (now - t) / 86_400_000),
                 is_change => s.subject_id.is_some(),
@@ -84,11 +85,14 @@ pub(crate) async fn queue(
         "officer_queue.html",
         context! {
             rows => rows,
-            status => status.map(SubmissionStatus::as_str),
             district => q.district,
             older_than_days => q.older_than_days,
             districts => state.settings().districts.clone(),
-                        statuses => [SubmissionStatus::Submitted, SubmissionStatus::Returned, SubmissionStatus::Draft, SubmissionStatus::Verified],
+            statuses => super::status_options(
+                &[SubmissionStatus::Submitted, SubmissionStatus::Returned, SubmissionStatus::Draft, SubmissionStatus::Verified],
+                status,
+                |s| (s.as_str(), s.label_id()),
+            ),
             kind => kind,
         },
     )
@@ -123,6 +127,8 @@ async fn show_page(
         context! {
             id => id,
             status => submission.status.as_str(),
+            status_label => submission.status.label_id(),
+            awaiting_decision => submission.status == SubmissionStatus::Submitted,
             name => submission.display_name,
             district => submission.district,
             reason => submission.reason,
@@ -177,6 +183,8 @@ async fn show_enterprise_page(
         context! {
             id => id,
             status => submission.status.as_str(),
+            status_label => submission.status.label_id(),
+            awaiting_decision => submission.status == SubmissionStatus::Submitted,
             name => submission.display_name,
             reason => submission.reason,
             submitted_at => submission.submitted_at.map(super::audit::beijing_time),

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use serde::Deserialize;
-use yingcai_domain::{FieldError, Month, Role};
+use yingcai_domain::{FieldError, Month, PolicyStatus, Role};
 use yingcai_rules::{CompiledPack, CostScope};
 use yingcai_services::policy::{PolicySet, clock_month, draft_of, person_of, today};
 use yingcai_store::{PolicyDraft, PolicyVersionRecord};
@@ -29,7 +29,10 @@ fn version_value(v: &PolicyVersionRecord, in_force: i64) -> Value {
         id => v.policy_version_id,
         pack_id => v.pack_id,
         version => v.version,
-        status => v.status,
+        status_label => v.status.label_id(),
+        published => v.status == PolicyStatus::Published,
+        // Only a draft is edited, checked for cost and published.
+        draft => v.status == PolicyStatus::Draft,
         effective_date => v.effective_date,
         file_name => v.file_name,
         updated_at => super::audit::beijing_time(v.updated_at),

@@ -61,6 +61,10 @@ fn submission_value(s: &TalentSubmission) -> Value {
     context! {
         id => s.submission_id,
         status => s.status.as_str(),
+        status_label => s.status.label_id(),
+        is_draft => s.status == SubmissionStatus::Draft,
+        awaiting_decision => s.status == SubmissionStatus::Submitted,
+        returned => s.status == SubmissionStatus::Returned,
         reason => s.reason,
         submitted_at => s.submitted_at.map(super::audit::beijing_time),
         decided_at => s.decided_at.map(super::audit::beijing_time),
