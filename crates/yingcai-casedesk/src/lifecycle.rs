@@ -226,14 +226,19 @@ pub fn next_status(
     let next = match (action, status) {
         (Action::Accept, S::New) => Some(S::Accepted),
         (Action::Start, S::New | S::Accepted) => Some(S::InProgress),
-        (Action::Wait(WaitingOn::Requester), S::Accepted | S::InProgress) => {
+        // A new case may wait or be solved at once (a missing paper, a quick answer): the
+        // team need not accept it first.
+        (Action::Wait(WaitingOn::Requester), S::New | S::Accepted | S::InProgress) => {
             Some(S::WaitingRequester)
         }
-        (Action::Wait(WaitingOn::Bureau), S::Accepted | S::InProgress) => Some(S::WaitingBureau),
-        (Action::Resume, S::WaitingRequester | S::WaitingBureau) => Some(S::InProgress),
-        (Action::Resolve, S::Accepted | S::InProgress | S::WaitingRequester | S::WaitingBureau) => {
-            Some(S::Resolved)
+        (Action::Wait(WaitingOn::Bureau), S::New | S::Accepted | S::InProgress) => {
+            Some(S::WaitingBureau)
         }
+        (Action::Resume, S::WaitingRequester | S::WaitingBureau) => Some(S::InProgress),
+        (
+            Action::Resolve,
+            S::New | S::Accepted | S::InProgress | S::WaitingRequester | S::WaitingBureau,
+        ) => Some(S::Resolved),
         (Action::Close, S::Resolved) => Some(S::Closed),
         (Action::Reopen, S::Resolved) => Some(S::InProgress),
         (Action::Reply, S::Closed) => None,
@@ -301,6 +306,7 @@ mod tests {
         );
         assert_eq!(officer(S::WaitingBureau, Action::Resume), Ok(S::InProgress));
         for from in [
+            S::New,
             S::Accepted,
             S::InProgress,
             S::WaitingRequester,
@@ -308,6 +314,8 @@ mod tests {
         ] {
             assert_eq!(officer(from, Action::Resolve), Ok(S::Resolved));
         }
+        assert_eq!(officer(S::New, WAIT_R), Ok(S::WaitingRequester));
+        assert_eq!(officer(S::New, WAIT_B), Ok(S::WaitingBureau));
         assert_eq!(officer(S::Resolved, Action::Close), Ok(S::Closed));
     }
 
@@ -388,10 +396,8 @@ mod tests {
     fn everything_else_is_not_allowed() {
         assert!(officer(S::Accepted, Action::Accept).is_err());
         assert!(officer(S::InProgress, Action::Start).is_err());
-        assert!(officer(S::New, WAIT_R).is_err());
         assert!(officer(S::WaitingBureau, WAIT_R).is_err());
         assert!(officer(S::InProgress, Action::Resume).is_err());
-        assert!(officer(S::New, Action::Resolve).is_err());
         assert!(officer(S::Resolved, Action::Resolve).is_err());
         assert!(officer(S::InProgress, Action::Close).is_err());
     }
@@ -400,7 +406,15 @@ mod tests {
     fn buttons_follow_next_status_in_a_stable_order() {
         assert_eq!(
             allowed_actions(S::New, Actor::Officer),
-            [Action::Accept, Action::Start, Action::Reply, Action::Note]
+            [
+                Action::Accept,
+                Action::Start,
+                WAIT_R,
+                WAIT_B,
+                Action::Resolve,
+                Action::Reply,
+                Action::Note
+            ]
         );
         assert_eq!(
             allowed_actions(S::InProgress, Actor::Officer),

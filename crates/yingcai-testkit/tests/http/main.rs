@@ -3,6 +3,7 @@
 //! - `accounts`: sign-up, sign-in, passwords, admin account management
 //! - `security`: CSRF, throttling, sessions, escaping, bad input
 //! - `authz`: every protected route as every role and as a stranger
+//! - `cases`: the service teams' case desk: life cycle, notes, transfers, API twins, teams
 //! - `api`: the JSON API and its OpenAPI document
 //! - `site`: languages, health checks, assets, two servers on one database
 //! - `forms`: forms read into their input structs (typed fields, repeated fields, tokens)
@@ -20,6 +21,7 @@
 mod accounts;
 mod api;
 mod authz;
+mod cases;
 mod forms;
 mod hostile;
 mod housing;

@@ -75,6 +75,12 @@ fn case_value(case: &CaseRecord, teams: &HashMap<i64, String>) -> Value {
         status => case.status.label_id(),
         open => !matches!(case.status, CaseStatus::Resolved | CaseStatus::Closed),
         waiting => matches!(case.status, CaseStatus::WaitingRequester | CaseStatus::WaitingBureau),
+        // The badge's colour: done, waiting, or being worked.
+        badge => match case.status {
+            CaseStatus::Resolved | CaseStatus::Closed => "verified",
+            CaseStatus::WaitingRequester | CaseStatus::WaitingBureau => "returned",
+            _ => "submitted",
+        },
         team => teams.get(&case.team_id).cloned().unwrap_or_default(),
         opened => beijing_time(case.opened_at),
         updated => beijing_time(case.updated_at),
