@@ -388,33 +388,64 @@ impl Store {
         row.try_into()
     }
 
-    /// Cases matching `filter`, newest first.
+    /// Cases matching `filter`, newest first. The statement holds only the conditions the
+    /// filter sets, so each shape has its own plan (a team's ledger walks the
+    /// `(team_id, case_id)` index backwards and stops after `limit` rows).
     pub async fn cases(&self, filter: &CaseFilter) -> Result<Vec<CaseRecord>, StoreError> {
-        let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
-        let status_list = statuses.join(",");
-        let text = filter
+        // sqlx's query builder writes `?` placeholders for the `Any` driver, which
+        // PostgreSQL refuses: number them here.
+        enum Bind {
+            Int(i64),
+            Text(String),
+        }
+        let mut sql = format!("select {CASE_COLUMNS} from service_case where 1 = 1");
+        let mut binds: Vec<Bind> = Vec::new();
+        let param = |binds: &mut Vec<Bind>, value: Bind| {
+            binds.push(value);
+            format!("${}", binds.len())
+        };
+        if let Some(team) = filter.team_id {
+            sql += &format!(" and team_id = {}", param(&mut binds, Bind::Int(team)));
+        }
+        if let Some(requester) = filter.requester_account_id {
+            sql += &format!(
+                " and requester_account_id = {}",
+                param(&mut binds, Bind::Int(requester))
+            );
+        }
+        if !filter.statuses.is_empty() {
+            let list: Vec<String> = filter
+                .statuses
+                .iter()
+                .map(|s| param(&mut binds, Bind::Text(s.as_str().to_owned())))
+                .collect();
+            sql += &format!(" and status in ({})", list.join(", "));
+        }
+        if let Some(text) = filter
             .text
             .as_deref()
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .map(|t| format!("%{}%", t.replace(['%', '_'], "")));
-        let rows: Vec<CaseRow> = sqlx::query_as(&format!(
-            "select {CASE_COLUMNS} from service_case
-              where ($1 = 0 or team_id = $1)
-                and ($2 = 0 or requester_account_id = $2)
-                and ($3 = '' or ',' || $3 || ',' like '%,' || status || ',%')
-                and ($4 = '' or title like $4 or description like $4)
-                and ($5 = 0 or case_id < $5)
-              order by case_id desc limit $6"
-        ))
-        .bind(filter.team_id.unwrap_or(0))
-        .bind(filter.requester_account_id.unwrap_or(0))
-        .bind(status_list)
-        .bind(text.unwrap_or_default())
-        .bind(filter.before_id.unwrap_or(0))
-        .bind(filter.limit.clamp(1, 500))
-        .fetch_all(self.pool())
-        .await?;
+        {
+            let pattern = format!("%{}%", text.replace(['%', '_'], ""));
+            let p = param(&mut binds, Bind::Text(pattern));
+            sql += &format!(" and (title like {p} or description like {p})");
+        }
+        if let Some(before) = filter.before_id {
+            sql += &format!(" and case_id < {}", param(&mut binds, Bind::Int(before)));
+        }
+        sql += &format!(
+            " order by case_id desc limit {}",
+            param(&mut binds, Bind::Int(filter.limit.clamp(1, 500)))
+        );
+        let mut query = sqlx::query_as::<_, CaseRow>(&sql);
+        for bind in binds {
+            query = match bind {
+                Bind::Int(v) => query.bind(v),
+                Bind::Text(v) => query.bind(v),
+            };
+        }
+        let rows = query.fetch_all(self.pool()).await?;
         rows.into_iter().map(CaseRecord::try_from).collect()
     }
 
