@@ -8,6 +8,7 @@
 
 mod accounts;
 mod cases;
+mod figures;
 mod policy;
 
 use axum::Json;
@@ -48,6 +49,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         cases::calendar_years,
         cases::add_calendar_year,
         cases::pair,
+        figures::team,
     ),
     components(schemas(
         accounts::AccountView,
@@ -75,6 +77,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         cases::CalendarYear,
         cases::CalendarYearRequest,
         cases::PairingRequest,
+        figures::TeamFiguresView,
+        figures::MonthFiguresView,
+        figures::BacklogView,
         crate::accounts::RegistrationInput,
         crate::accounts::StaffInput,
     )),
@@ -241,6 +246,11 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
             "/api/v1/enterprises/{id}/team",
             Access::Role(Officer),
             cases::pair,
+        ),
+        get(
+            "/api/v1/service-teams/{id}/figures",
+            Access::Public,
+            figures::team,
         ),
     ]
 }
