@@ -41,6 +41,29 @@ pub struct TeamFigures {
     pub backlog: Backlog,
 }
 
+/// Published figures show a month's ratings only when at least this many requesters
+/// rated: with fewer, a team's mean would let people work out one requester's rating.
+pub const PUBLIC_MIN_RATED: u32 = 5;
+
+impl TeamFigures {
+    /// The figures as published: a month (or the twelve months together) with fewer than
+    /// [`PUBLIC_MIN_RATED`] ratings shows none (its satisfaction reads "—").
+    pub fn for_public(mut self) -> TeamFigures {
+        for month in self
+            .months
+            .iter_mut()
+            .chain(std::iter::once(&mut self.whole))
+        {
+            if month.rated < PUBLIC_MIN_RATED {
+                month.rated = 0;
+                month.rating_sum = 0;
+                month.satisfied = 0;
+            }
+        }
+        self
+    }
+}
+
 fn minute(ms: i64) -> Result<BeijingMinute, Error> {
     Timestamp::from_millisecond(ms)
         .ok()
@@ -415,5 +438,41 @@ mod tests {
         );
         assert_eq!(empty.whole.on_time_resolution_percent(), None);
         assert_eq!(empty.backlog.total(), 0);
+    }
+
+    #[test]
+    fn published_figures_hide_ratings_that_would_name_a_requester() {
+        let mut month = MonthFigures {
+            month: "2026-11".parse().unwrap(),
+            opened: 3,
+            responded: 3,
+            responded_on_time: 3,
+            resolved: 3,
+            resolved_on_time: 2,
+            median_resolution_minutes: Some(60),
+            rated: 1,
+            rating_sum: 2,
+            satisfied: 0,
+            reopened: 0,
+        };
+        let few = TeamFigures {
+            months: vec![month.clone()],
+            whole: month.clone(),
+            backlog: Backlog::default(),
+        }
+        .for_public();
+        assert_eq!(few.months[0].mean_rating(), None);
+        assert_eq!(few.whole.satisfaction_percent(), None);
+        assert_eq!(few.months[0].resolved_on_time, 2, "other figures stay");
+        month.rated = 5;
+        month.rating_sum = 20;
+        month.satisfied = 4;
+        let enough = TeamFigures {
+            months: vec![month.clone()],
+            whole: month,
+            backlog: Backlog::default(),
+        }
+        .for_public();
+        assert_eq!(enough.months[0].mean_rating(), Some(4.0));
     }
 }

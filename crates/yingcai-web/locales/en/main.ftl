@@ -980,6 +980,7 @@ figures-how-median = The median working time to solve is the middle one of the m
 figures-how-satisfaction = Requesters may rate a solution from 1 to 5. Satisfied means rated 4 or 5, among the solutions that were rated; a solution without a rating does not count as satisfied, and the share of solutions rated is shown beside it.
 figures-how-reopen = Reopened means the requester said the request was not solved and it was worked on again.
 figures-how-dash = — means there was nothing to count, which is not the same as 0%.
+figures-how-privacy = The public pages show a month's ratings only when at least 5 requesters rated, so that no one's own rating can be worked out.
 service-teams-title = How the industry service teams are doing
 service-teams-lead = Every industry service team's record from { $from } to { $to }: how quickly requests were answered and solved, and how satisfied the requesters were. Only totals are shown, never a request, a person or an enterprise.
 service-teams-details = Month by month

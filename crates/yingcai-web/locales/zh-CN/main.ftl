@@ -980,6 +980,7 @@ figures-how-median = 解决用时中位数是当月各项解决用时居中的�
 figures-how-satisfaction = 诉求人可以对解决结果评 1 至 5 分。满意指在有评价的解决中评 4 分或 5 分；没有评价的不算满意，评价率另行列出。
 figures-how-reopen = 重新办理指诉求人认为问题没有解决、诉求再次办理。
 figures-how-dash = “—”表示没有可统计的事项，不等于 0%。
+figures-how-privacy = 公开页面上，某月评价人数不少于 5 人时才显示该月评价，以免推知个人的评价。
 service-teams-title = 产业服务专班服务成效
 service-teams-lead = { $from }至{ $to }各产业服务专班的服务情况：诉求答复和解决是否及时，诉求人是否满意。只显示汇总数字，不显示任何诉求、个人或企业。
 service-teams-details = 按月统计

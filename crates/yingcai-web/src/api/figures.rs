@@ -120,8 +120,9 @@ pub(crate) async fn team(
     Id(id): Id,
 ) -> Result<Json<TeamFiguresView>, AppError> {
     let team = state.store().service_team(id).await?;
-    let figures =
-        service_figures::team_figures(state.store(), Some(id), yingcai_store::now_ms()).await?;
+    let figures = service_figures::team_figures(state.store(), Some(id), yingcai_store::now_ms())
+        .await?
+        .for_public();
     Ok(Json(TeamFiguresView {
         team_id: team.team_id,
         name: team.name,

@@ -388,10 +388,14 @@ pub(crate) async fn public_teams(
 ) -> Result<Response, AppError> {
     let store = state.store();
     let now = yingcai_store::now_ms();
-    let everyone = service_figures::team_figures(store, None, now).await?;
+    let everyone = service_figures::team_figures(store, None, now)
+        .await?
+        .for_public();
     let mut teams = Vec::new();
     for team in store.service_teams().await? {
-        let figures = service_figures::team_figures(store, Some(team.team_id), now).await?;
+        let figures = service_figures::team_figures(store, Some(team.team_id), now)
+            .await?
+            .for_public();
         teams.push(context! {
             ..team_value(&team),
             ..context! { figures => figures_value(&figures, ctx.locale, &team.name, false) }
@@ -416,8 +420,9 @@ pub(crate) async fn public_team(
     Id(id): Id,
 ) -> Result<Response, AppError> {
     let team = state.store().service_team(id).await?;
-    let figures =
-        service_figures::team_figures(state.store(), Some(id), yingcai_store::now_ms()).await?;
+    let figures = service_figures::team_figures(state.store(), Some(id), yingcai_store::now_ms())
+        .await?
+        .for_public();
     page(
         &state,
         &ctx,
