@@ -4,6 +4,7 @@
 //! - `security`: CSRF, throttling, sessions, escaping, bad input
 //! - `authz`: every protected route as every role and as a stranger
 //! - `cases`: the service teams' case desk: life cycle, notes, transfers, API twins, teams
+//! - `demo`: the demo data of `serve --demo` (the case desk's hundreds of cases)
 //! - `api`: the JSON API and its OpenAPI document
 //! - `site`: languages, health checks, assets, two servers on one database
 //! - `forms`: forms read into their input structs (typed fields, repeated fields, tokens)
@@ -22,6 +23,7 @@ mod accounts;
 mod api;
 mod authz;
 mod cases;
+mod demo;
 mod forms;
 mod hostile;
 mod housing;
