@@ -34,10 +34,11 @@ fn is_pause(status: CaseStatus) -> bool {
     )
 }
 
+/// A working minute: on a working day, from 09:00 to 11:59 or 13:00 to 16:59.
 fn in_working_hours(calendar: &WorkCalendar, at: BeijingMinute) -> bool {
     let of_day = at.minute_of_day();
     calendar.is_working_day(at.date()).unwrap()
-        && ((9 * 60..=12 * 60).contains(&of_day) || (13 * 60..=17 * 60).contains(&of_day))
+        && ((9 * 60..12 * 60).contains(&of_day) || (13 * 60..17 * 60).contains(&of_day))
 }
 
 #[tokio::test]

@@ -1052,6 +1052,8 @@ struct Shape {
     quick: bool,
     /// The first answer asks the requester for something (then this long until the answer).
     ask_first: Option<u64>,
+    /// The first answer accepts the case, and work starts later; else work starts with it.
+    accept: bool,
     /// From the acceptance to the start of work.
     start: u64,
     /// An internal note, by the leader or the officer.
@@ -1078,6 +1080,7 @@ impl Shape {
             response: 45,
             quick: false,
             ask_first: None,
+            accept: true,
             start: 60,
             note: None,
             items: (0, 0),
@@ -1111,7 +1114,7 @@ impl Shape {
             };
             (stars, 20 + rng.below(1500))
         });
-        let items = if rng.below(100) < 45 {
+        let items = if rng.below(100) < 30 {
             let n = 1 + rng.below(2) as usize;
             (n, n)
         } else {
@@ -1126,6 +1129,7 @@ impl Shape {
             },
             quick,
             ask_first,
+            accept: rng.below(100) < 60,
             start: 10 + rng.below(400),
             note: (rng.below(100) < 40).then(|| {
                 (
@@ -1346,6 +1350,17 @@ struct Desk<'a> {
 }
 
 impl Desk<'_> {
+    /// Whether `at` is the end of a working period (12:00, 17:00): the minute after the
+    /// last working one.
+    fn ends_period(&self, at: BeijingMinute) -> bool {
+        let of_day = at.minute_of_day();
+        self.calendar
+            .hours()
+            .periods()
+            .iter()
+            .any(|p| p.end() == of_day)
+    }
+
     /// Raises a case `age` working minutes before the end of the history and takes it
     /// along `shape` as far as the history goes: (case id, status at the end).
     async fn run(
@@ -1360,6 +1375,11 @@ impl Desk<'_> {
             .calendar
             .due(self.start, self.span.saturating_sub(age).max(1))
             .map_err(internal)?;
+        // Raised inside a working period, not as it ends.
+        let opened = match opened.plus_minutes(-1) {
+            Some(earlier) if self.ends_period(opened) => earlier,
+            _ => opened,
+        };
         let (response_target, resolution_target) = self
             .categories
             .get(topic.category)
@@ -1430,7 +1450,7 @@ impl Desk<'_> {
                     case.act(answered, requester_side, Action::Reply, Some(&answer))
                         .await?;
                 }
-                None => {
+                None if shape.accept => {
                     case.act(
                         shape.response,
                         officer,
@@ -1439,6 +1459,15 @@ impl Desk<'_> {
                     )
                     .await?;
                     case.act(shape.start, officer, Action::Start, None).await?;
+                }
+                None => {
+                    case.act(
+                        shape.response,
+                        officer,
+                        Action::Start,
+                        Some(&fill(topic.reply)),
+                    )
+                    .await?;
                 }
             }
             if let Some((note, by_leader)) = shape.note {
@@ -1573,7 +1602,15 @@ impl CaseRun<'_> {
     /// `gap` working minutes after `from`: None past the calendar's last year (and so
     /// past the end of the history).
     fn later(&self, from: BeijingMinute, gap: u64) -> Option<BeijingMinute> {
-        self.desk.calendar.due(from, gap.max(1)).ok()
+        let at = self.desk.calendar.due(from, gap.max(1)).ok()?;
+        if !self.desk.ends_period(at) {
+            return Some(at);
+        }
+        // Not at 12:00 or 17:00 sharp (lunch, evening): a minute earlier, or the next period.
+        match at.plus_minutes(-1) {
+            Some(earlier) if earlier > from => Some(earlier),
+            _ => self.desk.calendar.due(at, 1).ok(),
+        }
     }
 
     /// The next step, `gap` working minutes after the last.
