@@ -706,6 +706,27 @@ impl Store {
         reason: &str,
         actor: &Actor,
     ) -> Result<(), CaseChangeError> {
+        self.set_case_targets_at(
+            case_id,
+            response_target,
+            resolution_target,
+            reason,
+            now_ms(),
+            actor,
+        )
+        .await
+    }
+
+    /// [`Store::set_case_targets`] at `at` (ms): the demo writes its history backdated.
+    pub async fn set_case_targets_at(
+        &self,
+        case_id: i64,
+        response_target: i64,
+        resolution_target: i64,
+        reason: &str,
+        at: i64,
+        actor: &Actor,
+    ) -> Result<(), CaseChangeError> {
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         let before: Option<(i64, i64)> = sqlx::query_as(
             "select response_target, resolution_target from service_case where case_id = $1",
@@ -716,20 +737,19 @@ impl Store {
         let Some(before) = before else {
             return Err(StoreError::NotFound.into());
         };
-        let now = now_ms();
         sqlx::query(
             "update service_case set response_target = $1, resolution_target = $2, warned_at = null, updated_at = $3 where case_id = $4",
         )
         .bind(response_target)
         .bind(resolution_target)
-        .bind(now)
+        .bind(at)
         .bind(case_id)
         .execute(&mut *tx)
         .await?;
         insert_event(
             &mut tx,
             case_id,
-            now,
+            at,
             actor,
             EventKind::Targets,
             false,
@@ -766,8 +786,21 @@ impl Store {
         due_date: Option<Date>,
         actor: &Actor,
     ) -> Result<i64, StoreError> {
+        self.add_checklist_item_at(case_id, text, owner_account_id, due_date, now_ms(), actor)
+            .await
+    }
+
+    /// [`Store::add_checklist_item`] at `at` (ms): the demo writes its history backdated.
+    pub async fn add_checklist_item_at(
+        &self,
+        case_id: i64,
+        text: &str,
+        owner_account_id: Option<i64>,
+        due_date: Option<Date>,
+        at: i64,
+        actor: &Actor,
+    ) -> Result<i64, StoreError> {
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
-        let now = now_ms();
         let item_id: i64 = sqlx::query_scalar(
             "insert into service_checklist_item (case_id, text, owner_account_id, due_date, created_at)
              values ($1, $2, $3, $4, $5) returning item_id",
@@ -776,13 +809,13 @@ impl Store {
         .bind(text)
         .bind(owner_account_id)
         .bind(due_date.map(|d| d.to_string()))
-        .bind(now)
+        .bind(at)
         .fetch_one(&mut *tx)
         .await?;
         insert_event(
             &mut tx,
             case_id,
-            now,
+            at,
             actor,
             EventKind::Checklist,
             false,
@@ -816,8 +849,20 @@ impl Store {
         item_id: i64,
         actor: &Actor,
     ) -> Result<(), CaseChangeError> {
+        self.complete_checklist_item_at(case_id, item_id, now_ms(), actor)
+            .await
+    }
+
+    /// [`Store::complete_checklist_item`] at `at` (ms): the demo writes its history
+    /// backdated.
+    pub async fn complete_checklist_item_at(
+        &self,
+        case_id: i64,
+        item_id: i64,
+        at: i64,
+        actor: &Actor,
+    ) -> Result<(), CaseChangeError> {
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
-        let now = now_ms();
         let text: Option<String> = sqlx::query_scalar(
             "select text from service_checklist_item where item_id = $1 and case_id = $2",
         )
@@ -831,14 +876,14 @@ impl Store {
         sqlx::query(
             "update service_checklist_item set done_at = $1 where item_id = $2 and done_at is null",
         )
-        .bind(now)
+        .bind(at)
         .bind(item_id)
         .execute(&mut *tx)
         .await?;
         insert_event(
             &mut tx,
             case_id,
-            now,
+            at,
             actor,
             EventKind::Checklist,
             false,
@@ -870,15 +915,27 @@ impl Store {
         comment: &str,
         actor: &Actor,
     ) -> Result<(), CaseChangeError> {
+        self.rate_case_at(case_id, rating, comment, now_ms(), actor)
+            .await
+    }
+
+    /// [`Store::rate_case`] at `at` (ms): the demo writes its history backdated.
+    pub async fn rate_case_at(
+        &self,
+        case_id: i64,
+        rating: u8,
+        comment: &str,
+        at: i64,
+        actor: &Actor,
+    ) -> Result<(), CaseChangeError> {
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
-        let now = now_ms();
         let changed = sqlx::query(
             "update service_case set rating = $1, rating_comment = $2, rated_at = $3, updated_at = $3
               where case_id = $4 and rating is null and status in ('resolved', 'closed')",
         )
         .bind(i64::from(rating))
         .bind(comment)
-        .bind(now)
+        .bind(at)
         .bind(case_id)
         .execute(&mut *tx)
         .await?
@@ -889,7 +946,7 @@ impl Store {
         insert_event(
             &mut tx,
             case_id,
-            now,
+            at,
             actor,
             EventKind::Rating,
             true,

@@ -6,6 +6,7 @@
 //! - `cases`: the service teams' case desk: life cycle, notes, transfers, API twins, teams
 //! - `figures`: service teams' figures for officers (page, workbook), the public dashboard
 //!   (totals only) and the API twin
+//! - `demo`: the demo data of `serve --demo` (the case desk's hundreds of cases)
 //! - `api`: the JSON API and its OpenAPI document
 //! - `site`: languages, health checks, assets, two servers on one database
 //! - `forms`: forms read into their input structs (typed fields, repeated fields, tokens)
@@ -24,6 +25,7 @@ mod accounts;
 mod api;
 mod authz;
 mod cases;
+mod demo;
 mod figures;
 mod forms;
 mod hostile;
