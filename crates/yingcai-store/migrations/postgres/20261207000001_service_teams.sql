@@ -85,6 +85,7 @@ create index service_case_team_idx on service_case (team_id, status, case_id);
 create index service_case_ledger_idx on service_case (team_id, case_id);
 create index service_case_requester_idx on service_case (requester_account_id, case_id);
 create index service_case_opened_idx on service_case (team_id, opened_at);
+create index service_case_resolved_idx on service_case (team_id, resolved_at);
 
 -- When a case's clocks stood still: waiting on the requester or another bureau, or resolved
 -- until reopened. until_at is null while it lasts.

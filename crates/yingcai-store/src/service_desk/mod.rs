@@ -7,6 +7,7 @@
 //! transaction with its audit entry.
 
 mod cases;
+mod figures;
 mod teams;
 
 use serde_json::json;
@@ -20,6 +21,7 @@ pub use cases::{
     CaseEvent, CaseFilter, CaseRecord, CaseTransition, ChecklistItem, EventKind, NewCase,
     PauseRecord, TeamMonthRow,
 };
+pub use figures::{OpenDay, OpenedMonth, ResolvedMonth};
 pub use teams::{CalendarYearRecord, CategoryRecord, TeamInput, TeamRecord};
 
 crate::refusal! {

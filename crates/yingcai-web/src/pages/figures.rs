@@ -391,13 +391,18 @@ pub(crate) async fn public_teams(
     let everyone = service_figures::team_figures(store, None, now)
         .await?
         .for_public();
+    let records = store.service_teams().await?;
+    let ids: Vec<i64> = records.iter().map(|t| t.team_id).collect();
+    let mut by_team = service_figures::figures_by_team(store, &ids, now).await?;
     let mut teams = Vec::new();
-    for team in store.service_teams().await? {
-        let figures = service_figures::team_figures(store, Some(team.team_id), now)
-            .await?
-            .for_public();
+    for team in &records {
+        let Some(at) = by_team.iter().position(|(id, _)| *id == team.team_id) else {
+            continue;
+        };
+        let (_, figures) = by_team.swap_remove(at);
+        let figures = figures.for_public();
         teams.push(context! {
-            ..team_value(&team),
+            ..team_value(team),
             ..context! { figures => figures_value(&figures, ctx.locale, &team.name, false) }
         });
     }
