@@ -4,6 +4,8 @@
 //! - `security`: CSRF, throttling, sessions, escaping, bad input
 //! - `authz`: every protected route as every role and as a stranger
 //! - `cases`: the service teams' case desk: life cycle, notes, transfers, API twins, teams
+//! - `notifications`: what the desk tells requesters and teams (site, API, e-mail), the
+//!   case-clocks job's warnings and breaches, the supervising office's overdue list
 //! - `api`: the JSON API and its OpenAPI document
 //! - `site`: languages, health checks, assets, two servers on one database
 //! - `forms`: forms read into their input structs (typed fields, repeated fields, tokens)
@@ -25,6 +27,7 @@ mod cases;
 mod forms;
 mod hostile;
 mod housing;
+mod notifications;
 mod operations;
 mod policy;
 mod registry;

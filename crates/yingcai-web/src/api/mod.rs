@@ -8,6 +8,7 @@
 
 mod accounts;
 mod cases;
+mod notifications;
 mod policy;
 
 use axum::Json;
@@ -48,6 +49,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         cases::calendar_years,
         cases::add_calendar_year,
         cases::pair,
+        notifications::list,
+        notifications::mark_read,
     ),
     components(schemas(
         accounts::AccountView,
@@ -75,6 +78,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         cases::CalendarYear,
         cases::CalendarYearRequest,
         cases::PairingRequest,
+        notifications::NotificationView,
+        notifications::NotificationList,
+        notifications::MarkRead,
+        notifications::MarkedRead,
         crate::accounts::RegistrationInput,
         crate::accounts::StaffInput,
     )),
@@ -82,7 +89,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     tags(
         (name = "accounts", description = "Sign-up, sign-in, sessions and account administration"),
         (name = "policy", description = "Policy decisions and their explanations"),
-        (name = "service-desk", description = "Industry service teams: cases, their clocks on the official calendar, teams and the calendar")
+        (name = "service-desk", description = "Industry service teams: cases, their clocks on the official calendar, teams and the calendar"),
+        (name = "notifications", description = "The caller's notifications: replies, resolutions, warnings before a breach, reminders")
     )
 )]
 pub struct ApiDoc;
@@ -241,6 +249,16 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
             "/api/v1/enterprises/{id}/team",
             Access::Role(Officer),
             cases::pair,
+        ),
+        get(
+            "/api/v1/notifications",
+            Access::SignedIn,
+            notifications::list,
+        ),
+        post(
+            "/api/v1/notifications/read",
+            Access::SignedIn,
+            notifications::mark_read,
         ),
     ]
 }
