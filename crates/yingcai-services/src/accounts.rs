@@ -420,6 +420,32 @@ pub async fn seed_demo(store: &Store) -> Result<Vec<DemoLogin>, Error> {
             "officer@demo.yingcai.cn",
             "李科员 Officer Li",
         ),
+        // The industry service teams' other officers (the demo's teams: yingcai-web's demo).
+        (
+            Role::Officer,
+            "officer2@demo.yingcai.cn",
+            "王处长 Director Wang",
+        ),
+        (
+            Role::Officer,
+            "officer3@demo.yingcai.cn",
+            "赵科长 Chief Zhao",
+        ),
+        (
+            Role::Officer,
+            "officer4@demo.yingcai.cn",
+            "陈科员 Officer Chen",
+        ),
+        (
+            Role::Officer,
+            "officer5@demo.yingcai.cn",
+            "刘科员 Officer Liu",
+        ),
+        (
+            Role::Officer,
+            "officer6@demo.yingcai.cn",
+            "孙科长 Chief Sun",
+        ),
         (
             Role::Reviewer,
             "reviewer@demo.yingcai.cn",

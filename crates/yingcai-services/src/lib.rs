@@ -18,6 +18,7 @@ pub mod policy;
 pub mod registry;
 pub mod security;
 pub mod service_desk;
+pub mod service_figures;
 
 use yingcai_domain::{FieldError, FieldErrors};
 use yingcai_store::StoreError;

@@ -257,6 +257,44 @@ impl Store {
         Ok(id)
     }
 
+    /// Gives an enterprise that no account holds to `owner` (demo data: the demo's
+    /// enterprises get their contacts' accounts). Ok(false) when it already has an owner.
+    pub async fn set_enterprise_owner(
+        &self,
+        enterprise_id: i64,
+        owner: i64,
+        actor: &Actor,
+    ) -> Result<bool, StoreError> {
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let changed = sqlx::query(
+            "update enterprise set owner_account_id = $1, updated_at = $2
+              where enterprise_id = $3 and owner_account_id is null",
+        )
+        .bind(owner)
+        .bind(now_ms())
+        .bind(enterprise_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Ok(false);
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            Change {
+                action: "enterprise.owner",
+                entity: "enterprise",
+                entity_id: enterprise_id.to_string(),
+                before: None,
+                after: Some(json!({ "owner_account_id": owner })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Verified enterprises by name, for a talent choosing an employer on the platform.
     pub async fn verified_enterprise_names(
         &self,

@@ -6,6 +6,10 @@ use yingcai_store::{Actor, ImportRow, Store};
 
 use crate::AppError;
 
+mod desk;
+
+pub use desk::{DEMO_CASES, DeskSeeded, seed_service_desk};
+
 const SURNAMES: [&str; 20] = [
     "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
     "何", "郭", "马", "罗",

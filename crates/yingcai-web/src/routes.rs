@@ -133,6 +133,7 @@ fn all_routes() -> Vec<Route> {
         housing::routes(),
         apartment::routes(),
         cases::routes(),
+        figures::routes(),
         notifications::routes(),
         health::routes(),
         crate::assets::routes(),

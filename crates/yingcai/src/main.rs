@@ -589,6 +589,20 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
                 store.count_enterprises().await?
             );
         }
+        let started = std::time::Instant::now();
+        if let Some(desk) =
+            yingcai_web::demo::seed_service_desk(&store, &settings.web, yingcai_store::now_ms())
+                .await?
+        {
+            tracing::info!(
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "demo case desk seeded"
+            );
+            println!(
+                "Demo case desk: {} industry service teams with {} cases since January; officer@demo.yingcai.cn works in two teams.",
+                desk.teams, desk.cases
+            );
+        }
         println!(
             "Demo accounts (password for all: {}):",
             accounts::DEMO_PASSWORD

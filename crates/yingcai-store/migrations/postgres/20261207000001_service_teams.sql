@@ -82,6 +82,7 @@ create table service_case (
     updated_at bigint not null
 );
 create index service_case_team_idx on service_case (team_id, status, case_id);
+create index service_case_ledger_idx on service_case (team_id, case_id);
 create index service_case_requester_idx on service_case (requester_account_id, case_id);
 create index service_case_opened_idx on service_case (team_id, opened_at);
 

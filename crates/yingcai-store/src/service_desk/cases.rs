@@ -407,33 +407,64 @@ impl Store {
         row.try_into()
     }
 
-    /// Cases matching `filter`, newest first.
+    /// Cases matching `filter`, newest first. The statement holds only the conditions the
+    /// filter sets, so each shape has its own plan (a team's ledger walks the
+    /// `(team_id, case_id)` index backwards and stops after `limit` rows).
     pub async fn cases(&self, filter: &CaseFilter) -> Result<Vec<CaseRecord>, StoreError> {
-        let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
-        let status_list = statuses.join(",");
-        let text = filter
+        // sqlx's query builder writes `?` placeholders for the `Any` driver, which
+        // PostgreSQL refuses: number them here.
+        enum Bind {
+            Int(i64),
+            Text(String),
+        }
+        let mut sql = format!("select {CASE_COLUMNS} from service_case where 1 = 1");
+        let mut binds: Vec<Bind> = Vec::new();
+        let param = |binds: &mut Vec<Bind>, value: Bind| {
+            binds.push(value);
+            format!("${}", binds.len())
+        };
+        if let Some(team) = filter.team_id {
+            sql += &format!(" and team_id = {}", param(&mut binds, Bind::Int(team)));
+        }
+        if let Some(requester) = filter.requester_account_id {
+            sql += &format!(
+                " and requester_account_id = {}",
+                param(&mut binds, Bind::Int(requester))
+            );
+        }
+        if !filter.statuses.is_empty() {
+            let list: Vec<String> = filter
+                .statuses
+                .iter()
+                .map(|s| param(&mut binds, Bind::Text(s.as_str().to_owned())))
+                .collect();
+            sql += &format!(" and status in ({})", list.join(", "));
+        }
+        if let Some(text) = filter
             .text
             .as_deref()
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .map(|t| format!("%{}%", t.replace(['%', '_'], "")));
-        let rows: Vec<CaseRow> = sqlx::query_as(&format!(
-            "select {CASE_COLUMNS} from service_case
-              where ($1 = 0 or team_id = $1)
-                and ($2 = 0 or requester_account_id = $2)
-                and ($3 = '' or ',' || $3 || ',' like '%,' || status || ',%')
-                and ($4 = '' or title like $4 or description like $4)
-                and ($5 = 0 or case_id < $5)
-              order by case_id desc limit $6"
-        ))
-        .bind(filter.team_id.unwrap_or(0))
-        .bind(filter.requester_account_id.unwrap_or(0))
-        .bind(status_list)
-        .bind(text.unwrap_or_default())
-        .bind(filter.before_id.unwrap_or(0))
-        .bind(filter.limit.clamp(1, 500))
-        .fetch_all(self.pool())
-        .await?;
+        {
+            let pattern = format!("%{}%", text.replace(['%', '_'], ""));
+            let p = param(&mut binds, Bind::Text(pattern));
+            sql += &format!(" and (title like {p} or description like {p})");
+        }
+        if let Some(before) = filter.before_id {
+            sql += &format!(" and case_id < {}", param(&mut binds, Bind::Int(before)));
+        }
+        sql += &format!(
+            " order by case_id desc limit {}",
+            param(&mut binds, Bind::Int(filter.limit.clamp(1, 500)))
+        );
+        let mut query = sqlx::query_as::<_, CaseRow>(&sql);
+        for bind in binds {
+            query = match bind {
+                Bind::Int(v) => query.bind(v),
+                Bind::Text(v) => query.bind(v),
+            };
+        }
+        let rows = query.fetch_all(self.pool()).await?;
         rows.into_iter().map(CaseRecord::try_from).collect()
     }
 
@@ -710,6 +741,27 @@ impl Store {
         reason: &str,
         actor: &Actor,
     ) -> Result<(), CaseChangeError> {
+        self.set_case_targets_at(
+            case_id,
+            response_target,
+            resolution_target,
+            reason,
+            now_ms(),
+            actor,
+        )
+        .await
+    }
+
+    /// [`Store::set_case_targets`] at `at` (ms): the demo writes its history backdated.
+    pub async fn set_case_targets_at(
+        &self,
+        case_id: i64,
+        response_target: i64,
+        resolution_target: i64,
+        reason: &str,
+        at: i64,
+        actor: &Actor,
+    ) -> Result<(), CaseChangeError> {
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         let before: Option<(i64, i64)> = sqlx::query_as(
             "select response_target, resolution_target from service_case where case_id = $1",
@@ -720,13 +772,12 @@ impl Store {
         let Some(before) = before else {
             return Err(StoreError::NotFound.into());
         };
-        let now = now_ms();
         sqlx::query(
             "update service_case set response_target = $1, resolution_target = $2, warned_at = null, updated_at = $3 where case_id = $4",
         )
         .bind(response_target)
         .bind(resolution_target)
-        .bind(now)
+        .bind(at)
         .bind(case_id)
         .execute(&mut *tx)
         .await?;
@@ -738,7 +789,7 @@ impl Store {
         insert_event(
             &mut tx,
             case_id,
-            now,
+            at,
             actor,
             EventKind::Targets,
             false,
@@ -775,8 +826,21 @@ impl Store {
         due_date: Option<Date>,
         actor: &Actor,
     ) -> Result<i64, StoreError> {
+        self.add_checklist_item_at(case_id, text, owner_account_id, due_date, now_ms(), actor)
+            .await
+    }
+
+    /// [`Store::add_checklist_item`] at `at` (ms): the demo writes its history backdated.
+    pub async fn add_checklist_item_at(
+        &self,
+        case_id: i64,
+        text: &str,
+        owner_account_id: Option<i64>,
+        due_date: Option<Date>,
+        at: i64,
+        actor: &Actor,
+    ) -> Result<i64, StoreError> {
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
-        let now = now_ms();
         let item_id: i64 = sqlx::query_scalar(
             "insert into service_checklist_item (case_id, text, owner_account_id, due_date, created_at)
              values ($1, $2, $3, $4, $5) returning item_id",
@@ -785,13 +849,13 @@ impl Store {
         .bind(text)
         .bind(owner_account_id)
         .bind(due_date.map(|d| d.to_string()))
-        .bind(now)
+        .bind(at)
         .fetch_one(&mut *tx)
         .await?;
         insert_event(
             &mut tx,
             case_id,
-            now,
+            at,
             actor,
             EventKind::Checklist,
             false,
@@ -825,8 +889,20 @@ impl Store {
         item_id: i64,
         actor: &Actor,
     ) -> Result<(), CaseChangeError> {
+        self.complete_checklist_item_at(case_id, item_id, now_ms(), actor)
+            .await
+    }
+
+    /// [`Store::complete_checklist_item`] at `at` (ms): the demo writes its history
+    /// backdated.
+    pub async fn complete_checklist_item_at(
+        &self,
+        case_id: i64,
+        item_id: i64,
+        at: i64,
+        actor: &Actor,
+    ) -> Result<(), CaseChangeError> {
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
-        let now = now_ms();
         let text: Option<String> = sqlx::query_scalar(
             "select text from service_checklist_item where item_id = $1 and case_id = $2",
         )
@@ -840,14 +916,14 @@ impl Store {
         sqlx::query(
             "update service_checklist_item set done_at = $1 where item_id = $2 and done_at is null",
         )
-        .bind(now)
+        .bind(at)
         .bind(item_id)
         .execute(&mut *tx)
         .await?;
         insert_event(
             &mut tx,
             case_id,
-            now,
+            at,
             actor,
             EventKind::Checklist,
             false,
@@ -879,15 +955,27 @@ impl Store {
         comment: &str,
         actor: &Actor,
     ) -> Result<(), CaseChangeError> {
+        self.rate_case_at(case_id, rating, comment, now_ms(), actor)
+            .await
+    }
+
+    /// [`Store::rate_case`] at `at` (ms): the demo writes its history backdated.
+    pub async fn rate_case_at(
+        &self,
+        case_id: i64,
+        rating: u8,
+        comment: &str,
+        at: i64,
+        actor: &Actor,
+    ) -> Result<(), CaseChangeError> {
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
-        let now = now_ms();
         let changed = sqlx::query(
             "update service_case set rating = $1, rating_comment = $2, rated_at = $3, updated_at = $3
               where case_id = $4 and rating is null and status in ('resolved', 'closed')",
         )
         .bind(i64::from(rating))
         .bind(comment)
-        .bind(now)
+        .bind(at)
         .bind(case_id)
         .execute(&mut *tx)
         .await?
@@ -898,7 +986,7 @@ impl Store {
         insert_event(
             &mut tx,
             case_id,
-            now,
+            at,
             actor,
             EventKind::Rating,
             true,

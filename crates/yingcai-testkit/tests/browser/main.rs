@@ -712,3 +712,206 @@ async fn an_officer_opens_a_round_two_talents_rank_it_runs_and_a_talent_accepts_
     wait_for(&browser, "/talent/housing", "Qiaoxi Court").await;
     browser.close().await;
 }
+
+/// With `SCREENSHOTS=<dir>`, saves what the browser shows as `<dir>/<name>.png` (full
+/// page height), for people to look at the pages a journey passes through.
+async fn shot(browser: &Browser, name: &str) {
+    shot_at(browser, name, None).await;
+}
+
+/// [`shot`] at a given window width (e.g. 390 for a phone).
+async fn shot_at(browser: &Browser, name: &str, width: Option<u32>) {
+    let Ok(dir) = std::env::var("SCREENSHOTS") else {
+        return;
+    };
+    if let Some(width) = width {
+        browser
+            .client
+            .set_window_size(width, 900)
+            .await
+            .expect("resize");
+    }
+    let height = browser
+        .client
+        .execute("return document.documentElement.scrollHeight", vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_u64())
+        .unwrap_or(900)
+        .min(4000) as u32;
+    let width = browser
+        .client
+        .get_window_size()
+        .await
+        .map(|(w, _)| w as u32)
+        .unwrap_or(1280);
+    browser
+        .client
+        .set_window_size(width, height + 100)
+        .await
+        .expect("resize");
+    let png = browser.client.screenshot().await.expect("screenshot");
+    std::fs::create_dir_all(&dir).expect("screenshot directory");
+    std::fs::write(format!("{dir}/{name}.png"), png).expect("write screenshot");
+}
+
+/// Signs in through the form in a Chinese-speaking browser (the header then says 退出).
+async fn sign_in_zh(browser: &Browser, app: &TestApp, email: &str) {
+    browser
+        .client
+        .goto(&app.url("/login"))
+        .await
+        .expect("login page");
+    fill(browser, "email", email).await;
+    fill(browser, "password", yingcai_testkit::PASSWORD).await;
+    click(browser, "main form button[type=submit]").await;
+    wait_for(browser, "/", "/logout").await;
+}
+
+/// The case desk end to end, in both languages: an enterprise raises a request in Chinese,
+/// the team answers in English and waits for the enterprise, the enterprise replies, the
+/// team resolves it, the enterprise rates it — and the team's ledger moves with it.
+#[tokio::test]
+async fn an_enterprise_raises_a_request_the_team_answers_waits_resolves_and_the_enterprise_rates_it()
+ {
+    let Some(zh) = Browser::start("zh-CN").await else {
+        return;
+    };
+    let Some(en) = Browser::start("en").await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let officer = app
+        .create_account("officer@team.cn", &[yingcai_domain::Role::Officer])
+        .await;
+    app.create_account("hr@enterprise.cn", &[yingcai_domain::Role::Enterprise])
+        .await;
+    let team = app
+        .store
+        .save_service_team(
+            None,
+            &yingcai_store::TeamInput {
+                name: "信息技术产业人才服务专班".into(),
+                leader_account_id: Some(officer),
+                industries: vec!["next_gen_it".into()],
+                districts: vec![],
+                members: vec![officer],
+            },
+            &yingcai_store::Actor::System,
+        )
+        .await
+        .unwrap();
+
+    // The enterprise raises a request, in Chinese.
+    sign_in_zh(&zh, &app, "hr@enterprise.cn").await;
+    zh.client.goto(&app.url("/cases/new")).await.unwrap();
+    wait_for(&zh, "/cases/new", "提出诉求").await;
+    shot(&zh, "case-new-zh").await;
+    zh.client
+        .find(Locator::Css(
+            "select#category option[value='spouse_employment']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(&zh, "title", "研发总监配偶就业").await;
+    fill(
+        &zh,
+        "description",
+        "新引进的研发总监配偶是护士，希望在雄安就业。",
+    )
+    .await;
+    click(&zh, "main form[action='/cases'] button[type=submit]").await;
+    // The click returns before the server has answered: wait for the request to exist.
+    let mut case = None;
+    for _ in 0..200 {
+        let cases = app
+            .store
+            .cases(&yingcai_store::CaseFilter {
+                limit: 1,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        if let Some(first) = cases.first() {
+            case = Some(first.case_id);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let case = case.expect("the request was raised");
+    let case_page = format!("/cases/{case}");
+    wait_for(
+        &zh,
+        &format!("{case_page}?done=opened"),
+        "您的诉求已发送给服务专班",
+    )
+    .await;
+
+    // The team sees it in its ledger and answers, in English.
+    sign_in(&en, &app, "officer@team.cn").await;
+    en.client
+        .goto(&app.url(&format!("/officer/teams/{team}")))
+        .await
+        .unwrap();
+    wait_for(&en, &format!("/officer/teams/{team}"), "研发总监配偶就业").await;
+    shot(&en, "ledger-en").await;
+    en.client.goto(&app.url(&case_page)).await.unwrap();
+    wait_for(&en, &case_page, "Service times").await;
+    shot(&en, "case-officer-en").await;
+    fill(&en, "message", "Please send her nursing licence.").await;
+    click(&en, "button[value='wait_requester']").await;
+    wait_for(
+        &en,
+        &format!("{case_page}?done=wait_requester"),
+        "waits for the requester",
+    )
+    .await;
+
+    // The enterprise sees the question and replies; the clock runs again.
+    zh.client.goto(&app.url(&case_page)).await.unwrap();
+    wait_for(&zh, &case_page, "Please send her nursing licence.").await;
+    assert!(zh.client.source().await.unwrap().contains("等待提出方补充"));
+    fill(&zh, "message", "执业证书编号 110123，已上传。").await;
+    click(&zh, "button[value='reply']").await;
+    wait_for(&zh, &format!("{case_page}?done=reply"), "办理中").await;
+
+    // The team resolves it.
+    en.client.goto(&app.url(&case_page)).await.unwrap();
+    wait_for(&en, &case_page, "执业证书编号 110123").await;
+    fill(
+        &en,
+        "message",
+        "An interview at the Xiong'an hospital is booked.",
+    )
+    .await;
+    click(&en, "button[value='resolve']").await;
+    wait_for(
+        &en,
+        &format!("{case_page}?done=resolve"),
+        "marked as solved",
+    )
+    .await;
+
+    // The enterprise rates it; the team's ledger and the case say so.
+    zh.client.goto(&app.url(&case_page)).await.unwrap();
+    wait_for(&zh, &case_page, "您对本次服务满意吗").await;
+    shot(&zh, "case-resolved-zh").await;
+    shot_at(&zh, "case-resolved-zh-390", Some(390)).await;
+    shot_at(&zh, "case-resolved-zh-wide", Some(1280)).await;
+    click(&zh, "input[name='rating'][value='5']").await;
+    fill(&zh, "comment", "很及时").await;
+    click(&zh, "form[action$='/rate'] button[type=submit]").await;
+    wait_for(&zh, &format!("{case_page}?done=rated"), "感谢您的评价").await;
+    assert_eq!(app.store.case(case).await.unwrap().rating, Some(5));
+    en.client
+        .goto(&app.url(&format!("/officer/teams/{team}")))
+        .await
+        .unwrap();
+    wait_for(&en, &format!("/officer/teams/{team}"), "Resolved").await;
+
+    zh.close().await;
+    en.close().await;
+}

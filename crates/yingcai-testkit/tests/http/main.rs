@@ -4,6 +4,9 @@
 //! - `security`: CSRF, throttling, sessions, escaping, bad input
 //! - `authz`: every protected route as every role and as a stranger
 //! - `cases`: the service teams' case desk: life cycle, notes, transfers, API twins, teams
+//! - `figures`: service teams' figures for officers (page, workbook), the public dashboard
+//!   (totals only) and the API twin
+//! - `demo`: the demo data of `serve --demo` (the case desk's hundreds of cases)
 //! - `notifications`: what the desk tells requesters and teams (site, API, e-mail), the
 //!   case-clocks job's warnings and breaches, the supervising office's overdue list
 //! - `api`: the JSON API and its OpenAPI document
@@ -24,6 +27,8 @@ mod accounts;
 mod api;
 mod authz;
 mod cases;
+mod demo;
+mod figures;
 mod forms;
 mod hostile;
 mod housing;

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod cases;
+mod figures;
 mod notifications;
 mod policy;
 
@@ -49,6 +50,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         cases::calendar_years,
         cases::add_calendar_year,
         cases::pair,
+        figures::team,
         notifications::list,
         notifications::mark_read,
     ),
@@ -78,6 +80,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         cases::CalendarYear,
         cases::CalendarYearRequest,
         cases::PairingRequest,
+        figures::TeamFiguresView,
+        figures::MonthFiguresView,
+        figures::BacklogView,
         notifications::NotificationView,
         notifications::NotificationList,
         notifications::MarkRead,
@@ -249,6 +254,11 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
             "/api/v1/enterprises/{id}/team",
             Access::Role(Officer),
             cases::pair,
+        ),
+        get(
+            "/api/v1/service-teams/{id}/figures",
+            Access::Public,
+            figures::team,
         ),
         get(
             "/api/v1/notifications",

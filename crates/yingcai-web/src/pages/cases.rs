@@ -34,6 +34,13 @@ pub(crate) fn caller(ctx: &Ctx) -> Result<Caller, AppError> {
     })
 }
 
+/// An instant to the minute, Beijing time (`2026-12-07 13:14`): what a case's history and
+/// deadlines need.
+pub(crate) fn beijing_minute(ms: i64) -> String {
+    let full = beijing_time(ms);
+    full.get(..16).map_or(full.clone(), str::to_owned)
+}
+
 /// Working minutes as hours and minutes for people (`2 小时 05 分`).
 pub(crate) fn duration(minutes: i64) -> Value {
     let sign = if minutes < 0 { "-" } else { "" };
@@ -46,7 +53,7 @@ fn reading(r: &Reading) -> Value {
         spent => duration(r.spent as i64),
         target => duration(r.target as i64),
         remaining => duration(r.remaining),
-        due => r.due.map(|d| beijing_time(d.to_timestamp().as_millisecond())),
+        due => r.due.map(|d| beijing_minute(d.to_timestamp().as_millisecond())),
         standing => format!("clock-{}", serde_json::to_value(r.standing).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()),
         paused => matches!(r.state, yingcai_casedesk::ClockState::Paused),
         late => matches!(r.standing, yingcai_casedesk::Standing::Breached | yingcai_casedesk::Standing::MetLate),
@@ -82,8 +89,8 @@ fn case_value(case: &CaseRecord, teams: &HashMap<i64, String>) -> Value {
             _ => "submitted",
         },
         team => teams.get(&case.team_id).cloned().unwrap_or_default(),
-        opened => beijing_time(case.opened_at),
-        updated => beijing_time(case.updated_at),
+        opened => beijing_minute(case.opened_at),
+        updated => beijing_minute(case.updated_at),
         rating => case.rating,
     }
 }
@@ -360,7 +367,7 @@ async fn render_case(
             resolution_hours => format!("{}", case.resolution_target as f64 / 60.0),
             reopen_count => case.reopen_count,
             events => events.iter().map(|e| context! {
-                at => beijing_time(e.at),
+                at => beijing_minute(e.at),
                 who => e.actor_account_id.and_then(|id| names.get(&id).cloned()),
                 from_requester => e.actor_account_id == Some(case.requester_account_id),
                 kind => format!("case-event-{}", e.kind.as_str()),
@@ -374,7 +381,7 @@ async fn render_case(
             checklist => checklist.iter().map(|i| context! {
                 item_id => i.item_id, text => i.text, due => i.due_date.map(|d| d.to_string()),
                 owner => i.owner_account_id.and_then(|id| members.iter().find(|m| m.get_attr("id").ok().and_then(|v| v.as_i64()) == Some(id)).and_then(|m| m.get_attr("name").ok())),
-                done => i.done_at.map(beijing_time),
+                done => i.done_at.map(beijing_minute),
             }).collect::<Vec<_>>(),
             members => members,
             other_teams => teams.iter().filter(|t| t.team_id != case.team_id).map(|t| context! { id => t.team_id, name => t.name }).collect::<Vec<_>>(),

@@ -14,6 +14,7 @@ pub(crate) mod audit;
 pub(crate) mod auth;
 pub(crate) mod cases;
 pub(crate) mod enterprise;
+pub(crate) mod figures;
 pub(crate) mod forms;
 pub(crate) mod health;
 pub(crate) mod home;
