@@ -13,7 +13,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use yingcai_services::{audit, housing, policy};
+use yingcai_services::{audit, desk_alerts, housing, mail, policy, service_desk};
 use yingcai_store::{Store, now_ms};
 
 /// The jobs the CLI can start by name.
@@ -189,6 +189,145 @@ pub fn standard_jobs(
 
 /// The audit checkpoint's job name.
 pub const AUDIT_CHECKPOINT: &str = "audit-checkpoint";
+
+/// The case desk's clocks job: its name and how often it runs.
+pub const CASE_CLOCKS: &str = "case-clocks";
+pub const CASE_CLOCKS_EVERY: Duration = Duration::from_secs(5 * 60);
+/// The e-mailing of notifications (only where the site has SMTP settings).
+pub const NOTIFICATION_MAIL: &str = "notification-mail";
+pub const NOTIFICATION_MAIL_EVERY: Duration = Duration::from_secs(60);
+
+/// How notifications are e-mailed: the site's mail server and the words of each message.
+#[derive(Clone)]
+pub struct MailSetup {
+    pub mailer: mail::Mailer,
+    pub render: mail::RenderMail,
+}
+
+impl std::fmt::Debug for MailSetup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSetup")
+            .field("mailer", &self.mailer)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What one run of the case-clocks job did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseClocksReport {
+    pub clocks: desk_alerts::ClockReport,
+    pub reminders: desk_alerts::ReminderReport,
+}
+
+impl CaseClocksReport {
+    /// What an administrator must do for the job to read every case: the years the
+    /// working-time calendar lacks, with the cases each kept from being read.
+    pub fn problem(&self) -> Option<String> {
+        let mut years = self.clocks.missing_years.clone();
+        for (year, n) in &self.reminders.missing_years {
+            *years.entry(*year).or_default() += n;
+        }
+        if years.is_empty() {
+            return None;
+        }
+        let listed: Vec<String> = years
+            .iter()
+            .map(|(year, n)| {
+                let cases = if *n == 1 { "case" } else { "cases" };
+                format!("{year} ({n} {cases} skipped)")
+            })
+            .collect();
+        Some(format!(
+            "the working-time calendar has no data for {}: add the year at /admin/calendar",
+            listed.join(", ")
+        ))
+    }
+}
+
+/// One run of the case-clocks job at `now` (ms): warnings before a breach, breaches and
+/// rating reminders, each written once however many servers run it. A case the calendar
+/// cannot count is skipped (see [`CaseClocksReport::problem`]); the others are done.
+pub async fn case_clocks(
+    store: &Store,
+    rules: &service_desk::DeskRules,
+    now: i64,
+) -> anyhow::Result<CaseClocksReport> {
+    let calendar = service_desk::calendar(store, rules).await?;
+    Ok(CaseClocksReport {
+        clocks: desk_alerts::check_clocks(store, &calendar, rules, now).await?,
+        reminders: desk_alerts::remind_ratings(store, &calendar, now).await?,
+    })
+}
+
+/// One run of the mail job: e-mails the notifications not yet sent. A server that cannot
+/// take mail now fails the run (logged once by the scheduler); the next run tries again.
+pub async fn notification_mail(
+    store: &Store,
+    setup: &MailSetup,
+) -> anyhow::Result<mail::MailReport> {
+    let report =
+        mail::send_notifications(store, &setup.mailer, &setup.render, now_ms(), 200).await?;
+    if let Some(why) = &report.failed {
+        anyhow::bail!(
+            "the mail server did not take the notifications ({} sent before): {why}",
+            report.sent
+        );
+    }
+    Ok(report)
+}
+
+/// The case desk's periodic jobs: `case-clocks` every five minutes and, where the site
+/// has SMTP settings, `notification-mail` every minute.
+pub fn desk_jobs(
+    store: &Store,
+    rules: service_desk::DeskRules,
+    mail: Option<MailSetup>,
+) -> Vec<Periodic> {
+    let mut jobs = vec![Periodic::new(CASE_CLOCKS, CASE_CLOCKS_EVERY, {
+        let store = store.clone();
+        move || {
+            let (store, rules) = (store.clone(), rules.clone());
+            async move {
+                let report = case_clocks(&store, &rules, now_ms()).await?;
+                let (clocks, reminders) = (&report.clocks, &report.reminders);
+                if clocks.warned + clocks.breached + reminders.reminded > 0 {
+                    tracing::info!(
+                        warned = clocks.warned,
+                        breached = clocks.breached,
+                        reminded = reminders.reminded,
+                        "case clocks read"
+                    );
+                }
+                match report.problem() {
+                    Some(problem) => Err(anyhow::anyhow!(problem)),
+                    None => Ok(()),
+                }
+            }
+        }
+    })];
+    if let Some(setup) = mail {
+        let store = store.clone();
+        jobs.push(Periodic::new(
+            NOTIFICATION_MAIL,
+            NOTIFICATION_MAIL_EVERY,
+            move || {
+                let (store, setup) = (store.clone(), setup.clone());
+                async move {
+                    let report = notification_mail(&store, &setup).await?;
+                    if report.sent + report.refused > 0 {
+                        tracing::info!(
+                            sent = report.sent,
+                            refused = report.refused,
+                            "notifications e-mailed"
+                        );
+                    }
+                    Ok(())
+                }
+            },
+        ));
+    }
+    jobs
+}
 
 /// Runs `jobs` until `shutdown` resolves, each on its own schedule, then waits for the runs
 /// in progress. Several servers may run this at once: the jobs are idempotent.
@@ -442,6 +581,272 @@ mod tests {
             let steady = status("steady");
             assert_eq!(steady.consecutive_failures, 0);
             assert!(steady.last_error.is_none() && steady.last_success_at.is_some());
+        }
+    }
+
+    /// Beijing time as Unix milliseconds.
+    fn at(text: &str) -> i64 {
+        text.parse::<yingcai_worktime::BeijingMinute>()
+            .unwrap()
+            .to_timestamp()
+            .as_millisecond()
+    }
+
+    fn rules() -> service_desk::DeskRules {
+        service_desk::DeskRules {
+            hours: yingcai_worktime::WorkCalendar::builtin().hours().clone(),
+            reopen_days: 15,
+            warn_percent: 80,
+        }
+    }
+
+    struct Desk {
+        requester: i64,
+        member: i64,
+        leader: i64,
+        team: i64,
+    }
+
+    async fn desk(store: &Store) -> Desk {
+        let account = |email: &'static str| yingcai_store::testing::talent_account(store, email);
+        let (requester, member, leader) = (
+            account("requester@example.cn").await,
+            account("member@example.cn").await,
+            account("leader@example.cn").await,
+        );
+        let team = store
+            .save_service_team(
+                None,
+                &yingcai_store::TeamInput {
+                    name: "A team".into(),
+                    leader_account_id: Some(leader),
+                    industries: vec!["next_gen_it".into()],
+                    districts: vec![],
+                    members: vec![member],
+                },
+                &yingcai_store::Actor::System,
+            )
+            .await
+            .unwrap();
+        Desk {
+            requester,
+            member,
+            leader,
+            team,
+        }
+    }
+
+    async fn open(store: &Store, desk: &Desk, opened: &str, response_target: i64) -> i64 {
+        store
+            .open_case(
+                &yingcai_store::NewCase {
+                    team_id: desk.team,
+                    requester_account_id: desk.requester,
+                    enterprise_id: None,
+                    category: "other",
+                    title: "Work permit for a spouse",
+                    description: "Which office issues it?",
+                    response_target,
+                    resolution_target: 4200,
+                    opened_at: at(opened),
+                },
+                &yingcai_store::Actor::account(desk.requester, "requester@example.cn"),
+            )
+            .await
+            .unwrap()
+    }
+
+    /// The kinds of an account's notifications about `case`, oldest first.
+    async fn told(store: &Store, account: i64, case: i64) -> Vec<&'static str> {
+        let mut kinds: Vec<&'static str> = store
+            .account_notifications(account, 100)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|n| n.case_id == Some(case))
+            .map(|n| n.kind.as_str())
+            .collect();
+        kinds.reverse();
+        kinds
+    }
+
+    #[tokio::test]
+    async fn a_clock_due_soon_warns_once_and_a_breach_is_told_once_even_from_two_servers() {
+        for backend in TestDatabase::backends() {
+            let (db, store) = TestDatabase::create(backend).await.unwrap();
+            let desk = desk(&store).await;
+            // A Monday; the first answer is due after 100 working minutes, at 10:40.
+            let case = open(&store, &desk, "2026-03-02T09:00", 100).await;
+            let rules = rules();
+
+            let early = case_clocks(&store, &rules, at("2026-03-02T10:00"))
+                .await
+                .unwrap();
+            assert_eq!((early.clocks.warned, early.clocks.breached), (0, 0));
+            // 85 of 100 minutes spent: due soon. Twice, and the second run tells nobody.
+            for expected in [1, 0] {
+                let report = case_clocks(&store, &rules, at("2026-03-02T10:25"))
+                    .await
+                    .unwrap();
+                assert_eq!(report.clocks.cases, 1);
+                assert_eq!(report.clocks.warned, expected);
+                assert_eq!(report.problem(), None);
+            }
+            for account in [desk.member, desk.leader] {
+                assert_eq!(
+                    told(&store, account, case).await,
+                    ["case-opened", "case-due-soon"]
+                );
+            }
+            assert!(told(&store, desk.requester, case).await.is_empty());
+            let warning = &store.account_notifications(desk.leader, 1).await.unwrap()[0];
+            assert_eq!(warning.payload["clock"], "response");
+            assert_eq!(warning.payload["due_at"], at("2026-03-02T10:40"));
+
+            // Past the due instant, two servers read the clocks at once: one tells.
+            let other = db.connect_again().await.unwrap();
+            let (a, b) = tokio::join!(
+                case_clocks(&store, &rules, at("2026-03-02T10:41")),
+                case_clocks(&other, &rules, at("2026-03-02T10:41")),
+            );
+            let (a, b) = (a.unwrap(), b.unwrap());
+            assert_eq!(a.clocks.breached + b.clocks.breached, 1);
+            assert_eq!(a.clocks.warned + b.clocks.warned, 0);
+            let again = case_clocks(&store, &rules, at("2026-03-02T11:30"))
+                .await
+                .unwrap();
+            assert_eq!(again.clocks.breached, 0);
+            for account in [desk.member, desk.leader] {
+                assert_eq!(
+                    told(&store, account, case).await,
+                    ["case-opened", "case-due-soon", "case-breached"]
+                );
+            }
+            let breaches = store.open_case_breaches().await.unwrap();
+            assert_eq!(breaches.len(), 1);
+            assert_eq!(
+                (breaches[0].clock.as_str(), breaches[0].due_at),
+                ("response", at("2026-03-02T10:40"))
+            );
+            other.close().await;
+        }
+    }
+
+    #[tokio::test]
+    async fn the_owners_of_open_checklist_items_are_warned_instead_of_the_whole_team() {
+        for backend in TestDatabase::backends() {
+            let (_db, store) = TestDatabase::create(backend).await.unwrap();
+            let desk = desk(&store).await;
+            let owner = yingcai_store::testing::talent_account(&store, "owner@example.cn").await;
+            let case = open(&store, &desk, "2026-03-02T09:00", 100).await;
+            let system = yingcai_store::Actor::System;
+            store
+                .add_checklist_item(case, "Ask the labour bureau", Some(owner), None, &system)
+                .await
+                .unwrap();
+            let done = store
+                .add_checklist_item(case, "Done already", Some(desk.member), None, &system)
+                .await
+                .unwrap();
+            store
+                .complete_checklist_item(case, done, &system)
+                .await
+                .unwrap();
+            case_clocks(&store, &rules(), at("2026-03-02T10:41"))
+                .await
+                .unwrap();
+            assert_eq!(told(&store, owner, case).await, ["case-breached"]);
+            assert_eq!(
+                told(&store, desk.leader, case).await,
+                ["case-opened", "case-breached"]
+            );
+            assert_eq!(told(&store, desk.member, case).await, ["case-opened"]);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_year_the_calendar_lacks_is_named_and_the_other_cases_are_still_read() {
+        for backend in TestDatabase::backends() {
+            let (_db, store) = TestDatabase::create(backend).await.unwrap();
+            let desk = desk(&store).await;
+            let old = open(&store, &desk, "2024-06-03T09:00", 100).await;
+            let case = open(&store, &desk, "2026-03-02T09:00", 100).await;
+            let report = case_clocks(&store, &rules(), at("2026-03-02T11:00"))
+                .await
+                .unwrap();
+            assert_eq!(report.clocks.cases, 2);
+            assert_eq!(report.clocks.breached, 1);
+            assert_eq!(
+                report.problem().as_deref(),
+                Some(
+                    "the working-time calendar has no data for 2024 (1 case skipped): add the year at /admin/calendar"
+                )
+            );
+            assert_eq!(
+                told(&store, desk.leader, case).await,
+                ["case-opened", "case-breached"]
+            );
+            assert_eq!(told(&store, desk.leader, old).await, ["case-opened"]);
+            // The scheduler's run fails with that text, which /admin/jobs shows.
+            let jobs = desk_jobs(&store, rules(), None);
+            assert_eq!(
+                jobs.iter().map(|j| j.name).collect::<Vec<_>>(),
+                [CASE_CLOCKS]
+            );
+            let error = (jobs[0].run)().await.unwrap_err().to_string();
+            assert!(
+                error.contains("no data for 2024") && error.contains("/admin/calendar"),
+                "{error}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unrated_case_is_reminded_once_two_working_days_after_its_resolution() {
+        use yingcai_domain::status::CaseStatus;
+        for backend in TestDatabase::backends() {
+            let (db, store) = TestDatabase::create(backend).await.unwrap();
+            let desk = desk(&store).await;
+            let case = open(&store, &desk, "2026-03-02T09:00", 100).await;
+            let officer = yingcai_store::Actor::account(desk.member, "member@example.cn");
+            store
+                .change_case(
+                    case,
+                    &yingcai_store::CaseTransition {
+                        from: CaseStatus::New,
+                        to: CaseStatus::Resolved,
+                        at: at("2026-03-02T10:00"),
+                        message: Some((yingcai_store::EventKind::Reply, "Done: see the office")),
+                        first_response: true,
+                        response_spent: Some(60),
+                        resolution_spent: Some(60),
+                    },
+                    &officer,
+                )
+                .await
+                .unwrap();
+            assert_eq!(told(&store, desk.requester, case).await, ["case-resolved"]);
+            let calendar = service_desk::calendar(&store, &rules()).await.unwrap();
+            // One working day later: not yet. Friday 6 March (more than two): once.
+            let soon = desk_alerts::remind_ratings(&store, &calendar, at("2026-03-03T10:00"))
+                .await
+                .unwrap();
+            assert_eq!(soon.reminded, 0);
+            let other = db.connect_again().await.unwrap();
+            let (a, b) = tokio::join!(
+                desk_alerts::remind_ratings(&store, &calendar, at("2026-03-06T10:00")),
+                desk_alerts::remind_ratings(&other, &calendar, at("2026-03-06T10:00")),
+            );
+            assert_eq!(a.unwrap().reminded + b.unwrap().reminded, 1);
+            let later = desk_alerts::remind_ratings(&store, &calendar, at("2026-03-20T10:00"))
+                .await
+                .unwrap();
+            assert_eq!(later.reminded, 0);
+            assert_eq!(
+                told(&store, desk.requester, case).await,
+                ["case-resolved", "case-rating-reminder"]
+            );
+            other.close().await;
         }
     }
 

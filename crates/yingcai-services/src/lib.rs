@@ -9,8 +9,10 @@
 pub mod accounts;
 pub mod audit;
 pub mod cards;
+pub mod desk_alerts;
 pub mod documents;
 pub mod housing;
+pub mod mail;
 pub mod payments;
 pub mod policy;
 pub mod registry;

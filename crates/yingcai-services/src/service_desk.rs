@@ -71,7 +71,7 @@ pub async fn add_calendar_year(
     Ok(year.year)
 }
 
-fn minute(ms: i64) -> Result<BeijingMinute, Error> {
+pub(crate) fn minute(ms: i64) -> Result<BeijingMinute, Error> {
     Timestamp::from_millisecond(ms)
         .ok()
         .and_then(|t| BeijingMinute::from_timestamp(t).ok())

@@ -18,6 +18,7 @@
 //! # Ok(()) }
 //! ```
 
+mod account_notifications;
 mod accounts;
 mod audit;
 mod columns;
@@ -42,6 +43,7 @@ mod submissions;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use account_notifications::{AccountNotification, BreachRecord, NewNotice, NoticeKind};
 pub use accounts::{Account, AccountCredentials, AccountFilter, NewAccount};
 pub use audit::{Actor, AuditError, AuditFilter};
 pub use dialect::{Backend, DatabaseUrl};

@@ -11,6 +11,7 @@
 //! ```
 
 pub mod browser;
+pub mod smtp;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

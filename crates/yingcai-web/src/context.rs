@@ -37,6 +37,8 @@ pub struct Ctx {
     pub(crate) path: String,
     pub(crate) client_addr: Option<IpAddr>,
     pub(crate) secure: bool,
+    /// The account's unread notifications (for the page header; 0 for API tokens).
+    pub(crate) unread_notifications: i64,
 }
 
 impl std::fmt::Debug for Ctx {
@@ -75,6 +77,7 @@ impl Ctx {
         let mut account = None;
         let mut session_hash = None;
         let mut session_kind = None;
+        let mut unread_notifications = 0;
         if let Some(token) = token {
             let hash = security::token_hash(&token);
             if let Some(session) = state.store().session(&hash).await? {
@@ -83,6 +86,12 @@ impl Ctx {
                 if session.kind == expected_kind {
                     let found = state.store().account(session.account_id).await?;
                     if !found.disabled {
+                        if session.kind == SessionKind::Web {
+                            unread_notifications = state
+                                .store()
+                                .unread_account_notifications(found.account_id)
+                                .await?;
+                        }
                         account = Some(found);
                         session_hash = Some(hash);
                         session_kind = Some(session.kind);
@@ -114,6 +123,7 @@ impl Ctx {
             path: path.to_owned(),
             client_addr: None,
             secure: state.settings().secure_cookies(),
+            unread_notifications,
         })
     }
 
@@ -581,6 +591,7 @@ mod tests {
             path: "/".into(),
             client_addr: None,
             secure: false,
+            unread_notifications: 0,
         };
         let shown = format!("{ctx:?}");
         assert!(

@@ -41,6 +41,7 @@ use yingcai_store::Store;
 pub use context::Ctx;
 pub use error::AppError;
 pub use i18n::translate;
+pub use pages::notifications::notification_mail;
 
 /// Web settings (a part of the binary's settings).
 #[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
@@ -85,6 +86,9 @@ pub struct WebSettings {
     pub case_reopen_days: u32,
     /// A case's owner and team leader are warned when this percentage of a target is spent.
     pub case_warn_percent: u8,
+    /// The mail server that e-mails notifications (`[web.smtp]`); none: notifications are
+    /// only shown on the site.
+    pub smtp: Option<yingcai_services::mail::SmtpSettings>,
 }
 
 impl Default for WebSettings {
@@ -129,6 +133,7 @@ impl Default for WebSettings {
             working_hours: ["09:00-12:00", "13:00-17:00"].map(String::from).to_vec(),
             case_reopen_days: 15,
             case_warn_percent: 80,
+            smtp: None,
         }
     }
 }
@@ -154,6 +159,9 @@ impl WebSettings {
             (1..=100).contains(&self.case_warn_percent),
             "case_warn_percent must be between 1 and 100"
         );
+        if let Some(smtp) = &self.smtp {
+            yingcai_services::mail::Mailer::new(smtp).map_err(|e| anyhow::anyhow!("smtp: {e}"))?;
+        }
         Ok(())
     }
 
@@ -166,6 +174,13 @@ impl WebSettings {
             reopen_days: self.case_reopen_days,
             warn_percent: self.case_warn_percent,
         }
+    }
+
+    /// How a notification reads as an e-mail: the catalogues' words, with links to this
+    /// site (`public_url`).
+    pub fn mail_renderer(&self) -> yingcai_services::mail::RenderMail {
+        let public_url = self.public_url.clone();
+        Arc::new(move |notification, locale| notification_mail(&public_url, notification, locale))
     }
 
     /// The part of these settings that sign-in applies.

@@ -73,10 +73,13 @@ struct MenuItem {
     href: Value,
     label: &'static str,
     current: bool,
+    /// Unread notifications (shown beside the item; 0: none).
+    count: i64,
 }
 
 fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
     let path = ctx.map_or("", |c| c.path.as_str());
+    let unread = ctx.map_or(0, |c| c.unread_notifications);
     let mut items = vec![
         ("/".to_owned(), "nav-home"),
         ("/calculator".to_owned(), "nav-calculator"),
@@ -113,6 +116,7 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
                     items.push(("/officer/housing".into(), "nav-officer-housing"));
                     items.push(("/officer/reports".into(), "nav-officer-reports"));
                     items.push(("/officer/cases".into(), "nav-officer-cases"));
+                    items.push(("/officer/breaches".into(), "nav-officer-breaches"));
                 }
                 other => items.push((
                     format!("/workspace/{}", other.as_str()),
@@ -120,6 +124,7 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
                 )),
             }
         }
+        items.push(("/notifications".into(), "nav-notifications"));
         items.push(("/account".into(), "nav-account"));
     }
     // An account with two requester roles reaches some pages from both.
@@ -133,6 +138,7 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
             } else {
                 path.starts_with(&href)
             },
+            count: if href == "/notifications" { unread } else { 0 },
             href: Value::from_safe_string(href),
             label,
         })

@@ -134,6 +134,7 @@ fn all_routes() -> Vec<Route> {
         apartment::routes(),
         cases::routes(),
         figures::routes(),
+        notifications::routes(),
         health::routes(),
         crate::assets::routes(),
         crate::api::routes(),

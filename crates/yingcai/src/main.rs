@@ -636,7 +636,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     }
     println!("yingcai is serving at http://{}", listener.local_addr()?);
 
-    let jobs = yingcai_jobs::standard_jobs(
+    let mut jobs = yingcai_jobs::standard_jobs(
         &store,
         Duration::from_secs(settings.job_interval_secs.max(1)),
         Some((
@@ -644,6 +644,18 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
             Duration::from_secs(settings.audit_checkpoint_secs.max(1)),
         )),
     );
+    let mail = match &settings.web.smtp {
+        Some(smtp) => Some(yingcai_jobs::MailSetup {
+            mailer: yingcai_services::mail::Mailer::new(smtp)?,
+            render: settings.web.mail_renderer(),
+        }),
+        None => None,
+    };
+    jobs.extend(yingcai_jobs::desk_jobs(
+        &store,
+        settings.web.desk_rules(),
+        mail,
+    ));
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut scheduler = tokio::spawn(yingcai_jobs::scheduler(
         store.clone(),

@@ -341,6 +341,17 @@ mod tests {
         let settings = Settings {
             database_url: "postgres://app:s3cret@db/yingcai".into(),
             field_key: Some("a2V5LWtleS1rZXkta2V5LWtleS1rZXkta2V5LWtleS0=".into()),
+            web: WebSettings {
+                smtp: Some(yingcai_services::mail::SmtpSettings {
+                    host: "smtp.example.gov.cn".into(),
+                    port: 587,
+                    from: "yingcai <noreply@example.gov.cn>".into(),
+                    username: Some("noreply".into()),
+                    password: Some("s3cret-mail".into()),
+                    starttls: true,
+                }),
+                ..WebSettings::default()
+            },
             ..Settings::default()
         };
         for shown in [

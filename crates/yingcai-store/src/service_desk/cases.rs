@@ -3,6 +3,22 @@
 use yingcai_domain::Date;
 
 use super::*;
+use crate::account_notifications::{
+    NewNotice, NoticeKind, insert_notices, notify_change, team_officers,
+};
+
+/// The same notice about a case to each of `accounts`.
+fn notices_to(accounts: &[i64], kind: NoticeKind, case_id: i64, title: &str) -> Vec<NewNotice> {
+    accounts
+        .iter()
+        .map(|&account_id| NewNotice {
+            account_id,
+            kind,
+            case_id: Some(case_id),
+            payload: json!({ "title": title }),
+        })
+        .collect()
+}
 
 /// What an entry of a case's history is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -356,6 +372,9 @@ impl Store {
             None,
         )
         .await?;
+        let officers = team_officers(&mut tx, case.team_id, actor_id(actor)).await?;
+        let notices = notices_to(&officers, NoticeKind::CaseOpened, case_id, case.title);
+        insert_notices(&mut tx, &notices, case.opened_at).await?;
         audit::append(
             &mut tx,
             actor,
@@ -529,7 +548,9 @@ impl Store {
     }
 
     /// Applies one decided change: the status (only if the case still stands where the
-    /// decision was made), its pauses, the clocks it stops, the message and the audit entry.
+    /// decision was made), its pauses, the clocks it stops, the message, the notifications
+    /// it gives and the audit entry. The first answer also lets the resolution clock be
+    /// warned about (the one warning so far was the response clock's).
     pub async fn change_case(
         &self,
         case_id: i64,
@@ -543,12 +564,14 @@ impl Store {
             "update service_case set status = $1, updated_at = $2,
                 response_spent = case when $9 = 1 and first_response_at is null then $3 else response_spent end,
                 first_response_at = case when $9 = 1 and first_response_at is null then $2 else first_response_at end,
+                warned_at = case when $9 = 1 and first_response_at is null then null else warned_at end,
                 resolved_at = case when $10 = 1 then $2 when $5 = 1 then null else resolved_at end,
                 resolution_spent = case when $10 = 1 then $4 when $5 = 1 then null else resolution_spent end,
                 reopen_count = reopen_count + $5,
                 rating = case when $5 = 1 then null else rating end,
                 rating_comment = case when $5 = 1 then null else rating_comment end,
                 rated_at = case when $5 = 1 then null else rated_at end,
+                rating_reminded_at = case when $5 = 1 then null else rating_reminded_at end,
                 closed_at = case when $6 = 1 then $2 else closed_at end
               where case_id = $7 and status = $8",
         )
@@ -615,6 +638,7 @@ impl Store {
             )
             .await?;
         }
+        notify_change(&mut tx, case_id, change, actor_id(actor)).await?;
         audit::append(
             &mut tx,
             actor,
@@ -662,6 +686,17 @@ impl Store {
             return Err(StoreError::NotFound.into());
         };
         let now = now_ms();
+        let title: String = sqlx::query_scalar("select title from service_case where case_id = $1")
+            .bind(case_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let officers = team_officers(&mut tx, to_team, actor_id(actor)).await?;
+        insert_notices(
+            &mut tx,
+            &notices_to(&officers, NoticeKind::CaseTransferred, case_id, &title),
+            now,
+        )
+        .await?;
         sqlx::query(
             "update service_case set team_id = $1, warned_at = null, updated_at = $2 where case_id = $3",
         )
@@ -746,6 +781,11 @@ impl Store {
         .bind(case_id)
         .execute(&mut *tx)
         .await?;
+        // Measured anew against the new targets by the case-clocks job.
+        sqlx::query("delete from service_case_breach where case_id = $1")
+            .bind(case_id)
+            .execute(&mut *tx)
+            .await?;
         insert_event(
             &mut tx,
             case_id,
@@ -970,26 +1010,44 @@ impl Store {
         Ok(())
     }
 
-    /// Records that the warning before a breach went out (once per target).
-    pub async fn mark_case_warned(&self, case_id: i64, at: i64) -> Result<bool, StoreError> {
-        Ok(sqlx::query(
+    /// Records that the warning before a breach went out (once per target) and writes
+    /// `notices` with it: true for exactly one caller, however many servers try at once.
+    pub async fn mark_case_warned(
+        &self,
+        case_id: i64,
+        at: i64,
+        notices: &[NewNotice],
+    ) -> Result<bool, StoreError> {
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        let marked = sqlx::query(
             "update service_case set warned_at = $1 where case_id = $2 and warned_at is null",
         )
         .bind(at)
         .bind(case_id)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?
         .rows_affected()
-            == 1)
+            == 1;
+        if marked {
+            insert_notices(&mut tx, notices, at).await?;
+        }
+        tx.commit().await?;
+        Ok(marked)
     }
 
-    /// Cases whose clocks run (not waiting, resolved or closed), for the warning job.
-    pub async fn running_cases(&self, limit: i64) -> Result<Vec<CaseRecord>, StoreError> {
+    /// Cases whose clocks run (not waiting, resolved or closed), for the case-clocks job: a
+    /// page of them after case `after` (0: from the start), by id.
+    pub async fn running_cases(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<CaseRecord>, StoreError> {
         let rows: Vec<CaseRow> = sqlx::query_as(&format!(
-            "select {CASE_COLUMNS} from service_case where status in ('new', 'accepted', 'in_progress') and warned_at is null
-              order by case_id limit $1"
+            "select {CASE_COLUMNS} from service_case where status in ('new', 'accepted', 'in_progress') and case_id > $1
+              order by case_id limit $2"
         ))
-        .bind(limit)
+        .bind(after)
+        .bind(limit.clamp(1, 1000))
         .fetch_all(self.pool())
         .await?;
         rows.into_iter().map(CaseRecord::try_from).collect()

@@ -11,6 +11,7 @@
 mod accounts;
 mod audit;
 mod enterprises;
+mod notifications;
 mod operations;
 mod payments;
 mod registry;

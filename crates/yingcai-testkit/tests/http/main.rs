@@ -7,6 +7,8 @@
 //! - `figures`: service teams' figures for officers (page, workbook), the public dashboard
 //!   (totals only) and the API twin
 //! - `demo`: the demo data of `serve --demo` (the case desk's hundreds of cases)
+//! - `notifications`: what the desk tells requesters and teams (site, API, e-mail), the
+//!   case-clocks job's warnings and breaches, the supervising office's overdue list
 //! - `api`: the JSON API and its OpenAPI document
 //! - `site`: languages, health checks, assets, two servers on one database
 //! - `forms`: forms read into their input structs (typed fields, repeated fields, tokens)
@@ -30,6 +32,7 @@ mod figures;
 mod forms;
 mod hostile;
 mod housing;
+mod notifications;
 mod operations;
 mod policy;
 mod registry;

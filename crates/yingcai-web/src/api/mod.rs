@@ -9,6 +9,7 @@
 mod accounts;
 mod cases;
 mod figures;
+mod notifications;
 mod policy;
 
 use axum::Json;
@@ -50,6 +51,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         cases::add_calendar_year,
         cases::pair,
         figures::team,
+        notifications::list,
+        notifications::mark_read,
     ),
     components(schemas(
         accounts::AccountView,
@@ -80,6 +83,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         figures::TeamFiguresView,
         figures::MonthFiguresView,
         figures::BacklogView,
+        notifications::NotificationView,
+        notifications::NotificationList,
+        notifications::MarkRead,
+        notifications::MarkedRead,
         crate::accounts::RegistrationInput,
         crate::accounts::StaffInput,
     )),
@@ -87,7 +94,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     tags(
         (name = "accounts", description = "Sign-up, sign-in, sessions and account administration"),
         (name = "policy", description = "Policy decisions and their explanations"),
-        (name = "service-desk", description = "Industry service teams: cases, their clocks on the official calendar, teams and the calendar")
+        (name = "service-desk", description = "Industry service teams: cases, their clocks on the official calendar, teams and the calendar"),
+        (name = "notifications", description = "The caller's notifications: replies, resolutions, warnings before a breach, reminders")
     )
 )]
 pub struct ApiDoc;
@@ -251,6 +259,16 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
             "/api/v1/service-teams/{id}/figures",
             Access::Public,
             figures::team,
+        ),
+        get(
+            "/api/v1/notifications",
+            Access::SignedIn,
+            notifications::list,
+        ),
+        post(
+            "/api/v1/notifications/read",
+            Access::SignedIn,
+            notifications::mark_read,
         ),
     ]
 }

@@ -22,6 +22,7 @@ pub(crate) mod housing;
 pub(crate) mod import;
 pub(crate) mod jobs;
 pub(crate) mod labels;
+pub(crate) mod notifications;
 pub(crate) mod payments;
 pub(crate) mod policy;
 pub(crate) mod review;
