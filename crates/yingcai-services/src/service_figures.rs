@@ -254,12 +254,8 @@ fn count(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
 }
 
-fn stored_month(text: &str) -> Result<Month, Error> {
-    text.parse().map_err(|_| {
-        Error::Internal(anyhow::anyhow!(
-            "a case's month {text:?} does not read as a month"
-        ))
-    })
+fn stored_month(text: &str) -> Option<Month> {
+    text.parse().ok()
 }
 
 /// The figures of the rows whose team `keep` accepts.
@@ -278,7 +274,8 @@ fn assemble(
         months.iter().position(|f| f.month == month)
     };
     for row in opened.iter().filter(|r| keep(r.team_id)) {
-        let Some(i) = slot(&mut months, stored_month(&row.month)?) else {
+        // A month outside the window (a clock set wrong) is not counted.
+        let Some(i) = stored_month(&row.month).and_then(|m| slot(&mut months, m)) else {
             continue;
         };
         let f = &mut months[i];
@@ -288,7 +285,7 @@ fn assemble(
         f.reopened += count(row.reopened);
     }
     for row in resolved.iter().filter(|r| keep(r.team_id)) {
-        let Some(i) = slot(&mut months, stored_month(&row.month)?) else {
+        let Some(i) = stored_month(&row.month).and_then(|m| slot(&mut months, m)) else {
             continue;
         };
         let f = &mut months[i];

@@ -201,29 +201,6 @@ pub(crate) fn placeholders(backend: Backend, first: usize, count: usize) -> Stri
     parts.join(", ")
 }
 
-/// The Beijing calendar month (`YYYY-MM`) of a column of Unix milliseconds, as SQL. China
-/// keeps UTC+8 all year, so the offset is added rather than looked up in a zone database.
-pub(crate) fn beijing_month(backend: Backend, column: &str) -> String {
-    match backend {
-        Backend::Sqlite => format!("strftime('%Y-%m', ({column} + 28800000) / 1000, 'unixepoch')"),
-        Backend::Postgres => format!(
-            "to_char(to_timestamp(({column} + 28800000) / 1000) at time zone 'UTC', 'YYYY-MM')"
-        ),
-    }
-}
-
-/// The Beijing calendar day (`YYYY-MM-DD`) of a column of Unix milliseconds, as SQL.
-pub(crate) fn beijing_day(backend: Backend, column: &str) -> String {
-    match backend {
-        Backend::Sqlite => {
-            format!("strftime('%Y-%m-%d', ({column} + 28800000) / 1000, 'unixepoch')")
-        }
-        Backend::Postgres => format!(
-            "to_char(to_timestamp(({column} + 28800000) / 1000) at time zone 'UTC', 'YYYY-MM-DD')"
-        ),
-    }
-}
-
 pub(crate) fn migrator(backend: Backend) -> &'static Migrator {
     match backend {
         Backend::Sqlite => &SQLITE_MIGRATIONS,
