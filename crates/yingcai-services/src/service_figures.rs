@@ -141,6 +141,28 @@ fn empty(month: Month) -> MonthFigures {
     }
 }
 
+/// The months' counts added up, as the figures of `last` (the median is left to the
+/// caller: it is not a sum).
+fn summed(months: &[MonthFigures], last: Month) -> MonthFigures {
+    let mut whole = empty(last);
+    for f in months {
+        for (sum, n) in [
+            (&mut whole.opened, f.opened),
+            (&mut whole.responded, f.responded),
+            (&mut whole.responded_on_time, f.responded_on_time),
+            (&mut whole.resolved, f.resolved),
+            (&mut whole.resolved_on_time, f.resolved_on_time),
+            (&mut whole.rated, f.rated),
+            (&mut whole.rating_sum, f.rating_sum),
+            (&mut whole.satisfied, f.satisfied),
+            (&mut whole.reopened, f.reopened),
+        ] {
+            *sum = sum.saturating_add(n);
+        }
+    }
+    whole
+}
+
 /// The middle value (for an even count the mean of the two middle ones, rounded down), as
 /// `yingcai_casedesk::monthly` counts a month's.
 fn median(values: &mut [u64]) -> Option<u64> {
@@ -173,22 +195,7 @@ pub fn figures_of(rows: &[TeamMonthRow], now: i64) -> Result<TeamFigures, Error>
                 .unwrap_or_else(|| empty(month))
         })
         .collect();
-    let mut whole = empty(last);
-    for f in &months {
-        for (sum, n) in [
-            (&mut whole.opened, f.opened),
-            (&mut whole.responded, f.responded),
-            (&mut whole.responded_on_time, f.responded_on_time),
-            (&mut whole.resolved, f.resolved),
-            (&mut whole.resolved_on_time, f.resolved_on_time),
-            (&mut whole.rated, f.rated),
-            (&mut whole.rating_sum, f.rating_sum),
-            (&mut whole.satisfied, f.satisfied),
-            (&mut whole.reopened, f.reopened),
-        ] {
-            *sum = sum.saturating_add(n);
-        }
-    }
+    let mut whole = summed(&months, last);
     let mut minutes: Vec<u64> = facts
         .iter()
         .filter(|c| {
@@ -296,22 +303,7 @@ fn assemble(
         f.satisfied += count(row.satisfied);
         f.median_resolution_minutes = row.median_minutes.and_then(|m| u64::try_from(m).ok());
     }
-    let mut whole = empty(last);
-    for f in &months {
-        for (sum, n) in [
-            (&mut whole.opened, f.opened),
-            (&mut whole.responded, f.responded),
-            (&mut whole.responded_on_time, f.responded_on_time),
-            (&mut whole.resolved, f.resolved),
-            (&mut whole.resolved_on_time, f.resolved_on_time),
-            (&mut whole.rated, f.rated),
-            (&mut whole.rating_sum, f.rating_sum),
-            (&mut whole.satisfied, f.satisfied),
-            (&mut whole.reopened, f.reopened),
-        ] {
-            *sum = sum.saturating_add(n);
-        }
-    }
+    let mut whole = summed(&months, last);
     whole.median_resolution_minutes = whole_median.and_then(|m| u64::try_from(m).ok());
     // The backlog by age, counted as `yingcai_casedesk::backlog` counts it.
     let mut open_by_age = Backlog::default();

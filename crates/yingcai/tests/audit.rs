@@ -320,7 +320,13 @@ async fn serve_writes_a_checkpoint_when_it_starts_its_jobs_and_when_it_stops() {
     assert!(checkpoint.last_success_at.is_some() && checkpoint.last_error.is_none());
     assert_eq!(
         statuses.iter().map(|s| s.job.as_str()).collect::<Vec<_>>(),
-        ["audit-checkpoint", "cleanup", "entitlements", "housing"]
+        [
+            "audit-checkpoint",
+            "case-clocks",
+            "cleanup",
+            "entitlements",
+            "housing"
+        ]
     );
     let out = yingcai(dir.path(), &db, &["audit", "verify"]);
     ok(&out, "every one still in the log unchanged");
