@@ -7,6 +7,7 @@
 //! transaction with its audit entry.
 
 mod cases;
+mod changes;
 mod figures;
 mod teams;
 
