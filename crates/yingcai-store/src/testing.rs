@@ -399,6 +399,30 @@ impl Store {
         range.ok_or(crate::StoreError::NotFound)
     }
 
+    /// Waits until no other session is busy on this database. A client killed with SIGKILL
+    /// may have sent its COMMIT already: PostgreSQL finishes that transaction after the
+    /// process is gone, so a test reading several counts one after another could see half of
+    /// them before the commit and half after. SQLite has no server to finish anything.
+    pub async fn wait_for_other_sessions(&self) -> Result<(), crate::StoreError> {
+        if self.backend() != crate::dialect::Backend::Postgres {
+            return Ok(());
+        }
+        let started = std::time::Instant::now();
+        loop {
+            let busy: i64 = sqlx::query_scalar(
+                "select count(*) from pg_stat_activity \
+                 where datname = current_database() and pid <> pg_backend_pid() \
+                 and state is not null and state <> 'idle'",
+            )
+            .fetch_one(self.pool())
+            .await?;
+            if busy == 0 || started.elapsed() > std::time::Duration::from_secs(60) {
+                return Ok(());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     /// Runs raw SQL, bypassing every rule of the store: for tests that tamper with stored
     /// data on purpose (e.g. editing an audit entry behind yingcai's back).
     pub async fn execute_unchecked(&self, sql: &str) -> Result<u64, crate::StoreError> {

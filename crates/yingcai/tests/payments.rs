@@ -40,6 +40,7 @@ fn start_run(db: &TestDatabase, dir: &std::path::Path) -> Child {
 }
 
 async fn assert_exactly_once(store: &Store, complete: bool) -> i64 {
+    store.wait_for_other_sessions().await.unwrap();
     assert_eq!(
         store.duplicate_payment_lines().await.unwrap(),
         0,
