@@ -24,6 +24,7 @@ mod pages;
 mod policy;
 mod render;
 pub mod routes;
+pub mod twins;
 
 // The operations the pages and the API call; re-exported so handlers name them as before.
 pub use yingcai_services::{accounts, documents, registry, security};

@@ -226,3 +226,57 @@ async fn the_openapi_document_describes_every_api_route() {
     routed.sort();
     assert_eq!(documented, routed);
 }
+
+#[tokio::test]
+async fn the_interactive_documentation_is_served_from_the_binary_and_linked_from_every_page() {
+    let app = TestApp::spawn().await;
+    let home = reqwest::get(app.url("/"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains("href=\"/api/docs\""), "footer link");
+
+    let page = reqwest::get(app.url("/api/docs")).await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let policy = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    // Scripts only from the site itself, even on this page.
+    assert!(
+        policy.contains("default-src 'self'") && !policy.contains("script-src"),
+        "{policy}"
+    );
+    let html = page.text().await.unwrap();
+    assert!(html.contains("id=\"swagger-ui\""));
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "nothing from elsewhere"
+    );
+
+    for (file, kind) in [
+        ("/api/docs/swagger-ui-bundle.js", "javascript"),
+        ("/api/docs/swagger-ui.css", "css"),
+        ("/static/api-docs.js", "javascript"),
+    ] {
+        let response = reqwest::get(app.url(file)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{file}");
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(content_type.contains(kind), "{file}: {content_type}");
+        assert!(response.bytes().await.unwrap().len() > 100, "{file}");
+    }
+    // Only the bundle's script, style sheet and icons; not its own index page.
+    for path in [
+        "/api/docs/index.html",
+        "/api/docs/swagger-initializer.js",
+        "/api/docs/..%2Fsecret",
+    ] {
+        let response = reqwest::get(app.url(path)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+}

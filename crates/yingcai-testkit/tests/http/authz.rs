@@ -13,7 +13,7 @@ use yingcai_web::routes::{Access as PageAccess, RouteInfo, route_table};
 pub(crate) fn api_routes() -> Vec<RouteInfo> {
     route_table()
         .into_iter()
-        .filter(|r| r.path.starts_with("/api/"))
+        .filter(|r| r.path.starts_with("/api/v1/"))
         .collect()
 }
 

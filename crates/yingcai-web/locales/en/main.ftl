@@ -1019,3 +1019,12 @@ breaches-late = Late by (working time)
 breaches-none = No request is overdue.
 job-case-clocks = Service clocks: warnings, overdue requests and rating reminders
 job-notification-mail = Notification e-mails
+
+## The API documentation
+footer-api = For developers: the JSON API and its documentation
+api-docs-title = JSON API documentation
+api-docs-intro = Other systems (banks, HR and social-insurance systems, the province's data-sharing platform) use the same operations as these pages through the JSON API. Every operation of the API is listed below; "Try it out" sends a real request to this site.
+api-docs-session = Signed in to this site in this browser: requests are sent as you, with your permissions.
+api-docs-token = A system signs in with "POST /api/v1/session" and puts the token it receives under "Authorize" (bearer); every request then acts as that account.
+api-docs-format = Amounts are whole fen (¥1.00 = 100), instants are milliseconds since 1970 (UTC); errors give one message per wrong field, in the language the request asks for.
+api-docs-document = The machine-readable description (OpenAPI 3.1)

@@ -1019,3 +1019,12 @@ breaches-late = 已超时（工作时间）
 breaches-none = 目前没有超时的诉求。
 job-case-clocks = 诉求计时：到期预警、超时记录和评价提醒
 job-notification-mail = 通知邮件
+
+## 接口文档
+footer-api = 开发者:JSON 接口及文档
+api-docs-title = JSON 接口文档
+api-docs-intro = 其他系统(银行、人社和社保系统、省数据共享平台)通过 JSON 接口使用与本网站页面相同的各项操作。下方列出接口的全部操作;“Try it out”会向本网站发送真实请求。
+api-docs-session = 若已在本浏览器登录本网站:请求以您的身份和权限发送。
+api-docs-token = 其他系统先调用“POST /api/v1/session”登录,再把取得的令牌填入“Authorize”(bearer),之后的请求均以该账户身份执行。
+api-docs-format = 金额以“分”为单位的整数表示(¥1.00 = 100),时间为自 1970 年起的毫秒数(UTC);出错时按字段逐一说明原因,语言与请求所要求的一致。
+api-docs-document = 机器可读的接口描述(OpenAPI 3.1)

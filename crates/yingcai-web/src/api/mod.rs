@@ -8,6 +8,7 @@
 
 mod accounts;
 mod cases;
+mod docs;
 mod figures;
 mod notifications;
 mod policy;
@@ -137,6 +138,8 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
     use yingcai_domain::Role::{Admin, Officer};
     vec![
         get("/api/v1/openapi.json", Access::Public, openapi),
+        get("/api/docs", Access::Public, docs::page_view),
+        get("/api/docs/{file}", Access::Public, docs::file),
         post("/api/v1/accounts", Access::Public, accounts::register),
         post("/api/v1/session", Access::Public, accounts::sign_in),
         delete("/api/v1/session", Access::SignedIn, accounts::sign_out),

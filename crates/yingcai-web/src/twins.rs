@@ -1,0 +1,364 @@
+//! Every page route and its JSON API twin: the operation under `/api/v1` that does the
+//! same thing through the same service function, or the reason a route is for pages only.
+//! The test below fails when a page route is missing here, when a named twin does not
+//! exist, or when the list of routes still without a twin grows.
+
+/// What a page route has in the JSON API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Twin {
+    /// This API operation (method, path) does the same.
+    Api(&'static str, &'static str),
+    /// Only a page has a use for it, and why.
+    PageOnly(&'static str),
+    /// A page operation the JSON API does not offer yet.
+    Missing,
+}
+
+const FORM: Twin =
+    Twin::PageOnly("an empty form for a browser; what it submits has its own row and twin");
+const DOWNLOAD: Twin =
+    Twin::PageOnly("a file for people to open; the same data is in the API as JSON");
+
+/// One row per page route: method, path, twin.
+pub fn page_twins() -> Vec<(&'static str, &'static str, Twin)> {
+    use Twin::{Api, Missing, PageOnly};
+    vec![
+        (
+            "GET",
+            "/",
+            PageOnly("the home page: links to the site's services"),
+        ),
+        (
+            "GET",
+            "/lang/{tag}",
+            PageOnly("a browser's language choice; the API follows Accept-Language"),
+        ),
+        (
+            "POST",
+            "/lang/{tag}",
+            PageOnly("a browser's language choice; the API follows Accept-Language"),
+        ),
+        (
+            "GET",
+            "/static/{*path}",
+            PageOnly("the pages' style sheet, scripts and images"),
+        ),
+        (
+            "GET",
+            "/healthz",
+            PageOnly("a probe for load balancers, already plain text"),
+        ),
+        (
+            "GET",
+            "/readyz",
+            PageOnly("a probe for load balancers, already plain text"),
+        ),
+        // Accounts and sessions.
+        ("GET", "/register", FORM),
+        ("POST", "/register", Api("POST", "/api/v1/accounts")),
+        ("GET", "/login", FORM),
+        ("POST", "/login", Api("POST", "/api/v1/session")),
+        ("POST", "/logout", Api("DELETE", "/api/v1/session")),
+        ("GET", "/account", Api("GET", "/api/v1/me")),
+        ("GET", "/account/password", FORM),
+        (
+            "POST",
+            "/account/password",
+            Api("PUT", "/api/v1/me/password"),
+        ),
+        (
+            "POST",
+            "/account/sign-out-everywhere",
+            Api("POST", "/api/v1/session/revoke-all"),
+        ),
+        ("GET", "/admin/users", Api("GET", "/api/v1/admin/accounts")),
+        ("GET", "/admin/users/new", FORM),
+        (
+            "POST",
+            "/admin/users/new",
+            Api("POST", "/api/v1/admin/accounts"),
+        ),
+        (
+            "GET",
+            "/admin/users/{id}",
+            Api("GET", "/api/v1/admin/accounts/{id}"),
+        ),
+        (
+            "POST",
+            "/admin/users/{id}/roles",
+            Api("PUT", "/api/v1/admin/accounts/{id}/roles"),
+        ),
+        (
+            "POST",
+            "/admin/users/{id}/password",
+            Api("POST", "/api/v1/admin/accounts/{id}/password-reset"),
+        ),
+        (
+            "POST",
+            "/admin/users/{id}/status",
+            Api("PUT", "/api/v1/admin/accounts/{id}/status"),
+        ),
+        (
+            "GET",
+            "/workspace/talent",
+            PageOnly("a start page gathering links and counts of other operations"),
+        ),
+        (
+            "GET",
+            "/workspace/enterprise",
+            PageOnly("a start page gathering links and counts of other operations"),
+        ),
+        (
+            "GET",
+            "/workspace/officer",
+            PageOnly("a start page gathering links and counts of other operations"),
+        ),
+        (
+            "GET",
+            "/workspace/reviewer",
+            PageOnly("a start page gathering links and counts of other operations"),
+        ),
+        ("GET", "/notifications", Api("GET", "/api/v1/notifications")),
+        // Registry.
+        ("GET", "/talent/profile", Missing),
+        ("POST", "/talent/profile", Missing),
+        ("GET", "/talent/profile/history", Missing),
+        ("POST", "/talent/profile/documents", Missing),
+        ("POST", "/documents/{id}/delete", Missing),
+        ("GET", "/documents/{id}", Missing),
+        ("GET", "/enterprise/profile", Missing),
+        ("POST", "/enterprise/profile", Missing),
+        ("POST", "/enterprise/profile/documents", Missing),
+        ("GET", "/officer/import", Missing),
+        ("POST", "/officer/import", Missing),
+        ("GET", "/officer/import/reports/{id}", Missing),
+        // Verification.
+        ("GET", "/officer/submissions", Missing),
+        ("GET", "/officer/submissions/{id}", Missing),
+        ("POST", "/officer/submissions/{id}/verify", Missing),
+        ("POST", "/officer/submissions/{id}/return", Missing),
+        // Cards, entitlements, the calculator.
+        ("GET", "/talent/benefits", Missing),
+        ("POST", "/talent/entitlements/{id}/confirm", Missing),
+        ("GET", "/talent/card", Missing),
+        ("GET", "/officer/talents/{id}", Missing),
+        ("POST", "/officer/talents/{id}/card", Missing),
+        ("POST", "/officer/cards/{id}/revoke", Missing),
+        ("GET", "/officer/entitlements", Missing),
+        ("POST", "/officer/entitlements/{id}/hold", Missing),
+        ("GET", "/calculator", Missing),
+        ("GET", "/verify", Missing),
+        (
+            "GET",
+            "/verify/public-key.pem",
+            PageOnly("already a machine-readable file for verifiers"),
+        ),
+        (
+            "GET",
+            "/verify/revoked.txt",
+            PageOnly("already a machine-readable file for verifiers"),
+        ),
+        // Policy.
+        ("GET", "/admin/policy", Missing),
+        ("POST", "/admin/policy", Missing),
+        ("POST", "/admin/policy/upload", Missing),
+        ("GET", "/admin/policy/{id}", Missing),
+        ("POST", "/admin/policy/{id}", Missing),
+        ("POST", "/admin/policy/{id}/publish", Missing),
+        // Payments.
+        ("GET", "/talent/payments", Missing),
+        ("GET", "/officer/payments", Missing),
+        ("POST", "/officer/payments", Missing),
+        ("GET", "/officer/payments/{month}", Missing),
+        ("GET", "/officer/payments/lines/{id}", Missing),
+        ("POST", "/officer/payments/{month}/approve", Missing),
+        ("POST", "/officer/payments/{month}/export", Missing),
+        ("POST", "/officer/payments/{month}/settlement", Missing),
+        ("GET", "/officer/payments/{month}/{file}", Missing),
+        ("GET", "/officer/reports", Missing),
+        ("GET", "/officer/reports/{month}", Missing),
+        ("GET", "/officer/receivables", Missing),
+        ("POST", "/officer/receivables/{talent}/repayment", Missing),
+        // Housing.
+        ("GET", "/talent/housing", Missing),
+        ("POST", "/talent/housing/rounds/{id}/ballot", Missing),
+        ("POST", "/talent/housing/rounds/{id}/withdraw", Missing),
+        ("POST", "/talent/housing/offers/{id}/accept", Missing),
+        ("POST", "/talent/housing/offers/{id}/decline", Missing),
+        ("GET", "/officer/housing", Missing),
+        ("POST", "/officer/housing/complexes", Missing),
+        ("GET", "/officer/housing/complexes/{id}", Missing),
+        (
+            "POST",
+            "/officer/housing/complexes/{id}/unit-types",
+            Missing,
+        ),
+        ("POST", "/officer/housing/units/{id}/status", Missing),
+        ("GET", "/officer/housing/import", FORM),
+        ("POST", "/officer/housing/import", Missing),
+        ("GET", "/officer/housing/rounds", Missing),
+        ("POST", "/officer/housing/rounds", Missing),
+        ("GET", "/officer/housing/rounds/{id}", Missing),
+        ("POST", "/officer/housing/rounds/{id}/run", Missing),
+        ("GET", "/officer/housing/occupancy", Missing),
+        ("POST", "/officer/housing/leases/{id}/notice", Missing),
+        ("GET", "/housing/rounds/{id}", Missing),
+        (
+            "GET",
+            "/housing/rounds/{id}/{file}",
+            PageOnly("the round's published instance and result files, already machine-readable"),
+        ),
+        // Audit and jobs.
+        ("GET", "/admin/audit", Missing),
+        ("GET", "/admin/audit/checkpoints", Missing),
+        ("GET", "/admin/jobs", Missing),
+        // Industry service teams.
+        ("GET", "/cases", Api("GET", "/api/v1/cases")),
+        ("GET", "/cases/new", FORM),
+        ("POST", "/cases", Api("POST", "/api/v1/cases")),
+        ("GET", "/cases/{id}", Api("GET", "/api/v1/cases/{id}")),
+        (
+            "POST",
+            "/cases/{id}/act",
+            Api("POST", "/api/v1/cases/{id}/actions"),
+        ),
+        (
+            "POST",
+            "/cases/{id}/rate",
+            Api("POST", "/api/v1/cases/{id}/rating"),
+        ),
+        (
+            "POST",
+            "/cases/{id}/transfer",
+            Api("POST", "/api/v1/cases/{id}/transfer"),
+        ),
+        (
+            "POST",
+            "/cases/{id}/targets",
+            Api("PUT", "/api/v1/cases/{id}/targets"),
+        ),
+        (
+            "POST",
+            "/cases/{id}/items",
+            Api("POST", "/api/v1/cases/{id}/items"),
+        ),
+        (
+            "POST",
+            "/cases/{id}/items/done",
+            Api("POST", "/api/v1/cases/{id}/items/done"),
+        ),
+        ("GET", "/officer/cases", Api("GET", "/api/v1/cases")),
+        ("GET", "/officer/teams/{id}", Api("GET", "/api/v1/cases")),
+        (
+            "POST",
+            "/officer/enterprises/{id}/team",
+            Api("PUT", "/api/v1/enterprises/{id}/team"),
+        ),
+        (
+            "GET",
+            "/officer/teams/{id}/figures",
+            Api("GET", "/api/v1/service-teams/{id}/figures"),
+        ),
+        ("GET", "/officer/teams/{id}/figures.xlsx", DOWNLOAD),
+        ("GET", "/officer/breaches", Missing),
+        ("GET", "/service-teams", Missing),
+        (
+            "GET",
+            "/service-teams/{id}",
+            Api("GET", "/api/v1/service-teams/{id}/figures"),
+        ),
+        ("GET", "/admin/teams", Api("GET", "/api/v1/service-teams")),
+        ("GET", "/admin/teams/new", FORM),
+        (
+            "POST",
+            "/admin/teams",
+            Api("POST", "/api/v1/admin/service-teams"),
+        ),
+        ("GET", "/admin/teams/{id}", Missing),
+        (
+            "POST",
+            "/admin/teams/{id}",
+            Api("PUT", "/api/v1/admin/service-teams/{id}"),
+        ),
+        (
+            "POST",
+            "/admin/service-categories",
+            Api("PUT", "/api/v1/admin/service-categories"),
+        ),
+        (
+            "GET",
+            "/admin/calendar",
+            Api("GET", "/api/v1/admin/calendar-years"),
+        ),
+        (
+            "POST",
+            "/admin/calendar",
+            Api("POST", "/api/v1/admin/calendar-years"),
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::{Twin, page_twins};
+    use crate::routes::{Access, route_table};
+
+    /// Page operations still without a twin. Lower it when you add twins; it must never
+    /// grow: a new page operation comes with its API twin.
+    const MISSING_AT_MOST: usize = 69;
+
+    #[test]
+    fn every_page_route_has_its_twin_or_a_reason() {
+        let table = route_table();
+        let access: BTreeMap<(&str, &str), Access> = table
+            .iter()
+            .map(|r| ((r.method, r.path), r.access))
+            .collect();
+        let pages: BTreeSet<(&str, &str)> = table
+            .iter()
+            .filter(|r| !r.path.starts_with("/api/"))
+            .map(|r| (r.method, r.path))
+            .collect();
+        let twins = page_twins();
+        let listed: BTreeSet<(&str, &str)> = twins.iter().map(|(m, p, _)| (*m, *p)).collect();
+        assert_eq!(listed.len(), twins.len(), "a page route listed twice");
+        let unlisted: Vec<_> = pages.difference(&listed).collect();
+        assert!(
+            unlisted.is_empty(),
+            "page routes without a row in twins.rs (give each its API twin): {unlisted:?}"
+        );
+        let gone: Vec<_> = listed.difference(&pages).collect();
+        assert!(
+            gone.is_empty(),
+            "rows for routes that do not exist: {gone:?}"
+        );
+
+        for (method, path, twin) in &twins {
+            if let Twin::Api(api_method, api_path) = twin {
+                assert!(api_path.starts_with("/api/v1/"), "{api_path}");
+                let api = access.get(&(*api_method, *api_path));
+                let Some(api) = api else {
+                    panic!("{method} {path}: its twin {api_method} {api_path} does not exist");
+                };
+                let page = access[&(*method, *path)];
+                // The same rule, or a page anyone may open (sign-in, sign-out), or an API
+                // operation open to every signed-in caller whose handler then answers by
+                // role (one list of cases for a requester and for a team's officers).
+                let compatible = *api == page
+                    || page == Access::Public
+                    || matches!(api, Access::SignedIn | Access::Public);
+                assert!(
+                    compatible,
+                    "{method} {path} ({page:?}) and its twin {api_method} {api_path} ({api:?}) differ in who may use them"
+                );
+            }
+        }
+        let missing = twins.iter().filter(|(_, _, t)| *t == Twin::Missing).count();
+        assert!(
+            missing <= MISSING_AT_MOST,
+            "{missing} page operations without an API twin, more than the {MISSING_AT_MOST} allowed"
+        );
+    }
+}
