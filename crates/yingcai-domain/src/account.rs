@@ -50,7 +50,7 @@ impl Role {
     pub fn parse(field: &'static str, raw: &str) -> Result<Role, FieldError> {
         raw.trim()
             .parse()
-            .map_err(|()| FieldError::new(field, "role-invalid"))
+            .map_err(|()| FieldError::new(field, "role-unknown"))
     }
 }
 

@@ -47,13 +47,13 @@ pub async fn register(
     locale: Locale,
 ) -> Result<Account, Error> {
     let mut errors = FieldErrors::new();
-    let role = errors.check(Role::parse("role", &input.role).and_then(|r| {
-        if r.is_self_service() {
-            Ok(r)
-        } else {
-            Err(FieldError::new("role", "role-invalid"))
-        }
-    }));
+    // Whatever was sent, a sign-up can only be a talent or an enterprise, and says so.
+    let role = errors.check(
+        Role::parse("role", &input.role)
+            .ok()
+            .filter(|r| r.is_self_service())
+            .ok_or_else(|| FieldError::new("role", "role-invalid")),
+    );
     let display_name = errors.check(DisplayName::parse("display_name", &input.display_name));
     let email = errors.check(Email::parse(&input.email));
     let phone = errors.check(Phone::parse_optional(&input.phone));

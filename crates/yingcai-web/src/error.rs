@@ -160,6 +160,22 @@ pub(crate) async fn log_errors(
     let is_api = path.starts_with("/api/");
     let response = next.run(request).await;
     let Some(error) = response.extensions().get::<Arc<AppError>>().cloned() else {
+        if is_api && response.status().is_client_error() && !is_json(response.headers()) {
+            // An extractor refused the request before any handler ran (a query string or
+            // body of the wrong form, a body too large); axum says so in plain text, the
+            // API in its one error format.
+            let status = response.status();
+            let detail = axum::body::to_bytes(response.into_body(), 2048)
+                .await
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
+            let mut answer = api_error(
+                &AppError::BadRequest(detail),
+                context::negotiate_locale(&headers),
+            );
+            *answer.status_mut() = status;
+            return answer;
+        }
         return response;
     };
     match &*error {
@@ -194,6 +210,13 @@ pub(crate) async fn log_errors(
             (error.status(), body).into_response()
         }
     }
+}
+
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
 }
 
 fn api_error(error: &AppError, locale: Locale) -> Response {

@@ -134,6 +134,7 @@ err-password-mismatch = The two passwords are not the same.
 err-password-unchanged = The new password must differ from the current one.
 err-phone-invalid = Enter a phone number of 5 to 20 digits.
 err-role-invalid = Choose talent or enterprise.
+err-role-unknown = Choose one of the roles: talent, enterprise, officer, expert reviewer or administrator.
 err-roles-required = Choose at least one valid role.
 err-credentials-invalid = The e-mail or password is not correct.
 err-throttled = Too many failed sign-ins. Wait 15 minutes and try again.

@@ -134,6 +134,7 @@ err-password-mismatch = 两次输入的密码不一致。
 err-password-unchanged = 新密码不能与当前密码相同。
 err-phone-invalid = 请输入 5 至 20 位数字的电话号码。
 err-role-invalid = 请选择人才或企业。
+err-role-unknown = 请从以下角色中选择:人才、企业、经办人员、评审专家或系统管理员。
 err-roles-required = 请至少选择一个有效角色。
 err-credentials-invalid = 电子邮箱或密码不正确。
 err-throttled = 登录失败次数过多，请 15 分钟后再试。

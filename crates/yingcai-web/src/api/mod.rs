@@ -91,7 +91,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         crate::accounts::RegistrationInput,
         crate::accounts::StaffInput,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ErrorAnswers),
     tags(
         (name = "accounts", description = "Sign-up, sign-in, sessions and account administration"),
         (name = "policy", description = "Policy decisions and their explanations"),
@@ -110,6 +110,96 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Adds to every operation the error answers the site's layers can give it, whatever its
+/// handler does: the extractors refuse unreadable input (400) and oversized bodies (413),
+/// the route's access rule refuses strangers (401) and other roles (403), anything that
+/// changes state needs the anti-forgery token when called with a cookie (403), a path with
+/// an id may name nothing the caller can see (404), a body may hold wrong fields (422),
+/// sign-in and sign-up are throttled (429). Handlers list their own answers; this only
+/// fills in what they left out, from the route table, so the document cannot forget a
+/// new route's rule.
+struct ErrorAnswers;
+
+impl utoipa::Modify for ErrorAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+
+        let access: std::collections::HashMap<(&str, &str), crate::routes::Access> =
+            crate::routes::route_table()
+                .into_iter()
+                .map(|r| ((r.method, r.path), r.access))
+                .collect();
+        let error = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("ErrorBody")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            for method in ["GET", "POST", "PUT", "DELETE"] {
+                let operation = match method {
+                    "GET" => item.get.as_mut(),
+                    "POST" => item.post.as_mut(),
+                    "PUT" => item.put.as_mut(),
+                    _ => item.delete.as_mut(),
+                };
+                let Some(operation) = operation else { continue };
+                let protected = access
+                    .get(&(method, path.as_str()))
+                    .is_some_and(|a| *a != crate::routes::Access::Public);
+                let writes = method != "GET";
+                let mut answers = vec![
+                    (
+                        "400",
+                        "The request could not be read: a parameter or the body is not of the documented form.",
+                    ),
+                    ("500", "An internal error; nothing was changed."),
+                ];
+                if protected {
+                    answers.push(("401", "Not signed in, or the session or token has ended."));
+                }
+                if protected || writes {
+                    answers.push(("403", "The caller's role may not do this, or (with a cookie) the anti-forgery token is missing."));
+                }
+                if path.contains('{') {
+                    answers.push(("404", "Nothing with this id that the caller may see."));
+                }
+                let has_query = operation
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| p.parameter_in == utoipa::openapi::path::ParameterIn::Query);
+                if writes {
+                    answers.push(("413", "The body is larger than this operation accepts."));
+                }
+                if writes || has_query {
+                    answers.push(("422", "One or more fields are wrong; each is named with a message in the caller's language."));
+                }
+                if writes && !protected {
+                    answers.push((
+                        "429",
+                        "Too many attempts from this address or for this account; try again later.",
+                    ));
+                }
+                for (code, description) in answers {
+                    operation
+                        .responses
+                        .responses
+                        .entry(code.to_owned())
+                        .or_insert_with(|| error(description));
+                }
+            }
+        }
     }
 }
 
