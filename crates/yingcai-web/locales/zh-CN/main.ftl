@@ -1019,3 +1019,32 @@ breaches-late = 已超时（工作时间）
 breaches-none = 目前没有超时的诉求。
 job-case-clocks = 诉求计时：到期预警、超时记录和评价提醒
 job-notification-mail = 通知邮件
+# 站点初始专班（按产业目录每个产业一个）；企业重新结对。
+team-default-name = { $industry }人才服务专班
+team-no-leader = 尚无负责人
+team-no-members = 尚无成员
+admin-teams-unstaffed = { $count ->
+   *[other] 有 { $count } 个专班尚无负责人和成员：其诉求已进入台账，所有工作人员均可查看，但无人能够答复。请打开专班，添加负责人和成员。
+}
+admin-teams-unserved = 以下产业尚无专班服务：
+admin-teams-create-defaults = 为每个产业创建专班
+case-done-defaults = 已为尚无专班的产业各创建一个专班，并为其结对企业。请为新专班添加负责人和成员。
+case-done-defaults_none = 每个产业都已有专班，未创建新专班。
+ledger-unstaffed = 本专班尚无负责人和成员。其诉求在此等候，直至管理员为其添加工作人员。
+pairing-title = 本专班服务的企业
+pairing-lead = { $count ->
+   *[other] 本专班结对企业 { $count } 家。企业的需求更适合由其他专班办理时，可将其调整到该专班；之后提出的诉求将由该专班办理。
+}
+pairing-enterprise = 企业
+pairing-industry-district = 产业和区县
+pairing-how = 结对方式
+pairing-automatic = 按产业和区县自动结对
+pairing-by-officer = 由工作人员调整
+pairing-move = 调整到
+pairing-move-label = 将{ $name }调整到
+pairing-choose = 请选择专班
+pairing-submit = 调整
+pairing-no-other-team = 没有其他专班。
+pairing-none = 尚无企业与本专班结对。
+pairing-more = 显示 { $count } 家中的 { $shown } 家企业。
+pairing-done = 该企业现由{ $team }服务，之后提出的诉求将由其办理。
