@@ -35,13 +35,10 @@ pub async fn create_default_teams(
     store: &Store,
     settings: &WebSettings,
 ) -> Result<Vec<i64>, AppError> {
-    Ok(service_desk::create_default_teams(
-        store,
-        &catalogue_teams(settings),
-        true,
-        &Actor::System,
+    Ok(
+        service_desk::create_default_teams(store, &catalogue_teams(settings), true, &Actor::System)
+            .await?,
     )
-    .await?)
 }
 
 /// An administrator's action: a team from the catalogue for every industry no team serves
@@ -52,8 +49,5 @@ pub(crate) async fn create_missing_teams(
     settings: &WebSettings,
     actor: &Actor,
 ) -> Result<Vec<i64>, AppError> {
-    Ok(
-        service_desk::create_default_teams(store, &catalogue_teams(settings), false, actor)
-            .await?,
-    )
+    Ok(service_desk::create_default_teams(store, &catalogue_teams(settings), false, actor).await?)
 }

@@ -1023,20 +1023,14 @@ job-notification-mail = Notification e-mails
 team-default-name = { $industry } talent service team
 team-no-leader = No leader yet
 team-no-members = No members yet
-admin-teams-unstaffed = { $count ->
-    [one] One team has no leader or members yet: its requests are in its ledger, readable by every officer, but nobody can answer them. Open the team and add its leader and members.
-   *[other] { $count } teams have no leader or members yet: their requests are in their ledgers, readable by every officer, but nobody can answer them. Open each team and add its leader and members.
-}
+admin-teams-unstaffed = Teams without a leader or members yet: { $count }. Their requests are in their ledgers, readable by every officer, but nobody can answer them. Open each team marked below and add its leader and members.
 admin-teams-unserved = No team serves these industries yet:
 admin-teams-create-defaults = Create a team for each
 case-done-defaults = A team was created for each industry without one, and its enterprises were paired with it. Add the new teams' leaders and members.
 case-done-defaults_none = Every industry already has a team; nothing was created.
 ledger-unstaffed = This team has no leader or members yet. Its requests wait here until an administrator adds officers to it.
 pairing-title = Enterprises this team serves
-pairing-lead = { $count ->
-    [one] One enterprise is paired with this team. Move an enterprise to another team when its needs belong there; its next requests go to that team.
-   *[other] { $count } enterprises are paired with this team. Move an enterprise to another team when its needs belong there; its next requests go to that team.
-}
+pairing-lead = Enterprises paired with this team: { $count }. Move an enterprise to another team when its needs belong there; its next requests go to that team.
 pairing-enterprise = Enterprise
 pairing-industry-district = Industry and district
 pairing-how = Paired

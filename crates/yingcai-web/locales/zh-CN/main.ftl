@@ -1023,18 +1023,14 @@ job-notification-mail = 通知邮件
 team-default-name = { $industry }人才服务专班
 team-no-leader = 尚无负责人
 team-no-members = 尚无成员
-admin-teams-unstaffed = { $count ->
-   *[other] 有 { $count } 个专班尚无负责人和成员：其诉求已进入台账，所有工作人员均可查看，但无人能够答复。请打开专班，添加负责人和成员。
-}
+admin-teams-unstaffed = 尚无负责人和成员的专班：{ $count } 个。其诉求已进入台账，所有工作人员均可查看，但无人能够答复。请打开下方标注的专班，添加负责人和成员。
 admin-teams-unserved = 以下产业尚无专班服务：
 admin-teams-create-defaults = 为每个产业创建专班
 case-done-defaults = 已为尚无专班的产业各创建一个专班，并为其结对企业。请为新专班添加负责人和成员。
 case-done-defaults_none = 每个产业都已有专班，未创建新专班。
 ledger-unstaffed = 本专班尚无负责人和成员。其诉求在此等候，直至管理员为其添加工作人员。
 pairing-title = 本专班服务的企业
-pairing-lead = { $count ->
-   *[other] 本专班结对企业 { $count } 家。企业的需求更适合由其他专班办理时，可将其调整到该专班；之后提出的诉求将由该专班办理。
-}
+pairing-lead = 与本专班结对的企业：{ $count } 家。企业的需求更适合由其他专班办理时，可将其调整到该专班；之后提出的诉求将由该专班办理。
 pairing-enterprise = 企业
 pairing-industry-district = 产业和区县
 pairing-how = 结对方式

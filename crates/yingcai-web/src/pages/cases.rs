@@ -324,8 +324,10 @@ async fn render_case(
         }
     }
     let teams = store.service_teams().await?;
-    let team_names: HashMap<i64, String> =
-        teams.iter().map(|t| (t.team_id, t.name_in(ctx.locale).to_owned())).collect();
+    let team_names: HashMap<i64, String> = teams
+        .iter()
+        .map(|t| (t.team_id, t.name_in(ctx.locale).to_owned()))
+        .collect();
     let team = teams.iter().find(|t| t.team_id == case.team_id);
     let mut members: Vec<Value> = Vec::new();
     if let Some(team) = team {
@@ -682,8 +684,7 @@ async fn render_ledger(
     let rules = state.settings().desk_rules();
     let calendar = service_desk::calendar(store, &rules).await?;
     let now = yingcai_store::now_ms();
-    let names: HashMap<i64, String> =
-        [(team.team_id, team.name_in(ctx.locale).to_owned())].into();
+    let names: HashMap<i64, String> = [(team.team_id, team.name_in(ctx.locale).to_owned())].into();
     let mut rows = Vec::new();
     for case in &cases {
         let clocks = service_desk::clocks_of(store, &calendar, &rules, case, now).await?;
