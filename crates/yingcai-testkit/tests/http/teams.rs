@@ -202,6 +202,32 @@ async fn a_fresh_site_starts_with_one_team_per_industry_of_the_catalogue() {
         officer.page(&format!("/cases/{case}")).await.0,
         StatusCode::OK
     );
+    // Giving the team officers keeps its English name; renaming it drops it (an
+    // administrator names a team once, shown in both languages).
+    let staffed = yingcai_store::TeamInput {
+        name: it_team.name.clone(),
+        leader_account_id: None,
+        industries: it_team.industries.clone(),
+        districts: vec![],
+        members: vec![],
+    };
+    app.store
+        .save_service_team(Some(it_team.team_id), &staffed, &Actor::System)
+        .await
+        .unwrap();
+    let kept = app.store.service_team(it_team.team_id).await.unwrap();
+    assert_eq!(kept.name_en, it_team.name_en);
+    let renamed = yingcai_store::TeamInput {
+        name: "信息技术专班".into(),
+        ..staffed
+    };
+    app.store
+        .save_service_team(Some(it_team.team_id), &renamed, &Actor::System)
+        .await
+        .unwrap();
+    let renamed = app.store.service_team(it_team.team_id).await.unwrap();
+    assert_eq!(renamed.name_en, None);
+    assert_eq!(renamed.name_in(yingcai_domain::Locale::En), "信息技术专班");
     let refused = officer
         .post_form(
             &format!("/cases/{case}/act"),
