@@ -10,8 +10,8 @@ use yingcai_casedesk::{Action, Actor as Side, Clocks, Timeline};
 use yingcai_domain::status::CaseStatus;
 use yingcai_domain::{Date, Employer, FieldError, FieldErrors};
 use yingcai_store::{
-    Actor, CaseFilter, CaseRecord, CaseTransition, EventKind, NewCase, Store, TeamInput,
-    TeamRecord, now_ms,
+    Actor, CaseFilter, CaseRecord, CaseTransition, DefaultTeam, EventKind, NewCase, Store,
+    TeamInput, TeamRecord, now_ms,
 };
 use yingcai_worktime::{BeijingMinute, WorkCalendar, WorkTimeError, WorkingHours};
 
@@ -643,6 +643,26 @@ pub async fn save_team(
         return Ok(id);
     }
     Err(Error::Invalid(errors))
+}
+
+/// Creates a team for each industry of the catalogue (`teams`, named by the caller from the
+/// catalogue's labels), serving every district, with no leader or members yet; then pairs
+/// the enterprises. `only_when_none`: at a server's start, only on a site with no team at
+/// all (a fresh install; the demo brings its own). Otherwise (an administrator's action):
+/// for the industries no team serves. Audited as `actor`. Returns the new teams' ids.
+pub async fn create_default_teams(
+    store: &Store,
+    teams: &[DefaultTeam],
+    only_when_none: bool,
+    actor: &Actor,
+) -> Result<Vec<i64>, Error> {
+    let created = store
+        .create_default_teams(teams, only_when_none, actor)
+        .await?;
+    if !created.is_empty() {
+        pair_unpaired(store).await?;
+    }
+    Ok(created)
 }
 
 /// An officer pairs an enterprise with another team (audited; kept by automatic pairing).

@@ -70,8 +70,8 @@ pub use registry::{ImportConflict, ImportRow, ImportSummary, TalentRecord};
 pub use reports::ImportReport;
 pub use service_desk::{
     CalendarYearRecord, CaseChangeError, CaseEvent, CaseFilter, CaseRecord, CaseTransition,
-    CategoryRecord, ChecklistItem, EventKind, NewCase, OpenDay, OpenedMonth, PauseRecord,
-    ResolvedMonth, TeamInput, TeamMonthRow, TeamRecord,
+    CategoryRecord, ChecklistItem, DefaultTeam, EventKind, NewCase, OpenDay, OpenedMonth,
+    PairedEnterprise, PauseRecord, ResolvedMonth, TeamInput, TeamMonthRow, TeamRecord,
 };
 pub use sessions::{SessionKind, SessionRecord};
 pub use submissions::{

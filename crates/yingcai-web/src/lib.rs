@@ -16,6 +16,7 @@
 mod api;
 mod assets;
 mod context;
+mod default_teams;
 pub mod demo;
 mod error;
 mod i18n;
@@ -40,6 +41,7 @@ use tower_http::trace::TraceLayer;
 use yingcai_store::Store;
 
 pub use context::Ctx;
+pub use default_teams::create_default_teams;
 pub use error::AppError;
 pub use i18n::translate;
 pub use pages::notifications::notification_mail;

@@ -620,6 +620,17 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         );
     }
 
+    // A fresh site starts with one service team per industry of its catalogue (nothing
+    // where any team exists, such as the demo's, so every start and app server may ask).
+    let defaults = yingcai_web::create_default_teams(&store, &settings.web).await?;
+    if !defaults.is_empty() {
+        tracing::info!(teams = defaults.len(), "default service teams created");
+        println!(
+            "Created {} industry service teams from the industry catalogue; add their leaders and members at /admin/teams.",
+            defaults.len()
+        );
+    }
+
     let address: SocketAddr = format!("{}:{}", settings.bind, settings.port)
         .parse()
         .map_err(|e| anyhow::anyhow!("bind address {}:{}: {e}", settings.bind, settings.port))?;

@@ -23,7 +23,9 @@ pub use cases::{
     PauseRecord, TeamMonthRow,
 };
 pub use figures::{OpenDay, OpenedMonth, ResolvedMonth};
-pub use teams::{CalendarYearRecord, CategoryRecord, TeamInput, TeamRecord};
+pub use teams::{
+    CalendarYearRecord, CategoryRecord, DefaultTeam, PairedEnterprise, TeamInput, TeamRecord,
+};
 
 crate::refusal! {
     /// Why a change to a case was not made.

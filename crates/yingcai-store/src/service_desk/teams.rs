@@ -7,6 +7,9 @@ use super::*;
 pub struct TeamRecord {
     pub team_id: i64,
     pub name: String,
+    /// The English name, for the teams made from the industry catalogue; None: `name` in
+    /// both languages.
+    pub name_en: Option<String>,
     pub leader_account_id: Option<i64>,
     /// Industry codes (from the registry's catalogue).
     pub industries: Vec<String>,
@@ -22,6 +25,41 @@ impl TeamRecord {
         self.industries.iter().any(|i| i == industry)
             && (self.districts.is_empty() || self.districts.iter().any(|d| d == district))
     }
+
+    /// The name to show in `locale`.
+    pub fn name_in(&self, locale: yingcai_domain::Locale) -> &str {
+        match (&self.name_en, locale) {
+            (Some(english), yingcai_domain::Locale::En) => english,
+            _ => &self.name,
+        }
+    }
+
+    /// A team no officer serves yet (made from the catalogue, or left empty by an
+    /// administrator): its cases wait until one is added.
+    pub fn unstaffed(&self) -> bool {
+        self.members.is_empty() && self.leader_account_id.is_none()
+    }
+}
+
+/// An enterprise a team serves, as the officers' team page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct PairedEnterprise {
+    pub enterprise_id: i64,
+    pub name: String,
+    pub industry: String,
+    pub district: String,
+    /// The officer who paired it; None: paired automatically by industry and district.
+    pub paired_by: Option<i64>,
+    pub paired_at: i64,
+}
+
+/// A team made from the registry's industry catalogue: one industry, every district, no
+/// leader or members yet (an administrator adds them).
+#[derive(Debug, Clone)]
+pub struct DefaultTeam {
+    pub industry: String,
+    pub name: String,
+    pub name_en: String,
 }
 
 /// A team as an administrator saves it (checked by the service).
@@ -57,6 +95,7 @@ pub struct CalendarYearRecord {
 struct TeamRow {
     team_id: i64,
     name: String,
+    name_en: Option<String>,
     leader_account_id: Option<i64>,
 }
 
@@ -64,7 +103,7 @@ impl Store {
     /// Every team, by name, with its industries, districts and members.
     pub async fn service_teams(&self) -> Result<Vec<TeamRecord>, StoreError> {
         let rows: Vec<TeamRow> = sqlx::query_as(
-            "select team_id, name, leader_account_id from service_team order by name, team_id",
+            "select team_id, name, name_en, leader_account_id from service_team order by name, team_id",
         )
         .fetch_all(self.pool())
         .await?;
@@ -88,6 +127,7 @@ impl Store {
                 TeamRecord {
                     team_id: id,
                     name: row.name,
+                    name_en: row.name_en,
                     leader_account_id: row.leader_account_id,
                     industries: pick(&industries, id),
                     districts: pick(&districts, id),
@@ -141,7 +181,9 @@ impl Store {
             }
             Some(id) => {
                 let changed = sqlx::query(
-                    "update service_team set name = $1, leader_account_id = $2, updated_at = $3 where team_id = $4",
+                    "update service_team set name = $1, leader_account_id = $2, updated_at = $3,
+                            name_en = case when name = $1 then name_en else null end
+                      where team_id = $4",
                 )
                 .bind(&team.name)
                 .bind(team.leader_account_id)
@@ -209,6 +251,78 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Creates a team for each of `teams` whose industry no team serves yet, skipping a
+    /// name already taken. With `only_when_none`, creates nothing at all unless the site has
+    /// no team (a fresh install). Two app servers starting at once create them once: the
+    /// check and the inserts hold the write lock (SQLite) or a lock on the table that
+    /// conflicts with itself (PostgreSQL). Returns the new teams' ids.
+    pub async fn create_default_teams(
+        &self,
+        teams: &[DefaultTeam],
+        only_when_none: bool,
+        actor: &Actor,
+    ) -> Result<Vec<i64>, StoreError> {
+        let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
+        if self.backend() == crate::Backend::Postgres {
+            sqlx::query("lock table service_team in share row exclusive mode")
+                .execute(&mut *tx)
+                .await?;
+        }
+        let existing: i64 = sqlx::query_scalar("select count(*) from service_team")
+            .fetch_one(&mut *tx)
+            .await?;
+        if only_when_none && existing > 0 {
+            return Ok(Vec::new());
+        }
+        let served: Vec<String> =
+            sqlx::query_scalar("select distinct industry from service_team_industry")
+                .fetch_all(&mut *tx)
+                .await?;
+        let names: Vec<String> = sqlx::query_scalar("select name from service_team")
+            .fetch_all(&mut *tx)
+            .await?;
+        let now = now_ms();
+        let mut created = Vec::new();
+        for team in teams {
+            if served.contains(&team.industry) || names.contains(&team.name) {
+                continue;
+            }
+            let id: i64 = sqlx::query_scalar(
+                "insert into service_team (name, name_en, leader_account_id, created_at, updated_at)
+                 values ($1, $2, null, $3, $3) returning team_id",
+            )
+            .bind(&team.name)
+            .bind(&team.name_en)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query("insert into service_team_industry (team_id, industry) values ($1, $2)")
+                .bind(id)
+                .bind(&team.industry)
+                .execute(&mut *tx)
+                .await?;
+            audit::append(
+                &mut tx,
+                actor,
+                Change {
+                    action: "service_team.create",
+                    entity: "service_team",
+                    entity_id: id.to_string(),
+                    before: None,
+                    after: Some(json!({
+                        "name": team.name, "name_en": team.name_en, "leader": null,
+                        "industries": [team.industry], "districts": [], "members": [],
+                        "default": true,
+                    })),
+                },
+            )
+            .await?;
+            created.push(id);
+        }
+        tx.commit().await?;
+        Ok(created)
     }
 
     /// The team that serves an enterprise, if it is paired.
@@ -288,6 +402,31 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// The first `limit` enterprises a team serves, by name, and how many it serves.
+    pub async fn team_enterprises(
+        &self,
+        team_id: i64,
+        limit: i64,
+    ) -> Result<(Vec<PairedEnterprise>, i64), StoreError> {
+        let rows = sqlx::query_as(
+            "select e.enterprise_id, e.name, e.industry, e.district, p.paired_by, p.paired_at
+               from service_pairing p join enterprise e on e.enterprise_id = p.enterprise_id
+              where p.team_id = $1
+              order by e.name, e.enterprise_id
+              limit $2",
+        )
+        .bind(team_id)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        let count: i64 =
+            sqlx::query_scalar("select count(*) from service_pairing where team_id = $1")
+                .bind(team_id)
+                .fetch_one(self.pool())
+                .await?;
+        Ok((rows, count))
     }
 
     /// Verified enterprises that no team serves yet: `(enterprise_id, industry, district)`.

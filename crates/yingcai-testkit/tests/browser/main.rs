@@ -768,9 +768,41 @@ async fn sign_in_zh(browser: &Browser, app: &TestApp, email: &str) {
     wait_for(browser, "/", "/logout").await;
 }
 
+/// What the public dashboard of a team (`/service-teams/{team}`) shows of the last twelve
+/// months: requests raised, solved, and open now, read off the page in the browser's
+/// language (whose heading for requests raised is `raised_label`).
+async fn dashboard(browser: &Browser, app: &TestApp, team: i64, raised_label: &str) -> [u32; 3] {
+    let path = format!("/service-teams/{team}");
+    browser.client.goto(&app.url(&path)).await.unwrap();
+    wait_for(browser, &path, raised_label).await;
+    let number = |text: String| -> u32 {
+        text.trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("not a count: {text:?}"))
+    };
+    // The summary: raised first, open now last (ratings stay hidden below five).
+    let facts = browser
+        .client
+        .find_all(Locator::Css("dl.facts.figures > dd"))
+        .await
+        .unwrap();
+    let raised = number(facts.first().unwrap().text().await.unwrap());
+    let open = number(facts.last().unwrap().text().await.unwrap());
+    // The months table's total row: raised, on-time answers, solved, …
+    let total = browser
+        .client
+        .find_all(Locator::Css("tfoot tr td"))
+        .await
+        .unwrap();
+    assert_eq!(number(total[0].text().await.unwrap()), raised);
+    let solved = number(total[2].text().await.unwrap());
+    [raised, solved, open]
+}
+
 /// The case desk end to end, in both languages: an enterprise raises a request in Chinese,
 /// the team answers in English and waits for the enterprise, the enterprise replies, the
-/// team resolves it, the enterprise rates it — and the team's ledger moves with it.
+/// team resolves it, the enterprise rates it — and the team's ledger and its public
+/// dashboard move with it.
 #[tokio::test]
 async fn an_enterprise_raises_a_request_the_team_answers_waits_resolves_and_the_enterprise_rates_it()
  {
@@ -784,8 +816,25 @@ async fn an_enterprise_raises_a_request_the_team_answers_waits_resolves_and_the_
     let officer = app
         .create_account("officer@team.cn", &[yingcai_domain::Role::Officer])
         .await;
-    app.create_account("hr@enterprise.cn", &[yingcai_domain::Role::Enterprise])
+    let hr = app
+        .create_account("hr@enterprise.cn", &[yingcai_domain::Role::Enterprise])
         .await;
+    app.store
+        .create_verified_enterprise(
+            Some(hr),
+            &yingcai_domain::EnterpriseProfile {
+                name: "雄安智芯科技有限公司".into(),
+                credit_code: yingcai_domain::CreditCode::parse("91350100M000100Y43").unwrap(),
+                industry: "next_gen_it".into(),
+                district: "长安区".into(),
+                contact_name: None,
+                contact_phone: None,
+                contact_email: None,
+            },
+            &yingcai_store::Actor::System,
+        )
+        .await
+        .unwrap();
     let team = app
         .store
         .save_service_team(
@@ -801,6 +850,28 @@ async fn an_enterprise_raises_a_request_the_team_answers_waits_resolves_and_the_
         )
         .await
         .unwrap();
+    // Another team, which an officer could move the enterprise to.
+    app.store
+        .save_service_team(
+            None,
+            &yingcai_store::TeamInput {
+                name: "新材料产业人才服务专班".into(),
+                leader_account_id: Some(officer),
+                industries: vec!["new_materials".into()],
+                districts: vec![],
+                members: vec![officer],
+            },
+            &yingcai_store::Actor::System,
+        )
+        .await
+        .unwrap();
+
+    // The team's public dashboard, in both languages, before anything happened.
+    assert_eq!(dashboard(&zh, &app, team, "受理诉求").await, [0, 0, 0]);
+    assert_eq!(
+        dashboard(&en, &app, team, "Requests raised").await,
+        [0, 0, 0]
+    );
 
     // The enterprise raises a request, in Chinese.
     sign_in_zh(&zh, &app, "hr@enterprise.cn").await;
@@ -850,6 +921,9 @@ async fn an_enterprise_raises_a_request_the_team_answers_waits_resolves_and_the_
     )
     .await;
 
+    // Raised and open: the dashboard counts it.
+    assert_eq!(dashboard(&zh, &app, team, "受理诉求").await, [1, 0, 1]);
+
     // The team sees it in its ledger and answers, in English.
     sign_in(&en, &app, "officer@team.cn").await;
     en.client
@@ -857,7 +931,17 @@ async fn an_enterprise_raises_a_request_the_team_answers_waits_resolves_and_the_
         .await
         .unwrap();
     wait_for(&en, &format!("/officer/teams/{team}"), "研发总监配偶就业").await;
+    // The enterprise was paired with the team by its industry when it raised the request.
+    assert!(
+        en.client
+            .source()
+            .await
+            .unwrap()
+            .contains("雄安智芯科技有限公司")
+    );
     shot(&en, "ledger-en").await;
+    shot_at(&en, "ledger-en-390", Some(390)).await;
+    shot_at(&en, "ledger-en-wide", Some(1280)).await;
     en.client.goto(&app.url(&case_page)).await.unwrap();
     wait_for(&en, &case_page, "Service times").await;
     shot(&en, "case-officer-en").await;
@@ -911,6 +995,14 @@ async fn an_enterprise_raises_a_request_the_team_answers_waits_resolves_and_the_
         .await
         .unwrap();
     wait_for(&en, &format!("/officer/teams/{team}"), "Resolved").await;
+
+    // Solved and rated: the public dashboard moved, in both languages.
+    assert_eq!(
+        dashboard(&en, &app, team, "Requests raised").await,
+        [1, 1, 0]
+    );
+    assert_eq!(dashboard(&zh, &app, team, "受理诉求").await, [1, 1, 0]);
+    shot(&zh, "dashboard-after-zh").await;
 
     zh.close().await;
     en.close().await;

@@ -14,6 +14,8 @@
 //! - `forms`: forms read into their input structs (typed fields, repeated fields, tokens)
 //! - `hostile`: random and extreme values in every page's path and query, and public forms
 //! - `operations`: the scheduler's jobs and the audit checkpoints, for administrators
+//! - `teams`: the teams a fresh site starts with, and officers moving an enterprise to
+//!   another team (page and API)
 //!
 //! New page tests go into the module of their area; a new page route is picked up by
 //! `authz.rs` and `hostile.rs` from the site's route table.
@@ -38,3 +40,4 @@ mod policy;
 mod registry;
 mod security;
 mod site;
+mod teams;

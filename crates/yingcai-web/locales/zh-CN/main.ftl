@@ -134,7 +134,7 @@ err-password-mismatch = 两次输入的密码不一致。
 err-password-unchanged = 新密码不能与当前密码相同。
 err-phone-invalid = 请输入 5 至 20 位数字的电话号码。
 err-role-invalid = 请选择人才或企业。
-err-role-unknown = 请从以下角色中选择:人才、企业、经办人员、评审专家或系统管理员。
+err-role-unknown = 请从以下角色中选择：人才、企业、经办人员、评审专家或系统管理员。
 err-roles-required = 请至少选择一个有效角色。
 err-credentials-invalid = 电子邮箱或密码不正确。
 err-throttled = 登录失败次数过多，请 15 分钟后再试。
@@ -1022,10 +1022,35 @@ job-case-clocks = 诉求计时：到期预警、超时记录和评价提醒
 job-notification-mail = 通知邮件
 
 ## 接口文档
-footer-api = 开发者:JSON 接口及文档
+footer-api = 开发者：JSON 接口及文档
 api-docs-title = JSON 接口文档
-api-docs-intro = 其他系统(银行、人社和社保系统、省数据共享平台)通过 JSON 接口使用与本网站页面相同的各项操作。下方列出接口的全部操作;“Try it out”会向本网站发送真实请求。
-api-docs-session = 若已在本浏览器登录本网站:请求以您的身份和权限发送。
-api-docs-token = 其他系统先调用“POST /api/v1/session”登录,再把取得的令牌填入“Authorize”(bearer),之后的请求均以该账户身份执行。
-api-docs-format = 金额以“分”为单位的整数表示(¥1.00 = 100),时间为自 1970 年起的毫秒数(UTC);出错时按字段逐一说明原因,语言与请求所要求的一致。
-api-docs-document = 机器可读的接口描述(OpenAPI 3.1)
+api-docs-intro = 其他系统（银行、人社和社保系统、省数据共享平台）通过 JSON 接口使用与本网站页面相同的各项操作。下方列出接口的全部操作；“Try it out”会向本网站发送真实请求。
+api-docs-session = 若已在本浏览器登录本网站：请求以您的身份和权限发送。
+api-docs-token = 其他系统先调用“POST /api/v1/session”登录，再把取得的令牌填入“Authorize”（bearer），之后的请求均以该账户身份执行。
+api-docs-format = 金额以“分”为单位的整数表示（¥1.00 = 100），时间为自 1970 年起的毫秒数（UTC）；出错时按字段逐一说明原因，语言与请求所要求的一致。
+api-docs-document = 机器可读的接口描述（OpenAPI 3.1）
+# 站点初始专班（按产业目录每个产业一个）；企业重新结对。
+team-default-name = { $industry }人才服务专班
+team-no-leader = 尚无负责人
+team-no-members = 尚无成员
+admin-teams-unstaffed = 尚无负责人和成员的专班：{ $count } 个。其诉求已进入台账，所有工作人员均可查看，但无人能够答复。请打开下方标注的专班，添加负责人和成员。
+admin-teams-unserved = 以下产业尚无专班服务：
+admin-teams-create-defaults = 为每个产业创建专班
+case-done-defaults = 已为尚无专班的产业各创建一个专班，并为其结对企业。请为新专班添加负责人和成员。
+case-done-defaults_none = 每个产业都已有专班，未创建新专班。
+ledger-unstaffed = 本专班尚无负责人和成员。其诉求在此等候，直至管理员为其添加工作人员。
+pairing-title = 本专班服务的企业
+pairing-lead = 与本专班结对的企业：{ $count } 家。企业的需求更适合由其他专班办理时，可将其调整到该专班；之后提出的诉求将由该专班办理。
+pairing-enterprise = 企业
+pairing-industry-district = 产业和区县
+pairing-how = 结对方式
+pairing-automatic = 按产业和区县自动结对
+pairing-by-officer = 由工作人员调整
+pairing-move = 调整到
+pairing-move-label = 将{ $name }调整到
+pairing-choose = 请选择专班
+pairing-submit = 调整
+pairing-no-other-team = 没有其他专班。
+pairing-none = 尚无企业与本专班结对。
+pairing-more = 显示 { $count } 家中的 { $shown } 家企业。
+pairing-done = 该企业现由{ $team }服务，之后提出的诉求将由其办理。

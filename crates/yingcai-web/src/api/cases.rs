@@ -527,6 +527,29 @@ pub(crate) async fn update_team(
     save_team(&state, &ctx, Some(id), body).await
 }
 
+/// What creating the catalogue's teams did.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct DefaultTeamsCreated {
+    /// The new teams' ids: one per industry of the catalogue that no team served (none when
+    /// every industry had a team). They serve every district and have no leader or members
+    /// yet.
+    pub created: Vec<i64>,
+}
+
+/// Creates a team from the industry catalogue for every industry no team serves, then pairs
+/// the enterprises (administrators; audited).
+#[utoipa::path(post, path = "/api/v1/admin/service-teams/defaults", tag = "service-desk", security(("bearer" = [])),
+    responses((status = 200, body = DefaultTeamsCreated), (status = 401, body = crate::api::ErrorBody), (status = 403, body = crate::api::ErrorBody)))]
+pub(crate) async fn default_teams(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<DefaultTeamsCreated>, AppError> {
+    let created =
+        crate::default_teams::create_missing_teams(state.store(), state.settings(), &ctx.actor())
+            .await?;
+    Ok(Json(DefaultTeamsCreated { created }))
+}
+
 #[derive(serde::Deserialize, utoipa::ToSchema)]
 pub struct CategoryTargets {
     pub code: String,

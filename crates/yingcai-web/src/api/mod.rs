@@ -51,6 +51,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         cases::calendar_years,
         cases::add_calendar_year,
         cases::pair,
+        cases::default_teams,
         figures::team,
         notifications::list,
         notifications::mark_read,
@@ -81,6 +82,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         cases::CalendarYear,
         cases::CalendarYearRequest,
         cases::PairingRequest,
+        cases::DefaultTeamsCreated,
         figures::TeamFiguresView,
         figures::MonthFiguresView,
         figures::BacklogView,
@@ -347,6 +349,11 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
             "/api/v1/enterprises/{id}/team",
             Access::Role(Officer),
             cases::pair,
+        ),
+        post(
+            "/api/v1/admin/service-teams/defaults",
+            Access::Role(Admin),
+            cases::default_teams,
         ),
         get(
             "/api/v1/service-teams/{id}/figures",

@@ -11,7 +11,7 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 use yingcai_casedesk::{Clocks, Reading};
 use yingcai_domain::status::CaseStatus;
-use yingcai_domain::{FieldError, FieldErrors, Role};
+use yingcai_domain::{FieldError, FieldErrors, Locale, Role};
 use yingcai_services::service_desk::{self, Caller, Raised, Standing};
 use yingcai_store::{CaseFilter, CaseRecord, TeamRecord};
 
@@ -100,13 +100,13 @@ pub(crate) fn case_number(case_id: i64) -> String {
     format!("FW{case_id:06}")
 }
 
-async fn team_names(state: &AppState) -> Result<HashMap<i64, String>, AppError> {
+async fn team_names(state: &AppState, locale: Locale) -> Result<HashMap<i64, String>, AppError> {
     Ok(state
         .store()
         .service_teams()
         .await?
         .into_iter()
-        .map(|t| (t.team_id, t.name))
+        .map(|t| (t.team_id, t.name_in(locale).to_owned()))
         .collect())
 }
 
@@ -144,6 +144,8 @@ fn done_message(done: &str) -> Option<String> {
         "saved",
         "paired",
         "calendar",
+        "defaults",
+        "defaults_none",
     ];
     KNOWN.contains(&done).then(|| format!("case-done-{done}"))
 }
@@ -157,7 +159,7 @@ pub(crate) async fn my_cases(
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     let caller = caller(&ctx)?;
-    let teams = team_names(&state).await?;
+    let teams = team_names(&state, ctx.locale).await?;
     let cases = state
         .store()
         .cases(&CaseFilter {
@@ -322,8 +324,10 @@ async fn render_case(
         }
     }
     let teams = store.service_teams().await?;
-    let team_names: HashMap<i64, String> =
-        teams.iter().map(|t| (t.team_id, t.name.clone())).collect();
+    let team_names: HashMap<i64, String> = teams
+        .iter()
+        .map(|t| (t.team_id, t.name_in(ctx.locale).to_owned()))
+        .collect();
     let team = teams.iter().find(|t| t.team_id == case.team_id);
     let mut members: Vec<Value> = Vec::new();
     if let Some(team) = team {
@@ -384,7 +388,7 @@ async fn render_case(
                 done => i.done_at.map(beijing_minute),
             }).collect::<Vec<_>>(),
             members => members,
-            other_teams => teams.iter().filter(|t| t.team_id != case.team_id).map(|t| context! { id => t.team_id, name => t.name }).collect::<Vec<_>>(),
+            other_teams => teams.iter().filter(|t| t.team_id != case.team_id).map(|t| context! { id => t.team_id, name => t.name_in(ctx.locale) }).collect::<Vec<_>>(),
             may_rate => standing == Standing::Requester && case.rating.is_none() && matches!(case.status, CaseStatus::Resolved | CaseStatus::Closed),
             rating => case.rating,
             rating_comment => case.rating_comment,
@@ -588,6 +592,9 @@ pub(crate) struct LedgerQuery {
     pub status: String,
     pub q: String,
     pub before: String,
+    /// `paired` after a pairing, with the team it went to (`to`).
+    pub done: String,
+    pub to: String,
 }
 
 /// `/officer/cases`: the teams the officer is in (and every other team, read-only), each
@@ -605,7 +612,8 @@ pub(crate) async fn teams_page(
         let count = |s: CaseStatus| counts.iter().find(|(c, _)| *c == s).map_or(0, |(_, n)| *n);
         rows.push(context! {
             team_id => team.team_id,
-            name => team.name,
+            name => team.name_in(ctx.locale),
+            unstaffed => team.unstaffed(),
             mine => mine.contains(&team.team_id),
             industries => team.industries.iter().map(|i| format!("industry-{i}")).collect::<Vec<_>>(),
             new => count(CaseStatus::New),
@@ -622,7 +630,8 @@ pub(crate) async fn teams_page(
     )
 }
 
-/// `/officer/teams/{id}`: a team's ledger, newest first, with each open case's clocks.
+/// `/officer/teams/{id}`: a team's ledger, newest first, with each open case's clocks, and
+/// the enterprises it serves with a form to pair each with another team.
 pub(crate) async fn ledger(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -630,6 +639,36 @@ pub(crate) async fn ledger(
     Query(q): Query<LedgerQuery>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
+    let done = match q.done.as_str() {
+        "paired" => {
+            let to = q.to.trim().parse::<i64>().ok();
+            let team = match to {
+                Some(to) => state.store().service_team(to).await.ok(),
+                None => None,
+            };
+            team.map(|t| {
+                crate::i18n::translate(
+                    ctx.locale,
+                    "pairing-done",
+                    &[("team", t.name_in(ctx.locale).to_owned())],
+                )
+            })
+        }
+        _ => None,
+    };
+    render_ledger(&state, &ctx, id, &q, StatusCode::OK, None, done).await
+}
+
+/// The ledger page; `refused`: the pairing form that was refused, with why.
+async fn render_ledger(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    q: &LedgerQuery,
+    http_status: StatusCode,
+    refused: Option<(i64, &FieldErrors)>,
+    done: Option<String>,
+) -> Result<Response, AppError> {
     let store = state.store();
     let team = store.service_team(id).await?;
     let status: Option<CaseStatus> = q.status.trim().parse().ok();
@@ -645,7 +684,7 @@ pub(crate) async fn ledger(
     let rules = state.settings().desk_rules();
     let calendar = service_desk::calendar(store, &rules).await?;
     let now = yingcai_store::now_ms();
-    let names: HashMap<i64, String> = [(team.team_id, team.name.clone())].into();
+    let names: HashMap<i64, String> = [(team.team_id, team.name_in(ctx.locale).to_owned())].into();
     let mut rows = Vec::new();
     for case in &cases {
         let clocks = service_desk::clocks_of(store, &calendar, &rules, case, now).await?;
@@ -653,32 +692,61 @@ pub(crate) async fn ledger(
             context! { ..case_value(case, &names), ..context! { clocks => clocks_value(&clocks) } },
         );
     }
-    page(
-        &state,
-        &ctx,
+    let (enterprises, enterprise_count) = store.team_enterprises(id, ENTERPRISES_SHOWN).await?;
+    let other_teams: Vec<Value> = store
+        .service_teams()
+        .await?
+        .iter()
+        .filter(|t| t.team_id != id)
+        .map(|t| context! { id => t.team_id, name => t.name_in(ctx.locale) })
+        .collect();
+    page_with_status(
+        state,
+        ctx,
+        http_status,
         "officer_ledger.html",
         context! {
-            team => team_value(&team),
+            team => team_value(&team, ctx.locale),
             cases => rows,
             statuses => CaseStatus::ALL.iter().map(|s| context! { value => s.as_str(), label => s.label_id(), selected => Some(*s) == status }).collect::<Vec<_>>(),
             q => q.q,
             next_before => (cases.len() as i64 == filter.limit).then(|| cases.last().map(|c| c.case_id)).flatten(),
             status_value => status.map(|s| s.as_str()),
+            enterprises => enterprises.iter().map(|e| context! {
+                enterprise_id => e.enterprise_id,
+                name => e.name,
+                industry => format!("industry-{}", e.industry),
+                district => e.district,
+                by_officer => e.paired_by.is_some(),
+                paired_at => beijing_minute(e.paired_at),
+                error => refused.filter(|(at, _)| *at == e.enterprise_id).and_then(|(_, errors)| errors.iter().next().map(|f| f.code)),
+            }).collect::<Vec<_>>(),
+            enterprise_count => enterprise_count,
+            enterprises_more => enterprise_count > enterprises.len() as i64,
+            other_teams => other_teams,
+            errors => refused.map(|(_, errors)| errors_value(errors)),
+            done => done,
         },
     )
 }
 
-fn team_value(team: &TeamRecord) -> Value {
+/// How many of a team's enterprises its page lists (the count says how many it serves).
+const ENTERPRISES_SHOWN: i64 = 200;
+
+fn team_value(team: &TeamRecord, locale: Locale) -> Value {
     context! {
         team_id => team.team_id,
-        name => team.name,
+        name => team.name_in(locale),
         industries => team.industries.iter().map(|i| format!("industry-{i}")).collect::<Vec<_>>(),
         districts => team.districts,
         member_count => team.members.len(),
+        has_leader => team.leader_account_id.is_some(),
+        unstaffed => team.unstaffed(),
     }
 }
 
-/// `POST /officer/enterprises/{id}/team`: an officer pairs an enterprise with a team.
+/// `POST /officer/enterprises/{id}/team`: an officer pairs an enterprise with a team, from
+/// the page of the team that served it (`from`), which shows the outcome.
 pub(crate) async fn pair(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -686,9 +754,35 @@ pub(crate) async fn pair(
     CsrfForm(form): CsrfForm<PairingForm>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
+    let store = state.store();
+    let current = store.team_of_enterprise(id).await?;
+    let from = match form.from.trim().parse::<i64>().ok() {
+        Some(from) if store.service_team(from).await.is_ok() => Some(from),
+        _ => current,
+    };
     let team = form.team.trim().parse::<i64>().unwrap_or(0);
-    service_desk::repair(state.store(), id, team, &ctx.actor()).await?;
-    Ok(Redirect::to("/admin/teams?done=paired").into_response())
+    match service_desk::repair(store, id, team, &ctx.actor()).await {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/officer/teams/{}?done=paired&to={team}#enterprises",
+            from.unwrap_or(team)
+        ))
+        .into_response()),
+        Err(error) => match (AppError::from(error), from) {
+            (AppError::Invalid(errors), Some(from)) => {
+                render_ledger(
+                    &state,
+                    &ctx,
+                    from,
+                    &LedgerQuery::default(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some((id, &errors)),
+                    None,
+                )
+                .await
+            }
+            (other, _) => Err(other),
+        },
+    }
 }
 
 // ------------------------------------------------------------------ administrators
@@ -714,16 +808,36 @@ async fn render_admin_teams(
     let teams = store.service_teams().await?;
     let pairings = store.service_pairings().await?;
     let categories = store.service_categories().await?;
+    let mut rows = Vec::new();
+    for t in &teams {
+        let leader = match t.leader_account_id {
+            Some(id) => store.account(id).await.ok().map(|a| a.display_name),
+            None => None,
+        };
+        rows.push(context! {
+            ..team_value(t, ctx.locale),
+            ..context! {
+                leader => leader,
+                enterprises => pairings.iter().filter(|(_, team, _)| *team == t.team_id).count(),
+            }
+        });
+    }
+    let unserved: Vec<String> = state
+        .settings()
+        .industries
+        .iter()
+        .filter(|i| !teams.iter().any(|t| t.industries.contains(i)))
+        .map(|i| format!("industry-{i}"))
+        .collect();
     page_with_status(
         state,
         ctx,
         status,
         "admin_teams.html",
         context! {
-            teams => teams.iter().map(|t| context! {
-                ..team_value(t),
-                ..context! { enterprises => pairings.iter().filter(|(_, team, _)| *team == t.team_id).count() }
-            }).collect::<Vec<_>>(),
+            unstaffed => teams.iter().filter(|t| t.unstaffed()).count(),
+            unserved => unserved,
+            teams => rows,
             categories => categories.iter().map(|c| context! {
                 code => c.code, label => format!("case-category-{}", c.code),
                 response_hours => format!("{}", c.response_minutes as f64 / 60.0),
@@ -733,6 +847,25 @@ async fn render_admin_teams(
             done => done,
         },
     )
+}
+
+/// `POST /admin/teams/defaults`: a team from the industry catalogue for every industry no
+/// team serves (an industry added to the catalogue, or teams an administrator changed).
+pub(crate) async fn default_teams(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(_): CsrfForm,
+) -> Result<Response, AppError> {
+    ctx.require(Role::Admin)?;
+    let created =
+        crate::default_teams::create_missing_teams(state.store(), state.settings(), &ctx.actor())
+            .await?;
+    let done = if created.is_empty() {
+        "defaults_none"
+    } else {
+        "defaults"
+    };
+    Ok(Redirect::to(&format!("/admin/teams?done={done}")).into_response())
 }
 
 /// `/admin/teams/new` and `/admin/teams/{id}`: the team form.
@@ -1060,6 +1193,11 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
         get("/admin/teams", Access::Role(Role::Admin), admin_teams),
         get("/admin/teams/new", Access::Role(Role::Admin), new_team),
         post("/admin/teams", Access::Role(Role::Admin), create_team),
+        post(
+            "/admin/teams/defaults",
+            Access::Role(Role::Admin),
+            default_teams,
+        ),
         get("/admin/teams/{id}", Access::Role(Role::Admin), edit_team),
         post("/admin/teams/{id}", Access::Role(Role::Admin), update_team),
         post(

@@ -219,10 +219,10 @@ fn figures_value(figures: &TeamFigures, locale: Locale, name: &str, with_charts:
     }
 }
 
-fn team_value(team: &TeamRecord) -> Value {
+fn team_value(team: &TeamRecord, locale: Locale) -> Value {
     context! {
         team_id => team.team_id,
-        name => team.name,
+        name => team.name_in(locale),
         industries => team.industries.iter().map(|i| format!("industry-{i}")).collect::<Vec<_>>(),
     }
 }
@@ -245,8 +245,8 @@ pub(crate) async fn officer_page(
         &ctx,
         "service_team_figures.html",
         context! {
-            team => team_value(&team),
-            figures => figures_value(&figures, ctx.locale, &team.name, true),
+            team => team_value(&team, ctx.locale),
+            figures => figures_value(&figures, ctx.locale, team.name_in(ctx.locale), true),
             officer => true,
         },
     )
@@ -402,8 +402,8 @@ pub(crate) async fn public_teams(
         let (_, figures) = by_team.swap_remove(at);
         let figures = figures.for_public();
         teams.push(context! {
-            ..team_value(team),
-            ..context! { figures => figures_value(&figures, ctx.locale, &team.name, false) }
+            ..team_value(team, ctx.locale),
+            ..context! { figures => figures_value(&figures, ctx.locale, team.name_in(ctx.locale), false) }
         });
     }
     let all = translate(ctx.locale, "figures-all-teams", &[]);
@@ -433,8 +433,8 @@ pub(crate) async fn public_team(
         &ctx,
         "service_team_figures.html",
         context! {
-            team => team_value(&team),
-            figures => figures_value(&figures, ctx.locale, &team.name, true),
+            team => team_value(&team, ctx.locale),
+            figures => figures_value(&figures, ctx.locale, team.name_in(ctx.locale), true),
             officer => false,
         },
     )

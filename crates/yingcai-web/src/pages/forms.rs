@@ -613,4 +613,6 @@ pub(crate) struct CalendarYearForm {
 #[serde(default)]
 pub(crate) struct PairingForm {
     pub team: String,
+    /// The team page the form was on, which shows the outcome.
+    pub from: String,
 }

@@ -163,7 +163,7 @@ pub(crate) async fn breaches(
         .service_teams()
         .await?
         .into_iter()
-        .map(|t| (t.team_id, t.name))
+        .map(|t| (t.team_id, t.name_in(ctx.locale).to_owned()))
         .collect();
     let rows: Vec<_> = breaches
         .iter()
