@@ -1019,3 +1019,14 @@ breaches-late = Late by (working time)
 breaches-none = No request is overdue.
 job-case-clocks = Service clocks: warnings, overdue requests and rating reminders
 job-notification-mail = Notification e-mails
+
+# Files on service-desk cases
+case-files = Attachments
+case-files-hint = Optional. PDF, JPEG or PNG, up to 10 MB each and 20 per request.
+case-files-hint-reply = Optional: PDF, JPEG or PNG, up to 10 MB each; they go to the team with your message.
+case-files-hint-team = Optional: PDF, JPEG or PNG, up to 10 MB each. With a reply the requester sees them; with an internal note only officers do.
+case-files-left = { $count ->
+    [one] One more file may be added to this request.
+   *[other] { $count } more files may be added to this request.
+}
+err-case-files-too-many = A request carries at most 20 files; remove some and try again.

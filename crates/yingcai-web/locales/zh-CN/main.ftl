@@ -1019,3 +1019,11 @@ breaches-late = 已超时（工作时间）
 breaches-none = 目前没有超时的诉求。
 job-case-clocks = 诉求计时：到期预警、超时记录和评价提醒
 job-notification-mail = 通知邮件
+
+# Files on service-desk cases
+case-files = 附件
+case-files-hint = 可选。PDF、JPEG 或 PNG，每个不超过 10 MB，每项诉求最多 20 个。
+case-files-hint-reply = 可选：PDF、JPEG 或 PNG，每个不超过 10 MB，随留言一起发给专班。
+case-files-hint-team = 可选：PDF、JPEG 或 PNG，每个不超过 10 MB。随答复发送时提出方可见；随内部备注时只有工作人员可见。
+case-files-left = 本诉求还可添加 { $count } 个附件。
+err-case-files-too-many = 每项诉求最多 20 个附件，请减少后重试。

@@ -81,6 +81,8 @@ pub struct CaseDetail {
     pub calendar_missing_year: Option<i32>,
     /// The actions the caller may take now (`POST /api/v1/cases/{id}/actions`).
     pub actions: Vec<String>,
+    /// The case's files the caller may see (`POST /api/v1/cases/{id}/attachments` adds).
+    pub attachments: Vec<crate::api::case_files::AttachmentView>,
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -248,6 +250,11 @@ pub(crate) async fn get_one(
         .into_iter()
         .map(|a| service_desk::action_name(a).to_owned())
         .collect();
+    let attachments = yingcai_services::case_attachments::list(store, standing, id)
+        .await?
+        .iter()
+        .map(crate::api::case_files::AttachmentView::from)
+        .collect();
     let (clocks, missing) = match clocks {
         Ok(c) => (Some(c), None),
         Err(yingcai_worktime::WorkTimeError::YearNotCovered(year)) => (None, Some(year)),
@@ -264,6 +271,7 @@ pub(crate) async fn get_one(
         clocks,
         calendar_missing_year: missing,
         actions,
+        attachments,
     }))
 }
 

@@ -7,6 +7,7 @@
 //! in the caller's language (`Accept-Language`).
 
 mod accounts;
+mod case_files;
 mod cases;
 mod figures;
 mod notifications;
@@ -50,6 +51,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         cases::calendar_years,
         cases::add_calendar_year,
         cases::pair,
+        case_files::upload,
+        case_files::list,
+        case_files::download,
         figures::team,
         notifications::list,
         notifications::mark_read,
@@ -80,6 +84,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         cases::CalendarYear,
         cases::CalendarYearRequest,
         cases::PairingRequest,
+        case_files::AttachmentView,
+        case_files::AttachmentUpload,
         figures::TeamFiguresView,
         figures::MonthFiguresView,
         figures::BacklogView,
@@ -269,6 +275,22 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
             "/api/v1/notifications/read",
             Access::SignedIn,
             notifications::mark_read,
+        ),
+        post(
+            "/api/v1/cases/{id}/attachments",
+            Access::OfficerOrOwner,
+            case_files::upload,
+        )
+        .body_limit(crate::documents::MAX_BODY),
+        get(
+            "/api/v1/cases/{id}/attachments",
+            Access::OfficerOrOwner,
+            case_files::list,
+        ),
+        get(
+            "/api/v1/cases/{id}/attachments/{attachment}",
+            Access::OfficerOrOwner,
+            case_files::download,
         ),
     ]
 }
