@@ -598,6 +598,56 @@ async fn the_api_uploads_lists_and_downloads_as_the_pages_do() {
         stranger.send(Method::GET, &url, None).await.status(),
         StatusCode::NOT_FOUND
     );
+    // A case raised with files in one request, as the page's form does; refused files
+    // refuse the case, and nothing is written.
+    let raise = |part: Part| {
+        let form = Form::new()
+            .text("category", "schooling")
+            .text("title", "Spouse employment")
+            .text(
+                "description",
+                "My wife is a nurse looking for a hospital post",
+            )
+            .part("files", part);
+        reqwest::Client::new()
+            .post(desk.app.url("/api/v1/cases"))
+            .bearer_auth(stranger.token.clone().unwrap())
+            .multipart(form)
+            .send()
+    };
+    let response = raise(file("cv.exe", b"MZ\x90\0")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["fields"][0]["field"], "files");
+    assert_eq!(body["fields"][0]["code"], "document-type");
+    let response = raise(file("cv.pdf", PDF)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let raised: serde_json::Value = response.json().await.unwrap();
+    let raised = raised["case_id"].as_i64().unwrap();
+    let listed: serde_json::Value = stranger
+        .send(
+            Method::GET,
+            &format!("/api/v1/cases/{raised}/attachments"),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed[0]["file_name"], "cv.pdf");
+    assert_eq!(
+        desk.app
+            .store
+            .cases(&yingcai_store::CaseFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .len(),
+        2,
+        "the refused raise wrote nothing"
+    );
     let response = upload(&stranger, "reply", file("x.pdf", PDF))
         .await
         .unwrap();

@@ -2,9 +2,9 @@
 //! inputs and links (`pages::cases`), through the same service functions and refusals.
 
 use axum::Json;
-use axum::extract::{Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::response::Response;
-use yingcai_services::case_attachments::{self, Files};
+use yingcai_services::case_attachments::{self, Files, Upload};
 use yingcai_services::service_desk;
 use yingcai_store::AttachmentRecord;
 
@@ -65,6 +65,78 @@ pub struct AttachmentUpload {
     message: Option<String>,
 }
 
+/// `POST /api/v1/cases` as a multipart form (documentation only).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct CaseUpload {
+    /// A category code.
+    category: String,
+    title: String,
+    description: String,
+    /// `true` to raise it even though open cases of the caller look the same.
+    despite_duplicates: Option<bool>,
+    /// Zero or more files (PDF, JPEG or PNG by content, 10 MB each, 20 per case).
+    #[schema(value_type = Vec<String>, format = Binary)]
+    files: Vec<Vec<u8>>,
+}
+
+/// Reads a multipart upload of the API (its caller is checked already: no form token).
+/// A body over the route's limit is said to be too large, on the files' field.
+async fn read_api_multipart(
+    state: &AppState,
+    ctx: &Ctx,
+    request: Request,
+) -> Result<crate::pages::uploads::MultipartForm, AppError> {
+    read_multipart(
+        ctx,
+        request,
+        state,
+        case_attachments::FIELD,
+        crate::documents::MAX_DOCUMENT,
+        false,
+    )
+    .await
+    .map_err(|error| match error {
+        AppError::Invalid(_) => AppError::field(case_attachments::FIELD, "file-too-large"),
+        other => other,
+    })
+}
+
+/// The value of a multipart form's text field (empty when absent).
+fn text_field(form: &crate::pages::uploads::MultipartForm, name: &str) -> String {
+    form.pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// A case to raise, as JSON or as a multipart form with files.
+pub(crate) async fn case_request(
+    state: &AppState,
+    ctx: &Ctx,
+    request: Request,
+) -> Result<(crate::api::cases::CaseRequest, Vec<Upload>), AppError> {
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let body = crate::context::JsonBody::from_request(request, state).await?;
+        return Ok((body.parse()?, Vec::new()));
+    }
+    let form = read_api_multipart(state, ctx, request).await?;
+    let despite = text_field(&form, "despite_duplicates");
+    let request = crate::api::cases::CaseRequest {
+        category: text_field(&form, "category"),
+        title: text_field(&form, "title"),
+        description: text_field(&form, "description"),
+        despite_duplicates: matches!(despite.as_str(), "true" | "1" | "yes" | "on"),
+    };
+    Ok((request, chosen(form.files)))
+}
+
 /// Adds files to a case with a reply (its requester or the officers of its team) or an
 /// internal note (officers of its team). Answers the case as `GET /api/v1/cases/{id}` does.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/attachments", tag = "service-desk", security(("bearer" = [])),
@@ -80,31 +152,12 @@ pub(crate) async fn upload(
     let caller = caller(&ctx)?;
     // Someone else's case does not exist for the caller, whatever the body says.
     service_desk::case_for(state.store(), &caller, id).await?;
-    let form = read_multipart(
-        &ctx,
-        request,
-        &state,
-        case_attachments::FIELD,
-        crate::documents::MAX_DOCUMENT,
-        false,
-    )
-    .await
-    .map_err(|error| match error {
-        AppError::Invalid(_) => AppError::field(case_attachments::FIELD, "file-too-large"),
-        other => other,
-    })?;
-    let field = |name: &str| {
-        form.pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
-    let action = match field("action").as_str() {
+    let form = read_api_multipart(&state, &ctx, request).await?;
+    let action = match text_field(&form, "action").as_str() {
         "" => "reply".to_owned(),
         other => other.to_owned(),
     };
-    let message = field("message");
+    let message = text_field(&form, "message");
     let files = chosen(form.files);
     if files.is_empty() {
         return Err(AppError::field(case_attachments::FIELD, "required"));

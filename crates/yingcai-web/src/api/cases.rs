@@ -191,24 +191,26 @@ pub(crate) async fn list(
     Ok(Json(cases.iter().map(CaseView::from).collect()))
 }
 
-/// Raises a case with the team that serves the caller (talents and enterprises). Answers
-/// 201 with the case, or 200 with `possible_duplicates` (nothing written) when open cases
-/// of the caller look the same: send again with `despite_duplicates` to go ahead.
+/// Raises a case with the team that serves the caller (talents and enterprises): as JSON,
+/// or as a multipart form with the same fields and files in `files` (see
+/// `POST /api/v1/cases/{id}/attachments` for what is accepted). Answers 201 with the case,
+/// or 200 with `possible_duplicates` (nothing written, no file kept) when open cases of the
+/// caller look the same: send again with `despite_duplicates` to go ahead.
 #[utoipa::path(post, path = "/api/v1/cases", tag = "service-desk", security(("bearer" = [])),
-    request_body = CaseRequest,
-    responses((status = 201, body = Object), (status = 200, body = Object), (status = 401, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    request_body(content((CaseRequest = "application/json"), (crate::api::case_files::CaseUpload = "multipart/form-data"))),
+    responses((status = 201, body = Object), (status = 200, body = Object), (status = 400, body = crate::api::ErrorBody), (status = 401, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
 pub(crate) async fn raise(
     State(state): State<AppState>,
     ctx: Ctx,
-    body: JsonBody,
+    request: axum::extract::Request,
 ) -> Result<Response, AppError> {
     let caller = caller(&ctx)?;
-    let request: CaseRequest = body.parse()?;
+    let (request, uploads) = crate::api::case_files::case_request(&state, &ctx, request).await?;
     let account = ctx.signed_in()?;
     if !account.roles.contains(Role::Talent) && !account.roles.contains(Role::Enterprise) {
         return Err(AppError::field("category", "case-requester-only"));
     }
-    let raised = service_desk::raise_case(
+    let raised = service_desk::raise_case_with_files(
         state.store(),
         &caller,
         &CaseInput {
@@ -216,6 +218,10 @@ pub(crate) async fn raise(
             title: request.title,
             description: request.description,
             despite_duplicates: request.despite_duplicates,
+        },
+        yingcai_services::case_attachments::Files {
+            dir: std::path::Path::new(&state.settings().documents_dir),
+            uploads,
         },
         yingcai_store::now_ms(),
     )

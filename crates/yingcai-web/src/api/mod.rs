@@ -86,6 +86,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         cases::PairingRequest,
         case_files::AttachmentView,
         case_files::AttachmentUpload,
+        case_files::CaseUpload,
         figures::TeamFiguresView,
         figures::MonthFiguresView,
         figures::BacklogView,
@@ -193,7 +194,8 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
             policy::explanation,
         ),
         get("/api/v1/cases", Access::SignedIn, cases::list),
-        post("/api/v1/cases", Access::SignedIn, cases::raise),
+        post("/api/v1/cases", Access::SignedIn, cases::raise)
+            .body_limit(crate::documents::MAX_BODY),
         get("/api/v1/cases/{id}", Access::OfficerOrOwner, cases::get_one),
         post(
             "/api/v1/cases/{id}/actions",
