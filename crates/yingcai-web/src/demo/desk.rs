@@ -1900,3 +1900,30 @@ impl CaseRun<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_demo_pdf_is_a_pdf_whose_cross_references_point_at_its_objects() {
+        let pdf = super::demo_pdf("Request (materials) no. 1 \\ 材料");
+        assert_eq!(crate::documents::media_type(&pdf), Some("application/pdf"));
+        let text = String::from_utf8(pdf).unwrap();
+        assert!(
+            !text.contains("(materials)"),
+            "parentheses would end the string"
+        );
+        let start = text.rfind("startxref\n").unwrap() + "startxref\n".len();
+        let xref: usize = text[start..].lines().next().unwrap().parse().unwrap();
+        assert!(text[xref..].starts_with("xref\n0 6\n"));
+        for (i, line) in text[xref..].lines().skip(3).take(5).enumerate() {
+            let offset: usize = line[..10].parse().unwrap();
+            assert!(
+                text[offset..].starts_with(&format!("{} 0 obj", i + 1)),
+                "{line}"
+            );
+        }
+        let (_, stream) = text.split_once(">>\nstream\n").unwrap();
+        let (stream, _) = stream.split_once("\nendstream").unwrap();
+        assert!(text.contains(&format!("/Length {}", stream.len())));
+    }
+}
