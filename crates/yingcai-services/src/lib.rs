@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod cards;
+pub mod case_attachments;
 pub mod desk_alerts;
 pub mod documents;
 pub mod housing;

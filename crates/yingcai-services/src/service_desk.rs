@@ -16,6 +16,7 @@ use yingcai_store::{
 use yingcai_worktime::{BeijingMinute, WorkCalendar, WorkTimeError, WorkingHours};
 
 use crate::Error;
+use crate::case_attachments::{self, Files};
 
 /// The case desk's settings.
 #[derive(Debug, Clone)]
@@ -276,7 +277,20 @@ pub async fn raise_case(
     input: &CaseInput,
     opened_at: i64,
 ) -> Result<Raised, Error> {
+    raise_case_with_files(store, caller, input, Files::none(), opened_at).await
+}
+
+/// [`raise_case`] with files (zero or more) that come with the request. A refusal of any
+/// field, and a hint of duplicates, write nothing: no row and no file.
+pub async fn raise_case_with_files(
+    store: &Store,
+    caller: &Caller,
+    input: &CaseInput,
+    files: Files<'_>,
+    opened_at: i64,
+) -> Result<Raised, Error> {
     let mut errors = FieldErrors::default();
+    let checked = case_attachments::check(files.uploads, 0, &mut errors);
     let categories = store.service_categories().await?;
     let category = categories.iter().find(|c| c.code == input.category.trim());
     if category.is_none() {
@@ -284,7 +298,9 @@ pub async fn raise_case(
     }
     let title = check_text(&mut errors, "title", &input.title, TITLE_MAX);
     let description = check_text(&mut errors, "description", &input.description, TEXT_MAX);
-    let (Some(category), Some(title), Some(description)) = (category, title, description) else {
+    let (Some(category), Some(title), Some(description), true) =
+        (category, title, description, errors.is_empty())
+    else {
         return Err(Error::Invalid(errors));
     };
     if !input.despite_duplicates {
@@ -316,8 +332,9 @@ pub async fn raise_case(
     let Some(team_id) = team_for(store, caller.account_id, enterprise_id).await? else {
         return Err(Error::field("category", "case-no-team"));
     };
+    let attachments = case_attachments::store_files(files.dir, checked).await?;
     let case_id = store
-        .open_case(
+        .open_case_with_files(
             &NewCase {
                 team_id,
                 requester_account_id: caller.account_id,
@@ -329,6 +346,7 @@ pub async fn raise_case(
                 resolution_target: category.resolution_minutes,
                 opened_at,
             },
+            &attachments,
             &caller.actor(),
         )
         .await?;
@@ -383,6 +401,35 @@ pub async fn act(
     message: &str,
     now: i64,
 ) -> Result<CaseStatus, Error> {
+    act_with_files(
+        store,
+        calendar,
+        rules,
+        caller,
+        case_id,
+        action,
+        message,
+        Files::none(),
+        now,
+    )
+    .await
+}
+
+/// [`act`] with files that come with the message: seen by the requester with a reply (or
+/// any other action's message), only by officers with an internal note. Files alone make
+/// a reply or a note without text.
+#[allow(clippy::too_many_arguments)]
+pub async fn act_with_files(
+    store: &Store,
+    calendar: &WorkCalendar,
+    rules: &DeskRules,
+    caller: &Caller,
+    case_id: i64,
+    action: Action,
+    message: &str,
+    files: Files<'_>,
+    now: i64,
+) -> Result<CaseStatus, Error> {
     let (case, standing) = case_for(store, caller, case_id).await?;
     let side = match standing {
         Standing::Requester => Side::Requester,
@@ -390,7 +437,15 @@ pub async fn act(
         Standing::Supervisor => return Err(Error::field("action", "case-not-your-team")),
     };
     let mut errors = FieldErrors::default();
+    let with_files = !files.uploads.is_empty();
+    let checked = if with_files {
+        let present = store.case_attachment_count(case_id).await?;
+        case_attachments::check(files.uploads, present, &mut errors)
+    } else {
+        Vec::new()
+    };
     let message = match message.trim() {
+        "" if with_files => None,
         "" if matches!(action, Action::Reply | Action::Note) => {
             errors.push(FieldError::new("message", "required"));
             None
@@ -410,6 +465,8 @@ pub async fn act(
         Action::Note => EventKind::Note,
         _ => EventKind::Reply,
     };
+    // Files without words still make an entry, which they belong to.
+    let message = message.or_else(|| with_files.then(String::new));
     // The team's first message the requester can read stops the response clock.
     let first_response = side == Side::Officer
         && case.first_response_at.is_none()
@@ -421,8 +478,9 @@ pub async fn act(
         None
     };
     let spent = |pick: fn(&Clocks) -> u64| clocks.as_ref().map(|c| pick(c) as i64);
+    let attachments = case_attachments::store_files(files.dir, checked).await?;
     store
-        .change_case(
+        .change_case_with_files(
             case_id,
             &CaseTransition {
                 from: case.status,
@@ -441,6 +499,7 @@ pub async fn act(
                     None
                 },
             },
+            &attachments,
             &caller.actor(),
         )
         .await?;

@@ -68,6 +68,7 @@ pub use policy::{
 pub use refusal::Refusal;
 pub use registry::{ImportConflict, ImportRow, ImportSummary, TalentRecord};
 pub use reports::ImportReport;
+pub use service_desk::{AttachmentRecord, MAX_CASE_ATTACHMENTS, NewAttachment};
 pub use service_desk::{
     CalendarYearRecord, CaseChangeError, CaseEvent, CaseFilter, CaseRecord, CaseTransition,
     CategoryRecord, ChecklistItem, DefaultTeam, EventKind, NewCase, OpenDay, OpenedMonth,

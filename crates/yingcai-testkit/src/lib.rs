@@ -133,6 +133,11 @@ impl TestApp {
         }
     }
 
+    /// Where this server keeps uploaded files.
+    pub fn documents_dir(&self) -> &std::path::Path {
+        self.documents.path()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

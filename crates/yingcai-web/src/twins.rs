@@ -247,6 +247,16 @@ pub fn page_twins() -> Vec<(&'static str, &'static str, Twin)> {
             "/cases/{id}/items/done",
             Api("POST", "/api/v1/cases/{id}/items/done"),
         ),
+        (
+            "GET",
+            "/cases/{id}/attachments/{attachment}",
+            Api("GET", "/api/v1/cases/{id}/attachments/{attachment}"),
+        ),
+        (
+            "POST",
+            "/admin/teams/defaults",
+            Api("POST", "/api/v1/admin/service-teams/defaults"),
+        ),
         ("GET", "/officer/cases", Api("GET", "/api/v1/cases")),
         ("GET", "/officer/teams/{id}", Api("GET", "/api/v1/cases")),
         (

@@ -3,6 +3,7 @@
 
 use yingcai_domain::Date;
 
+use super::attachments::insert_attachments;
 use super::changes::insert_event;
 use super::*;
 use crate::account_notifications::{NewNotice, NoticeKind, insert_notices, team_officers};
@@ -349,6 +350,17 @@ pub(super) fn is_pause(status: CaseStatus) -> bool {
 impl Store {
     /// Raises a case in its team's ledger.
     pub async fn open_case(&self, case: &NewCase<'_>, actor: &Actor) -> Result<i64, StoreError> {
+        self.open_case_with_files(case, &[], actor).await
+    }
+
+    /// [`Store::open_case`] with the files the requester raised it with, written in the same
+    /// transaction as the case and its first history entry.
+    pub async fn open_case_with_files(
+        &self,
+        case: &NewCase<'_>,
+        files: &[NewAttachment],
+        actor: &Actor,
+    ) -> Result<i64, StoreError> {
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         let case_id: i64 = sqlx::query_scalar(
             "insert into service_case (team_id, requester_account_id, enterprise_id, category, title, description, status, opened_at, response_target, resolution_target, updated_at)
@@ -366,7 +378,7 @@ impl Store {
         .bind(case.resolution_target)
         .fetch_one(&mut *tx)
         .await?;
-        insert_event(
+        let event = insert_event(
             &mut tx,
             case_id,
             case.opened_at,
@@ -377,6 +389,12 @@ impl Store {
             None,
         )
         .await?;
+        insert_attachments(&mut tx, case_id, event, actor, files, case.opened_at)
+            .await
+            .map_err(|refused| match refused {
+                CaseChangeError::Store(error) => error,
+                other => StoreError::Other(anyhow::anyhow!("{other}")),
+            })?;
         let officers = team_officers(&mut tx, case.team_id, actor_id(actor)).await?;
         let notices = notices_to(&officers, NoticeKind::CaseOpened, case_id, case.title);
         insert_notices(&mut tx, &notices, case.opened_at).await?;

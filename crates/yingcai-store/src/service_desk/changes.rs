@@ -4,6 +4,7 @@
 
 use yingcai_domain::Date;
 
+use super::attachments::insert_attachments;
 use super::cases::{CASE_COLUMNS, CaseRow, is_pause, notices_to};
 use super::*;
 use crate::account_notifications::{
@@ -19,6 +20,20 @@ impl Store {
         &self,
         case_id: i64,
         change: &CaseTransition<'_>,
+        actor: &Actor,
+    ) -> Result<(), CaseChangeError> {
+        self.change_case_with_files(case_id, change, &[], actor)
+            .await
+    }
+
+    /// [`Store::change_case`] with files that come with the change's message (a reply the
+    /// requester reads or an internal note), written in the same transaction; without a
+    /// message they come with an empty reply.
+    pub async fn change_case_with_files(
+        &self,
+        case_id: i64,
+        change: &CaseTransition<'_>,
+        files: &[NewAttachment],
         actor: &Actor,
     ) -> Result<(), CaseChangeError> {
         let (from, to, at) = (change.from, change.to, change.at);
@@ -76,8 +91,13 @@ impl Store {
                 .await?;
             }
         }
-        if let Some((kind, body)) = change.message {
-            insert_event(
+        let message = match (change.message, files.is_empty()) {
+            (Some(message), _) => Some(message),
+            (None, false) => Some((EventKind::Reply, "")),
+            (None, true) => None,
+        };
+        if let Some((kind, body)) = message {
+            let event = insert_event(
                 &mut tx,
                 case_id,
                 at,
@@ -88,6 +108,7 @@ impl Store {
                 None,
             )
             .await?;
+            insert_attachments(&mut tx, case_id, event, actor, files, at).await?;
         }
         if from != to {
             insert_event(
@@ -547,10 +568,10 @@ pub(super) async fn insert_event(
     visible: bool,
     body: &str,
     team_id: Option<i64>,
-) -> Result<(), StoreError> {
-    sqlx::query(
+) -> Result<i64, StoreError> {
+    let event_id: i64 = sqlx::query_scalar(
         "insert into service_case_event (case_id, at, actor_account_id, kind, visible_to_requester, body, team_id)
-         values ($1, $2, $3, $4, $5, $6, $7)",
+         values ($1, $2, $3, $4, $5, $6, $7) returning event_id",
     )
     .bind(case_id)
     .bind(at)
@@ -559,7 +580,7 @@ pub(super) async fn insert_event(
     .bind(i64::from(visible))
     .bind(body)
     .bind(team_id)
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
-    Ok(())
+    Ok(event_id)
 }

@@ -6,6 +6,7 @@
 //! `yingcai-casedesk`; this module stores what they decided, each change in one
 //! transaction with its audit entry.
 
+mod attachments;
 mod cases;
 mod changes;
 mod figures;
@@ -18,6 +19,7 @@ use crate::audit::{self, Actor, Change};
 use crate::policy::actor_id;
 use crate::{Store, StoreError, dialect, now_ms};
 
+pub use attachments::{AttachmentRecord, MAX_CASE_ATTACHMENTS, NewAttachment};
 pub use cases::{
     CaseEvent, CaseFilter, CaseRecord, CaseTransition, ChecklistItem, EventKind, NewCase,
     PauseRecord, TeamMonthRow,
@@ -36,5 +38,7 @@ crate::refusal! {
         NoSuchItem => ("item", "case-item-unknown", "no such checklist item on this case"),
         /// The team does not exist.
         NoSuchTeam => ("team", "team-unknown", "no such service team"),
+        /// The case would carry more files than a case may.
+        TooManyFiles => ("files", "case-files-too-many", "the case would carry too many files"),
     }
 }

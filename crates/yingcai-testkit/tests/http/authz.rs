@@ -34,6 +34,7 @@ struct Records {
     case: i64,
     team: i64,
     enterprise: i64,
+    attachment: i64,
 }
 
 /// The month of a payment run that has been computed, approved and exported.
@@ -280,7 +281,7 @@ async fn records(app: &TestApp) -> Records {
         )
         .await
         .unwrap();
-    let raised = yingcai_services::service_desk::raise_case(
+    let raised = yingcai_services::service_desk::raise_case_with_files(
         &app.store,
         &yingcai_services::service_desk::Caller {
             account_id: owner,
@@ -293,6 +294,14 @@ async fn records(app: &TestApp) -> Records {
             description: "A school place for my daughter".into(),
             despite_duplicates: false,
         },
+        yingcai_services::case_attachments::Files {
+            dir: app.documents_dir(),
+            uploads: vec![yingcai_services::case_attachments::Upload {
+                file_name: "report.pdf".into(),
+                bytes: b"%PDF-1.7 school report".to_vec(),
+                too_large: false,
+            }],
+        },
         yingcai_store::now_ms(),
     )
     .await
@@ -300,6 +309,7 @@ async fn records(app: &TestApp) -> Records {
     let yingcai_services::service_desk::Raised::Opened { case_id: case, .. } = raised else {
         panic!("the case was not raised: {raised:?}");
     };
+    let attachment = app.store.case_attachments(case, false).await.unwrap()[0].attachment_id;
     let enterprise = app
         .store
         .create_verified_enterprise(
@@ -319,6 +329,7 @@ async fn records(app: &TestApp) -> Records {
         .unwrap();
     Records {
         case,
+        attachment,
         team,
         enterprise,
         talent,
@@ -360,6 +371,7 @@ fn fill_route(template: &str, target: i64, submission: i64, r: Records) -> Strin
                 ("reports", "{id}") => r.import_report.to_string(),
                 ("lines", "{id}") => r.payment_line.to_string(),
                 ("cases", "{id}") => r.case.to_string(),
+                ("attachments", "{attachment}") => r.attachment.to_string(),
                 ("teams" | "service-teams", "{id}") => r.team.to_string(),
                 ("enterprises", "{id}") => r.enterprise.to_string(),
                 ("accounts", "{id}") => target.to_string(),

@@ -45,7 +45,10 @@ fn in_working_hours(calendar: &WorkCalendar, at: BeijingMinute) -> bool {
 async fn the_demo_desk_has_hundreds_of_cases_across_teams_months_and_states() {
     let app = TestApp::spawn().await;
     let store = &app.store;
-    let settings = WebSettings::default();
+    let settings = WebSettings {
+        documents_dir: app.documents_dir().display().to_string(),
+        ..Default::default()
+    };
     yingcai_services::accounts::seed_demo(store).await.unwrap();
     let enterprise = account_id(store, "enterprise@demo.yingcai.cn").await;
     let talent = account_id(store, "talent@demo.yingcai.cn").await;
@@ -88,6 +91,22 @@ async fn the_demo_desk_has_hundreds_of_cases_across_teams_months_and_states() {
         .unwrap();
     assert_eq!(cases.len(), seeded.cases);
     assert!(cases.len() >= 250, "only {} cases", cases.len());
+    // A few were raised with a small PDF the requester can read back.
+    let mut with_files = 0;
+    for case in &cases {
+        for file in store.case_attachments(case.case_id, false).await.unwrap() {
+            with_files += 1;
+            let bytes = yingcai_services::documents::load(app.documents_dir(), &file.sha256)
+                .await
+                .unwrap();
+            assert_eq!(
+                yingcai_services::documents::media_type(&bytes),
+                Some("application/pdf")
+            );
+            assert_eq!(file.size_bytes, bytes.len() as i64);
+        }
+    }
+    assert!((3..=6).contains(&with_files), "{with_files} demo files");
 
     let teams = store.service_teams().await.unwrap();
     assert_eq!(teams.len(), 5);

@@ -28,6 +28,7 @@
 mod accounts;
 mod api;
 mod authz;
+mod case_files;
 mod cases;
 mod demo;
 mod figures;

@@ -1054,3 +1054,13 @@ pairing-no-other-team = There is no other team.
 pairing-none = No enterprise is paired with this team yet.
 pairing-more = Showing { $shown } of { $count } enterprises.
 pairing-done = The enterprise is now served by { $team }; its next requests go there.
+# Files on service-desk cases
+case-files = Attachments
+case-files-hint = Optional. PDF, JPEG or PNG, up to 10 MB each and 20 per request.
+case-files-hint-reply = Optional: PDF, JPEG or PNG, up to 10 MB each; they go to the team with your message.
+case-files-hint-team = Optional: PDF, JPEG or PNG, up to 10 MB each. With a reply the requester sees them; with an internal note only officers do.
+case-files-left = { $count ->
+    [one] One more file may be added to this request.
+   *[other] { $count } more files may be added to this request.
+}
+err-case-files-too-many = A request carries at most 20 files; remove some and try again.

@@ -1054,3 +1054,10 @@ pairing-no-other-team = 没有其他专班。
 pairing-none = 尚无企业与本专班结对。
 pairing-more = 显示 { $count } 家中的 { $shown } 家企业。
 pairing-done = 该企业现由{ $team }服务，之后提出的诉求将由其办理。
+# Files on service-desk cases
+case-files = 附件
+case-files-hint = 可选。PDF、JPEG 或 PNG，每个不超过 10 MB，每项诉求最多 20 个。
+case-files-hint-reply = 可选：PDF、JPEG 或 PNG，每个不超过 10 MB，随留言一起发给专班。
+case-files-hint-team = 可选：PDF、JPEG 或 PNG，每个不超过 10 MB。随答复发送时提出方可见；随内部备注时只有工作人员可见。
+case-files-left = 本诉求还可添加 { $count } 个附件。
+err-case-files-too-many = 每项诉求最多 20 个附件，请减少后重试。

@@ -81,6 +81,8 @@ pub struct CaseDetail {
     pub calendar_missing_year: Option<i32>,
     /// The actions the caller may take now (`POST /api/v1/cases/{id}/actions`).
     pub actions: Vec<String>,
+    /// The case's files the caller may see (`POST /api/v1/cases/{id}/attachments` adds).
+    pub attachments: Vec<crate::api::case_files::AttachmentView>,
 }
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]
@@ -189,24 +191,26 @@ pub(crate) async fn list(
     Ok(Json(cases.iter().map(CaseView::from).collect()))
 }
 
-/// Raises a case with the team that serves the caller (talents and enterprises). Answers
-/// 201 with the case, or 200 with `possible_duplicates` (nothing written) when open cases
-/// of the caller look the same: send again with `despite_duplicates` to go ahead.
+/// Raises a case with the team that serves the caller (talents and enterprises): as JSON,
+/// or as a multipart form with the same fields and files in `files` (see
+/// `POST /api/v1/cases/{id}/attachments` for what is accepted). Answers 201 with the case,
+/// or 200 with `possible_duplicates` (nothing written, no file kept) when open cases of the
+/// caller look the same: send again with `despite_duplicates` to go ahead.
 #[utoipa::path(post, path = "/api/v1/cases", tag = "service-desk", security(("bearer" = [])),
-    request_body = CaseRequest,
-    responses((status = 201, body = Object), (status = 200, body = Object), (status = 401, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
+    request_body(content((CaseRequest = "application/json"), (crate::api::case_files::CaseUpload = "multipart/form-data"))),
+    responses((status = 201, body = Object), (status = 200, body = Object), (status = 400, body = crate::api::ErrorBody), (status = 401, body = crate::api::ErrorBody), (status = 422, body = crate::api::ErrorBody)))]
 pub(crate) async fn raise(
     State(state): State<AppState>,
     ctx: Ctx,
-    body: JsonBody,
+    request: axum::extract::Request,
 ) -> Result<Response, AppError> {
     let caller = caller(&ctx)?;
-    let request: CaseRequest = body.parse()?;
+    let (request, uploads) = crate::api::case_files::case_request(&state, &ctx, request).await?;
     let account = ctx.signed_in()?;
     if !account.roles.contains(Role::Talent) && !account.roles.contains(Role::Enterprise) {
         return Err(AppError::field("category", "case-requester-only"));
     }
-    let raised = service_desk::raise_case(
+    let raised = service_desk::raise_case_with_files(
         state.store(),
         &caller,
         &CaseInput {
@@ -214,6 +218,10 @@ pub(crate) async fn raise(
             title: request.title,
             description: request.description,
             despite_duplicates: request.despite_duplicates,
+        },
+        yingcai_services::case_attachments::Files {
+            dir: std::path::Path::new(&state.settings().documents_dir),
+            uploads,
         },
         yingcai_store::now_ms(),
     )
@@ -248,6 +256,11 @@ pub(crate) async fn get_one(
         .into_iter()
         .map(|a| service_desk::action_name(a).to_owned())
         .collect();
+    let attachments = yingcai_services::case_attachments::list(store, standing, id)
+        .await?
+        .iter()
+        .map(crate::api::case_files::AttachmentView::from)
+        .collect();
     let (clocks, missing) = match clocks {
         Ok(c) => (Some(c), None),
         Err(yingcai_worktime::WorkTimeError::YearNotCovered(year)) => (None, Some(year)),
@@ -264,6 +277,7 @@ pub(crate) async fn get_one(
         clocks,
         calendar_missing_year: missing,
         actions,
+        attachments,
     }))
 }
 

@@ -7,6 +7,7 @@
 //! in the caller's language (`Accept-Language`).
 
 mod accounts;
+mod case_files;
 mod cases;
 mod docs;
 mod figures;
@@ -52,6 +53,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         cases::add_calendar_year,
         cases::pair,
         cases::default_teams,
+        case_files::upload,
+        case_files::list,
+        case_files::download,
         figures::team,
         notifications::list,
         notifications::mark_read,
@@ -83,6 +87,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         cases::CalendarYearRequest,
         cases::PairingRequest,
         cases::DefaultTeamsCreated,
+        case_files::AttachmentView,
+        case_files::AttachmentUpload,
+        case_files::CaseUpload,
         figures::TeamFiguresView,
         figures::MonthFiguresView,
         figures::BacklogView,
@@ -282,7 +289,8 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
             policy::explanation,
         ),
         get("/api/v1/cases", Access::SignedIn, cases::list),
-        post("/api/v1/cases", Access::SignedIn, cases::raise),
+        post("/api/v1/cases", Access::SignedIn, cases::raise)
+            .body_limit(crate::documents::MAX_BODY),
         get("/api/v1/cases/{id}", Access::OfficerOrOwner, cases::get_one),
         post(
             "/api/v1/cases/{id}/actions",
@@ -369,6 +377,22 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
             "/api/v1/notifications/read",
             Access::SignedIn,
             notifications::mark_read,
+        ),
+        post(
+            "/api/v1/cases/{id}/attachments",
+            Access::OfficerOrOwner,
+            case_files::upload,
+        )
+        .body_limit(crate::documents::MAX_BODY),
+        get(
+            "/api/v1/cases/{id}/attachments",
+            Access::OfficerOrOwner,
+            case_files::list,
+        ),
+        get(
+            "/api/v1/cases/{id}/attachments/{attachment}",
+            Access::OfficerOrOwner,
+            case_files::download,
         ),
     ]
 }

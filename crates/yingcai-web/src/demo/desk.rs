@@ -707,6 +707,8 @@ pub async fn seed_service_desk(
             .into_iter()
             .map(|c| (c.code, (c.response_minutes, c.resolution_minutes)))
             .collect(),
+        documents_dir: std::path::Path::new(&settings.documents_dir),
+        attached: std::cell::Cell::new(0),
     };
     // The demo talent works at the demo enterprise (its submission says so).
     let (team, district) = employers
@@ -1347,6 +1349,53 @@ struct Desk<'a> {
     span: u64,
     /// Each category's targets: (response, resolution).
     categories: HashMap<String, (i64, i64)>,
+    /// Where the site keeps files (a few cases are raised with one).
+    documents_dir: &'a std::path::Path,
+    /// How many cases were raised with a file so far.
+    attached: std::cell::Cell<usize>,
+}
+
+/// How many demo cases are raised with a file.
+const ATTACHED_CASES: usize = 6;
+
+/// A one-page PDF that names the case it was raised with: small, valid (with its cross
+/// reference table), and made here so the demo needs no file of its own.
+fn demo_pdf(title: &str) -> Vec<u8> {
+    let text: String = title
+        .chars()
+        .filter(|c| c.is_ascii_graphic() || *c == ' ')
+        .filter(|c| !matches!(c, '(' | ')' | '\\'))
+        .collect();
+    let stream = format!(
+        "BT /F1 14 Tf 72 760 Td (Yingcai demo attachment) Tj 0 -24 Td /F1 11 Tf ({text}) Tj ET"
+    );
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_owned(),
+        format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    let mut table = format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);
+    for offset in offsets {
+        table.push_str(&format!("{offset:010} 00000 n \n"));
+    }
+    pdf.extend_from_slice(table.as_bytes());
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
 }
 
 impl Desk<'_> {
@@ -1394,9 +1443,27 @@ impl Desk<'_> {
                 .replace("{month}", &month.to_string())
                 .replace("{next_month}", &(month % 12 + 1).to_string())
         };
+        // Every seventh or so case, up to a few, comes with the requester's materials.
+        let mut files = Vec::new();
+        if n == 3 && self.attached.get() < ATTACHED_CASES {
+            self.attached.set(self.attached.get() + 1);
+            let bytes = demo_pdf(&format!(
+                "Request materials no. {} ({})",
+                self.attached.get(),
+                topic.category
+            ));
+            let size_bytes = bytes.len() as i64;
+            let sha256 = yingcai_services::documents::store(self.documents_dir, bytes).await?;
+            files.push(yingcai_store::NewAttachment {
+                sha256,
+                media_type: "application/pdf".into(),
+                size_bytes,
+                file_name: "材料清单.pdf".into(),
+            });
+        }
         let case_id = self
             .store
-            .open_case(
+            .open_case_with_files(
                 &NewCase {
                     team_id: team.team_id,
                     requester_account_id: requester.person.account_id,
@@ -1408,6 +1475,7 @@ impl Desk<'_> {
                     resolution_target,
                     opened_at: ms(opened, age as i64),
                 },
+                &files,
                 &requester.person.actor(),
             )
             .await?;
@@ -1830,5 +1898,32 @@ impl CaseRun<'_> {
                 .map_err(refused)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_demo_pdf_is_a_pdf_whose_cross_references_point_at_its_objects() {
+        let pdf = super::demo_pdf("Request (materials) no. 1 \\ 材料");
+        assert_eq!(crate::documents::media_type(&pdf), Some("application/pdf"));
+        let text = String::from_utf8(pdf).unwrap();
+        assert!(
+            !text.contains("(materials)"),
+            "parentheses would end the string"
+        );
+        let start = text.rfind("startxref\n").unwrap() + "startxref\n".len();
+        let xref: usize = text[start..].lines().next().unwrap().parse().unwrap();
+        assert!(text[xref..].starts_with("xref\n0 6\n"));
+        for (i, line) in text[xref..].lines().skip(3).take(5).enumerate() {
+            let offset: usize = line[..10].parse().unwrap();
+            assert!(
+                text[offset..].starts_with(&format!("{} 0 obj", i + 1)),
+                "{line}"
+            );
+        }
+        let (_, stream) = text.split_once(">>\nstream\n").unwrap();
+        let (stream, _) = stream.split_once("\nendstream").unwrap();
+        assert!(text.contains(&format!("/Length {}", stream.len())));
     }
 }

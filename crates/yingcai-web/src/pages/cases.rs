@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Query, State};
+use axum::extract::{FromRequestParts, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
@@ -12,6 +12,7 @@ use serde::Deserialize;
 use yingcai_casedesk::{Clocks, Reading};
 use yingcai_domain::status::CaseStatus;
 use yingcai_domain::{FieldError, FieldErrors, Locale, Role};
+use yingcai_services::case_attachments::{self, Files, Upload};
 use yingcai_services::service_desk::{self, Caller, Raised, Standing};
 use yingcai_store::{CaseFilter, CaseRecord, TeamRecord};
 
@@ -220,13 +221,50 @@ async fn render_new(
     )
 }
 
-/// `POST /cases`.
+/// A form that may carry files, or the refusal of a body too large to read (the form's
+/// text is then lost with it).
+async fn read_with_files<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    ctx: &Ctx,
+    request: Request,
+) -> Result<Result<(T, Vec<Upload>), FieldErrors>, AppError> {
+    match super::uploads::form_with_files::<T>(ctx, request, state).await {
+        Ok(read) => Ok(Ok(read)),
+        Err(AppError::Invalid(errors)) if errors.for_field("file").is_some() => Ok(Err(
+            FieldError::new(case_attachments::FIELD, "file-too-large").into(),
+        )),
+        Err(other) => Err(other),
+    }
+}
+
+fn files_in(state: &AppState, uploads: Vec<Upload>) -> Files<'_> {
+    Files {
+        dir: std::path::Path::new(&state.settings().documents_dir),
+        uploads,
+    }
+}
+
+/// `POST /cases` (a form, or a multipart form with files).
 pub(crate) async fn raise(
     State(state): State<AppState>,
     ctx: Ctx,
-    CsrfForm(form): CsrfForm<CaseForm>,
+    request: Request,
 ) -> Result<Response, AppError> {
     let caller = caller(&ctx)?;
+    let (form, uploads) = match read_with_files::<CaseForm>(&state, &ctx, request).await? {
+        Ok(read) => read,
+        Err(errors) => {
+            return render_new(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &CaseForm::default(),
+                Some(&errors),
+                Vec::new(),
+            )
+            .await;
+        }
+    };
     if !is_requester_role(&ctx) {
         let errors: FieldErrors = FieldError::new("category", "case-requester-only").into();
         return render_new(
@@ -239,10 +277,11 @@ pub(crate) async fn raise(
         )
         .await;
     }
-    match service_desk::raise_case(
+    match service_desk::raise_case_with_files(
         state.store(),
         &caller,
         &(&form).into(),
+        files_in(&state, uploads),
         yingcai_store::now_ms(),
     )
     .await
@@ -311,6 +350,7 @@ async fn render_case(
     let clocks = service_desk::clocks_of(store, &calendar, &rules, &case, now).await?;
     let team_view = standing != Standing::Requester;
     let events = store.case_events(case_id, team_view).await?;
+    let files = case_attachments::list(store, standing, case_id).await?;
     let mut names: HashMap<i64, String> = HashMap::new();
     for id in events
         .iter()
@@ -380,7 +420,14 @@ async fn render_case(
                 status => (e.kind == yingcai_store::EventKind::Status)
                     .then(|| e.body.parse::<CaseStatus>().ok().map(|s| s.label_id())).flatten(),
                 team => e.team_id.and_then(|t| team_names.get(&t).cloned()),
+                files => files.iter().filter(|f| f.event_id == e.event_id).map(|f| context! {
+                    name => f.file_name,
+                    size => file_size(f.size_bytes),
+                    id => f.attachment_id,
+                }).collect::<Vec<_>>(),
             }).collect::<Vec<_>>(),
+            file_count => files.len(),
+            files_left => (case_attachments::MAX_PER_CASE - store.case_attachment_count(case_id).await?).max(0),
             actions => actions.iter().map(|a| service_desk::action_name(*a)).collect::<Vec<_>>(),
             checklist => checklist.iter().map(|i| context! {
                 item_id => i.item_id, text => i.text, due => i.due_date.map(|d| d.to_string()),
@@ -425,14 +472,21 @@ fn back(case_id: i64, done: &str) -> Response {
     Redirect::to(&format!("/cases/{case_id}?done={done}")).into_response()
 }
 
-/// `POST /cases/{id}/act`.
+/// `POST /cases/{id}/act` (a form, or a multipart form with files).
 pub(crate) async fn act(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
-    CsrfForm(form): CsrfForm<CaseActionForm>,
+    request: Request,
 ) -> Result<Response, AppError> {
     let caller = caller(&ctx)?;
+    let (form, uploads) = match read_with_files::<CaseActionForm>(&state, &ctx, request).await? {
+        Ok(read) => read,
+        Err(errors) => {
+            service_desk::case_for(state.store(), &caller, id).await?;
+            return refused(&state, &ctx, id, yingcai_services::Error::Invalid(errors)).await;
+        }
+    };
     let Some(action) = service_desk::parse_action(form.action.trim()) else {
         service_desk::case_for(state.store(), &caller, id).await?;
         return refused(
@@ -445,7 +499,7 @@ pub(crate) async fn act(
     };
     let rules = state.settings().desk_rules();
     let calendar = service_desk::calendar(state.store(), &rules).await?;
-    match service_desk::act(
+    match service_desk::act_with_files(
         state.store(),
         &calendar,
         &rules,
@@ -453,6 +507,7 @@ pub(crate) async fn act(
         id,
         action,
         &form.message,
+        files_in(&state, uploads),
         yingcai_store::now_ms(),
     )
     .await
@@ -1169,15 +1224,83 @@ async fn update_team(
     save_team(state, ctx, Some(id), form).await
 }
 
+/// A file's size for people (`850 KB`, `2.4 MB`).
+fn file_size(bytes: i64) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{} KB", (bytes + 1023) / 1024)
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
+/// A case file's place in the path (`/cases/{id}/attachments/{attachment}`): anything but
+/// two positive numbers is a 404 (no such file can exist).
+pub(crate) struct AttachmentPath {
+    case_id: i64,
+    attachment_id: i64,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for AttachmentPath {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<AttachmentPath, AppError> {
+        let axum::extract::Path((case, attachment)) =
+            axum::extract::Path::<(String, String)>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| AppError::NotFound)?;
+        let number = |raw: &str| raw.parse::<i64>().ok().filter(|id| *id > 0);
+        match (number(&case), number(&attachment)) {
+            (Some(case_id), Some(attachment_id)) => Ok(AttachmentPath {
+                case_id,
+                attachment_id,
+            }),
+            _ => Err(AppError::NotFound),
+        }
+    }
+}
+
+/// `GET /cases/{id}/attachments/{attachment}`: a case's file, saved rather than shown, for
+/// whoever may see the case and the entry the file came with; for anyone else it does not
+/// exist.
+pub(crate) async fn download(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    path: AttachmentPath,
+) -> Result<Response, AppError> {
+    let caller = caller(&ctx)?;
+    let (file, bytes) = case_attachments::download(
+        state.store(),
+        std::path::Path::new(&state.settings().documents_dir),
+        &caller,
+        path.case_id,
+        path.attachment_id,
+    )
+    .await?;
+    Ok(super::uploads::file_response(
+        bytes,
+        &file.media_type,
+        &file.file_name,
+        true,
+    ))
+}
+
 /// This area's routes and who may use each (see [`crate::routes`]).
 pub(crate) fn routes() -> Vec<crate::routes::Route> {
     use crate::routes::{Access, get, post};
     vec![
         get("/cases", Access::SignedIn, my_cases),
         get("/cases/new", Access::SignedIn, new_case),
-        post("/cases", Access::SignedIn, raise),
+        post("/cases", Access::SignedIn, raise).body_limit(crate::documents::MAX_BODY),
         get("/cases/{id}", Access::OfficerOrOwner, show),
-        post("/cases/{id}/act", Access::OfficerOrOwner, act),
+        post("/cases/{id}/act", Access::OfficerOrOwner, act).body_limit(crate::documents::MAX_BODY),
+        get(
+            "/cases/{id}/attachments/{attachment}",
+            Access::OfficerOrOwner,
+            download,
+        ),
         post("/cases/{id}/rate", Access::OfficerOrOwner, rate),
         post("/cases/{id}/transfer", Access::OfficerOrOwner, transfer),
         post("/cases/{id}/targets", Access::OfficerOrOwner, targets),

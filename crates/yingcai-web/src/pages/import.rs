@@ -3,13 +3,13 @@
 
 use std::sync::Arc;
 
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use minijinja::context;
 use yingcai_domain::Role;
 
-use crate::context::{CSRF_FIELD, Ctx};
+use crate::context::Ctx;
 use crate::registry::{ImportOutcome, import_roster};
 use crate::render::{page, page_with_status};
 use crate::{AppError, AppState, translate};
@@ -29,68 +29,31 @@ pub(crate) struct Upload {
     pub(crate) bytes: Vec<u8>,
 }
 
-/// Reads a multipart form with one `file` and the anti-forgery token.
-/// A body over the route's limit is the uploader's mistake, said plainly; anything else
-/// malformed is a bad request.
-fn upload_error(error: axum::extract::multipart::MultipartError) -> AppError {
-    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::field("file", "file-too-large")
-    } else {
-        AppError::BadRequest(error.to_string())
-    }
-}
-
-/// Reads the form, keeping at most `max_file` bytes of the file: the limit is applied
-/// while the body streams in, so memory never holds more than that. A larger file is
-/// still read to its end (up to the route's body limit) and thrown away, so the browser
-/// gets the "too large" page instead of a connection cut in the middle of its upload.
+/// Reads a multipart form with one `file` and the anti-forgery token, keeping at most
+/// `max_file` bytes of the file (see [`super::uploads::read_multipart`]).
 pub(crate) async fn read_upload(
     ctx: &Ctx,
     request: Request,
     state: &AppState,
     max_file: usize,
 ) -> Result<Upload, AppError> {
-    let mut multipart = Multipart::from_request(request, state)
-        .await
-        .map_err(|e| AppError::BadRequest(format!("expected a file upload: {e}")))?;
-    let mut csrf_ok = false;
-    let mut upload = None;
-    let mut too_large = false;
-    while let Some(mut field) = multipart.next_field().await.map_err(upload_error)? {
-        match field.name() {
-            Some(CSRF_FIELD) => {
-                let token = field.text().await.map_err(upload_error)?;
-                csrf_ok = !ctx.csrf_is_new && crate::context::tokens_match(&token, &ctx.csrf);
-            }
-            Some("file") => {
-                let name = field
-                    .file_name()
-                    .unwrap_or("roster")
-                    .chars()
-                    .take(200)
-                    .collect();
-                let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(upload_error)? {
-                    if too_large || bytes.len() + chunk.len() > max_file {
-                        too_large = true;
-                        bytes = Vec::new();
-                    } else {
-                        bytes.extend_from_slice(&chunk);
-                    }
-                }
-                upload = Some(Upload { name, bytes });
-            }
-            _ => {}
-        }
-    }
-    // The token is checked before the file is used, whatever order the fields came in.
-    if !csrf_ok {
-        return Err(AppError::Csrf);
-    }
-    if too_large {
+    let form = super::uploads::read_multipart(ctx, request, state, "file", max_file, true).await?;
+    if form.files.iter().any(|f| f.too_large) {
         return Err(AppError::field("file", "file-too-large"));
     }
-    upload.ok_or_else(|| AppError::field("file", "required"))
+    let file = form
+        .files
+        .into_iter()
+        .next_back()
+        .ok_or_else(|| AppError::field("file", "required"))?;
+    Ok(Upload {
+        name: if file.file_name.is_empty() {
+            "roster".into()
+        } else {
+            file.file_name
+        },
+        bytes: file.bytes,
+    })
 }
 
 pub(crate) async fn upload(

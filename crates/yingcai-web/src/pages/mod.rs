@@ -28,6 +28,7 @@ pub(crate) mod policy;
 pub(crate) mod review;
 pub(crate) mod sandbox;
 pub(crate) mod talent;
+pub(crate) mod uploads;
 pub(crate) mod workspace;
 
 use minijinja::Value;

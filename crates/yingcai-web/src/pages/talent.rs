@@ -2,7 +2,6 @@
 
 use axum::extract::{Query, Request, State};
 use axum::http::StatusCode;
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use yingcai_domain::{Role, TalentInput};
@@ -396,30 +395,12 @@ pub(crate) async fn download(
         &document.sha256,
     )
     .await?;
-    let ascii_name: String = document
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, document.media_type.clone()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{ascii_name}\""),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-        ],
+    Ok(super::uploads::file_response(
         bytes,
-    )
-        .into_response())
+        &document.media_type,
+        &document.file_name,
+        false,
+    ))
 }
 
 /// This area's routes and who may use each (see [`crate::routes`]).
