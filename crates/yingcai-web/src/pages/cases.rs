@@ -304,7 +304,7 @@ async fn render_case(
     let store = state.store();
     let (case, standing) = service_desk::case_for(store, &caller, case_id).await?;
     let rules = state.settings().desk_rules();
-    let calendar = service_desk::calendar(store, &rules).await?;
+    let calendar = yingcai_services::work_calendar::calendar(store, &rules.hours).await?;
     let now = yingcai_store::now_ms();
     let clocks = service_desk::clocks_of(store, &calendar, &rules, &case, now).await?;
     let team_view = standing != Standing::Requester;
@@ -440,7 +440,7 @@ pub(crate) async fn act(
         .await;
     };
     let rules = state.settings().desk_rules();
-    let calendar = service_desk::calendar(state.store(), &rules).await?;
+    let calendar = yingcai_services::work_calendar::calendar(state.store(), &rules.hours).await?;
     match service_desk::act(
         state.store(),
         &calendar,
@@ -643,7 +643,7 @@ pub(crate) async fn ledger(
     };
     let cases = store.cases(&filter).await?;
     let rules = state.settings().desk_rules();
-    let calendar = service_desk::calendar(store, &rules).await?;
+    let calendar = yingcai_services::work_calendar::calendar(store, &rules.hours).await?;
     let now = yingcai_store::now_ms();
     let names: HashMap<i64, String> = [(team.team_id, team.name.clone())].into();
     let mut rows = Vec::new();
@@ -942,7 +942,7 @@ async fn render_calendar(
     done: Option<String>,
 ) -> Result<Response, AppError> {
     let rules = state.settings().desk_rules();
-    let calendar = service_desk::calendar(state.store(), &rules).await?;
+    let calendar = yingcai_services::work_calendar::calendar(state.store(), &rules.hours).await?;
     let added: Vec<i64> = state
         .store()
         .calendar_years()
@@ -992,7 +992,14 @@ pub(crate) async fn add_calendar_year(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Admin)?;
     let rules = state.settings().desk_rules();
-    match service_desk::add_calendar_year(state.store(), &rules, &form.data, &ctx.actor()).await {
+    match yingcai_services::work_calendar::add_calendar_year(
+        state.store(),
+        &rules.hours,
+        &form.data,
+        &ctx.actor(),
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to("/admin/calendar?done=calendar").into_response()),
         Err(error) => match AppError::from(error) {
             AppError::Invalid(errors) => {
