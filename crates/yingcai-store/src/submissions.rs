@@ -95,6 +95,14 @@ impl crate::Refusal for SubmissionError {
     }
 }
 
+/// What a move of a submission records besides its status: the reason the owner reads and
+/// the date by which they are asked to answer (a return); none for a submission.
+#[derive(Default)]
+struct Decision<'a> {
+    reason: Option<&'a str>,
+    respond_by: Option<i64>,
+}
+
 /// The stored status of a submission, read inside `tx`.
 pub(crate) async fn status_of(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
@@ -218,8 +226,7 @@ impl Store {
             Some(*account_id),
             &[SubmissionStatus::Draft, SubmissionStatus::Returned],
             SubmissionStatus::Submitted,
-            None,
-            None,
+            Decision::default(),
             owner,
         )
         .await
@@ -239,8 +246,10 @@ impl Store {
             None,
             &[SubmissionStatus::Submitted],
             SubmissionStatus::Returned,
-            Some(reason),
-            respond_by,
+            Decision {
+                reason: Some(reason),
+                respond_by,
+            },
             officer,
         )
         .await
@@ -252,10 +261,10 @@ impl Store {
         owner: Option<i64>,
         from: &[SubmissionStatus],
         to: SubmissionStatus,
-        reason: Option<&str>,
-        respond_by: Option<i64>,
+        decision: Decision<'_>,
         actor: &Actor,
     ) -> Result<(), SubmissionError> {
+        let Decision { reason, respond_by } = decision;
         let now = now_ms();
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         let (status, owner_account_id) = sqlx::query_as::<_, (String, i64)>(
