@@ -1,10 +1,11 @@
 //! Offers after the allocation: how long an applicant has to answer, and when
 //! refusing too often bars them from further offers.
 
+use jiff::Span;
 use jiff::civil::Date;
-use jiff::{SignedDuration, Span, Timestamp};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
+use yingcai_worktime::{BeijingMinute, WorkCalendar, WorkTimeError};
 
 use crate::rules::{RulesError, check_range, line_of, to_toml_text};
 
@@ -24,19 +25,25 @@ pub enum Refill {
 /// TOML form (every field required, so that no rule is ever implied):
 ///
 /// ```toml
-/// response_days = 7          # 1..=365: days to accept an offer before it expires
+/// response_working_days = 5  # 1..=365: working days to answer (see `response_deadline`)
 /// refusal_limit = 3          # refusals (declined or expired) that bar the applicant; 0 = never
 /// bar_months = 12            # 0..=120: months the bar lasts
 /// refill = "next_in_priority" # or "next_round"
 /// ```
+///
+/// Rules stored before offers counted working days name the first field `response_days`
+/// (then whole 24-hour days); they still read, and the number is taken as working days.
+/// That can only lengthen an applicant's time (7 working days are at least 9 calendar
+/// days), never shorten it; offers made before keep the date they were given.
 ///
 /// The fields are public; rules built by hand should go through
 /// [`OfferRules::validate`] before they are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "OfferRulesRepr")]
 pub struct OfferRules {
-    /// Days an applicant has to accept an offer; see [`response_deadline`].
-    pub response_days: u32,
+    /// Working days on the official calendar an applicant has to answer an offer, counted
+    /// from the day after it is made; see [`response_deadline`].
+    pub response_working_days: u32,
     /// Number of refusals that bars the applicant; 0 never bars. See
     /// [`barred_until`].
     pub refusal_limit: u32,
@@ -47,11 +54,11 @@ pub struct OfferRules {
 }
 
 impl Default for OfferRules {
-    /// 7 days to answer, barred for 12 months after 3 refusals, refused units go to
+    /// 5 working days to answer, barred for 12 months after 3 refusals, refused units go to
     /// the next in priority.
     fn default() -> Self {
         OfferRules {
-            response_days: 7,
+            response_working_days: 5,
             refusal_limit: 3,
             bar_months: 12,
             refill: Refill::NextInPriority,
@@ -65,7 +72,8 @@ const BAR_MONTHS: (u32, u32) = (0, 120);
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct OfferRulesRepr {
-    response_days: u32,
+    #[serde(alias = "response_days")]
+    response_working_days: u32,
     refusal_limit: u32,
     bar_months: u32,
     refill: Refill,
@@ -74,7 +82,8 @@ struct OfferRulesRepr {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SpannedOfferRules {
-    response_days: Spanned<u32>,
+    #[serde(alias = "response_days")]
+    response_working_days: Spanned<u32>,
     refusal_limit: u32,
     bar_months: Spanned<u32>,
     refill: Refill,
@@ -85,7 +94,7 @@ impl TryFrom<OfferRulesRepr> for OfferRules {
 
     fn try_from(r: OfferRulesRepr) -> Result<Self, RulesError> {
         let rules = OfferRules {
-            response_days: r.response_days,
+            response_working_days: r.response_working_days,
             refusal_limit: r.refusal_limit,
             bar_months: r.bar_months,
             refill: r.refill,
@@ -104,11 +113,11 @@ impl OfferRules {
             toml::from_str(text).map_err(|e| RulesError::from_toml(text, &e))?;
         let (min, max) = RESPONSE_DAYS;
         check_range(
-            "response_days",
-            *s.response_days.get_ref(),
+            "response_working_days",
+            *s.response_working_days.get_ref(),
             min,
             max,
-            line_of(text, &s.response_days),
+            line_of(text, &s.response_working_days),
         )?;
         let (min, max) = BAR_MONTHS;
         check_range(
@@ -119,7 +128,7 @@ impl OfferRules {
             line_of(text, &s.bar_months),
         )?;
         Ok(OfferRules {
-            response_days: s.response_days.into_inner(),
+            response_working_days: s.response_working_days.into_inner(),
             refusal_limit: s.refusal_limit,
             bar_months: s.bar_months.into_inner(),
             refill: s.refill,
@@ -134,24 +143,32 @@ impl OfferRules {
     /// Applies [`OfferRules::from_toml`]'s range checks (without line numbers).
     pub fn validate(&self) -> Result<(), RulesError> {
         let (min, max) = RESPONSE_DAYS;
-        check_range("response_days", self.response_days, min, max, None)?;
+        check_range(
+            "response_working_days",
+            self.response_working_days,
+            min,
+            max,
+            None,
+        )?;
         let (min, max) = BAR_MONTHS;
         check_range("bar_months", self.bar_months, min, max, None)
     }
 }
 
-/// When an offer made at `offered_at` expires: exactly `response_days` × 24 hours
-/// later.
+/// When an offer made at `offered_at` (Beijing time) expires: the end of the
+/// `response_working_days`th working day after the day it was made, on the official
+/// calendar and its working hours (17:00 by default). Answering is an administrative step,
+/// so the period counts working days as every other answer-by date of the platform does:
+/// an offer made just before Spring Festival is not eaten up by the holiday.
 ///
-/// Counted in elapsed hours rather than calendar days in a time zone because China
-/// keeps one offset all year, so the two agree, and elapsed time needs no time zone
-/// database. Saturates at the latest representable instant for rules beyond
-/// [`OfferRules::validate`]'s ranges.
-pub fn response_deadline(offered_at: Timestamp, rules: &OfferRules) -> Timestamp {
-    let hours = i64::from(rules.response_days) * 24;
-    offered_at
-        .checked_add(SignedDuration::from_hours(hours))
-        .unwrap_or(Timestamp::MAX)
+/// Refused, naming the year, when a day up to the deadline is in a year the calendar has
+/// no data for: the deadline is never guessed from weekdays.
+pub fn response_deadline(
+    offered_at: BeijingMinute,
+    rules: &OfferRules,
+    calendar: &WorkCalendar,
+) -> Result<BeijingMinute, WorkTimeError> {
+    calendar.end_of_working_days(offered_at, rules.response_working_days)
 }
 
 /// The day an applicant's bar from offers ends, if they are barred on `today`.
@@ -218,7 +235,17 @@ mod tests {
         let text = OfferRules::default().to_toml();
         assert_eq!(
             text,
-            "response_days = 7\nrefusal_limit = 3\nbar_months = 12\nrefill = \"next_in_priority\"\n"
+            "response_working_days = 5\nrefusal_limit = 3\nbar_months = 12\nrefill = \"next_in_priority\"\n"
+        );
+        // Rules stored before the field was renamed still read, as working days.
+        let old =
+            "response_days = 7\nrefusal_limit = 3\nbar_months = 12\nrefill = \"next_round\"\n";
+        let read = OfferRules::from_toml(old).expect("old rules read");
+        assert_eq!(read.response_working_days, 7);
+        assert_eq!(toml::from_str::<OfferRules>(old), Ok(read));
+        assert!(
+            read.to_toml().starts_with("response_working_days = 7\n"),
+            "written back under the new name"
         );
         assert_eq!(OfferRules::from_toml(&text), Ok(OfferRules::default()));
         let next_round = OfferRules {
@@ -238,7 +265,7 @@ mod tests {
         assert_eq!(
             e.problem,
             RulesProblem::OutOfRange {
-                field: "response_days",
+                field: "response_working_days",
                 found: 0,
                 min: 1,
                 max: 365
@@ -266,17 +293,24 @@ mod tests {
     }
 
     #[test]
-    fn deadline_is_whole_days_of_24_hours() {
-        let offered: Timestamp = "2026-03-02T01:15:00Z".parse().expect("valid timestamp");
+    fn deadline_is_the_end_of_the_nth_working_day() {
+        let calendar = WorkCalendar::builtin();
+        let at = |s: &str| s.parse::<BeijingMinute>().expect("valid instant");
+        // Monday 2 March 2026, 09:15: five working days are Tuesday to Monday.
         assert_eq!(
-            response_deadline(offered, &OfferRules::default()).to_string(),
-            "2026-03-09T01:15:00Z"
+            response_deadline(at("2026-03-02T09:15"), &OfferRules::default(), &calendar),
+            Ok(at("2026-03-09T17:00"))
         );
-        let absurd = OfferRules {
-            response_days: u32::MAX,
-            ..OfferRules::default()
-        };
-        assert_eq!(response_deadline(offered, &absurd), Timestamp::MAX);
+        // Made the day before National Day: the holiday does not count.
+        assert_eq!(
+            response_deadline(at("2026-09-30T10:00"), &OfferRules::default(), &calendar),
+            Ok(at("2026-10-13T17:00"))
+        );
+        // Beyond the calendar's data: refused with the year, not guessed.
+        assert_eq!(
+            response_deadline(at("2026-12-28T10:00"), &OfferRules::default(), &calendar),
+            Err(WorkTimeError::YearNotCovered(2027))
+        );
     }
 
     #[test]

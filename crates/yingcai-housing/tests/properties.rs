@@ -158,7 +158,7 @@ proptest! {
 
     #[test]
     fn offer_and_lease_rules_round_trip_through_toml(
-        response_days in 1u32..=365,
+        response_working_days in 1u32..=365,
         refusal_limit in any::<u32>(),
         bar_months in 0u32..=120,
         next_round in any::<bool>(),
@@ -166,7 +166,7 @@ proptest! {
         notice_days in 0u32..=365,
     ) {
         let offer = OfferRules {
-            response_days,
+            response_working_days,
             refusal_limit,
             bar_months,
             refill: if next_round { Refill::NextRound } else { Refill::NextInPriority },

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use yingcai_services::{audit, desk_alerts, housing, mail, policy, service_desk};
 use yingcai_store::{Store, now_ms};
+use yingcai_worktime::WorkingHours;
 
 /// The jobs the CLI can start by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,11 +121,13 @@ impl Backoff {
 }
 
 /// The periodic jobs `serve` runs: housekeeping, the entitlement sweep and the apartments'
-/// review every `every`, and the audit checkpoint every `checkpoint_every`.
+/// review every `every`, and the audit checkpoint every `checkpoint_every`. `hours` are the
+/// site's working hours, on which offers' answer-by dates are counted.
 pub fn standard_jobs(
     store: &Store,
     every: Duration,
     checkpoints: Option<(audit::Checkpointing, Duration)>,
+    hours: WorkingHours,
 ) -> Vec<Periodic> {
     let policies = Arc::new(policy::Policies::new());
     let mut jobs = vec![
@@ -155,9 +158,9 @@ pub fn standard_jobs(
         Periodic::new("housing", every, {
             let (store, policies) = (store.clone(), policies.clone());
             move || {
-                let (store, policies) = (store.clone(), policies.clone());
+                let (store, policies, hours) = (store.clone(), policies.clone(), hours.clone());
                 async move {
-                    let (expired, review) = housing_tick(&store, &policies).await?;
+                    let (expired, review) = housing_tick(&store, &policies, &hours).await?;
                     if expired > 0 || review != housing::LeaseReview::default() {
                         tracing::info!(expired, ?review, "apartment offers and leases reviewed");
                     }
@@ -252,7 +255,7 @@ pub async fn case_clocks(
     rules: &service_desk::DeskRules,
     now: i64,
 ) -> anyhow::Result<CaseClocksReport> {
-    let calendar = service_desk::calendar(store, rules).await?;
+    let calendar = yingcai_services::work_calendar::calendar(store, &rules.hours).await?;
     Ok(CaseClocksReport {
         clocks: desk_alerts::check_clocks(store, &calendar, rules, now).await?,
         reminders: desk_alerts::remind_ratings(store, &calendar, now).await?,
@@ -467,14 +470,25 @@ fn millis(duration: Duration) -> i64 {
 }
 
 /// Lapsed offers pass their units on; leases whose tenant must leave get notice or end.
+/// A unit that could not be offered on because the calendar lacks a year fails the run
+/// (after the leases were reviewed), so that `/admin/jobs` names the year to add.
 async fn housing_tick(
     store: &Store,
     policies: &policy::Policies,
+    hours: &WorkingHours,
 ) -> anyhow::Result<(usize, housing::LeaseReview)> {
-    let expired = housing::expire_and_refill(store).await?;
+    let calendar = yingcai_services::work_calendar::calendar(store, hours).await?;
+    let expiry = housing::expire_and_refill(store, &calendar).await?;
     let set = policies.current(store).await?;
     let review = housing::review_leases(store, &set, policy::today()).await?;
-    Ok((expired, review))
+    if let Some(year) = expiry.calendar_missing {
+        anyhow::bail!(
+            "{} offers lapsed but their units were not offered on: {}",
+            expiry.expired,
+            yingcai_services::work_calendar::YearMissing(year)
+        );
+    }
+    Ok((expiry.expired, review))
 }
 
 #[cfg(test)]
@@ -826,7 +840,9 @@ mod tests {
                 .await
                 .unwrap();
             assert_eq!(told(&store, desk.requester, case).await, ["case-resolved"]);
-            let calendar = service_desk::calendar(&store, &rules()).await.unwrap();
+            let calendar = yingcai_services::work_calendar::calendar(&store, &rules().hours)
+                .await
+                .unwrap();
             // One working day later: not yet. Friday 6 March (more than two): once.
             let soon = desk_alerts::remind_ratings(&store, &calendar, at("2026-03-03T10:00"))
                 .await

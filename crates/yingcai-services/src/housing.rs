@@ -21,6 +21,8 @@ use yingcai_store::{
 };
 
 use crate::policy::{PolicySet, recompute_talent, today};
+use crate::work_calendar::YearMissing;
+use yingcai_worktime::WorkCalendar;
 
 /// The eligibility checks an officer can require of a round's applicants.
 pub const REQUIREMENTS: &[&str] = &["card", "no_home", "employed"];
@@ -232,6 +234,10 @@ pub async fn round_figures(store: &Store, round: &RoundRecord) -> anyhow::Result
 pub enum RunError {
     #[error("the round was already allocated")]
     AlreadyRun,
+    /// The offers' answer-by date falls in a year the working calendar has no data for:
+    /// nothing was written, the round stays open until an administrator adds the year.
+    #[error(transparent)]
+    CalendarMissing(#[from] YearMissing),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -259,15 +265,23 @@ pub struct RunSummary {
 /// applicant-proposing deferred acceptance, hands the free units of each complex to its
 /// admitted applicants in priority order, and stores result, files and offers in one
 /// transaction. A second run (another officer, another server) finds the round allocated.
+///
+/// The offers' answer-by date is counted first, on `calendar` (working days): when it
+/// falls in a year without calendar data the run is refused before anything is read or
+/// written, with the year ([`RunError::CalendarMissing`]).
 pub async fn run_round(
     store: &Store,
     round: &RoundRecord,
+    calendar: &WorkCalendar,
     actor: &Actor,
 ) -> Result<RunSummary, RunError> {
     if round.status != RoundStatus::Open {
         return Err(RunError::AlreadyRun);
     }
     let (priority, offer_rules, _) = rules_of(round)?;
+    let respond_by = offer_deadline(calendar, now_ms(), &offer_rules)
+        .map_err(|e| anyhow::anyhow!(e))?
+        .map_err(YearMissing::from)?;
     let applications = store.applications(round.round_id).await?;
     let complexes = store.round_complexes(round.round_id).await?;
     // Checked as of the run (right after the deadline): a card that lapsed or a home
@@ -425,8 +439,6 @@ pub async fn run_round(
     allocation
         .write_csv(&mut result)
         .map_err(|e| anyhow::anyhow!(e))?;
-    let respond_by =
-        yingcai_housing::response_deadline(jiff::Timestamp::now(), &offer_rules).as_millisecond();
     let summary = RunSummary {
         applicants: applications.len(),
         allocated_applicants: included.len(),
@@ -448,6 +460,18 @@ pub async fn run_round(
         )
         .await?;
     Ok(summary)
+}
+
+/// The answer-by date (Unix ms) of an offer made at `now` (Unix ms) under `rules`; the
+/// inner error names a year the calendar lacks.
+fn offer_deadline(
+    calendar: &WorkCalendar,
+    now: i64,
+    rules: &OfferRules,
+) -> Result<Result<i64, yingcai_worktime::WorkTimeError>, crate::Error> {
+    let offered = crate::work_calendar::minute(now)?;
+    Ok(yingcai_housing::response_deadline(offered, rules, calendar)
+        .map(crate::work_calendar::millis))
 }
 
 fn csv_cell(value: &str) -> String {
@@ -514,8 +538,15 @@ pub async fn waiting_lists(store: &Store, round: &RoundRecord) -> anyhow::Result
 }
 
 /// Offers the free units of a round's complex to its waiting list, when the round's
-/// rules say refused units go to the next in priority. Returns the offers made.
-pub async fn refill(store: &Store, round_id: i64, complex_id: i64) -> anyhow::Result<usize> {
+/// rules say refused units go to the next in priority. Returns the offers made. When the
+/// answer-by date falls in a year without calendar data no offer is made (the error is a
+/// [`YearMissing`]): the units stay free rather than being offered with a guessed date.
+pub async fn refill(
+    store: &Store,
+    calendar: &WorkCalendar,
+    round_id: i64,
+    complex_id: i64,
+) -> anyhow::Result<usize> {
     let round = store.round(round_id).await?;
     let (_, offer_rules, _) = rules_of(&round)?;
     if round.status != RoundStatus::Allocated || offer_rules.refill != Refill::NextInPriority {
@@ -525,8 +556,9 @@ pub async fn refill(store: &Store, round_id: i64, complex_id: i64) -> anyhow::Re
     let Some(waiting) = lists.into_iter().find(|w| w.complex_id == complex_id) else {
         return Ok(0);
     };
-    let respond_by =
-        yingcai_housing::response_deadline(jiff::Timestamp::now(), &offer_rules).as_millisecond();
+    let respond_by = offer_deadline(calendar, now_ms(), &offer_rules)
+        .map_err(|e| anyhow::anyhow!(e))?
+        .map_err(YearMissing::from)?;
     let mut made = 0;
     let units = store.free_units_in_round(round_id, complex_id).await?;
     for (talent_id, unit_id) in waiting.talents.into_iter().zip(units) {
@@ -553,16 +585,36 @@ pub async fn refill(store: &Store, round_id: i64, complex_id: i64) -> anyhow::Re
     Ok(made)
 }
 
+/// What [`expire_and_refill`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Expiry {
+    /// Offers that lapsed.
+    pub expired: usize,
+    /// A year the calendar lacks, which kept some lapsed offers' units from being offered
+    /// again (they stay free; nothing was offered with a guessed date).
+    pub calendar_missing: Option<i32>,
+}
+
 /// Lets overdue offers lapse and refills their units. Idempotent.
-pub async fn expire_and_refill(store: &Store) -> anyhow::Result<usize> {
+pub async fn expire_and_refill(store: &Store, calendar: &WorkCalendar) -> anyhow::Result<Expiry> {
     let closed = store.expire_offers(now_ms()).await?;
     let mut seen = HashSet::new();
+    let mut calendar_missing = None;
     for offer in &closed {
         if seen.insert((offer.round_id, offer.complex_id)) {
-            refill(store, offer.round_id, offer.complex_id).await?;
+            match refill(store, calendar, offer.round_id, offer.complex_id).await {
+                Ok(_) => {}
+                Err(e) => match e.downcast::<YearMissing>() {
+                    Ok(YearMissing(year)) => calendar_missing = Some(year),
+                    Err(other) => return Err(other),
+                },
+            }
         }
     }
-    Ok(closed.len())
+    Ok(Expiry {
+        expired: closed.len(),
+        calendar_missing,
+    })
 }
 
 yingcai_store::refusal! {
@@ -609,9 +661,12 @@ pub async fn accept_offer(
         .map_err(offer_answer)
 }
 
-/// Declines an offer and passes the unit on.
+/// Declines an offer and passes the unit on. The talent's answer stands even when the
+/// unit cannot be offered on (the calendar lacks the year of the next answer-by date):
+/// the unit stays free, and the log says which year an administrator must add.
 pub async fn decline_offer(
     store: &Store,
+    calendar: &WorkCalendar,
     offer: &OfferRecord,
     actor: &Actor,
 ) -> Result<(), OfferAnswerError> {
@@ -619,8 +674,20 @@ pub async fn decline_offer(
         .decline_offer(offer.offer_id, offer.talent_id, actor)
         .await
         .map_err(offer_answer)?;
-    refill(store, closed.round_id, closed.complex_id).await?;
-    Ok(())
+    match refill(store, calendar, closed.round_id, closed.complex_id).await {
+        Ok(_) => Ok(()),
+        Err(e) => match e.downcast::<YearMissing>() {
+            Ok(missing) => {
+                tracing::warn!(
+                    round_id = closed.round_id,
+                    complex_id = closed.complex_id,
+                    "declined unit not offered on: {missing}"
+                );
+                Ok(())
+            }
+            Err(other) => Err(other.into()),
+        },
+    }
 }
 
 fn trigger_code(trigger: &yingcai_housing::ExitTrigger) -> &'static str {

@@ -20,6 +20,8 @@ pub mod registry;
 pub mod security;
 pub mod service_desk;
 pub mod service_figures;
+pub mod verification;
+pub mod work_calendar;
 
 use yingcai_domain::{FieldError, FieldErrors};
 use yingcai_store::StoreError;

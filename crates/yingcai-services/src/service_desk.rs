@@ -13,7 +13,7 @@ use yingcai_store::{
     Actor, CaseFilter, CaseRecord, CaseTransition, DefaultTeam, EventKind, NewCase, Store,
     TeamInput, TeamRecord, now_ms,
 };
-use yingcai_worktime::{BeijingMinute, WorkCalendar, WorkTimeError, WorkingHours};
+use yingcai_worktime::{WorkCalendar, WorkTimeError, WorkingHours};
 
 use crate::Error;
 use crate::case_attachments::{self, Files};
@@ -29,55 +29,7 @@ pub struct DeskRules {
     pub warn_percent: u8,
 }
 
-/// The working-time calendar in force: the years compiled in, with the years
-/// administrators added (an added year replaces a compiled-in one).
-pub async fn calendar(store: &Store, rules: &DeskRules) -> Result<WorkCalendar, Error> {
-    let mut years: Vec<_> = WorkCalendar::builtin().years().to_vec();
-    for added in store.calendar_years().await? {
-        let parsed = WorkCalendar::from_toml(&added.data).map_err(|e| {
-            anyhow::anyhow!("stored calendar year {} does not read: {e}", added.year)
-        })?;
-        for year in parsed.years() {
-            years.retain(|y| y.year != year.year);
-            years.push(year.clone());
-        }
-    }
-    WorkCalendar::new(years, rules.hours.clone())
-        .map_err(|e| Error::Internal(anyhow::anyhow!("the stored calendar is inconsistent: {e}")))
-}
-
-/// Checks one year's calendar entry (the `[[year]]` TOML form) and stores it.
-pub async fn add_calendar_year(
-    store: &Store,
-    rules: &DeskRules,
-    data: &str,
-    actor: &Actor,
-) -> Result<i16, Error> {
-    let parsed =
-        WorkCalendar::from_toml(data).map_err(|_| Error::field("data", "calendar-data-invalid"))?;
-    let [year] = parsed.years() else {
-        return Err(Error::field("data", "calendar-one-year"));
-    };
-    // The new year must fit with the others (checked by building the whole calendar).
-    let mut years: Vec<_> = calendar(store, rules).await?.years().to_vec();
-    years.retain(|y| y.year != year.year);
-    years.push(year.clone());
-    WorkCalendar::new(years, rules.hours.clone())
-        .map_err(|_| Error::field("data", "calendar-data-invalid"))?;
-    let single = WorkCalendar::new(vec![year.clone()], rules.hours.clone())
-        .map_err(|_| Error::field("data", "calendar-data-invalid"))?;
-    store
-        .save_calendar_year(i64::from(year.year), &single.to_toml(), actor)
-        .await?;
-    Ok(year.year)
-}
-
-pub(crate) fn minute(ms: i64) -> Result<BeijingMinute, Error> {
-    Timestamp::from_millisecond(ms)
-        .ok()
-        .and_then(|t| BeijingMinute::from_timestamp(t).ok())
-        .ok_or_else(|| Error::Internal(anyhow::anyhow!("instant {ms} is out of range")))
-}
+pub(crate) use crate::work_calendar::minute;
 
 /// A case's clocks as of `now` (ms), or why the calendar cannot count them.
 pub async fn clocks_of(

@@ -26,8 +26,19 @@ pub struct Submission<T> {
     pub submitted_at: Option<i64>,
     pub decided_at: Option<i64>,
     pub decided_by: Option<i64>,
+    /// A returned submission's answer-by date (Unix ms): the end of a number of working
+    /// days after the return. None when none was set (see [`Store::return_submission`]).
+    pub respond_by: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+impl<T> Submission<T> {
+    /// Returned, and its answer-by date passed before `now` (Unix ms). Nothing happens on
+    /// its own when it does: the request is shown as overdue to its owner and the officers.
+    pub fn answer_overdue(&self, now: i64) -> bool {
+        self.status == SubmissionStatus::Returned && self.respond_by.is_some_and(|by| by < now)
+    }
 }
 
 pub type TalentSubmission = Submission<TalentInput>;
@@ -84,6 +95,14 @@ impl crate::Refusal for SubmissionError {
     }
 }
 
+/// What a move of a submission records besides its status: the reason the owner reads and
+/// the date by which they are asked to answer (a return); none for a submission.
+#[derive(Default)]
+struct Decision<'a> {
+    reason: Option<&'a str>,
+    respond_by: Option<i64>,
+}
+
 /// The stored status of a submission, read inside `tx`.
 pub(crate) async fn status_of(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
@@ -101,7 +120,7 @@ pub(crate) async fn status_of(
     })
 }
 
-const COLUMNS: &str = "submission_id, subject_id, owner_account_id, status, payload_sealed, display_name, district, reason, submitted_at, decided_at, decided_by, created_at, updated_at";
+const COLUMNS: &str = "submission_id, subject_id, owner_account_id, status, payload_sealed, display_name, district, reason, submitted_at, decided_at, decided_by, respond_by, created_at, updated_at";
 
 /// A `submission` row ([`COLUMNS`]) as stored, its payload still sealed; [`Submission`]
 /// is it opened and checked ([`SubmissionRow::open`]).
@@ -118,6 +137,7 @@ struct SubmissionRow {
     submitted_at: Option<i64>,
     decided_at: Option<i64>,
     decided_by: Option<i64>,
+    respond_by: Option<i64>,
     created_at: i64,
     updated_at: i64,
 }
@@ -147,6 +167,7 @@ impl SubmissionRow {
             submitted_at: self.submitted_at,
             decided_at: self.decided_at,
             decided_by: self.decided_by,
+            respond_by: self.respond_by,
             created_at: self.created_at,
             updated_at: self.updated_at,
         })
@@ -205,17 +226,19 @@ impl Store {
             Some(*account_id),
             &[SubmissionStatus::Draft, SubmissionStatus::Returned],
             SubmissionStatus::Submitted,
-            None,
+            Decision::default(),
             owner,
         )
         .await
     }
 
-    /// Submitted → returned, with the reason the owner will read.
+    /// Submitted → returned, with the reason the owner will read and the date (Unix ms) by
+    /// which they are asked to answer, if one could be set.
     pub async fn return_submission(
         &self,
         submission_id: i64,
         reason: &str,
+        respond_by: Option<i64>,
         officer: &Actor,
     ) -> Result<(), SubmissionError> {
         self.transition(
@@ -223,7 +246,10 @@ impl Store {
             None,
             &[SubmissionStatus::Submitted],
             SubmissionStatus::Returned,
-            Some(reason),
+            Decision {
+                reason: Some(reason),
+                respond_by,
+            },
             officer,
         )
         .await
@@ -235,9 +261,10 @@ impl Store {
         owner: Option<i64>,
         from: &[SubmissionStatus],
         to: SubmissionStatus,
-        reason: Option<&str>,
+        decision: Decision<'_>,
         actor: &Actor,
     ) -> Result<(), SubmissionError> {
+        let Decision { reason, respond_by } = decision;
         let now = now_ms();
         let mut tx = dialect::begin_write(self.pool(), self.backend()).await?;
         let (status, owner_account_id) = sqlx::query_as::<_, (String, i64)>(
@@ -266,7 +293,7 @@ impl Store {
             ),
         };
         sqlx::query(
-            "update submission set status = $1, reason = $2, submitted_at = coalesce($3, submitted_at), decided_at = $4, decided_by = $5, updated_at = $6 where submission_id = $7",
+            "update submission set status = $1, reason = $2, submitted_at = coalesce($3, submitted_at), decided_at = $4, decided_by = $5, updated_at = $6, respond_by = $8 where submission_id = $7",
         )
         .bind(to.as_str())
         .bind(reason)
@@ -275,6 +302,7 @@ impl Store {
         .bind(decided_by)
         .bind(now)
         .bind(submission_id)
+        .bind(respond_by)
         .execute(&mut *tx)
         .await?;
         let change = Change {
@@ -286,7 +314,9 @@ impl Store {
             entity: "submission",
             entity_id: submission_id.to_string(),
             before: Some(json!({ "status": status.as_str() })),
-            after: Some(json!({ "status": to.as_str(), "reason": reason })),
+            after: Some(
+                json!({ "status": to.as_str(), "reason": reason, "respond_by": respond_by }),
+            ),
         };
         audit::append(&mut tx, actor, change).await?;
         tx.commit().await?;

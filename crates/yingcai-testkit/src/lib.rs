@@ -204,6 +204,26 @@ impl TestApp {
             .expect("verifiable")
     }
 
+    /// Working-calendar data, as an administrator would add it, for this year and the next
+    /// when they are not built in: weekdays only, no holidays. Tests that make deadlines at
+    /// the real current time (offers, requests for documents) call it, so a deadline that
+    /// crosses into a year without published data does not fail them.
+    pub async fn cover_calendar_years_from_now(&self) {
+        let this_year = jiff::Zoned::now().year();
+        let builtin = yingcai_worktime::WorkCalendar::builtin();
+        for year in [this_year, this_year + 1] {
+            if builtin.covers(year) {
+                continue;
+            }
+            // A calendar year needs no holiday; an empty one is weekdays Monday to Friday.
+            let data = format!("[[year]]\nyear = {year}\n");
+            self.store
+                .save_calendar_year(i64::from(year), &data, &yingcai_store::Actor::System)
+                .await
+                .expect("test calendar year");
+        }
+    }
+
     /// A visitor signed in as a new account holding `roles`.
     pub async fn signed_in(&self, email: &str, roles: &[Role]) -> Visitor {
         self.create_account(email, roles).await;

@@ -89,6 +89,10 @@ pub struct WebSettings {
     pub case_reopen_days: u32,
     /// A case's owner and team leader are warned when this percentage of a target is spent.
     pub case_warn_percent: u8,
+    /// Working days (official calendar) a talent or enterprise is given to answer when an
+    /// officer returns their submission asking for documents or corrections; the date is
+    /// shown to both, and nothing happens on its own when it passes.
+    pub document_request_working_days: u32,
     /// The mail server that e-mails notifications (`[web.smtp]`); none: notifications are
     /// only shown on the site.
     pub smtp: Option<yingcai_services::mail::SmtpSettings>,
@@ -136,6 +140,7 @@ impl Default for WebSettings {
             working_hours: ["09:00-12:00", "13:00-17:00"].map(String::from).to_vec(),
             case_reopen_days: 15,
             case_warn_percent: 80,
+            document_request_working_days: 10,
             smtp: None,
         }
     }
@@ -162,18 +167,27 @@ impl WebSettings {
             (1..=100).contains(&self.case_warn_percent),
             "case_warn_percent must be between 1 and 100"
         );
+        anyhow::ensure!(
+            (1..=60).contains(&self.document_request_working_days),
+            "document_request_working_days must be between 1 and 60"
+        );
         if let Some(smtp) = &self.smtp {
             yingcai_services::mail::Mailer::new(smtp).map_err(|e| anyhow::anyhow!("smtp: {e}"))?;
         }
         Ok(())
     }
 
+    /// The working hours every working-time deadline is counted in.
+    pub fn work_hours(&self) -> yingcai_worktime::WorkingHours {
+        // Checked at start (`check`); the default hours otherwise.
+        yingcai_worktime::WorkingHours::parse(&self.working_hours)
+            .unwrap_or_else(|_| yingcai_worktime::WorkCalendar::builtin().hours().clone())
+    }
+
     /// The part of these settings that the service teams' case desk applies.
     pub fn desk_rules(&self) -> yingcai_services::service_desk::DeskRules {
         yingcai_services::service_desk::DeskRules {
-            // Checked at start (`check`); the default hours otherwise.
-            hours: yingcai_worktime::WorkingHours::parse(&self.working_hours)
-                .unwrap_or_else(|_| yingcai_worktime::WorkCalendar::builtin().hours().clone()),
+            hours: self.work_hours(),
             reopen_days: self.case_reopen_days,
             warn_percent: self.case_warn_percent,
         }

@@ -133,10 +133,18 @@ pub fn page_twins() -> Vec<(&'static str, &'static str, Twin)> {
         ("POST", "/officer/import", Missing),
         ("GET", "/officer/import/reports/{id}", Missing),
         // Verification.
-        ("GET", "/officer/submissions", Missing),
+        (
+            "GET",
+            "/officer/submissions",
+            Api("GET", "/api/v1/submissions"),
+        ),
         ("GET", "/officer/submissions/{id}", Missing),
         ("POST", "/officer/submissions/{id}/verify", Missing),
-        ("POST", "/officer/submissions/{id}/return", Missing),
+        (
+            "POST",
+            "/officer/submissions/{id}/return",
+            Api("POST", "/api/v1/submissions/{id}/return"),
+        ),
         // Cards, entitlements, the calculator.
         ("GET", "/talent/benefits", Missing),
         ("POST", "/talent/entitlements/{id}/confirm", Missing),
@@ -317,7 +325,7 @@ mod tests {
 
     /// Page operations still without a twin. Lower it when you add twins; it must never
     /// grow: a new page operation comes with its API twin.
-    const MISSING_AT_MOST: usize = 69;
+    const MISSING_AT_MOST: usize = 67;
 
     #[test]
     fn every_page_route_has_its_twin_or_a_reason() {

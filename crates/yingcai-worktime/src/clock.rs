@@ -85,6 +85,36 @@ impl WorkCalendar {
         Ok(minute::date_of_day(self.index.first_day + d as i32).unwrap_or(date))
     }
 
+    /// The end of the `n`th working day after the day of `t`: the end of that day's last
+    /// working period (17:00 by default), Beijing time. The day of `t` itself is not
+    /// counted, whatever the hour (as administrative periods are counted in China: the
+    /// day a period starts is not one of its days), so a request made on a Friday
+    /// afternoon before a holiday with 1 working day to answer is due at the end of the
+    /// first working day after the holiday. `n = 0` is `t` itself. Refused when the day of
+    /// `t`, or any day up to the answer, is in a year without data: an administrative
+    /// deadline is never guessed from weekdays.
+    pub fn end_of_working_days(
+        &self,
+        t: BeijingMinute,
+        n: u32,
+    ) -> Result<BeijingMinute, WorkTimeError> {
+        if n == 0 {
+            self.day_index(t.day_number())?;
+            return Ok(t);
+        }
+        let day = self.add_working_days(t.date(), n)?;
+        let closes = self
+            .hours()
+            .periods()
+            .last()
+            .map_or(DAY as u16, |p| p.end());
+        let index = i64::from(minute::day_number(day)) * i64::from(DAY) + i64::from(closes);
+        // Only a working day ending at 24:00 on 2200-12-31 could leave the range.
+        BeijingMinute::from_index(index).ok_or(WorkTimeError::YearNotCovered(
+            i32::from(yingcai_domain::MAX_YEAR) + 1,
+        ))
+    }
+
     fn beyond_last(&self) -> WorkTimeError {
         WorkTimeError::YearNotCovered(self.years().last().map_or(0, |y| i32::from(y.year) + 1))
     }

@@ -295,6 +295,63 @@ proptest! {
     }
 }
 
+/// The end of the `n`th working day after the day of `start`, counted day by day on the
+/// naive calendar: `None` when a day on the way is in a year without data.
+fn naive_end_of_working_days(start: BeijingMinute, n: u32) -> Option<BeijingMinute> {
+    let (mut day, _) = civil(start);
+    naive().working_day(day)?;
+    if n == 0 {
+        return Some(start);
+    }
+    let mut left = n;
+    while left > 0 {
+        day = day.tomorrow().ok()?;
+        if naive().working_day(day)? {
+            left -= 1;
+        }
+    }
+    let midnight: BeijingMinute = format!("{day}T00:00").parse().ok()?;
+    midnight.plus_minutes(17 * 60)
+}
+
+/// Instants on and around the holiday spans and make-up days of 2025–2026, at any hour.
+fn around_holidays() -> impl Strategy<Value = BeijingMinute> {
+    let anchors: Vec<&str> = OFF
+        .iter()
+        .flat_map(|(from, to)| [*from, *to])
+        .chain(MAKEUP.iter().copied())
+        .chain(["2024-12-31", "2026-12-24", "2026-12-31"])
+        .collect();
+    (prop::sample::select(anchors), -4i32..5, 0i32..1440)
+        .prop_map(|(day, shift, m)| at(minute_of(&format!("{day}T00:00")) + shift * 1440 + m))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn end_of_working_days_is_the_day_by_day_count(
+        start in prop_oneof![any_start(), around_holidays()],
+        n in prop_oneof![0u32..12, 12u32..40],
+    ) {
+        let got = calendar().end_of_working_days(start, n);
+        match naive_end_of_working_days(start, n) {
+            Some(expected) => {
+                prop_assert_eq!(got, Ok(expected), "end_of_working_days({}, {})", start, n);
+                if n > 0 {
+                    // The close of a working day after the start's day.
+                    prop_assert_eq!(calendar().is_working_day(expected.date()), Ok(true));
+                    prop_assert!(expected.date() > start.date());
+                }
+            }
+            None => prop_assert!(
+                matches!(got, Err(WorkTimeError::YearNotCovered(2024 | 2027))),
+                "end_of_working_days({start}, {n}) = {got:?}, expected a year not covered"
+            ),
+        }
+    }
+}
+
 /// Checks every 97th row of a `yingcai sla clock` output against the naive reference.
 #[test]
 #[ignore = "needs SLA_CASES and SLA_OUT files; run with --release"]

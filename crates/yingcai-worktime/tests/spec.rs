@@ -235,6 +235,53 @@ fn working_days_for_public_notices() {
 }
 
 #[test]
+fn deadlines_at_the_end_of_the_nth_working_day() {
+    let calendar = WorkCalendar::builtin();
+    let end = |from: &str, n| {
+        calendar
+            .end_of_working_days(t(from), n)
+            .unwrap()
+            .to_string()
+    };
+    // The day of the start is not counted, whatever the hour.
+    assert_eq!(end("2026-03-02T08:00", 1), "2026-03-03T17:00");
+    assert_eq!(end("2026-03-02T23:59", 1), "2026-03-03T17:00");
+    assert_eq!(end("2026-03-02T10:00", 5), "2026-03-09T17:00");
+    // Before National Day: the holiday span is skipped, the make-up Saturday counts.
+    assert_eq!(end("2026-09-30T16:00", 1), "2026-10-08T17:00");
+    assert_eq!(end("2026-09-30T16:00", 3), "2026-10-10T17:00");
+    // Before Spring Festival 2026: Saturday 02-14 is a working day, 02-15..02-23 are not.
+    assert_eq!(end("2026-02-13T11:00", 1), "2026-02-14T17:00");
+    assert_eq!(end("2026-02-13T11:00", 2), "2026-02-24T17:00");
+    // Across the new year 2025 to 2026 (01-01..01-03 off, Sunday 01-04 worked).
+    assert_eq!(end("2025-12-31T09:00", 1), "2026-01-04T17:00");
+    assert_eq!(end("2026-03-02T10:00", 0), "2026-03-02T10:00");
+    // The close of the day follows the configured hours.
+    let late = calendar.with_hours(WorkingHours::parse(&["08:30-12:00", "14:30-18:00"]).unwrap());
+    assert_eq!(
+        late.end_of_working_days(t("2026-03-02T10:00"), 1),
+        Ok(t("2026-03-03T18:00"))
+    );
+    // A deadline in a year without data is refused, never guessed.
+    assert_eq!(
+        calendar.end_of_working_days(t("2026-12-24T10:00"), 5),
+        Ok(t("2026-12-31T17:00"))
+    );
+    assert_eq!(
+        calendar.end_of_working_days(t("2026-12-24T10:00"), 6),
+        not(2027)
+    );
+    assert_eq!(
+        calendar.end_of_working_days(t("2027-01-04T10:00"), 0),
+        not(2027)
+    );
+    assert_eq!(
+        calendar.end_of_working_days(t("2024-12-31T10:00"), 1),
+        not(2024)
+    );
+}
+
+#[test]
 fn a_clock_stops_while_paused() {
     let calendar = WorkCalendar::builtin();
     let start = t("2026-03-02T09:00");

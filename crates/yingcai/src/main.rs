@@ -401,7 +401,11 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 "round {round} accepts ballots until its deadline; run it afterwards"
             );
             let started = std::time::Instant::now();
-            let summary = yingcai_services::housing::run_round(&store, &record, &actor).await?;
+            let calendar =
+                yingcai_services::work_calendar::calendar(&store, &settings.web.work_hours())
+                    .await?;
+            let summary =
+                yingcai_services::housing::run_round(&store, &record, &calendar, &actor).await?;
             println!(
                 "round {round}: {} applicants, {} still eligible at the run, {} offers made ({:.1} s); published at /housing/rounds/{round}",
                 summary.applicants,
@@ -654,6 +658,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
             checkpointing.clone(),
             Duration::from_secs(settings.audit_checkpoint_secs.max(1)),
         )),
+        settings.web.work_hours(),
     );
     let mail = match &settings.web.smtp {
         Some(smtp) => Some(yingcai_jobs::MailSetup {

@@ -79,6 +79,11 @@ async fn draft_submit_return_resubmit_verify() {
         ));
 
         store.submit(id, &talent).await.unwrap();
+        assert_eq!(
+            store.talent_submission(id).await.unwrap().respond_by,
+            None,
+            "answered: no date stands"
+        );
         let queue = store
             .submission_queue(&QueueFilter {
                 status: Some(SubmissionStatus::Submitted),
@@ -94,7 +99,7 @@ async fn draft_submit_return_resubmit_verify() {
         );
 
         store
-            .return_submission(id, "请上传学位证书", &officer)
+            .return_submission(id, "请上传学位证书", Some(1_800_000_000_000), &officer)
             .await
             .unwrap();
         let returned = store.talent_submission(id).await.unwrap();
@@ -102,6 +107,9 @@ async fn draft_submit_return_resubmit_verify() {
             (returned.status, returned.reason.as_deref()),
             (SubmissionStatus::Returned, Some("请上传学位证书"))
         );
+        assert_eq!(returned.respond_by, Some(1_800_000_000_000));
+        assert!(!returned.answer_overdue(1_800_000_000_000));
+        assert!(returned.answer_overdue(1_800_000_000_001));
 
         store
             .save_talent_draft(&talent, &input("rent"), "长安区")

@@ -164,6 +164,8 @@ async fn a_talent_submits_a_record_with_a_document_an_officer_returns_it_and_the
         return;
     };
     let app = TestApp::spawn().await;
+    // The return's answer-by date is counted from today: cover the year it may fall in.
+    app.cover_calendar_years_from_now().await;
     app.create_account("wang@example.cn", &[yingcai_domain::Role::Talent])
         .await;
     app.create_account("officer@example.cn", &[yingcai_domain::Role::Officer])
@@ -266,6 +268,17 @@ async fn a_talent_submits_a_record_with_a_document_an_officer_returns_it_and_the
         .click()
         .await
         .expect("click");
+    // The officer is told the request went back (with its answer-by date when the
+    // working calendar covers it); the queue is empty.
+    wait_for(
+        &browser,
+        &format!("{submission_path}?done=returned"),
+        "Returned to the owner",
+    )
+    .await;
+    c.goto(&app.url("/officer/submissions"))
+        .await
+        .expect("queue");
     wait_for(&browser, "/officer/submissions", "Nothing in the queue").await;
     sign_out(&browser).await;
 

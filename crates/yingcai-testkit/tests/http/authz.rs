@@ -185,7 +185,14 @@ async fn records(app: &TestApp) -> Records {
         .await
         .unwrap();
     let record = app.store.round(round).await.unwrap();
-    yingcai_services::housing::run_round(&app.store, &record, &system)
+    app.cover_calendar_years_from_now().await;
+    let calendar = yingcai_services::work_calendar::calendar(
+        &app.store,
+        &yingcai_worktime::WorkingHours::default(),
+    )
+    .await
+    .unwrap();
+    yingcai_services::housing::run_round(&app.store, &record, &calendar, &system)
         .await
         .unwrap();
     let offer = app.store.offers_of_talent(talent).await.unwrap()[0].offer_id;
@@ -500,12 +507,24 @@ async fn every_api_operation_answers_each_role_and_strangers_correctly() {
     let target = app
         .create_account("target@example.cn", &[Role::Talent])
         .await;
+    // Someone else's submission, awaiting verification (`/api/v1/submissions/{id}/…`).
+    let owner = yingcai_store::Actor::account(target, "target@example.cn");
+    let draft = yingcai_domain::TalentInput {
+        name: "Target".into(),
+        ..Default::default()
+    };
+    let submission = app
+        .store
+        .save_talent_draft(&owner, &draft, "")
+        .await
+        .unwrap();
+    app.store.submit(submission, &owner).await.unwrap();
     let records = records(&app).await;
     let table = api_routes();
     assert!(table.len() > 10, "the whole API: {}", table.len());
     for route in table.iter().filter(|r| r.access != PageAccess::Public) {
         let (method, access) = (route.method, route.access);
-        let path = fill_route(route.path, target, 0, records);
+        let path = fill_route(route.path, target, submission, records);
         let method = Method::from_bytes(method.as_bytes()).unwrap();
         let stranger = ApiClient::new(&app);
         let response = stranger

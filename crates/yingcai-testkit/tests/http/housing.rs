@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use yingcai_domain::{Housing, Role, TalentInput};
 use yingcai_testkit::{PASSWORD, TestApp, Visitor, location};
 
-fn talent(name: &str, resident_id: &str, housing: &str, months: &str) -> TalentInput {
+pub(crate) fn talent(name: &str, resident_id: &str, housing: &str, months: &str) -> TalentInput {
     TalentInput {
         name: name.into(),
         resident_id: resident_id.into(),
@@ -24,7 +24,7 @@ fn talent(name: &str, resident_id: &str, housing: &str, months: &str) -> TalentI
     }
 }
 
-fn text(html: &str) -> String {
+pub(crate) fn text(html: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
     for c in html.chars() {
@@ -41,7 +41,7 @@ fn text(html: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-async fn upload(visitor: &Visitor, name: &str, body: &str) -> reqwest::Response {
+pub(crate) async fn upload(visitor: &Visitor, name: &str, body: &str) -> reqwest::Response {
     let csrf = visitor.cookie("yc_csrf").unwrap();
     let form = reqwest::multipart::Form::new().text("csrf", csrf).part(
         "file",
@@ -56,14 +56,14 @@ async fn upload(visitor: &Visitor, name: &str, body: &str) -> reqwest::Response 
         .unwrap()
 }
 
-async fn ballot(round_id: i64, v: &Visitor, ranks: Vec<(&str, &str)>) -> StatusCode {
+pub(crate) async fn ballot(round_id: i64, v: &Visitor, ranks: Vec<(&str, &str)>) -> StatusCode {
     v.post_form(&format!("/talent/housing/rounds/{round_id}/ballot"), &ranks)
         .await
         .status()
 }
 
 /// A talent with an account, a verified record and a green card issued by `officer`.
-async fn card_holder(
+pub(crate) async fn card_holder(
     app: &TestApp,
     officer: &Visitor,
     email: &str,
@@ -81,7 +81,7 @@ async fn card_holder(
     (talent_id, visitor)
 }
 
-const INVENTORY: &str = "complex_code,complex_name,district,address,operator,unit_type,area_m2,bedrooms,rent_yuan,unit_number\n\
+pub(crate) const INVENTORY: &str = "complex_code,complex_name,district,address,operator,unit_type,area_m2,bedrooms,rent_yuan,unit_number\n\
     C1,Yuhua Talent Court,长安区,1 Yuhua Road,City Housing Co,Two rooms,75.5,2,1500,101\n\
     C2,Qiaoxi Talent Court,桥西区,9 Zhongshan Road,City Housing Co,One room,45,1,900.50,201\n";
 
@@ -222,6 +222,7 @@ async fn inventory_is_managed_in_the_browser_and_imported_whole_or_not_at_all() 
 #[tokio::test]
 async fn a_round_runs_from_ballots_to_a_published_result_offers_and_a_lease() {
     let app = TestApp::spawn().await;
+    app.cover_calendar_years_from_now().await;
     let officer = app.signed_in("officer@example.cn", &[Role::Officer]).await;
     officer.get("/lang/en").await;
     assert_eq!(
@@ -566,6 +567,13 @@ async fn a_round_runs_from_ballots_to_a_published_result_offers_and_a_lease() {
 #[tokio::test]
 async fn an_offer_not_answered_in_time_lapses_and_counts_as_a_refusal() {
     let app = TestApp::spawn().await;
+    app.cover_calendar_years_from_now().await;
+    let calendar = yingcai_services::work_calendar::calendar(
+        &app.store,
+        &yingcai_worktime::WorkingHours::default(),
+    )
+    .await
+    .unwrap();
     let officer = app.signed_in("officer@example.cn", &[Role::Officer]).await;
     officer.get("/lang/en").await;
     assert_eq!(
@@ -627,9 +635,10 @@ async fn an_offer_not_answered_in_time_lapses_and_counts_as_a_refusal() {
         StatusCode::SEE_OTHER
     );
     assert_eq!(
-        yingcai_services::housing::expire_and_refill(&app.store)
+        yingcai_services::housing::expire_and_refill(&app.store, &calendar)
             .await
-            .unwrap(),
+            .unwrap()
+            .expired,
         0
     );
     app.store
@@ -637,15 +646,17 @@ async fn an_offer_not_answered_in_time_lapses_and_counts_as_a_refusal() {
         .await
         .unwrap();
     assert_eq!(
-        yingcai_services::housing::expire_and_refill(&app.store)
+        yingcai_services::housing::expire_and_refill(&app.store, &calendar)
             .await
-            .unwrap(),
+            .unwrap()
+            .expired,
         1
     );
     assert_eq!(
-        yingcai_services::housing::expire_and_refill(&app.store)
+        yingcai_services::housing::expire_and_refill(&app.store, &calendar)
             .await
-            .unwrap(),
+            .unwrap()
+            .expired,
         0
     );
     let offer = app.store.offers_of_talent(first).await.unwrap().remove(0);

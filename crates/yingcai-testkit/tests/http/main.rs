@@ -6,6 +6,7 @@
 //! - `cases`: the service teams' case desk: life cycle, notes, transfers, API twins, teams
 //! - `figures`: service teams' figures for officers (page, workbook), the public dashboard
 //!   (totals only) and the API twin
+//! - `deadlines`: answer-by dates in working days: apartment offers, requests for documents
 //! - `demo`: the demo data of `serve --demo` (the case desk's hundreds of cases)
 //! - `notifications`: what the desk tells requesters and teams (site, API, e-mail), the
 //!   case-clocks job's warnings and breaches, the supervising office's overdue list
@@ -30,6 +31,7 @@ mod api;
 mod authz;
 mod case_files;
 mod cases;
+mod deadlines;
 mod demo;
 mod figures;
 mod forms;

@@ -622,7 +622,7 @@ round-requirements = Eligibility
 round-priority-rules = Priority rules (TOML)
 round-offer-rules = Offer rules (TOML)
 round-lease-rules = Lease rules (TOML)
-round-rules-hint = Priority: criteria in order (tier with an order, insurance_months, arrival_date, degree with an order, applied_at); a seeded lottery breaks every remaining tie. Offers: days to answer, refusals that bar, months barred, refill next_in_priority or next_round. Leases: maximum term in months, days of notice.
+round-rules-hint = Priority: criteria in order (tier with an order, insurance_months, arrival_date, degree with an order, applied_at); a seeded lottery breaks every remaining tie. Offers: working days to answer (response_working_days: counted on the official working calendar from the day after the offer, due at the close of the last one; older rules' response_days are read as working days), refusals that bar, months barred, refill next_in_priority or next_round. Leases: maximum term in months, days of notice.
 status-round-open = Open for ballots
 status-round-allocated = Allocated and published
 round-seed = Lottery seed
@@ -1064,3 +1064,14 @@ case-files-left = { $count ->
    *[other] { $count } more files may be added to this request.
 }
 err-case-files-too-many = A request carries at most 20 files; remove some and try again.
+offer-calendar-missing = The allocation was not run and no offer was made: the answer-by date of the offers falls in { $year }, which the working calendar has no data for yet. An administrator must add { $year } to the working calendar first; then run the allocation again.
+calendar-add-link = Add the year to the working calendar
+request-answer-by = Please answer by { $date }, Beijing time (working days on the official calendar). Nothing is closed automatically when the date passes, but the officer sees your answer as late.
+request-answer-overdue = The answer-by date ({ $date }, Beijing time) has passed. Please send the documents or corrections as soon as you can.
+request-answer-by-column = Answer by (Beijing time)
+request-overdue = overdue
+request-returned-done = Returned to the owner. They are asked to answer by { $date }, Beijing time.
+request-returned-no-date = Returned to the owner, without an answer-by date.
+request-calendar-missing = The answer-by date could not be counted because the working calendar has no data for { $year } yet; ask an administrator to add it.
+request-officer-answer-by = The owner is asked to answer by { $date }, Beijing time.
+request-officer-overdue = Overdue: the owner was asked to answer by { $date }, Beijing time.

@@ -165,7 +165,7 @@ pub(crate) async fn upload(
     let action = service_desk::parse_action(&action)
         .ok_or(AppError::field("action", "case-action-not-allowed"))?;
     let rules = state.settings().desk_rules();
-    let calendar = service_desk::calendar(state.store(), &rules).await?;
+    let calendar = yingcai_services::work_calendar::calendar(state.store(), &rules.hours).await?;
     service_desk::act_with_files(
         state.store(),
         &calendar,

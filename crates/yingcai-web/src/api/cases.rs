@@ -246,7 +246,7 @@ pub(crate) async fn get_one(
     let store = state.store();
     let (case, standing) = service_desk::case_for(store, &caller, id).await?;
     let rules = state.settings().desk_rules();
-    let calendar = service_desk::calendar(store, &rules).await?;
+    let calendar = yingcai_services::work_calendar::calendar(store, &rules.hours).await?;
     let clocks =
         service_desk::clocks_of(store, &calendar, &rules, &case, yingcai_store::now_ms()).await?;
     let events = store
@@ -301,7 +301,7 @@ pub(crate) async fn act(
     let action = service_desk::parse_action(request.action.trim())
         .ok_or(AppError::field("action", "case-action-not-allowed"))?;
     let rules = state.settings().desk_rules();
-    let calendar = service_desk::calendar(state.store(), &rules).await?;
+    let calendar = yingcai_services::work_calendar::calendar(state.store(), &rules.hours).await?;
     service_desk::act(
         state.store(),
         &calendar,
@@ -631,7 +631,7 @@ pub(crate) async fn calendar_years(
 ) -> Result<Json<Vec<CalendarYear>>, AppError> {
     ctx.require(Role::Admin)?;
     let rules = state.settings().desk_rules();
-    let calendar = service_desk::calendar(state.store(), &rules).await?;
+    let calendar = yingcai_services::work_calendar::calendar(state.store(), &rules.hours).await?;
     let added: Vec<i64> = state
         .store()
         .calendar_years()
@@ -671,8 +671,13 @@ pub(crate) async fn add_calendar_year(
 ) -> Result<Response, AppError> {
     let request: CalendarYearRequest = body.parse()?;
     let rules = state.settings().desk_rules();
-    let year =
-        service_desk::add_calendar_year(state.store(), &rules, &request.data, &ctx.actor()).await?;
+    let year = yingcai_services::work_calendar::add_calendar_year(
+        state.store(),
+        &rules.hours,
+        &request.data,
+        &ctx.actor(),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({ "year": year })),

@@ -9,6 +9,7 @@
 mod accounts;
 mod case_files;
 mod cases;
+mod deadlines;
 mod docs;
 mod figures;
 mod notifications;
@@ -59,6 +60,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         figures::team,
         notifications::list,
         notifications::mark_read,
+        deadlines::queue,
+        deadlines::return_submission,
+        deadlines::mine,
+        deadlines::my_offers,
     ),
     components(schemas(
         accounts::AccountView,
@@ -99,13 +104,18 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         notifications::MarkedRead,
         crate::accounts::RegistrationInput,
         crate::accounts::StaffInput,
+        deadlines::SubmissionView,
+        deadlines::ReturnRequest,
+        deadlines::ReturnedView,
+        deadlines::OfferView,
     )),
     modifiers(&BearerAuth, &ErrorAnswers),
     tags(
         (name = "accounts", description = "Sign-up, sign-in, sessions and account administration"),
         (name = "policy", description = "Policy decisions and their explanations"),
         (name = "service-desk", description = "Industry service teams: cases, their clocks on the official calendar, teams and the calendar"),
-        (name = "notifications", description = "The caller's notifications: replies, resolutions, warnings before a breach, reminders")
+        (name = "notifications", description = "The caller's notifications: replies, resolutions, warnings before a breach, reminders"),
+        (name = "verification", description = "Requests for documents and apartment offers with their answer-by dates, in working days on the official calendar")
     )
 )]
 pub struct ApiDoc;
@@ -234,7 +244,7 @@ pub struct FieldMessage {
 /// falls through to the site's 404, which the error layer answers in JSON.
 pub(crate) fn routes() -> Vec<crate::routes::Route> {
     use crate::routes::{Access, delete, get, post, put};
-    use yingcai_domain::Role::{Admin, Officer};
+    use yingcai_domain::Role::{Admin, Officer, Talent};
     vec![
         get("/api/v1/openapi.json", Access::Public, openapi),
         get("/api/docs", Access::Public, docs::page_view),
@@ -393,6 +403,22 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
             "/api/v1/cases/{id}/attachments/{attachment}",
             Access::OfficerOrOwner,
             case_files::download,
+        ),
+        get(
+            "/api/v1/submissions",
+            Access::Role(Officer),
+            deadlines::queue,
+        ),
+        post(
+            "/api/v1/submissions/{id}/return",
+            Access::Role(Officer),
+            deadlines::return_submission,
+        ),
+        get("/api/v1/me/submissions", Access::SignedIn, deadlines::mine),
+        get(
+            "/api/v1/me/housing-offers",
+            Access::Role(Talent),
+            deadlines::my_offers,
         ),
     ]
 }

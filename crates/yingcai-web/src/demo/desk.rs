@@ -684,7 +684,7 @@ pub async fn seed_service_desk(
         return Ok(None);
     }
     let rules = settings.desk_rules();
-    let calendar = yingcai_services::service_desk::calendar(store, &rules).await?;
+    let calendar = yingcai_services::work_calendar::calendar(store, &rules.hours).await?;
     let Some(end) = end_of_history(&calendar, now) else {
         return Ok(None);
     };

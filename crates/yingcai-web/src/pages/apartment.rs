@@ -282,7 +282,12 @@ pub(crate) async fn decline(
     _form: CsrfForm,
 ) -> Result<Response, AppError> {
     let (_, offer) = own_offer(&state, &ctx, id).await?;
-    match yingcai_services::housing::decline_offer(state.store(), &offer, &ctx.actor()).await {
+    let calendar =
+        yingcai_services::work_calendar::calendar(state.store(), &state.settings().work_hours())
+            .await?;
+    match yingcai_services::housing::decline_offer(state.store(), &calendar, &offer, &ctx.actor())
+        .await
+    {
         Ok(()) => Ok(Redirect::to("/talent/housing").into_response()),
         Err(OfferAnswerError::Closed) => refuse(&state, &ctx, "offer", "offer-closed").await,
         Err(other) => Err(other.into()),

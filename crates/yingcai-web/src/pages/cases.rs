@@ -345,7 +345,7 @@ async fn render_case(
     let store = state.store();
     let (case, standing) = service_desk::case_for(store, &caller, case_id).await?;
     let rules = state.settings().desk_rules();
-    let calendar = service_desk::calendar(store, &rules).await?;
+    let calendar = yingcai_services::work_calendar::calendar(store, &rules.hours).await?;
     let now = yingcai_store::now_ms();
     let clocks = service_desk::clocks_of(store, &calendar, &rules, &case, now).await?;
     let team_view = standing != Standing::Requester;
@@ -498,7 +498,7 @@ pub(crate) async fn act(
         .await;
     };
     let rules = state.settings().desk_rules();
-    let calendar = service_desk::calendar(state.store(), &rules).await?;
+    let calendar = yingcai_services::work_calendar::calendar(state.store(), &rules.hours).await?;
     match service_desk::act_with_files(
         state.store(),
         &calendar,
@@ -737,7 +737,7 @@ async fn render_ledger(
     };
     let cases = store.cases(&filter).await?;
     let rules = state.settings().desk_rules();
-    let calendar = service_desk::calendar(store, &rules).await?;
+    let calendar = yingcai_services::work_calendar::calendar(store, &rules.hours).await?;
     let now = yingcai_store::now_ms();
     let names: HashMap<i64, String> = [(team.team_id, team.name_in(ctx.locale).to_owned())].into();
     let mut rows = Vec::new();
@@ -1130,7 +1130,7 @@ async fn render_calendar(
     done: Option<String>,
 ) -> Result<Response, AppError> {
     let rules = state.settings().desk_rules();
-    let calendar = service_desk::calendar(state.store(), &rules).await?;
+    let calendar = yingcai_services::work_calendar::calendar(state.store(), &rules.hours).await?;
     let added: Vec<i64> = state
         .store()
         .calendar_years()
@@ -1180,7 +1180,14 @@ pub(crate) async fn add_calendar_year(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Admin)?;
     let rules = state.settings().desk_rules();
-    match service_desk::add_calendar_year(state.store(), &rules, &form.data, &ctx.actor()).await {
+    match yingcai_services::work_calendar::add_calendar_year(
+        state.store(),
+        &rules.hours,
+        &form.data,
+        &ctx.actor(),
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to("/admin/calendar?done=calendar").into_response()),
         Err(error) => match AppError::from(error) {
             AppError::Invalid(errors) => {

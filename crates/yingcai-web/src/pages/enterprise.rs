@@ -72,6 +72,8 @@ async fn render(
                 status_label => o.status.label_id(),
                 returned => o.status == SubmissionStatus::Returned,
                 reason => o.reason,
+                respond_by => (o.status == SubmissionStatus::Returned).then_some(o.respond_by).flatten().map(super::cases::beijing_minute),
+                overdue => o.answer_overdue(yingcai_store::now_ms()),
             }),
             verified => verified.is_some(),
                         talents => talents,

@@ -751,8 +751,22 @@ pub(crate) async fn run_round(
         )
         .await;
     }
-    match yingcai_services::housing::run_round(state.store(), &round, &ctx.actor()).await {
+    let calendar =
+        yingcai_services::work_calendar::calendar(state.store(), &state.settings().work_hours())
+            .await?;
+    match yingcai_services::housing::run_round(state.store(), &round, &calendar, &ctx.actor()).await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/officer/housing/rounds/{round_id}")).into_response()),
+        Err(yingcai_services::housing::RunError::CalendarMissing(missing)) => {
+            render_round(
+                &state,
+                &ctx,
+                round_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                context! { calendar_missing => missing.0 },
+            )
+            .await
+        }
         Err(yingcai_services::housing::RunError::AlreadyRun) => {
             render_round(
                 &state,

@@ -11,7 +11,6 @@ use minijinja::context;
 use yingcai_domain::{Locale, Role};
 use yingcai_services::desk_alerts;
 use yingcai_services::mail::MailText;
-use yingcai_services::service_desk;
 use yingcai_store::{AccountNotification, NoticeKind};
 
 use super::audit::beijing_time;
@@ -156,7 +155,7 @@ pub(crate) async fn breaches(
     ctx.require(Role::Officer)?;
     let store = state.store();
     let rules = state.settings().desk_rules();
-    let calendar = service_desk::calendar(store, &rules).await?;
+    let calendar = yingcai_services::work_calendar::calendar(store, &rules.hours).await?;
     let (breaches, missing) =
         desk_alerts::current_breaches(store, &calendar, &rules, yingcai_store::now_ms()).await?;
     let teams: HashMap<i64, String> = store

@@ -76,6 +76,8 @@ pub(crate) async fn queue(
                 submitted_at => s.submitted_at.map(super::audit::beijing_time),
                 waiting_days => s.submitted_at.map(|t| (now - t) / 86_400_000),
                 is_change => s.subject_id.is_some(),
+                respond_by => answer_by(s.status, s.respond_by),
+                overdue => s.answer_overdue(now),
             }
         })
         .collect();
@@ -98,14 +100,47 @@ pub(crate) async fn queue(
     )
 }
 
+/// A returned submission's answer-by date for people (Beijing time, to the minute).
+fn answer_by(status: SubmissionStatus, respond_by: Option<i64>) -> Option<String> {
+    (status == SubmissionStatus::Returned)
+        .then_some(respond_by)
+        .flatten()
+        .map(super::cases::beijing_minute)
+}
+
+/// After a return (`?done=returned`), what the officer is told: the answer-by date, or
+/// that the calendar lacks the year (`&missing=YYYY`).
+#[derive(serde::Deserialize, Default)]
+pub(crate) struct DoneQuery {
+    #[serde(default)]
+    done: String,
+    #[serde(default)]
+    missing: String,
+}
+
+impl DoneQuery {
+    fn value(&self) -> minijinja::Value {
+        let returned = self.done == "returned";
+        // Shown only, never stored: a year outside the calendar's range is dropped.
+        let missing = self
+            .missing
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1900..=2200).contains(y) && returned);
+        context! { returned_done => returned, calendar_missing => missing }
+    }
+}
+
 async fn show_page(
     state: &AppState,
     ctx: &Ctx,
     id: i64,
     status: StatusCode,
     errors: Option<minijinja::Value>,
+    done: minijinja::Value,
 ) -> Result<Response, AppError> {
     let submission = state.store().talent_submission(id).await?;
+    let now = yingcai_store::now_ms();
     let verified = match submission.subject_id {
         Some(talent_id) => Some(TalentInput::from(
             &state.store().talent(talent_id).await?.profile,
@@ -133,12 +168,15 @@ async fn show_page(
             district => submission.district,
             reason => submission.reason,
             submitted_at => submission.submitted_at.map(super::audit::beijing_time),
+            respond_by => answer_by(submission.status, submission.respond_by),
+            overdue => submission.answer_overdue(now),
             input => submission.input,
             verified => verified,
-                        check => check,
+            check => check,
             documents => documents,
             errors => errors,
             choices => form_choices(state),
+            ..done
         },
     )
 }
@@ -147,12 +185,13 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
+    Query(q): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     if state.store().submission_kind(id).await? == "enterprise" {
-        return show_enterprise_page(&state, &ctx, id, StatusCode::OK, None).await;
+        return show_enterprise_page(&state, &ctx, id, StatusCode::OK, None, q.value()).await;
     }
-    show_page(&state, &ctx, id, StatusCode::OK, None).await
+    show_page(&state, &ctx, id, StatusCode::OK, None, q.value()).await
 }
 
 async fn show_enterprise_page(
@@ -161,8 +200,10 @@ async fn show_enterprise_page(
     id: i64,
     status: StatusCode,
     errors: Option<minijinja::Value>,
+    done: minijinja::Value,
 ) -> Result<Response, AppError> {
     let submission = state.store().enterprise_submission(id).await?;
+    let now = yingcai_store::now_ms();
     let verified = match submission.subject_id {
         Some(enterprise_id) => Some(yingcai_domain::EnterpriseInput::from(
             &state.store().enterprise(enterprise_id).await?.profile,
@@ -188,11 +229,14 @@ async fn show_enterprise_page(
             name => submission.display_name,
             reason => submission.reason,
             submitted_at => submission.submitted_at.map(super::audit::beijing_time),
+            respond_by => answer_by(submission.status, submission.respond_by),
+            overdue => submission.answer_overdue(now),
             input => submission.input,
-                        verified => verified,
+            verified => verified,
             check => check,
             errors => errors,
             documents => documents,
+            ..done
         },
     )
 }
@@ -211,6 +255,7 @@ async fn verify_enterprise(state: &AppState, ctx: &Ctx, id: i64) -> Result<Respo
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(errors_value(&errors)),
+                context! {},
             )
             .await;
         }
@@ -223,11 +268,27 @@ async fn verify_enterprise(state: &AppState, ctx: &Ctx, id: i64) -> Result<Respo
         Ok(_) => Ok(Redirect::to(&format!("/officer/submissions/{id}")).into_response()),
         Err(SubmissionError::Store(StoreError::Conflict { .. })) => {
             let errors = errors_value(&FieldError::new("credit_code", "credit-code-taken").into());
-            show_enterprise_page(state, ctx, id, StatusCode::CONFLICT, Some(errors)).await
+            show_enterprise_page(
+                state,
+                ctx,
+                id,
+                StatusCode::CONFLICT,
+                Some(errors),
+                context! {},
+            )
+            .await
         }
         Err(refusal) => {
             let errors = errors_value(&crate::error::refused(refusal)?);
-            show_enterprise_page(state, ctx, id, StatusCode::CONFLICT, Some(errors)).await
+            show_enterprise_page(
+                state,
+                ctx,
+                id,
+                StatusCode::CONFLICT,
+                Some(errors),
+                context! {},
+            )
+            .await
         }
     }
 }
@@ -254,6 +315,7 @@ pub(crate) async fn verify(
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(errors),
+                context! {},
             )
             .await;
         }
@@ -265,6 +327,7 @@ pub(crate) async fn verify(
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(errors_value(&errors)),
+                context! {},
             )
             .await;
         }
@@ -280,15 +343,35 @@ pub(crate) async fn verify(
         }
         Err(SubmissionError::Store(StoreError::Conflict { .. })) => {
             let errors = errors_value(&FieldError::new("resident_id", "resident-id-taken").into());
-            show_page(&state, &ctx, id, StatusCode::CONFLICT, Some(errors)).await
+            show_page(
+                &state,
+                &ctx,
+                id,
+                StatusCode::CONFLICT,
+                Some(errors),
+                context! {},
+            )
+            .await
         }
         Err(refusal) => {
             let errors = errors_value(&crate::error::refused(refusal)?);
-            show_page(&state, &ctx, id, StatusCode::CONFLICT, Some(errors)).await
+            show_page(
+                &state,
+                &ctx,
+                id,
+                StatusCode::CONFLICT,
+                Some(errors),
+                context! {},
+            )
+            .await
         }
     }
 }
 
+/// Returns a submission to its owner asking for documents or corrections, with an
+/// answer-by date of `web.document_request_working_days` working days. When the calendar
+/// lacks the year of that date the return is made all the same (an officer's request must
+/// not wait on the calendar) and the officer is told which year an administrator must add.
 pub(crate) async fn send_back(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -297,53 +380,52 @@ pub(crate) async fn send_back(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let kind = state.store().submission_kind(id).await?;
-    let reason = form.reason();
-    let problem = if reason.is_empty() {
-        Some("required")
-    } else if reason.chars().count() > 1000 {
-        Some("too-long")
-    } else if reason
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r')
-    {
-        Some("text-invalid")
-    } else {
-        None
-    };
-    if let Some(code) = problem {
-        if kind == "enterprise" {
-            return show_enterprise_page(
-                &state,
-                &ctx,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(errors_value(&FieldError::new("reason", code).into())),
-            )
-            .await;
+    let refused = |errors: minijinja::Value, status: StatusCode| {
+        let (state, ctx) = (&state, &ctx);
+        let kind = kind.clone();
+        async move {
+            if kind == "enterprise" {
+                show_enterprise_page(state, ctx, id, status, Some(errors), context! {}).await
+            } else {
+                show_page(state, ctx, id, status, Some(errors), context! {}).await
+            }
         }
-        return show_page(
-            &state,
-            &ctx,
-            id,
+    };
+    if let Err(error) = yingcai_services::verification::check_reason(&form.reason) {
+        return refused(
+            errors_value(&error.into()),
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some(errors_value(&FieldError::new("reason", code).into())),
         )
         .await;
     }
-    match state
-        .store()
-        .return_submission(id, reason, &ctx.actor())
-        .await
+    let calendar =
+        yingcai_services::work_calendar::calendar(state.store(), &state.settings().work_hours())
+            .await?;
+    match yingcai_services::verification::return_submission(
+        state.store(),
+        &calendar,
+        state.settings().document_request_working_days,
+        id,
+        &form.reason,
+        yingcai_store::now_ms(),
+        &ctx.actor(),
+    )
+    .await
     {
-        Ok(()) => Ok(Redirect::to("/officer/submissions").into_response()),
-        Err(refusal) => {
-            let errors = errors_value(&crate::error::refused(refusal)?);
-            if kind == "enterprise" {
-                return show_enterprise_page(&state, &ctx, id, StatusCode::CONFLICT, Some(errors))
-                    .await;
-            }
-            show_page(&state, &ctx, id, StatusCode::CONFLICT, Some(errors)).await
+        Ok(returned) => {
+            let missing = returned
+                .calendar_missing
+                .map(|y| format!("&missing={y}"))
+                .unwrap_or_default();
+            Ok(
+                Redirect::to(&format!("/officer/submissions/{id}?done=returned{missing}"))
+                    .into_response(),
+            )
         }
+        Err(yingcai_services::Error::Invalid(errors)) => {
+            refused(errors_value(&errors), StatusCode::CONFLICT).await
+        }
+        Err(other) => Err(other.into()),
     }
 }
 

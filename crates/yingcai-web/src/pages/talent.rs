@@ -65,6 +65,8 @@ fn submission_value(s: &TalentSubmission) -> Value {
         awaiting_decision => s.status == SubmissionStatus::Submitted,
         returned => s.status == SubmissionStatus::Returned,
         reason => s.reason,
+        respond_by => (s.status == SubmissionStatus::Returned).then_some(s.respond_by).flatten().map(super::cases::beijing_minute),
+        overdue => s.answer_overdue(yingcai_store::now_ms()),
         submitted_at => s.submitted_at.map(super::audit::beijing_time),
         decided_at => s.decided_at.map(super::audit::beijing_time),
         updated_at => super::audit::beijing_time(s.updated_at),
