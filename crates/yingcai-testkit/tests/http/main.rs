@@ -4,6 +4,8 @@
 //! - `security`: CSRF, throttling, sessions, escaping, bad input
 //! - `authz`: every protected route as every role and as a stranger
 //! - `cases`: the service teams' case desk: life cycle, notes, transfers, API twins, teams
+//! - `competitions`: open competitions' needs and lists: life cycle, bid window, who
+//!   sees what, public pages and search, API twins
 //! - `figures`: service teams' figures for officers (page, workbook), the public dashboard
 //!   (totals only) and the API twin
 //! - `demo`: the demo data of `serve --demo` (the case desk's hundreds of cases)
@@ -27,6 +29,7 @@ mod accounts;
 mod api;
 mod authz;
 mod cases;
+mod competitions;
 mod demo;
 mod figures;
 mod forms;
