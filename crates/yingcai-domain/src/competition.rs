@@ -391,6 +391,9 @@ impl NeedInput {
             r.name.trim().chars().count() > 120
                 || r.target.trim().chars().count() > 60
                 || r.unit.trim().chars().count() > 20
+                || [&r.name, &r.target, &r.unit]
+                    .iter()
+                    .any(|t| t.chars().any(char::is_control))
         }) {
             Some(FieldError::new("indicators", "need-text-too-long"))
         } else {
@@ -427,7 +430,10 @@ impl NeedInput {
             Some(FieldError::new("criteria", "need-rows-too-many"))
         } else if rows.iter().any(|r| r.name.trim().is_empty()) {
             Some(FieldError::new("criteria", "need-criterion-incomplete"))
-        } else if rows.iter().any(|r| r.name.trim().chars().count() > 60) {
+        } else if rows
+            .iter()
+            .any(|r| r.name.trim().chars().count() > 60 || r.name.chars().any(char::is_control))
+        {
             Some(FieldError::new("criteria", "need-text-too-long"))
         } else if weights.iter().any(Option::is_none) {
             Some(FieldError::new("criteria", "need-weight-invalid"))
@@ -623,6 +629,16 @@ mod tests {
             [
                 ("indicators", "need-indicator-incomplete"),
                 ("criteria", "need-weights-sum")
+            ]
+        );
+        input = valid();
+        input.indicators[0].unit = "%\0".into();
+        input.criteria[0].name = "技术\u{7f}".into();
+        assert_eq!(
+            codes(&input),
+            [
+                ("indicators", "need-text-too-long"),
+                ("criteria", "need-text-too-long")
             ]
         );
         input = valid();

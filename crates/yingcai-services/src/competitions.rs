@@ -229,7 +229,11 @@ pub async fn decide_need(
             if reason.is_empty() {
                 return Err(Error::field("reason", "required"));
             }
-            if reason.chars().count() > 2000 {
+            if reason.chars().count() > 2000
+                || reason
+                    .chars()
+                    .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            {
                 return Err(Error::field("reason", "need-text-too-long"));
             }
             (NeedStatus::Returned, reason)

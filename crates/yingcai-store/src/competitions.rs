@@ -504,12 +504,15 @@ impl Store {
                 param(&mut binds, Bind::Text(field.clone()))
             );
         }
-        if let Some(text) = filter
+        // PostgreSQL refuses a NUL in a text parameter; no stored text holds a control
+        // character anyway.
+        let text: Option<String> = filter
             .text
             .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
+            .map(|t| t.chars().filter(|c| !c.is_control()).collect::<String>())
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty());
+        if let Some(text) = text {
             let pattern = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
             let p = param(&mut binds, Bind::Text(pattern));
             let mut any = vec![
@@ -640,7 +643,7 @@ impl Store {
         .ok_or(StoreError::NotFound)
     }
 
-    /// How many needs stand in each status (for demo seeding and figures).
+    /// How many needs there are (the demo seeds its needs only into an empty table).
     pub async fn count_needs(&self) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar("select count(*) from competition_need")
             .fetch_one(self.pool())

@@ -475,6 +475,22 @@ async fn the_api_twins_follow_the_same_rules() {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["fields"][0]["field"], "reason");
+    // A NUL (which PostgreSQL would refuse to store) is a field error, not a failure.
+    let response = officer
+        .send(
+            Method::POST,
+            &format!("{one}/return"),
+            Some(json!({"reason": "bad\u{0}"})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let lists: Value = public
+        .send(Method::GET, "/api/v1/competitions?q=%00", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(lists, json!([]));
     let response = officer
         .send(
             Method::POST,
@@ -606,4 +622,70 @@ async fn the_api_twins_follow_the_same_rules() {
             .status(),
         StatusCode::UNPROCESSABLE_ENTITY
     );
+}
+
+#[tokio::test]
+async fn the_demo_has_a_need_in_every_state_and_a_published_list() {
+    let app = TestApp::spawn().await;
+    let store = &app.store;
+    let settings = yingcai_web::WebSettings::default();
+    yingcai_services::accounts::seed_demo(store).await.unwrap();
+    let enterprise = store
+        .credentials_by_email(&yingcai_domain::Email::parse("enterprise@demo.yingcai.cn").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .account
+        .account_id;
+    let today = yingcai_domain::Date::try_from(yingcai_services::policy::today()).unwrap();
+    yingcai_web::demo::seed_registry(store, &settings, Some(enterprise), today.jiff())
+        .await
+        .unwrap();
+    let now = yingcai_store::now_ms();
+    let seeded = yingcai_web::demo::seed_competitions(store, &settings, today, now)
+        .await
+        .unwrap();
+    assert_eq!(seeded, Some(7));
+    // Once only.
+    assert_eq!(
+        yingcai_web::demo::seed_competitions(store, &settings, today, now)
+            .await
+            .unwrap(),
+        None
+    );
+    let needs = store
+        .needs(&yingcai_store::NeedFilter {
+            limit: 100,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let states: std::collections::BTreeSet<&str> =
+        needs.iter().map(|n| n.status.as_str()).collect();
+    assert_eq!(
+        states,
+        ["accepted", "draft", "published", "returned", "submitted"]
+            .into_iter()
+            .collect()
+    );
+    assert!(
+        needs.iter().any(|n| n.enterprise_id.is_none()),
+        "a government unit's"
+    );
+    let lists = store.competition_lists().await.unwrap();
+    assert_eq!(lists.len(), 1);
+    let (status, html) = app.visitor().page("/competitions").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("城市内涝智能预警与调度模型") && !html.contains("生物基可降解包装膜"));
+    // The demo officer's queue and the demo enterprise's own list read.
+    let officer = app.visitor();
+    officer
+        .sign_in(
+            "officer@demo.yingcai.cn",
+            yingcai_services::accounts::DEMO_PASSWORD,
+        )
+        .await;
+    let (status, html) = officer.page("/officer/needs").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("农产品冷链温控追溯系统"));
 }
