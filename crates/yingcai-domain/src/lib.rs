@@ -15,6 +15,7 @@
 mod account;
 pub mod audit;
 mod calendar;
+pub mod competition;
 mod enterprise;
 mod field;
 mod identity;
@@ -30,7 +31,7 @@ pub use field::{FieldError, FieldErrors};
 pub use identity::{CreditCode, ResidentId};
 pub use money::{Fen, parse_hundredths};
 pub use status::{
-    CardStatus, EntitlementStatus, LeaseStatus, LineStatus, OfferStatus, PolicyStatus, RoundStatus,
-    RunStatus, SubmissionStatus, TransferStatus, UnitStatus, UnknownStatus,
+    CardStatus, EntitlementStatus, LeaseStatus, LineStatus, NeedStatus, OfferStatus, PolicyStatus,
+    RoundStatus, RunStatus, SubmissionStatus, TransferStatus, UnitStatus, UnknownStatus,
 };
 pub use talent::{BankAccount, Degree, Employer, Housing, TalentInput, TalentProfile};

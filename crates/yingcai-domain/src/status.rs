@@ -199,6 +199,19 @@ statuses! {
         Resolved = "resolved",
         Closed = "closed",
     }
+
+    /// An open competition's need (揭榜挂帅): drafted by an enterprise or for a government
+    /// unit, reviewed by an officer, published on a numbered list. The bidding, review and
+    /// award states follow in the slices that build them.
+    NeedStatus("competition need", "need") {
+        Draft = "draft",
+        Submitted = "submitted",
+        /// Sent back to the issuer with a reason; edited and submitted again.
+        Returned = "returned",
+        Accepted = "accepted",
+        /// On a published list: anyone may read it and, later, bid.
+        Published = "published",
+    }
 }
 
 #[cfg(test)]
@@ -228,6 +241,7 @@ mod tests {
         round_trip(PolicyStatus::ALL);
         round_trip(SubmissionStatus::ALL);
         round_trip(CaseStatus::ALL);
+        round_trip(NeedStatus::ALL);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod audit;
 pub mod cards;
 pub mod case_attachments;
+pub mod competitions;
 pub mod desk_alerts;
 pub mod documents;
 pub mod housing;
@@ -83,6 +84,7 @@ from_refusals!(
     yingcai_store::payments::RepaymentError,
     yingcai_store::SubmissionError,
     yingcai_store::CaseChangeError,
+    yingcai_store::NeedChangeError,
     housing::OfferAnswerError,
     cards::IssueCardError,
 );

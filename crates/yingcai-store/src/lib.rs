@@ -22,6 +22,7 @@ mod account_notifications;
 mod accounts;
 mod audit;
 mod columns;
+mod competitions;
 pub mod crypto;
 pub mod dialect;
 mod documents;
@@ -46,6 +47,9 @@ pub mod testing;
 pub use account_notifications::{AccountNotification, BreachRecord, NewNotice, NoticeKind};
 pub use accounts::{Account, AccountCredentials, AccountFilter, NewAccount};
 pub use audit::{Actor, AuditError, AuditFilter};
+pub use competitions::{
+    ListRecord, NeedChangeError, NeedEvent, NeedFilter, NeedRecord, NewList, NewNeed,
+};
 pub use dialect::{Backend, DatabaseUrl};
 pub use documents::{DocumentRecord, NewDocument};
 pub use enterprises::{EnterpriseRecord, EnterpriseSubmission};

@@ -6,8 +6,10 @@ use yingcai_store::{Actor, ImportRow, Store};
 
 use crate::AppError;
 
+mod competitions;
 mod desk;
 
+pub use competitions::seed_competitions;
 pub use desk::{DEMO_CASES, DeskSeeded, seed_service_desk};
 
 const SURNAMES: [&str; 20] = [

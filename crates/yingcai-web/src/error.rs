@@ -121,6 +121,7 @@ from_refusals!(
     yingcai_store::payments::SettleRunError,
     yingcai_store::payments::RepaymentError,
     yingcai_store::SubmissionError,
+    yingcai_store::NeedChangeError,
     yingcai_services::housing::OfferAnswerError,
     crate::policy::IssueCardError,
 );

@@ -154,6 +154,9 @@ mod tests {
             include_str!("pages/apartment.rs"),
             include_str!("pages/cases.rs"),
             include_str!("../../yingcai-services/src/service_desk.rs"),
+            include_str!("../../yingcai-domain/src/competition.rs"),
+            include_str!("../../yingcai-services/src/competitions.rs"),
+            include_str!("pages/competitions.rs"),
         ];
         for source in sources {
             for call in source
@@ -178,6 +181,7 @@ mod tests {
             yingcai_store::SubmissionError::CODES,
             yingcai_store::InventoryConflict::CODES,
             yingcai_store::CaseChangeError::CODES,
+            yingcai_store::NeedChangeError::CODES,
             yingcai_services::housing::OfferAnswerError::CODES,
             crate::policy::IssueCardError::CODES,
             crate::pages::talent::DocumentError::CODES,
@@ -252,6 +256,25 @@ mod tests {
         for id in ["unit-to-maintenance", "unit-to-free"] {
             wanted.push(id.to_owned());
         }
+        // Open competitions: the terms' labels, the confirmations, the named refusal.
+        use yingcai_domain::competition::{Confidentiality, IpTerms};
+        wanted.extend(IpTerms::ALL.iter().map(|c| c.label_id().to_owned()));
+        wanted.extend(Confidentiality::ALL.iter().map(|c| c.label_id().to_owned()));
+        for done in [
+            "drafted",
+            "saved",
+            "submitted",
+            "returned",
+            "accepted",
+            "published",
+        ] {
+            wanted.push(format!("need-done-{done}"));
+        }
+        wanted.push(format!(
+            "err-{}",
+            yingcai_services::competitions::PublishRefusal::TOO_EARLY
+        ));
+        wanted.push("err-list-deadline-too-early-named".to_owned());
         for code in yingcai_services::housing::REQUIREMENTS
             .iter()
             .chain(&["not_housed"])

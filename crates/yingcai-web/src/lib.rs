@@ -96,6 +96,9 @@ pub struct WebSettings {
     /// The mail server that e-mails notifications (`[web.smtp]`); none: notifications are
     /// only shown on the site.
     pub smtp: Option<yingcai_services::mail::SmtpSettings>,
+    /// Open competitions: days from a list's publication to the earliest bid deadline of
+    /// its needs (a list with a need closing sooner is refused).
+    pub competition_min_bid_days: u32,
 }
 
 impl Default for WebSettings {
@@ -142,6 +145,7 @@ impl Default for WebSettings {
             case_warn_percent: 80,
             document_request_working_days: 10,
             smtp: None,
+            competition_min_bid_days: 30,
         }
     }
 }
@@ -170,6 +174,10 @@ impl WebSettings {
         anyhow::ensure!(
             (1..=60).contains(&self.document_request_working_days),
             "document_request_working_days must be between 1 and 60"
+        );
+        anyhow::ensure!(
+            (1..=365).contains(&self.competition_min_bid_days),
+            "competition_min_bid_days must be between 1 and 365"
         );
         if let Some(smtp) = &self.smtp {
             yingcai_services::mail::Mailer::new(smtp).map_err(|e| anyhow::anyhow!("smtp: {e}"))?;

@@ -83,6 +83,7 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
     let mut items = vec![
         ("/".to_owned(), "nav-home"),
         ("/calculator".to_owned(), "nav-calculator"),
+        ("/competitions".to_owned(), "nav-competitions"),
     ];
     if let Some(account) = ctx.and_then(|c| c.account.as_ref()) {
         for role in account.roles.iter() {
@@ -106,6 +107,7 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
                     items.push(("/workspace/enterprise".into(), role_nav_key(role)));
                     items.push(("/enterprise/profile".into(), "nav-enterprise-profile"));
                     items.push(("/cases".into(), "nav-cases"));
+                    items.push(("/needs".into(), "nav-needs"));
                 }
                 Role::Officer => {
                     items.push(("/workspace/officer".into(), role_nav_key(role)));
@@ -117,6 +119,7 @@ fn menu(ctx: Option<&Ctx>) -> Vec<MenuItem> {
                     items.push(("/officer/reports".into(), "nav-officer-reports"));
                     items.push(("/officer/cases".into(), "nav-officer-cases"));
                     items.push(("/officer/breaches".into(), "nav-officer-breaches"));
+                    items.push(("/officer/needs".into(), "nav-officer-needs"));
                 }
                 other => items.push((
                     format!("/workspace/{}", other.as_str()),

@@ -135,6 +135,7 @@ fn all_routes() -> Vec<Route> {
         cases::routes(),
         figures::routes(),
         notifications::routes(),
+        competitions::routes(),
         health::routes(),
         crate::assets::routes(),
         crate::api::routes(),

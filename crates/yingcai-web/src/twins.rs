@@ -220,6 +220,50 @@ pub fn page_twins() -> Vec<(&'static str, &'static str, Twin)> {
         ("GET", "/admin/audit", Missing),
         ("GET", "/admin/audit/checkpoints", Missing),
         ("GET", "/admin/jobs", Missing),
+        // Open competitions.
+        ("GET", "/competitions", Api("GET", "/api/v1/competitions")),
+        (
+            "GET",
+            "/competitions/needs/{id}",
+            Api("GET", "/api/v1/competitions/needs/{id}"),
+        ),
+        ("GET", "/needs", Api("GET", "/api/v1/needs")),
+        ("GET", "/needs/new", FORM),
+        ("POST", "/needs", Api("POST", "/api/v1/needs")),
+        ("GET", "/needs/{id}", Api("GET", "/api/v1/needs/{id}")),
+        ("GET", "/needs/{id}/edit", Api("GET", "/api/v1/needs/{id}")),
+        ("POST", "/needs/{id}", Api("PUT", "/api/v1/needs/{id}")),
+        (
+            "POST",
+            "/needs/{id}/submit",
+            Api("POST", "/api/v1/needs/{id}/submit"),
+        ),
+        ("GET", "/officer/needs", Api("GET", "/api/v1/officer/needs")),
+        (
+            "GET",
+            "/officer/needs/{id}",
+            Api("GET", "/api/v1/needs/{id}"),
+        ),
+        (
+            "POST",
+            "/officer/needs/{id}/return",
+            Api("POST", "/api/v1/needs/{id}/return"),
+        ),
+        (
+            "POST",
+            "/officer/needs/{id}/accept",
+            Api("POST", "/api/v1/needs/{id}/accept"),
+        ),
+        (
+            "GET",
+            "/officer/lists/new",
+            Api("GET", "/api/v1/officer/needs"),
+        ),
+        (
+            "POST",
+            "/officer/lists",
+            Api("POST", "/api/v1/competition-lists"),
+        ),
         // Industry service teams.
         ("GET", "/cases", Api("GET", "/api/v1/cases")),
         ("GET", "/cases/new", FORM),
@@ -322,6 +366,7 @@ mod tests {
 
     use super::{Twin, page_twins};
     use crate::routes::{Access, route_table};
+    use yingcai_domain::Role;
 
     /// Page operations still without a twin. Lower it when you add twins; it must never
     /// grow: a new page operation comes with its API twin.
@@ -363,10 +408,13 @@ mod tests {
                 let page = access[&(*method, *path)];
                 // The same rule, or a page anyone may open (sign-in, sign-out), or an API
                 // operation open to every signed-in caller whose handler then answers by
-                // role (one list of cases for a requester and for a team's officers).
+                // role (one list of cases for a requester and for a team's officers), or one
+                // operation for a thing's owner and for officers where the pages have two.
                 let compatible = *api == page
                     || page == Access::Public
-                    || matches!(api, Access::SignedIn | Access::Public);
+                    || matches!(api, Access::SignedIn | Access::Public)
+                    || (*api == Access::OfficerOrOwner
+                        && matches!(page, Access::Owner | Access::Role(Role::Officer)));
                 assert!(
                     compatible,
                     "{method} {path} ({page:?}) and its twin {api_method} {api_path} ({api:?}) differ in who may use them"

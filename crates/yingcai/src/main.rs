@@ -607,6 +607,20 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
                 desk.teams, desk.cases
             );
         }
+        let today = yingcai_domain::Date::try_from(today_in_china())
+            .map_err(|_| anyhow::anyhow!("today is outside the calendar"))?;
+        if let Some(needs) = yingcai_web::demo::seed_competitions(
+            &store,
+            &settings.web,
+            today,
+            yingcai_store::now_ms(),
+        )
+        .await?
+        {
+            println!(
+                "Demo open competitions: {needs} research needs in every state, three of them on the year's first list at /competitions."
+            );
+        }
         println!(
             "Demo accounts (password for all: {}):",
             accounts::DEMO_PASSWORD

@@ -35,6 +35,7 @@ struct Records {
     team: i64,
     enterprise: i64,
     attachment: i64,
+    need: i64,
 }
 
 /// The month of a payment run that has been computed, approved and exported.
@@ -334,7 +335,63 @@ async fn records(app: &TestApp) -> Records {
         )
         .await
         .unwrap();
+    // Another enterprise's need, submitted: officers review it, nobody else sees it.
+    let input = yingcai_domain::competition::NeedInput {
+        title: "Fixture need".into(),
+        field: "next_gen_it".into(),
+        description: "A need".into(),
+        indicators: vec![yingcai_domain::competition::IndicatorInput {
+            name: "Accuracy".into(),
+            target: "99".into(),
+            unit: "%".into(),
+        }],
+        budget: "1000".into(),
+        duration_months: "6".into(),
+        bid_deadline: "2099-12-31".into(),
+        ip_terms: "shared".into(),
+        confidentiality: "none".into(),
+        criteria: vec![yingcai_domain::competition::CriterionInput {
+            name: "Plan".into(),
+            weight: "100".into(),
+        }],
+        stages: "1".into(),
+        winners: "1".into(),
+        ..Default::default()
+    };
+    let need = input
+        .parse(
+            &["next_gen_it".to_owned()],
+            yingcai_domain::Date::new(2026, 1, 1).unwrap(),
+        )
+        .unwrap();
+    let drafter = yingcai_store::Actor::account(team_officer, "team-officer@example.cn");
+    let need = app
+        .store
+        .create_need(
+            &yingcai_store::NewNeed {
+                owner_account_id: team_officer,
+                enterprise_id: Some(enterprise),
+                issuer: "Fixture Co",
+                need: &need,
+                at: yingcai_store::now_ms(),
+            },
+            &drafter,
+        )
+        .await
+        .unwrap();
+    app.store
+        .move_need(
+            need,
+            yingcai_domain::status::NeedStatus::Draft,
+            yingcai_domain::status::NeedStatus::Submitted,
+            "",
+            yingcai_store::now_ms(),
+            &drafter,
+        )
+        .await
+        .unwrap();
     Records {
+        need,
         case,
         attachment,
         team,
@@ -381,6 +438,7 @@ fn fill_route(template: &str, target: i64, submission: i64, r: Records) -> Strin
                 ("attachments", "{attachment}") => r.attachment.to_string(),
                 ("teams" | "service-teams", "{id}") => r.team.to_string(),
                 ("enterprises", "{id}") => r.enterprise.to_string(),
+                ("needs", "{id}") => r.need.to_string(),
                 ("accounts", "{id}") => target.to_string(),
                 ("payments" | "reports", "{month}") => EXPORTED_MONTH.to_owned(),
                 ("{month}", "{file}") => "bank.csv".to_owned(),

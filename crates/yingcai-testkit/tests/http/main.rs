@@ -4,6 +4,8 @@
 //! - `security`: CSRF, throttling, sessions, escaping, bad input
 //! - `authz`: every protected route as every role and as a stranger
 //! - `cases`: the service teams' case desk: life cycle, notes, transfers, API twins, teams
+//! - `competitions`: open competitions' needs and lists: life cycle, bid window, who
+//!   sees what, public pages and search, API twins
 //! - `figures`: service teams' figures for officers (page, workbook), the public dashboard
 //!   (totals only) and the API twin
 //! - `deadlines`: answer-by dates in working days: apartment offers, requests for documents
@@ -31,6 +33,7 @@ mod api;
 mod authz;
 mod case_files;
 mod cases;
+mod competitions;
 mod deadlines;
 mod demo;
 mod figures;

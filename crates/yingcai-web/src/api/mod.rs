@@ -9,6 +9,7 @@
 mod accounts;
 mod case_files;
 mod cases;
+mod competitions;
 mod deadlines;
 mod docs;
 mod figures;
@@ -64,6 +65,17 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         deadlines::return_submission,
         deadlines::mine,
         deadlines::my_offers,
+        competitions::mine,
+        competitions::draft,
+        competitions::get_one,
+        competitions::edit,
+        competitions::submit,
+        competitions::queue,
+        competitions::return_need,
+        competitions::accept,
+        competitions::publish,
+        competitions::published,
+        competitions::public_need,
     ),
     components(schemas(
         accounts::AccountView,
@@ -108,6 +120,18 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         deadlines::ReturnRequest,
         deadlines::ReturnedView,
         deadlines::OfferView,
+        competitions::NeedView,
+        competitions::NeedDetail,
+        competitions::IndicatorView,
+        competitions::CriterionView,
+        competitions::ListView,
+        competitions::PublishedList,
+        competitions::NeedRequest,
+        competitions::IndicatorRequest,
+        competitions::CriterionRequest,
+        competitions::ReturnRequest,
+        competitions::ListRequest,
+        competitions::TooEarlyBody,
     )),
     modifiers(&BearerAuth, &ErrorAnswers),
     tags(
@@ -115,7 +139,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "policy", description = "Policy decisions and their explanations"),
         (name = "service-desk", description = "Industry service teams: cases, their clocks on the official calendar, teams and the calendar"),
         (name = "notifications", description = "The caller's notifications: replies, resolutions, warnings before a breach, reminders"),
-        (name = "verification", description = "Requests for documents and apartment offers with their answer-by dates, in working days on the official calendar")
+        (name = "verification", description = "Requests for documents and apartment offers with their answer-by dates, in working days on the official calendar"),
+        (name = "competitions", description = "Open competitions (揭榜挂帅): research needs, their review, and the numbered lists they are published on")
     )
 )]
 pub struct ApiDoc;
@@ -419,6 +444,49 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
             "/api/v1/me/housing-offers",
             Access::Role(Talent),
             deadlines::my_offers,
+        ),
+        get("/api/v1/needs", Access::SignedIn, competitions::mine),
+        post("/api/v1/needs", Access::SignedIn, competitions::draft),
+        get(
+            "/api/v1/needs/{id}",
+            Access::OfficerOrOwner,
+            competitions::get_one,
+        ),
+        put("/api/v1/needs/{id}", Access::Owner, competitions::edit),
+        post(
+            "/api/v1/needs/{id}/submit",
+            Access::Owner,
+            competitions::submit,
+        ),
+        get(
+            "/api/v1/officer/needs",
+            Access::Role(Officer),
+            competitions::queue,
+        ),
+        post(
+            "/api/v1/needs/{id}/return",
+            Access::Role(Officer),
+            competitions::return_need,
+        ),
+        post(
+            "/api/v1/needs/{id}/accept",
+            Access::Role(Officer),
+            competitions::accept,
+        ),
+        post(
+            "/api/v1/competition-lists",
+            Access::Role(Officer),
+            competitions::publish,
+        ),
+        get(
+            "/api/v1/competitions",
+            Access::Public,
+            competitions::published,
+        ),
+        get(
+            "/api/v1/competitions/needs/{id}",
+            Access::Public,
+            competitions::public_need,
         ),
     ]
 }
