@@ -257,6 +257,26 @@ pub async fn figures_by_team(
     Ok(out)
 }
 
+/// What the public dashboard shows: all teams together and every team, each anonymised
+/// ([`TeamFigures::for_public`]), teams in the store's order.
+pub async fn public_overview(
+    store: &Store,
+    now: i64,
+) -> Result<(TeamFigures, Vec<(yingcai_store::TeamRecord, TeamFigures)>), Error> {
+    let everyone = team_figures(store, None, now).await?.for_public();
+    let records = store.service_teams().await?;
+    let ids: Vec<i64> = records.iter().map(|t| t.team_id).collect();
+    let mut by_team = figures_by_team(store, &ids, now).await?;
+    let mut teams = Vec::with_capacity(records.len());
+    for team in records {
+        if let Some(at) = by_team.iter().position(|(id, _)| *id == team.team_id) {
+            let (_, figures) = by_team.swap_remove(at);
+            teams.push((team, figures.for_public()));
+        }
+    }
+    Ok((everyone, teams))
+}
+
 fn count(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
 }

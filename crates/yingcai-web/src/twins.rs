@@ -322,8 +322,12 @@ pub fn page_twins() -> Vec<(&'static str, &'static str, Twin)> {
             Api("GET", "/api/v1/service-teams/{id}/figures"),
         ),
         ("GET", "/officer/teams/{id}/figures.xlsx", DOWNLOAD),
-        ("GET", "/officer/breaches", Missing),
-        ("GET", "/service-teams", Missing),
+        ("GET", "/officer/breaches", Api("GET", "/api/v1/breaches")),
+        (
+            "GET",
+            "/service-teams",
+            Api("GET", "/api/v1/service-figures"),
+        ),
         (
             "GET",
             "/service-teams/{id}",
@@ -336,7 +340,11 @@ pub fn page_twins() -> Vec<(&'static str, &'static str, Twin)> {
             "/admin/teams",
             Api("POST", "/api/v1/admin/service-teams"),
         ),
-        ("GET", "/admin/teams/{id}", Missing),
+        (
+            "GET",
+            "/admin/teams/{id}",
+            Api("GET", "/api/v1/service-teams/{id}"),
+        ),
         (
             "POST",
             "/admin/teams/{id}",
@@ -370,7 +378,7 @@ mod tests {
 
     /// Page operations still without a twin. Lower it when you add twins; it must never
     /// grow: a new page operation comes with its API twin.
-    const MISSING_AT_MOST: usize = 67;
+    const MISSING_AT_MOST: usize = 64;
 
     #[test]
     fn every_page_route_has_its_twin_or_a_reason() {

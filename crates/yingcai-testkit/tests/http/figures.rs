@@ -261,6 +261,22 @@ async fn the_figures_count_on_time_answers_solutions_and_ratings_and_publish_onl
         .send(Method::GET, "/api/v1/service-teams/999999/figures", None)
         .await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+
+    // The overview's twin: every team, and all together, as anonymous as the page.
+    let response = api.send(Method::GET, "/api/v1/service-figures", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = response.text().await.unwrap();
+    assert_anonymous(&text);
+    let all: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let listed = all["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["team_id"] == team)
+        .unwrap();
+    assert_eq!(listed["months"], json["months"]);
+    assert_eq!(all["months"][11]["opened"], 3);
+    assert_eq!(all["backlog"]["total"], 1);
 }
 
 #[tokio::test]

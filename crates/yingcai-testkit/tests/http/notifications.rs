@@ -394,6 +394,26 @@ async fn the_clocks_job_warns_once_tells_a_breach_once_and_the_office_sees_it() 
     assert!(html.contains(&format!("href=\"/cases/{case}\"")), "{html}");
     let (status, _) = desk.requester.page("/officer/breaches").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // The API twin lists the same request, for officers only.
+    let office_api = ApiClient::signed_in(&desk.app, "office@province.cn", PASSWORD).await;
+    let listed: serde_json::Value = office_api
+        .send(reqwest::Method::GET, "/api/v1/breaches", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["breaches"][0]["case_id"], case);
+    assert_eq!(listed["breaches"][0]["case_number"], number(case));
+    assert_eq!(listed["breaches"][0]["clock"], "response");
+    assert!(listed["breaches"][0]["late_minutes"].as_i64().unwrap() > 0);
+    let requester_api = ApiClient::signed_in(&desk.app, "talent@example.cn", PASSWORD).await;
+    assert_eq!(
+        requester_api
+            .send(reqwest::Method::GET, "/api/v1/breaches", None)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
 
     // The team answers: the first answer is late but given, so the case is no longer listed.
     act(

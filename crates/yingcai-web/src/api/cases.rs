@@ -456,6 +456,19 @@ pub(crate) async fn teams(
     Ok(Json(service_desk::teams(state.store()).await?))
 }
 
+/// One service team: its industries, districts, leader and members (account ids).
+#[utoipa::path(get, path = "/api/v1/service-teams/{id}", tag = "service-desk", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Service team id")),
+    responses((status = 200, body = Object), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)))]
+pub(crate) async fn team(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Id(id): Id,
+) -> Result<Json<yingcai_store::TeamRecord>, AppError> {
+    ctx.signed_in()?;
+    Ok(Json(state.store().service_team(id).await?))
+}
+
 /// The case categories with their targets in working minutes.
 #[utoipa::path(get, path = "/api/v1/service-categories", tag = "service-desk", security(("bearer" = [])),
     responses((status = 200, body = Vec<Object>), (status = 401, body = crate::api::ErrorBody)))]

@@ -131,3 +131,37 @@ pub(crate) async fn team(
         backlog: BacklogView::from(&figures.backlog),
     }))
 }
+
+/// Every team's published figures and all teams together, as `/service-teams` shows them.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct PublicFiguresView {
+    /// All teams together, month by month.
+    pub months: Vec<MonthFiguresView>,
+    pub backlog: BacklogView,
+    pub teams: Vec<TeamFiguresView>,
+}
+
+/// The service teams' published figures, every team and all together (no sign-in needed).
+#[utoipa::path(get, path = "/api/v1/service-figures", tag = "service-desk",
+    responses((status = 200, body = PublicFiguresView)))]
+pub(crate) async fn overview(
+    State(state): State<AppState>,
+) -> Result<Json<PublicFiguresView>, AppError> {
+    let (everyone, teams) =
+        service_figures::public_overview(state.store(), yingcai_store::now_ms()).await?;
+    let teams = teams
+        .into_iter()
+        .map(|(team, figures)| TeamFiguresView {
+            team_id: team.team_id,
+            name: team.name,
+            industries: team.industries,
+            months: figures.months.iter().map(MonthFiguresView::from).collect(),
+            backlog: BacklogView::from(&figures.backlog),
+        })
+        .collect();
+    Ok(Json(PublicFiguresView {
+        months: everyone.months.iter().map(MonthFiguresView::from).collect(),
+        backlog: BacklogView::from(&everyone.backlog),
+        teams,
+    }))
+}

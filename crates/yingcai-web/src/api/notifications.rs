@@ -108,3 +108,65 @@ pub(crate) async fn mark_read(
         .await?;
     Ok(Json(MarkedRead { marked }))
 }
+
+/// One request past a target, as the supervising office's list shows it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct BreachView {
+    pub case_id: i64,
+    /// The number people quote, e.g. `FW000042`.
+    pub case_number: String,
+    pub title: String,
+    pub team_id: i64,
+    /// `response` (the first answer) or `resolution`.
+    #[schema(example = "resolution")]
+    pub clock: String,
+    /// When the target was reached, Unix milliseconds.
+    pub due_at: i64,
+    /// Working minutes past the target.
+    pub late_minutes: i64,
+}
+
+/// The requests past a target across all teams, most overdue first.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct BreachList {
+    pub breaches: Vec<BreachView>,
+    /// Years the working calendar lacks, so some requests could not be read (an
+    /// administrator adds them).
+    pub missing_years: Vec<i32>,
+}
+
+/// Requests past their first-answer or solution target across all teams (officers): the
+/// same list as `/officer/breaches`.
+#[utoipa::path(get, path = "/api/v1/breaches", tag = "service-desk", security(("bearer" = [])),
+    responses((status = 200, body = BreachList)))]
+pub(crate) async fn breaches(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<BreachList>, AppError> {
+    ctx.require(yingcai_domain::Role::Officer)?;
+    let store = state.store();
+    let rules = state.settings().desk_rules();
+    let calendar = yingcai_services::work_calendar::calendar(store, &rules.hours).await?;
+    let (breaches, missing) = yingcai_services::desk_alerts::current_breaches(
+        store,
+        &calendar,
+        &rules,
+        yingcai_store::now_ms(),
+    )
+    .await?;
+    Ok(Json(BreachList {
+        breaches: breaches
+            .iter()
+            .map(|b| BreachView {
+                case_id: b.case.case_id,
+                case_number: case_number(b.case.case_id),
+                title: b.case.title.clone(),
+                team_id: b.case.team_id,
+                clock: b.clock.to_owned(),
+                due_at: b.due_at,
+                late_minutes: b.late_minutes,
+            })
+            .collect(),
+        missing_years: missing.into_iter().collect(),
+    }))
+}

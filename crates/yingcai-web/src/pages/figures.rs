@@ -386,26 +386,17 @@ pub(crate) async fn public_teams(
     State(state): State<AppState>,
     ctx: Ctx,
 ) -> Result<Response, AppError> {
-    let store = state.store();
-    let now = yingcai_store::now_ms();
-    let everyone = service_figures::team_figures(store, None, now)
-        .await?
-        .for_public();
-    let records = store.service_teams().await?;
-    let ids: Vec<i64> = records.iter().map(|t| t.team_id).collect();
-    let mut by_team = service_figures::figures_by_team(store, &ids, now).await?;
-    let mut teams = Vec::new();
-    for team in &records {
-        let Some(at) = by_team.iter().position(|(id, _)| *id == team.team_id) else {
-            continue;
-        };
-        let (_, figures) = by_team.swap_remove(at);
-        let figures = figures.for_public();
-        teams.push(context! {
-            ..team_value(team, ctx.locale),
-            ..context! { figures => figures_value(&figures, ctx.locale, team.name_in(ctx.locale), false) }
-        });
-    }
+    let (everyone, records) =
+        service_figures::public_overview(state.store(), yingcai_store::now_ms()).await?;
+    let teams: Vec<Value> = records
+        .iter()
+        .map(|(team, figures)| {
+            context! {
+                ..team_value(team, ctx.locale),
+                ..context! { figures => figures_value(figures, ctx.locale, team.name_in(ctx.locale), false) }
+            }
+        })
+        .collect();
     let all = translate(ctx.locale, "figures-all-teams", &[]);
     page(
         &state,
