@@ -200,7 +200,9 @@ impl Store {
                             _ => {}
                         }
                     }
-                    let columns = rest[..end].replace(' ', "");
+                    // PostgreSQL quotes a column named like a keyword (`"position"`);
+                    // SQLite's list does not: the column is the same.
+                    let columns = rest[..end].replace([' ', '"'], "");
                     let partial = rest[end..]
                         .find(" WHERE ")
                         .map(|i| normalise_condition(&rest[end + i + 7..]));
