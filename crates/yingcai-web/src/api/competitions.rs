@@ -480,19 +480,22 @@ pub(crate) async fn accept(
     Ok(Json(detail(&state, &ctx, id).await?))
 }
 
-/// The 422 of a list whose needs close too soon: the usual error body, with
+/// The 422 of this operation: the usual error body; when needs close too soon, also
 /// `too_early` naming each need (id, title, deadline) and the earliest deadline allowed.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct TooEarlyBody {
     /// `invalid`.
     pub error: String,
     pub message: String,
-    /// `needs` with the code `list-deadline-too-early`; the message names the needs.
-    pub fields: Vec<crate::api::FieldMessage>,
-    #[schema(value_type = Vec<Object>)]
-    pub too_early: Vec<competitions::TooEarly>,
-    /// `YYYY-MM-DD`: the earliest deadline a need of a list published today may have.
-    pub earliest_deadline: String,
+    /// One entry per wrong field; `needs` with the code `list-deadline-too-early` names
+    /// the needs that close too soon.
+    pub fields: Option<Vec<crate::api::FieldMessage>>,
+    /// Only when needs close too soon.
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub too_early: Option<Vec<competitions::TooEarly>>,
+    /// Only when needs close too soon: `YYYY-MM-DD`, the earliest deadline a need of a list
+    /// published today may have.
+    pub earliest_deadline: Option<String>,
 }
 
 /// Publishes accepted needs together as the next numbered list (officers). Every need's
