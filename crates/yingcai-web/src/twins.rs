@@ -217,8 +217,12 @@ pub fn page_twins() -> Vec<(&'static str, &'static str, Twin)> {
             PageOnly("the round's published instance and result files, already machine-readable"),
         ),
         // Audit and jobs.
-        ("GET", "/admin/audit", Missing),
-        ("GET", "/admin/audit/checkpoints", Missing),
+        ("GET", "/admin/audit", Api("GET", "/api/v1/admin/audit")),
+        (
+            "GET",
+            "/admin/audit/checkpoints",
+            PageOnly("already the machine-readable checkpoint file, kept away from the servers"),
+        ),
         ("GET", "/admin/jobs", Missing),
         // Open competitions.
         ("GET", "/competitions", Api("GET", "/api/v1/competitions")),
@@ -378,7 +382,7 @@ mod tests {
 
     /// Page operations still without a twin. Lower it when you add twins; it must never
     /// grow: a new page operation comes with its API twin.
-    const MISSING_AT_MOST: usize = 64;
+    const MISSING_AT_MOST: usize = 62;
 
     #[test]
     fn every_page_route_has_its_twin_or_a_reason() {

@@ -280,3 +280,72 @@ async fn the_interactive_documentation_is_served_from_the_binary_and_linked_from
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
     }
 }
+
+#[tokio::test]
+async fn the_audit_log_reads_over_the_api_for_administrators_page_by_page() {
+    let app = TestApp::spawn().await;
+    app.create_account("chief@bureau.cn", &[Role::Admin]).await;
+    app.create_account("talent@example.cn", &[Role::Talent])
+        .await;
+    let admin = ApiClient::signed_in(&app, "chief@bureau.cn", PASSWORD).await;
+    // Something to read: an administrator creates a staff account.
+    let created = admin
+        .send(
+            Method::POST,
+            "/api/v1/admin/accounts",
+            Some(json!({"email": "officer@bureau.cn", "display_name": "Officer", "roles": ["officer"]})),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+
+    let page: serde_json::Value = admin
+        .send(Method::GET, "/api/v1/admin/audit?limit=1", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let entries = page["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    let newest = entries[0]["entry_id"].as_i64().unwrap();
+    assert_eq!(page["next_before"], newest);
+    let older: serde_json::Value = admin
+        .send(
+            Method::GET,
+            &format!("/api/v1/admin/audit?limit=500&before={newest}"),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let older = older["entries"].as_array().unwrap();
+    assert!(!older.is_empty());
+    assert!(
+        older
+            .iter()
+            .all(|e| e["entry_id"].as_i64().unwrap() < newest)
+    );
+
+    let filtered: serde_json::Value = admin
+        .send(
+            Method::GET,
+            "/api/v1/admin/audit?action=account.create",
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let filtered = filtered["entries"].as_array().unwrap();
+    assert!(!filtered.is_empty());
+    assert!(filtered.iter().all(|e| e["action"] == "account.create"));
+
+    let talent = ApiClient::signed_in(&app, "talent@example.cn", PASSWORD).await;
+    assert_eq!(
+        talent
+            .send(Method::GET, "/api/v1/admin/audit", None)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}

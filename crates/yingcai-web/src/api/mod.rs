@@ -7,6 +7,7 @@
 //! in the caller's language (`Accept-Language`).
 
 mod accounts;
+mod audit;
 mod case_files;
 mod cases;
 mod competitions;
@@ -60,6 +61,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         case_files::download,
         figures::team,
         figures::overview,
+        audit::list,
         cases::team,
         notifications::breaches,
         notifications::list,
@@ -114,6 +116,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         figures::MonthFiguresView,
         figures::BacklogView,
         figures::PublicFiguresView,
+        audit::AuditEntryView,
+        audit::AuditPage,
         notifications::BreachView,
         notifications::BreachList,
         notifications::NotificationView,
@@ -409,6 +413,7 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
             Access::Public,
             figures::team,
         ),
+        get("/api/v1/admin/audit", Access::Role(Admin), audit::list),
         get(
             "/api/v1/breaches",
             Access::Role(Officer),
