@@ -22,7 +22,7 @@ use yingcai_services::competitions::{
 use yingcai_store::{ListRecord, NeedEvent, NeedFilter, NeedRecord};
 
 use super::audit::beijing_time;
-use super::cases::beijing_minute;
+use super::cases::{DoneQuery, beijing_minute};
 use super::errors_value;
 use crate::context::{CsrfForm, Id};
 use crate::i18n::translate;
@@ -160,12 +160,6 @@ fn list_value(list: &ListRecord) -> Value {
         published_at => beijing_minute(list.published_at),
         min_window_days => list.min_window_days,
     }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(crate) struct DoneQuery {
-    pub done: String,
 }
 
 /// The confirmation a page shows after an action (`?done=`), as a Fluent id.
