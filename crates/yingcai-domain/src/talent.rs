@@ -395,9 +395,6 @@ impl TalentInput {
             errors.push(FieldError::new("degree_year", "degree-year-without-degree"));
         }
 
-        if !errors.is_empty() {
-            return Err(errors);
-        }
         let (
             Some(name),
             Some(resident_id),
@@ -432,8 +429,12 @@ impl TalentInput {
             email,
         )
         else {
-            unreachable!("INVARIANT: every None recorded an error above");
+            // Every `None` above recorded its field error.
+            return Err(errors);
         };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
         Ok(TalentProfile {
             name,
             resident_id,
