@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod benefits;
 pub mod cards;
 pub mod case_attachments;
 pub mod competitions;

@@ -30,6 +30,7 @@
 
 mod accounts;
 mod api;
+mod api_benefits;
 mod authz;
 mod case_files;
 mod cases;

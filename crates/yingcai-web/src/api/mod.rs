@@ -8,6 +8,7 @@
 
 mod accounts;
 mod audit;
+mod benefits;
 mod case_files;
 mod cases;
 mod competitions;
@@ -38,6 +39,16 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         accounts::reset_password,
         accounts::set_status,
         policy::explanation,
+        benefits::mine,
+        benefits::confirm,
+        benefits::my_card,
+        benefits::of_talent,
+        benefits::issue,
+        benefits::revoke,
+        benefits::list,
+        benefits::hold,
+        benefits::calculator,
+        benefits::verify,
         cases::list,
         cases::raise,
         cases::get_one,
@@ -94,6 +105,21 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         ErrorBody,
         FieldMessage,
         policy::ExplanationView,
+        benefits::TextView,
+        benefits::ServiceView,
+        benefits::CardView,
+        benefits::ScheduleView,
+        benefits::EntitlementView,
+        benefits::BenefitNoticeView,
+        benefits::MyBenefitsView,
+        benefits::ConfirmRequest,
+        benefits::MyCardView,
+        benefits::TalentBenefitsView,
+        benefits::ReasonRequest,
+        benefits::EntitlementPage,
+        benefits::HoldRequest,
+        benefits::CalculationView,
+        benefits::CardCheckView,
         cases::CaseView,
         cases::CaseDetail,
         cases::CaseRequest,
@@ -147,6 +173,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     tags(
         (name = "accounts", description = "Sign-up, sign-in, sessions and account administration"),
         (name = "policy", description = "Policy decisions and their explanations"),
+        (name = "benefits", description = "Benefits without application: a talent's entitlements and card, officers' holds, issues and revocations, the public calculator and card check"),
         (name = "service-desk", description = "Industry service teams: cases, their clocks on the official calendar, teams and the calendar"),
         (name = "notifications", description = "The caller's notifications: replies, resolutions, warnings before a breach, reminders"),
         (name = "verification", description = "Requests for documents and apartment offers with their answer-by dates, in working days on the official calendar"),
@@ -333,6 +360,40 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
             Access::OfficerOrOwner,
             policy::explanation,
         ),
+        get("/api/v1/me/benefits", Access::Role(Talent), benefits::mine),
+        post(
+            "/api/v1/me/entitlements/{id}/confirm",
+            Access::OwnTalent,
+            benefits::confirm,
+        ),
+        get("/api/v1/me/card", Access::Role(Talent), benefits::my_card),
+        get(
+            "/api/v1/talents/{id}/benefits",
+            Access::Role(Officer),
+            benefits::of_talent,
+        ),
+        post(
+            "/api/v1/talents/{id}/card",
+            Access::Role(Officer),
+            benefits::issue,
+        ),
+        post(
+            "/api/v1/cards/{id}/revoke",
+            Access::Role(Officer),
+            benefits::revoke,
+        ),
+        get(
+            "/api/v1/entitlements",
+            Access::Role(Officer),
+            benefits::list,
+        ),
+        post(
+            "/api/v1/entitlements/{id}/hold",
+            Access::Role(Officer),
+            benefits::hold,
+        ),
+        get("/api/v1/calculator", Access::Public, benefits::calculator),
+        get("/api/v1/cards/verify", Access::Public, benefits::verify),
         get("/api/v1/cases", Access::SignedIn, cases::list),
         post("/api/v1/cases", Access::SignedIn, cases::raise)
             .body_limit(crate::documents::MAX_BODY),

@@ -246,11 +246,9 @@ pub(crate) struct ConfirmEntitlementForm {
 }
 
 impl ConfirmEntitlementForm {
-    pub(crate) fn check(&self) -> Result<(), FieldErrors> {
-        if self.bank_confirmed.is_empty() {
-            return Err(FieldError::new("bank_confirmed", "bank-not-confirmed").into());
-        }
-        Ok(())
+    /// The box saying the account on the record is right was ticked.
+    pub(crate) fn confirmed(&self) -> bool {
+        !self.bank_confirmed.is_empty()
     }
 }
 
