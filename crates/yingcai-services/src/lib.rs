@@ -19,6 +19,7 @@ pub mod mail;
 pub mod payments;
 pub mod policy;
 pub mod registry;
+pub mod sandbox;
 pub mod security;
 pub mod service_desk;
 pub mod service_figures;
@@ -88,6 +89,7 @@ from_refusals!(
     yingcai_store::NeedChangeError,
     housing::OfferAnswerError,
     cards::IssueCardError,
+    sandbox::PublishError,
 );
 
 impl From<FieldErrors> for Error {

@@ -191,12 +191,28 @@ pub fn page_twins() -> Vec<(&'static str, &'static str, Twin)> {
             PageOnly("already a machine-readable file for verifiers"),
         ),
         // Policy.
-        ("GET", "/admin/policy", Missing),
-        ("POST", "/admin/policy", Missing),
-        ("POST", "/admin/policy/upload", Missing),
-        ("GET", "/admin/policy/{id}", Missing),
-        ("POST", "/admin/policy/{id}", Missing),
-        ("POST", "/admin/policy/{id}/publish", Missing),
+        ("GET", "/admin/policy", Api("GET", "/api/v1/policy")),
+        ("POST", "/admin/policy", Api("POST", "/api/v1/policy")),
+        (
+            "POST",
+            "/admin/policy/upload",
+            Api("POST", "/api/v1/policy/upload"),
+        ),
+        (
+            "GET",
+            "/admin/policy/{id}",
+            Api("GET", "/api/v1/policy/{id}"),
+        ),
+        (
+            "POST",
+            "/admin/policy/{id}",
+            Api("PUT", "/api/v1/policy/{id}"),
+        ),
+        (
+            "POST",
+            "/admin/policy/{id}/publish",
+            Api("POST", "/api/v1/policy/{id}/publish"),
+        ),
         // Payments.
         ("GET", "/talent/payments", Missing),
         ("GET", "/officer/payments", Missing),
@@ -406,7 +422,7 @@ mod tests {
 
     /// Page operations still without a twin. Lower it when you add twins; it must never
     /// grow: a new page operation comes with its API twin.
-    const MISSING_AT_MOST: usize = 52;
+    const MISSING_AT_MOST: usize = 46;
 
     #[test]
     fn every_page_route_has_its_twin_or_a_reason() {

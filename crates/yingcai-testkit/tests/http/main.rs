@@ -31,6 +31,7 @@
 mod accounts;
 mod api;
 mod api_benefits;
+mod api_policy;
 mod authz;
 mod case_files;
 mod cases;

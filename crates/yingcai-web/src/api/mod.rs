@@ -17,6 +17,7 @@ mod docs;
 mod figures;
 mod notifications;
 mod policy;
+mod sandbox;
 
 use axum::Json;
 use utoipa::OpenApi;
@@ -49,6 +50,12 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         benefits::hold,
         benefits::calculator,
         benefits::verify,
+        sandbox::list,
+        sandbox::create,
+        sandbox::upload,
+        sandbox::get_one,
+        sandbox::save,
+        sandbox::publish,
         cases::list,
         cases::raise,
         cases::get_one,
@@ -120,6 +127,14 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         benefits::HoldRequest,
         benefits::CalculationView,
         benefits::CardCheckView,
+        sandbox::PolicyVersionView,
+        sandbox::SourceRequest,
+        sandbox::DraftCreated,
+        sandbox::PackUpload,
+        sandbox::ImpactMonth,
+        sandbox::ImpactView,
+        sandbox::PolicyVersionDetail,
+        sandbox::PublishRequest,
         cases::CaseView,
         cases::CaseDetail,
         cases::CaseRequest,
@@ -394,6 +409,21 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
         ),
         get("/api/v1/calculator", Access::Public, benefits::calculator),
         get("/api/v1/cards/verify", Access::Public, benefits::verify),
+        get("/api/v1/policy", Access::Role(Admin), sandbox::list),
+        post("/api/v1/policy", Access::Role(Admin), sandbox::create),
+        post(
+            "/api/v1/policy/upload",
+            Access::Role(Admin),
+            sandbox::upload,
+        )
+        .body_limit(crate::documents::MAX_BODY),
+        get("/api/v1/policy/{id}", Access::Role(Admin), sandbox::get_one),
+        put("/api/v1/policy/{id}", Access::Role(Admin), sandbox::save),
+        post(
+            "/api/v1/policy/{id}/publish",
+            Access::Role(Admin),
+            sandbox::publish,
+        ),
         get("/api/v1/cases", Access::SignedIn, cases::list),
         post("/api/v1/cases", Access::SignedIn, cases::raise)
             .body_limit(crate::documents::MAX_BODY),
