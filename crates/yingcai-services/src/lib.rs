@@ -18,6 +18,7 @@ pub mod housing;
 pub mod mail;
 pub mod payments;
 pub mod policy;
+pub mod profiles;
 pub mod registry;
 pub mod sandbox;
 pub mod security;
@@ -90,6 +91,7 @@ from_refusals!(
     housing::OfferAnswerError,
     cards::IssueCardError,
     sandbox::PublishError,
+    profiles::DocumentRefusal,
 );
 
 impl From<FieldErrors> for Error {

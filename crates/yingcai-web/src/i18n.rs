@@ -185,6 +185,7 @@ mod tests {
             yingcai_services::housing::OfferAnswerError::CODES,
             crate::policy::IssueCardError::CODES,
             crate::pages::talent::DocumentError::CODES,
+            yingcai_services::profiles::DocumentRefusal::CODES,
         ] {
             wanted.extend(codes.iter().map(|code| format!("err-{code}")));
         }

@@ -120,15 +120,43 @@ pub fn page_twins() -> Vec<(&'static str, &'static str, Twin)> {
         ),
         ("GET", "/notifications", Api("GET", "/api/v1/notifications")),
         // Registry.
-        ("GET", "/talent/profile", Missing),
-        ("POST", "/talent/profile", Missing),
-        ("GET", "/talent/profile/history", Missing),
-        ("POST", "/talent/profile/documents", Missing),
-        ("POST", "/documents/{id}/delete", Missing),
-        ("GET", "/documents/{id}", Missing),
-        ("GET", "/enterprise/profile", Missing),
-        ("POST", "/enterprise/profile", Missing),
-        ("POST", "/enterprise/profile/documents", Missing),
+        ("GET", "/talent/profile", Api("GET", "/api/v1/me/profile")),
+        ("POST", "/talent/profile", Api("PUT", "/api/v1/me/profile")),
+        (
+            "GET",
+            "/talent/profile/history",
+            Api("GET", "/api/v1/me/profile/history"),
+        ),
+        (
+            "POST",
+            "/talent/profile/documents",
+            Api("POST", "/api/v1/me/profile/documents"),
+        ),
+        (
+            "POST",
+            "/documents/{id}/delete",
+            Api("DELETE", "/api/v1/documents/{id}"),
+        ),
+        (
+            "GET",
+            "/documents/{id}",
+            Api("GET", "/api/v1/documents/{id}"),
+        ),
+        (
+            "GET",
+            "/enterprise/profile",
+            Api("GET", "/api/v1/me/enterprise"),
+        ),
+        (
+            "POST",
+            "/enterprise/profile",
+            Api("PUT", "/api/v1/me/enterprise"),
+        ),
+        (
+            "POST",
+            "/enterprise/profile/documents",
+            Api("POST", "/api/v1/me/enterprise/documents"),
+        ),
         ("GET", "/officer/import", Missing),
         ("POST", "/officer/import", Missing),
         ("GET", "/officer/import/reports/{id}", Missing),
@@ -138,8 +166,16 @@ pub fn page_twins() -> Vec<(&'static str, &'static str, Twin)> {
             "/officer/submissions",
             Api("GET", "/api/v1/submissions"),
         ),
-        ("GET", "/officer/submissions/{id}", Missing),
-        ("POST", "/officer/submissions/{id}/verify", Missing),
+        (
+            "GET",
+            "/officer/submissions/{id}",
+            Api("GET", "/api/v1/submissions/{id}"),
+        ),
+        (
+            "POST",
+            "/officer/submissions/{id}/verify",
+            Api("POST", "/api/v1/submissions/{id}/verify"),
+        ),
         (
             "POST",
             "/officer/submissions/{id}/return",
@@ -422,7 +458,7 @@ mod tests {
 
     /// Page operations still without a twin. Lower it when you add twins; it must never
     /// grow: a new page operation comes with its API twin.
-    const MISSING_AT_MOST: usize = 46;
+    const MISSING_AT_MOST: usize = 35;
 
     #[test]
     fn every_page_route_has_its_twin_or_a_reason() {

@@ -32,6 +32,7 @@ mod accounts;
 mod api;
 mod api_benefits;
 mod api_policy;
+mod api_registry;
 mod authz;
 mod case_files;
 mod cases;

@@ -17,6 +17,7 @@ mod docs;
 mod figures;
 mod notifications;
 mod policy;
+mod registry;
 mod sandbox;
 
 use axum::Json;
@@ -56,6 +57,17 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         sandbox::get_one,
         sandbox::save,
         sandbox::publish,
+        registry::my_profile,
+        registry::save_profile,
+        registry::history,
+        registry::attach,
+        registry::download,
+        registry::remove,
+        registry::my_enterprise,
+        registry::save_enterprise,
+        registry::attach_enterprise,
+        registry::submission,
+        registry::verify,
         cases::list,
         cases::raise,
         cases::get_one,
@@ -135,6 +147,16 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         sandbox::ImpactView,
         sandbox::PolicyVersionDetail,
         sandbox::PublishRequest,
+        registry::DocumentView,
+        registry::SubmissionEntry,
+        registry::ProfileView,
+        registry::TalentProfileRequest,
+        registry::SavedSubmission,
+        registry::DocumentUpload,
+        registry::AttachedView,
+        registry::EnterpriseProfileRequest,
+        registry::SubmissionDetail,
+        registry::VerifiedView,
         cases::CaseView,
         cases::CaseDetail,
         cases::CaseRequest,
@@ -188,6 +210,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     tags(
         (name = "accounts", description = "Sign-up, sign-in, sessions and account administration"),
         (name = "policy", description = "Policy decisions and their explanations"),
+        (name = "registry", description = "A talent's and an enterprise's own record, its submissions for verification and its documents"),
         (name = "benefits", description = "Benefits without application: a talent's entitlements and card, officers' holds, issues and revocations, the public calculator and card check"),
         (name = "service-desk", description = "Industry service teams: cases, their clocks on the official calendar, teams and the calendar"),
         (name = "notifications", description = "The caller's notifications: replies, resolutions, warnings before a breach, reminders"),
@@ -317,11 +340,26 @@ pub struct FieldMessage {
     pub message: String,
 }
 
+/// Field errors as the API's error body gives them, in the caller's language.
+pub(crate) fn field_messages(
+    errors: &yingcai_domain::FieldErrors,
+    locale: yingcai_domain::Locale,
+) -> Vec<FieldMessage> {
+    errors
+        .iter()
+        .map(|f| FieldMessage {
+            field: f.field.to_owned(),
+            code: f.code.to_owned(),
+            message: crate::i18n::translate(locale, &format!("err-{}", f.code), &[]),
+        })
+        .collect()
+}
+
 /// The API's routes and who may use each (see [`crate::routes`]). An unknown `/api/…` path
 /// falls through to the site's 404, which the error layer answers in JSON.
 pub(crate) fn routes() -> Vec<crate::routes::Route> {
     use crate::routes::{Access, delete, get, post, put};
-    use yingcai_domain::Role::{Admin, Officer, Talent};
+    use yingcai_domain::Role::{Admin, Enterprise, Officer, Talent};
     vec![
         get("/api/v1/openapi.json", Access::Public, openapi),
         get("/api/docs", Access::Public, docs::page_view),
@@ -410,6 +448,59 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
         get("/api/v1/calculator", Access::Public, benefits::calculator),
         get("/api/v1/cards/verify", Access::Public, benefits::verify),
         get("/api/v1/policy", Access::Role(Admin), sandbox::list),
+        get(
+            "/api/v1/me/profile",
+            Access::Role(Talent),
+            registry::my_profile,
+        ),
+        put(
+            "/api/v1/me/profile",
+            Access::Role(Talent),
+            registry::save_profile,
+        ),
+        get(
+            "/api/v1/me/profile/history",
+            Access::Role(Talent),
+            registry::history,
+        ),
+        post(
+            "/api/v1/me/profile/documents",
+            Access::Role(Talent),
+            registry::attach,
+        )
+        .body_limit(crate::documents::MAX_BODY),
+        get(
+            "/api/v1/documents/{id}",
+            Access::OfficerOrOwner,
+            registry::download,
+        ),
+        delete("/api/v1/documents/{id}", Access::Owner, registry::remove),
+        get(
+            "/api/v1/me/enterprise",
+            Access::Role(Enterprise),
+            registry::my_enterprise,
+        ),
+        put(
+            "/api/v1/me/enterprise",
+            Access::Role(Enterprise),
+            registry::save_enterprise,
+        ),
+        post(
+            "/api/v1/me/enterprise/documents",
+            Access::Role(Enterprise),
+            registry::attach_enterprise,
+        )
+        .body_limit(crate::documents::MAX_BODY),
+        get(
+            "/api/v1/submissions/{id}",
+            Access::Role(Officer),
+            registry::submission,
+        ),
+        post(
+            "/api/v1/submissions/{id}/verify",
+            Access::Role(Officer),
+            registry::verify,
+        ),
         post("/api/v1/policy", Access::Role(Admin), sandbox::create),
         post(
             "/api/v1/policy/upload",

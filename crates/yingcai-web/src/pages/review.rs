@@ -4,8 +4,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
-use yingcai_domain::{FieldError, Role, TalentInput};
-use yingcai_store::{QueueFilter, StoreError, SubmissionError, SubmissionStatus};
+use yingcai_domain::{Role, TalentInput};
+use yingcai_store::{QueueFilter, SubmissionStatus};
 
 use super::errors_value;
 use super::forms::ReasonForm;
@@ -241,55 +241,12 @@ async fn show_enterprise_page(
     )
 }
 
-async fn verify_enterprise(state: &AppState, ctx: &Ctx, id: i64) -> Result<Response, AppError> {
-    let submission = state.store().enterprise_submission(id).await?;
-    let profile = match submission
-        .input
-        .parse(&state.settings().industries, &state.settings().districts)
-    {
-        Ok(profile) => profile,
-        Err(errors) => {
-            return show_enterprise_page(
-                state,
-                ctx,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(errors_value(&errors)),
-                context! {},
-            )
-            .await;
-        }
-    };
-    match state
-        .store()
-        .verify_enterprise_submission(id, &profile, &ctx.actor())
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/officer/submissions/{id}")).into_response()),
-        Err(SubmissionError::Store(StoreError::Conflict { .. })) => {
-            let errors = errors_value(&FieldError::new("credit_code", "credit-code-taken").into());
-            show_enterprise_page(
-                state,
-                ctx,
-                id,
-                StatusCode::CONFLICT,
-                Some(errors),
-                context! {},
-            )
-            .await
-        }
-        Err(refusal) => {
-            let errors = errors_value(&crate::error::refused(refusal)?);
-            show_enterprise_page(
-                state,
-                ctx,
-                id,
-                StatusCode::CONFLICT,
-                Some(errors),
-                context! {},
-            )
-            .await
-        }
+/// The verification rules of this site's settings.
+pub(crate) fn verify_rules(state: &AppState) -> yingcai_services::profiles::VerifyRules<'_> {
+    yingcai_services::profiles::VerifyRules {
+        record: super::talent::record_rules(state),
+        industries: &state.settings().industries,
+        cards: state.settings().card_rules(),
     }
 }
 
@@ -299,72 +256,28 @@ pub(crate) async fn verify(
     Id(id): Id,
     _form: CsrfForm,
 ) -> Result<Response, AppError> {
+    use yingcai_services::profiles::VerifyError;
     ctx.require(Role::Officer)?;
-    if state.store().submission_kind(id).await? == "enterprise" {
-        return verify_enterprise(&state, &ctx, id).await;
-    }
-    let submission = state.store().talent_submission(id).await?;
-    let profile = match submission.input.parse(&state.settings().honors, today()) {
-        Ok(profile) if matches!(&profile.employer, Some(yingcai_domain::Employer::Enterprise { enterprise_id }) if !state.store().enterprise_exists(*enterprise_id).await?) =>
-        {
-            let errors =
-                errors_value(&FieldError::new("employer_enterprise_id", "employer-unknown").into());
-            return show_page(
-                &state,
-                &ctx,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(errors),
-                context! {},
-            )
-            .await;
-        }
-        Ok(profile) => profile,
-        Err(errors) => {
-            return show_page(
-                &state,
-                &ctx,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(errors_value(&errors)),
-                context! {},
-            )
-            .await;
-        }
-    };
-    match state
-        .store()
-        .verify_talent_submission(id, &profile, &ctx.actor())
-        .await
+    let enterprise = state.store().submission_kind(id).await? == "enterprise";
+    let (status, errors) = match yingcai_services::profiles::verify_submission(
+        state.store(),
+        state.policies(),
+        verify_rules(&state),
+        id,
+        &ctx.actor(),
+    )
+    .await
     {
-        Ok(talent_id) => {
-            crate::policy::after_verification(&state, talent_id, &ctx.actor()).await;
-            Ok(Redirect::to(&format!("/officer/submissions/{id}")).into_response())
-        }
-        Err(SubmissionError::Store(StoreError::Conflict { .. })) => {
-            let errors = errors_value(&FieldError::new("resident_id", "resident-id-taken").into());
-            show_page(
-                &state,
-                &ctx,
-                id,
-                StatusCode::CONFLICT,
-                Some(errors),
-                context! {},
-            )
-            .await
-        }
-        Err(refusal) => {
-            let errors = errors_value(&crate::error::refused(refusal)?);
-            show_page(
-                &state,
-                &ctx,
-                id,
-                StatusCode::CONFLICT,
-                Some(errors),
-                context! {},
-            )
-            .await
-        }
+        Ok(_) => return Ok(Redirect::to(&format!("/officer/submissions/{id}")).into_response()),
+        Err(VerifyError::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Err(VerifyError::Conflict(errors)) => (StatusCode::CONFLICT, errors),
+        Err(VerifyError::Failed(error)) => return Err(error.into()),
+    };
+    let errors = Some(errors_value(&errors));
+    if enterprise {
+        show_enterprise_page(&state, &ctx, id, status, errors, context! {}).await
+    } else {
+        show_page(&state, &ctx, id, status, errors, context! {}).await
     }
 }
 
