@@ -157,9 +157,23 @@ pub fn page_twins() -> Vec<(&'static str, &'static str, Twin)> {
             "/enterprise/profile/documents",
             Api("POST", "/api/v1/me/enterprise/documents"),
         ),
-        ("GET", "/officer/import", Missing),
-        ("POST", "/officer/import", Missing),
-        ("GET", "/officer/import/reports/{id}", Missing),
+        (
+            "GET",
+            "/officer/import",
+            PageOnly(
+                "the upload form; the API takes the file itself at POST /api/v1/imports/talents",
+            ),
+        ),
+        (
+            "POST",
+            "/officer/import",
+            Api("POST", "/api/v1/imports/talents"),
+        ),
+        (
+            "GET",
+            "/officer/import/reports/{id}",
+            Api("GET", "/api/v1/imports/reports/{id}"),
+        ),
         // Verification.
         (
             "GET",
@@ -299,7 +313,7 @@ pub fn page_twins() -> Vec<(&'static str, &'static str, Twin)> {
             "/admin/audit/checkpoints",
             PageOnly("already the machine-readable checkpoint file, kept away from the servers"),
         ),
-        ("GET", "/admin/jobs", Missing),
+        ("GET", "/admin/jobs", Api("GET", "/api/v1/admin/jobs")),
         // Open competitions.
         ("GET", "/competitions", Api("GET", "/api/v1/competitions")),
         (
@@ -458,7 +472,7 @@ mod tests {
 
     /// Page operations still without a twin. Lower it when you add twins; it must never
     /// grow: a new page operation comes with its API twin.
-    const MISSING_AT_MOST: usize = 35;
+    const MISSING_AT_MOST: usize = 31;
 
     #[test]
     fn every_page_route_has_its_twin_or_a_reason() {

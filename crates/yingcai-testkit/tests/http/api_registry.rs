@@ -346,3 +346,94 @@ async fn an_enterprise_submits_its_record_over_the_api_and_an_officer_verifies_i
     assert_eq!(mine["verified_id"], verified["record_id"]);
     assert_eq!(mine["input"]["credit_code"], "91350100M000100Y43");
 }
+
+#[tokio::test]
+async fn an_officer_imports_a_roster_over_the_api_all_or_nothing_and_reads_the_report() {
+    let app = TestApp::spawn().await;
+    for email in ["officer@example.cn", "other@example.cn"] {
+        app.create_account(email, &[Role::Officer]).await;
+    }
+    app.create_account("admin@example.cn", &[Role::Admin]).await;
+    let officer = ApiClient::signed_in(&app, "officer@example.cn", PASSWORD).await;
+    let other = ApiClient::signed_in(&app, "other@example.cn", PASSWORD).await;
+    let admin = ApiClient::signed_in(&app, "admin@example.cn", PASSWORD).await;
+    let header =
+        "name,resident_id,degree,arrival_date,employed_in_city,housing,social_insurance_months\n";
+
+    // One bad row refuses the whole file, with the row, the column and a report.
+    let bad = format!(
+        "{header}王芳,11010519491231002X,phd,2024-03-01,true,rent,30\n李雷,11010519491231002X,wizard,2024-03-01,true,rent,30\n"
+    );
+    let (status, body) = json_of(
+        upload(
+            &app,
+            &officer,
+            "/api/v1/imports/talents",
+            bad.as_bytes(),
+            "roster.csv",
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        fields(&body),
+        [("file".to_owned(), "import-refused".to_owned())]
+    );
+    let problems = body["problems"].as_array().unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["row"] == 3 && p["column"] == "degree"),
+        "{body}"
+    );
+    assert_eq!(
+        app.store.count_talents().await.unwrap(),
+        0,
+        "nothing imported"
+    );
+    let report = body["report_url"].as_str().unwrap().to_owned();
+    let response = officer.send(Method::GET, &report, None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
+    assert!(response.text().await.unwrap().contains("degree"));
+    assert_eq!(
+        other.send(Method::GET, &report, None).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let good = format!("{header}王芳,11010519491231002X,phd,2024-03-01,true,rent,30\n");
+    let (status, body) = json_of(
+        upload(
+            &app,
+            &officer,
+            "/api/v1/imports/talents",
+            good.as_bytes(),
+            "roster.csv",
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["imported"], 1);
+    assert_eq!(app.store.count_talents().await.unwrap(), 1);
+    let (status, body) =
+        json_of(upload(&app, &officer, "/api/v1/imports/talents", b"", "empty.csv").await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fields(&body), [("file".to_owned(), "required".to_owned())]);
+
+    // The scheduler's jobs, for administrators only.
+    let (status, jobs) = json_of(admin.send(Method::GET, "/api/v1/admin/jobs", None).await).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(jobs.is_array());
+    assert_eq!(
+        officer
+            .send(Method::GET, "/api/v1/admin/jobs", None)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}

@@ -328,6 +328,7 @@ queue-kind = Records
 queue-kind-talent = Talents
 queue-kind-enterprise = Enterprises
 err-file-too-large = The file is too large for one upload (64 MB at most).
+err-import-refused = Nothing was imported: the rows listed have problems. Correct them and upload the whole file again.
 field-employer-on-platform = Employer registered on the platform
 employer-not-listed = Not listed: enter the name and credit code below
 field-employer-name-hint = Only if your employer is not in the list above.

@@ -328,6 +328,7 @@ queue-kind = 类别
 queue-kind-talent = 人才
 queue-kind-enterprise = 企业
 err-file-too-large = 文件过大，单次上传不超过 64 MB。
+err-import-refused = 未导入任何记录：所列各行有问题，请改正后重新上传整个文件。
 field-employer-on-platform = 已在平台登记的工作单位
 employer-not-listed = 未列出：请在下方填写名称和信用代码
 field-employer-name-hint = 仅在上方列表中没有您的单位时填写。

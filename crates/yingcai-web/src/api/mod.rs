@@ -15,6 +15,7 @@ mod competitions;
 mod deadlines;
 mod docs;
 mod figures;
+mod imports;
 mod notifications;
 mod policy;
 mod registry;
@@ -68,6 +69,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         registry::attach_enterprise,
         registry::submission,
         registry::verify,
+        imports::talents,
+        imports::report,
+        imports::jobs,
         cases::list,
         cases::raise,
         cases::get_one,
@@ -157,6 +161,11 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         registry::EnterpriseProfileRequest,
         registry::SubmissionDetail,
         registry::VerifiedView,
+        imports::RosterUpload,
+        imports::ImportedView,
+        imports::RowProblem,
+        imports::ImportRefusedBody,
+        imports::JobView,
         cases::CaseView,
         cases::CaseDetail,
         cases::CaseRequest,
@@ -448,6 +457,18 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
         get("/api/v1/calculator", Access::Public, benefits::calculator),
         get("/api/v1/cards/verify", Access::Public, benefits::verify),
         get("/api/v1/policy", Access::Role(Admin), sandbox::list),
+        post(
+            "/api/v1/imports/talents",
+            Access::Role(Officer),
+            imports::talents,
+        )
+        .body_limit(crate::pages::import::MAX_UPLOAD),
+        get(
+            "/api/v1/imports/reports/{id}",
+            Access::OwnOfficer,
+            imports::report,
+        ),
+        get("/api/v1/admin/jobs", Access::Role(Admin), imports::jobs),
         get(
             "/api/v1/me/profile",
             Access::Role(Talent),
