@@ -202,7 +202,7 @@ pub struct MyBenefitsView {
     pub month: String,
     pub policy_version_id: Option<i64>,
     /// As `GET /api/v1/talents/{talent}/explanation` gives it.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub explanation: Option<serde_json::Value>,
     pub card: Option<CardView>,
     pub entitlements: Vec<EntitlementView>,

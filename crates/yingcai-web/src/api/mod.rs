@@ -215,7 +215,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         competitions::ListRequest,
         competitions::TooEarlyBody,
     )),
-    modifiers(&BearerAuth, &ErrorAnswers),
+    modifiers(&BearerAuth, &ErrorAnswers, &OperationIds),
     tags(
         (name = "accounts", description = "Sign-up, sign-in, sessions and account administration"),
         (name = "policy", description = "Policy decisions and their explanations"),
@@ -238,6 +238,39 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Names every operation after its method and path (`get_cases_by_id`,
+/// `post_policy_by_id_publish`): unique by construction, stable while the path is, and what
+/// a generated client calls its methods. The handlers' own names repeat across areas
+/// (`list`, `get_one`), which OpenAPI forbids.
+struct OperationIds;
+
+impl utoipa::Modify for OperationIds {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let name: Vec<String> = path
+                .trim_start_matches("/api/v1/")
+                .trim_start_matches('/')
+                .split('/')
+                .map(|segment| match segment.strip_prefix('{') {
+                    Some(parameter) => format!("by_{}", parameter.trim_end_matches('}')),
+                    None => segment.replace(['-', '.'], "_"),
+                })
+                .collect();
+            let name = name.join("_");
+            for (method, operation) in [
+                ("get", item.get.as_mut()),
+                ("post", item.post.as_mut()),
+                ("put", item.put.as_mut()),
+                ("delete", item.delete.as_mut()),
+            ] {
+                if let Some(operation) = operation {
+                    operation.operation_id = Some(format!("{method}_{name}"));
+                }
+            }
+        }
     }
 }
 

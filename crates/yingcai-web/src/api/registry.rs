@@ -296,7 +296,7 @@ pub(crate) async fn attach(
 /// A document's file, for its owner and for officers; to anyone else it does not exist.
 #[utoipa::path(get, path = "/api/v1/documents/{id}", tag = "registry", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Document id")),
-    responses((status = 200, description = "The file as uploaded", content_type = "application/octet-stream"), (status = 401, body = Answers), (status = 404, body = Answers)))]
+    responses((status = 200, description = "The file as uploaded: a PDF, JPEG or PNG as its content says", content((String = "application/pdf"), (String = "image/jpeg"), (String = "image/png"))), (status = 401, body = Answers), (status = 404, body = Answers)))]
 pub(crate) async fn download(
     State(state): State<AppState>,
     ctx: Ctx,
