@@ -530,7 +530,10 @@ mod tests {
             ..valid()
         };
         let errors = input.parse(&honors(), today()).unwrap_err();
-        assert!(errors.for_field("employer_credit_code").is_some(), "{errors}");
+        assert!(
+            errors.for_field("employer_credit_code").is_some(),
+            "{errors}"
+        );
         assert_eq!(errors.for_field("employer_name"), Some("required"));
         let input = TalentInput {
             employer_name: String::new(),

@@ -243,6 +243,16 @@ async fn render_officer_talent(
         })
         .await?;
     let p = &talent.profile;
+    let employer = match &p.employer {
+        Some(yingcai_domain::Employer::Enterprise { enterprise_id }) => state
+            .store()
+            .enterprise(*enterprise_id)
+            .await
+            .ok()
+            .map(|e| e.profile.name),
+        Some(yingcai_domain::Employer::Named { name, .. }) => Some(name.clone()),
+        None => None,
+    };
     page_with_status(
         state,
         ctx,
@@ -253,6 +263,7 @@ async fn render_officer_talent(
                 id => talent.talent_id,
                 name => p.name,
                 resident_id => p.resident_id.masked(),
+                employer => employer,
                 degree => p.degree.code(),
                 honors => p.honors,
                 arrival_date => p.arrival_date.to_string(),

@@ -131,6 +131,41 @@ impl DoneQuery {
     }
 }
 
+/// The label of a talent record's field, as the review table names it.
+fn field_label(field: &str) -> &'static str {
+    match field {
+        "name" => "field-talent-name",
+        "resident_id" | "birth_date" => "field-resident-id",
+        "degree" => "field-degree",
+        "degree_institution" => "field-degree-institution",
+        "degree_year" => "field-degree-year",
+        "honors" => "field-honors",
+        "employer_credit_code" => "field-employer-credit-code",
+        "arrival_date" => "field-arrival-date",
+        "employed_in_city" => "field-employed-in-city",
+        "social_insurance_months" => "field-social-insurance-months",
+        "housing" => "field-housing",
+        "home_purchase_date" => "field-home-purchase-date",
+        "bank_account" => "field-bank-account",
+        "phone" => "field-phone",
+        "email" => "field-contact-email",
+        _ => "field-employer-name",
+    }
+}
+
+/// A talent record's fields as the officer reads them: an employer picked from the
+/// platform's enterprises shows as that enterprise's name and credit code.
+async fn shown(state: &AppState, input: &TalentInput) -> Result<serde_json::Value, AppError> {
+    let mut value = serde_json::to_value(input).map_err(|e| AppError::Internal(e.into()))?;
+    if let Ok(id) = input.employer_enterprise_id.trim().parse::<i64>()
+        && let Ok(enterprise) = state.store().enterprise(id).await
+    {
+        value["employer_name"] = enterprise.profile.name.clone().into();
+        value["employer_credit_code"] = enterprise.profile.credit_code.as_str().into();
+    }
+    Ok(value)
+}
+
 async fn show_page(
     state: &AppState,
     ctx: &Ctx,
@@ -142,17 +177,27 @@ async fn show_page(
     let submission = state.store().talent_submission(id).await?;
     let now = yingcai_store::now_ms();
     let verified = match submission.subject_id {
-        Some(talent_id) => Some(TalentInput::from(
-            &state.store().talent(talent_id).await?.profile,
-        )),
+        Some(talent_id) => Some(
+            shown(
+                state,
+                &TalentInput::from(&state.store().talent(talent_id).await?.profile),
+            )
+            .await?,
+        ),
         None => None,
     };
-    // The officer sees what the submission would make of the record, checked now.
+    // The officer sees what the submission would make of the record, checked now, each
+    // problem under the field's own name.
     let check = submission
         .input
         .parse(&state.settings().honors, today())
         .err()
-        .map(|e| errors_value(&e));
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| context! { label => field_label(e.field), code => e.code })
+                .collect::<Vec<_>>()
+        });
     let documents = state.store().documents_of_submission(id).await?;
     page_with_status(
         state,
@@ -170,7 +215,7 @@ async fn show_page(
             submitted_at => submission.submitted_at.map(super::audit::beijing_time),
             respond_by => answer_by(submission.status, submission.respond_by),
             overdue => submission.answer_overdue(now),
-            input => submission.input,
+            input => shown(state, &submission.input).await?,
             verified => verified,
             check => check,
             documents => documents,
