@@ -153,7 +153,7 @@ err-credit-code-check = This credit code's check character is wrong; please chec
 
 nav-admin-audit = Audit log
 audit-title = Audit log
-audit-hint = Every change on the platform, newest first. Entries are hash-chained: `yingcai audit verify` finds any entry altered or removed. Times are Beijing time.
+audit-hint = Every change on the platform, newest first. Entries are chained to one another, so the platform's audit check finds any entry altered or removed. Times are Beijing time.
 audit-action = Action
 audit-entity-id = Record id
 audit-actor-id = Actor account id
@@ -438,7 +438,7 @@ verify-state-not-yet-valid = Genuine, but not yet valid
 verify-state-unknown = Signed by the platform, but not in its register
 verify-revoked-reason = Reason: { $reason }
 verify-not-genuine = Not genuine: this code was not signed by the platform or has been altered.
-verify-offline = Cards can also be checked offline with the platform's public key (key id { $key_id }) and `yingcai card verify`.
+verify-offline = Cards can also be checked without connecting to this site, with the platform's public key (key id { $key_id }) published below.
 verify-public-key = Public key
 verify-revoked-list = Revoked cards
 policy-title = Policy versions
@@ -728,7 +728,7 @@ err-ranking-empty = Rank at least one complex.
 err-offer-closed = This offer can no longer be answered.
 
 ## Audit checkpoints and the scheduler's jobs (administrators)
-audit-checkpoints-hint = Regularly (by default every ten minutes) the platform signs the newest entry and writes the signature to a file outside the database. Download it now and then and keep it elsewhere: with it, `yingcai audit verify --checkpoints FILE` detects entries removed or rewritten even by someone who can write to the database.
+audit-checkpoints-hint = Regularly (by default every ten minutes) the platform signs the newest entry and writes the signature to a file outside the database. Download it now and then and keep it elsewhere: checked against it, the audit check detects entries removed or rewritten even by someone who can write to the database.
 audit-checkpoints-download = Download the signed checkpoints
 audit-jobs-link = Scheduled jobs
 nav-admin-jobs = Jobs

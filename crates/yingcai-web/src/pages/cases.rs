@@ -38,8 +38,7 @@ pub(crate) fn caller(ctx: &Ctx) -> Result<Caller, AppError> {
 /// An instant to the minute, Beijing time (`2026-12-07 13:14`): what a case's history and
 /// deadlines need.
 pub(crate) fn beijing_minute(ms: i64) -> String {
-    let full = beijing_time(ms);
-    full.get(..16).map_or(full.clone(), str::to_owned)
+    beijing_time(ms)
 }
 
 /// Working minutes as hours and minutes for people (`2 小时 05 分`).
