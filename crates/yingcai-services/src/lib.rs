@@ -87,6 +87,8 @@ from_refusals!(
     yingcai_store::NeedChangeError,
     housing::OfferAnswerError,
     cards::IssueCardError,
+    payments::RunMonthError,
+    payments::SettlementImportError,
 );
 
 impl From<FieldErrors> for Error {

@@ -123,6 +123,8 @@ from_refusals!(
     yingcai_store::SubmissionError,
     yingcai_store::NeedChangeError,
     yingcai_services::housing::OfferAnswerError,
+    yingcai_services::payments::RunMonthError,
+    yingcai_services::payments::SettlementImportError,
     crate::policy::IssueCardError,
 );
 

@@ -183,6 +183,8 @@ mod tests {
             yingcai_store::CaseChangeError::CODES,
             yingcai_store::NeedChangeError::CODES,
             yingcai_services::housing::OfferAnswerError::CODES,
+            yingcai_services::payments::RunMonthError::CODES,
+            yingcai_services::payments::SettlementImportError::CODES,
             crate::policy::IssueCardError::CODES,
             crate::pages::talent::DocumentError::CODES,
         ] {

@@ -13,6 +13,8 @@
 //! - `notifications`: what the desk tells requesters and teams (site, API, e-mail), the
 //!   case-clocks job's warnings and breaches, the supervising office's overdue list
 //! - `api`: the JSON API and its OpenAPI document
+//! - `api_payments`: the payments pages' API twins: runs, approval, bank files, settlement,
+//!   lines, reports, receivables and repayments
 //! - `site`: languages, health checks, assets, two servers on one database
 //! - `forms`: forms read into their input structs (typed fields, repeated fields, tokens)
 //! - `hostile`: random and extreme values in every page's path and query, and public forms
@@ -30,6 +32,7 @@
 
 mod accounts;
 mod api;
+mod api_payments;
 mod authz;
 mod case_files;
 mod cases;

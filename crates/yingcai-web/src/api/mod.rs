@@ -15,6 +15,7 @@ mod deadlines;
 mod docs;
 mod figures;
 mod notifications;
+mod payments;
 mod policy;
 
 use axum::Json;
@@ -81,6 +82,20 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         competitions::publish,
         competitions::published,
         competitions::public_need,
+        payments::mine,
+        payments::runs,
+        payments::compute,
+        payments::run,
+        payments::lines,
+        payments::line,
+        payments::approve,
+        payments::export,
+        payments::bank_file,
+        payments::settle,
+        payments::report,
+        payments::month_report,
+        payments::receivables,
+        payments::repayment,
     ),
     components(schemas(
         accounts::AccountView,
@@ -142,6 +157,22 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         competitions::ReturnRequest,
         competitions::ListRequest,
         competitions::TooEarlyBody,
+        payments::RunView,
+        payments::KindTotal,
+        payments::TransferView,
+        payments::RunDetailView,
+        payments::LineView,
+        payments::LedgerEntryView,
+        payments::LineDetail,
+        payments::RunRequest,
+        payments::SettlementView,
+        payments::SettlementUpload,
+        payments::MonthTotal,
+        payments::SpendingRow,
+        payments::SpendingSection,
+        payments::SpendingReportView,
+        payments::ReceivableView,
+        payments::RepaymentRequest,
     )),
     modifiers(&BearerAuth, &ErrorAnswers),
     tags(
@@ -150,7 +181,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "service-desk", description = "Industry service teams: cases, their clocks on the official calendar, teams and the calendar"),
         (name = "notifications", description = "The caller's notifications: replies, resolutions, warnings before a breach, reminders"),
         (name = "verification", description = "Requests for documents and apartment offers with their answer-by dates, in working days on the official calendar"),
-        (name = "competitions", description = "Open competitions (揭榜挂帅): research needs, their review, and the numbered lists they are published on")
+        (name = "competitions", description = "Open competitions (揭榜挂帅): research needs, their review, and the numbered lists they are published on"),
+        (name = "payments", description = "Monthly payment runs: computing, approval by a second officer, the bank file and the bank's settlement, payment lines and their ledger postings, spending reports, overpayments owed back")
     )
 )]
 pub struct ApiDoc;
@@ -505,6 +537,73 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
             "/api/v1/competitions/needs/{id}",
             Access::Public,
             competitions::public_need,
+        ),
+        get("/api/v1/me/payments", Access::Role(Talent), payments::mine),
+        get(
+            "/api/v1/payment-runs",
+            Access::Role(Officer),
+            payments::runs,
+        ),
+        post(
+            "/api/v1/payment-runs",
+            Access::Role(Officer),
+            payments::compute,
+        ),
+        get(
+            "/api/v1/payment-runs/{month}",
+            Access::Role(Officer),
+            payments::run,
+        ),
+        get(
+            "/api/v1/payment-runs/{month}/lines",
+            Access::Role(Officer),
+            payments::lines,
+        ),
+        get(
+            "/api/v1/payment-lines/{id}",
+            Access::Role(Officer),
+            payments::line,
+        ),
+        post(
+            "/api/v1/payment-runs/{month}/approve",
+            Access::Role(Officer),
+            payments::approve,
+        ),
+        post(
+            "/api/v1/payment-runs/{month}/export",
+            Access::Role(Officer),
+            payments::export,
+        ),
+        get(
+            "/api/v1/payment-runs/{month}/bank-files/{file}",
+            Access::Role(Officer),
+            payments::bank_file,
+        ),
+        post(
+            "/api/v1/payment-runs/{month}/settlement",
+            Access::Role(Officer),
+            payments::settle,
+        )
+        .body_limit(crate::pages::import::MAX_UPLOAD),
+        get(
+            "/api/v1/spending-reports",
+            Access::Role(Officer),
+            payments::report,
+        ),
+        get(
+            "/api/v1/spending-reports/{month}",
+            Access::Role(Officer),
+            payments::month_report,
+        ),
+        get(
+            "/api/v1/receivables",
+            Access::Role(Officer),
+            payments::receivables,
+        ),
+        post(
+            "/api/v1/receivables/{talent}/repayments",
+            Access::Role(Officer),
+            payments::repayment,
         ),
     ]
 }
