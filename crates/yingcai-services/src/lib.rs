@@ -14,6 +14,7 @@ pub mod competitions;
 pub mod desk_alerts;
 pub mod documents;
 pub mod housing;
+pub mod housing_desk;
 pub mod mail;
 pub mod payments;
 pub mod policy;
@@ -89,6 +90,9 @@ from_refusals!(
     cards::IssueCardError,
     payments::RunMonthError,
     payments::SettlementImportError,
+    housing_desk::ComplexError,
+    housing_desk::UnitStatusError,
+    housing_desk::BallotError,
 );
 
 impl From<FieldErrors> for Error {

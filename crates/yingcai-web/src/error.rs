@@ -125,6 +125,9 @@ from_refusals!(
     yingcai_services::housing::OfferAnswerError,
     yingcai_services::payments::RunMonthError,
     yingcai_services::payments::SettlementImportError,
+    yingcai_services::housing_desk::ComplexError,
+    yingcai_services::housing_desk::UnitStatusError,
+    yingcai_services::housing_desk::BallotError,
     crate::policy::IssueCardError,
 );
 

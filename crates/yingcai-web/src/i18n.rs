@@ -185,6 +185,9 @@ mod tests {
             yingcai_services::housing::OfferAnswerError::CODES,
             yingcai_services::payments::RunMonthError::CODES,
             yingcai_services::payments::SettlementImportError::CODES,
+            yingcai_services::housing_desk::ComplexError::CODES,
+            yingcai_services::housing_desk::UnitStatusError::CODES,
+            yingcai_services::housing_desk::BallotError::CODES,
             crate::policy::IssueCardError::CODES,
             crate::pages::talent::DocumentError::CODES,
         ] {

@@ -14,6 +14,7 @@ mod competitions;
 mod deadlines;
 mod docs;
 mod figures;
+mod housing;
 mod notifications;
 mod payments;
 mod policy;
@@ -96,6 +97,24 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         payments::month_report,
         payments::receivables,
         payments::repayment,
+        housing::mine,
+        housing::ballot,
+        housing::withdraw,
+        housing::accept,
+        housing::decline,
+        housing::complexes,
+        housing::create_complex,
+        housing::complex,
+        housing::add_unit_type,
+        housing::unit_status,
+        housing::import,
+        housing::rounds,
+        housing::open_round,
+        housing::round,
+        housing::run_round,
+        housing::public_round,
+        housing::occupancy,
+        housing::lease_notice,
     ),
     components(schemas(
         accounts::AccountView,
@@ -173,6 +192,37 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         payments::SpendingReportView,
         payments::ReceivableView,
         payments::RepaymentRequest,
+        housing::ComplexView,
+        housing::ComplexSummaryView,
+        housing::UnitTypeView,
+        housing::UnitView,
+        housing::ComplexDetailView,
+        housing::ComplexRequest,
+        housing::UnitTypeRequest,
+        housing::UnitStatusRequest,
+        housing::UnitStatusView,
+        housing::RoundView,
+        housing::HousingOfferView,
+        housing::LeaseView,
+        housing::RoundOfferView,
+        housing::WaitingListView,
+        housing::RoundDetailView,
+        housing::PublicRoundView,
+        housing::RoundRequest,
+        housing::OccupancyView,
+        housing::NoticeRequest,
+        housing::CheckView,
+        housing::RoundComplexView,
+        housing::OpenRoundView,
+        housing::RoundResultView,
+        housing::TalentHousingView,
+        housing::BallotRequest,
+        housing::InventoryRefusedBody,
+        housing::RowProblem,
+        housing::InventoryImported,
+        housing::InventoryUpload,
+        yingcai_services::housing::RoundFigures,
+        yingcai_services::housing::ComplexFigures,
     )),
     modifiers(&BearerAuth, &ErrorAnswers),
     tags(
@@ -182,6 +232,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "notifications", description = "The caller's notifications: replies, resolutions, warnings before a breach, reminders"),
         (name = "verification", description = "Requests for documents and apartment offers with their answer-by dates, in working days on the official calendar"),
         (name = "competitions", description = "Open competitions (揭榜挂帅): research needs, their review, and the numbered lists they are published on"),
+        (name = "housing", description = "Talent apartments: the inventory and its import, application rounds with a published lottery seed, ballots, the allocation run, offers, leases and occupancy"),
         (name = "payments", description = "Monthly payment runs: computing, approval by a second officer, the bank file and the bank's settlement, payment lines and their ledger postings, spending reports, overpayments owed back")
     )
 )]
@@ -604,6 +655,93 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
             "/api/v1/receivables/{talent}/repayments",
             Access::Role(Officer),
             payments::repayment,
+        ),
+        get("/api/v1/me/housing", Access::Role(Talent), housing::mine),
+        put(
+            "/api/v1/housing-rounds/{id}/ballot",
+            Access::Role(Talent),
+            housing::ballot,
+        ),
+        delete(
+            "/api/v1/housing-rounds/{id}/ballot",
+            Access::Role(Talent),
+            housing::withdraw,
+        ),
+        post(
+            "/api/v1/housing-offers/{id}/accept",
+            Access::OwnTalent,
+            housing::accept,
+        ),
+        post(
+            "/api/v1/housing-offers/{id}/decline",
+            Access::OwnTalent,
+            housing::decline,
+        ),
+        get(
+            "/api/v1/housing/complexes",
+            Access::Role(Officer),
+            housing::complexes,
+        ),
+        post(
+            "/api/v1/housing/complexes",
+            Access::Role(Officer),
+            housing::create_complex,
+        ),
+        get(
+            "/api/v1/housing/complexes/{id}",
+            Access::Role(Officer),
+            housing::complex,
+        ),
+        post(
+            "/api/v1/housing/complexes/{id}/unit-types",
+            Access::Role(Officer),
+            housing::add_unit_type,
+        ),
+        put(
+            "/api/v1/housing/units/{id}/status",
+            Access::Role(Officer),
+            housing::unit_status,
+        ),
+        post(
+            "/api/v1/housing/inventory-imports",
+            Access::Role(Officer),
+            housing::import,
+        )
+        .body_limit(crate::pages::import::MAX_UPLOAD),
+        get(
+            "/api/v1/housing/rounds",
+            Access::Role(Officer),
+            housing::rounds,
+        ),
+        post(
+            "/api/v1/housing/rounds",
+            Access::Role(Officer),
+            housing::open_round,
+        ),
+        get(
+            "/api/v1/housing/rounds/{id}",
+            Access::Role(Officer),
+            housing::round,
+        ),
+        post(
+            "/api/v1/housing/rounds/{id}/run",
+            Access::Role(Officer),
+            housing::run_round,
+        ),
+        get(
+            "/api/v1/housing-rounds/{id}",
+            Access::Public,
+            housing::public_round,
+        ),
+        get(
+            "/api/v1/housing/occupancy",
+            Access::Role(Officer),
+            housing::occupancy,
+        ),
+        post(
+            "/api/v1/housing/leases/{id}/notice",
+            Access::Role(Officer),
+            housing::lease_notice,
         ),
     ]
 }
