@@ -148,7 +148,7 @@ pub struct ComplexDetailView {
 #[serde(default)]
 pub struct ComplexRequest {
     /// 1 to 20 letters, digits or hyphens; unique.
-    #[schema(example = "HX-01")]
+    #[schema(example = "HX-01", pattern = "^[A-Za-z0-9-]{1,20}$")]
     pub code: String,
     pub name: String,
     /// One of the site's districts.
@@ -180,7 +180,7 @@ pub struct UnitTypeRequest {
 #[derive(serde::Deserialize, utoipa::ToSchema)]
 pub struct UnitStatusRequest {
     /// `maintenance` takes a free unit out of service, `free` puts it back.
-    #[schema(example = "maintenance")]
+    #[schema(example = "maintenance", pattern = "^(free|maintenance)$")]
     pub status: String,
 }
 
@@ -416,7 +416,7 @@ pub struct OccupancyView {
 #[serde(default)]
 pub struct NoticeRequest {
     /// The day the lease ends, `YYYY-MM-DD`, today or later (Beijing).
-    #[schema(example = "2027-06-30")]
+    #[schema(example = "2027-06-30", pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub ends_on: String,
 }
 
@@ -488,20 +488,22 @@ pub struct BallotRequest {
     pub ranking: Vec<String>,
 }
 
-/// A refused inventory file: the usual error body with each row's problem.
+/// The 422 of an inventory import: the usual error body (a file missing or too large); when
+/// rows are wrong, also each row's problem and the report kept of them.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct InventoryRefusedBody {
     /// `invalid`.
     pub error: String,
     pub message: String,
-    /// `file`: `inventory-rows-invalid`.
-    pub fields: Vec<crate::api::FieldMessage>,
-    /// The rows' problems (the first 200).
-    pub rows: Vec<RowProblem>,
-    /// How many problems there are in all.
-    pub problem_count: usize,
-    /// The whole list as CSV, for the caller (`GET /officer/import/reports/{id}`).
-    pub report_id: i64,
+    /// `file`: `required`, `file-too-large`, or `inventory-rows-invalid` when rows are wrong.
+    pub fields: Option<Vec<crate::api::FieldMessage>>,
+    /// Only when rows are wrong: their problems (the first 200).
+    pub rows: Option<Vec<RowProblem>>,
+    /// Only when rows are wrong: how many problems there are in all.
+    pub problem_count: Option<usize>,
+    /// Only when rows are wrong: the whole list as CSV is the caller's import report
+    /// (`GET /officer/import/reports/{id}`).
+    pub report_id: Option<i64>,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -889,23 +891,25 @@ pub(crate) async fn import(
     let body = InventoryRefusedBody {
         error: "invalid".into(),
         message: translate(locale, "error-invalid", &[]),
-        fields: vec![crate::api::FieldMessage {
+        fields: Some(vec![crate::api::FieldMessage {
             field: "file".into(),
             code: "inventory-rows-invalid".into(),
             message: message("inventory-rows-invalid"),
-        }],
-        rows: errors
-            .iter()
-            .take(200)
-            .map(|e| RowProblem {
-                row: e.row,
-                column: e.column.clone(),
-                code: e.code.to_owned(),
-                message: message(e.code),
-            })
-            .collect(),
-        problem_count: errors.len(),
-        report_id,
+        }]),
+        rows: Some(
+            errors
+                .iter()
+                .take(200)
+                .map(|e| RowProblem {
+                    row: e.row,
+                    column: e.column.clone(),
+                    code: e.code.to_owned(),
+                    message: message(e.code),
+                })
+                .collect(),
+        ),
+        problem_count: Some(errors.len()),
+        report_id: Some(report_id),
     };
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response())
 }

@@ -492,7 +492,7 @@ pub(crate) async fn export(
 /// `bank.xlsx`, with full account numbers; not kept by caches.
 #[utoipa::path(get, path = "/api/v1/payment-runs/{month}/bank-files/{file}", tag = "payments", security(("bearer" = [])),
     params(("month" = String, Path, description = "The run month, `YYYY-MM`", pattern = r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
-        ("file" = String, Path, description = "`bank.csv` or `bank.xlsx`", example = "bank.csv")),
+        ("file" = String, Path, description = "`bank.csv` or `bank.xlsx`", example = "bank.csv", pattern = r"^bank\.(csv|xlsx)$")),
     responses((status = 200, description = "The bank file", content(
         (String = "text/csv; charset=utf-8"),
         (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
