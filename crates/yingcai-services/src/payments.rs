@@ -421,6 +421,9 @@ pub async fn import_settlement(
         })
 }
 
+/// One dimension of a month's spending: rows of (key, talents, fen), in key order.
+pub type SpendingSection = (SpendingDimension, Vec<(String, i64, i64)>);
+
 /// Spending: the total of each run month, and one month by each dimension.
 #[derive(Debug, Clone)]
 pub struct SpendingReport {
@@ -430,7 +433,7 @@ pub struct SpendingReport {
     /// the first run.
     pub month: Option<Month>,
     /// (dimension, rows of (key, talents, fen)) for `month`, every dimension in order.
-    pub sections: Vec<(SpendingDimension, Vec<(String, i64, i64)>)>,
+    pub sections: Vec<SpendingSection>,
 }
 
 /// The spending report of `month`, or of the latest run month when none is asked for.
@@ -454,9 +457,7 @@ pub async fn spending_report(
 }
 
 /// A month's spending as an XLSX workbook: one sheet per dimension.
-pub fn spending_xlsx(
-    sections: &[(SpendingDimension, Vec<(String, i64, i64)>)],
-) -> anyhow::Result<Vec<u8>> {
+pub fn spending_xlsx(sections: &[SpendingSection]) -> anyhow::Result<Vec<u8>> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
     let money = rust_xlsxwriter::Format::new().set_num_format("#,##0.00");

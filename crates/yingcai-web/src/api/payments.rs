@@ -75,8 +75,8 @@ pub struct TransferView {
     pub amount_fen: i64,
     /// Overpayments recovered from this payment, in fen.
     pub recovered_fen: i64,
-    /// `pending`, `paid`, `failed` or `recovered`.
-    #[schema(value_type = String, example = "pending")]
+    /// `exported`, `paid` or `failed`.
+    #[schema(value_type = String, example = "exported")]
     pub status: TransferStatus,
     pub failure_reason: Option<String>,
 }
@@ -148,7 +148,7 @@ pub struct LineView {
     /// paid too much: negative).
     pub kind: String,
     pub amount_fen: i64,
-    /// `pending`, `exported`, `paid`, `failed` or `recovered`.
+    /// `pending`, `exported`, `paid` or `failed`.
     #[schema(value_type = String, example = "pending")]
     pub status: LineStatus,
     /// The policy version its amount was decided under.
