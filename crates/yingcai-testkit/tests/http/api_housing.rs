@@ -540,6 +540,28 @@ async fn a_round_runs_over_the_api_from_ballots_to_a_lease() {
     assert_eq!(occupancy["leases"][0]["talent_name"], "Li");
     let complexes = occupancy["complexes"].as_array().unwrap();
     assert_eq!(complexes[1]["let"], 1);
+    // A let unit is the lettings' to change, not an officer's by hand.
+    let unit = occupancy["leases"][0]["unit_id"].as_i64().unwrap();
+    let errors = field_errors(
+        call(
+            &app,
+            &officer,
+            "zh-CN",
+            Method::PUT,
+            &format!("/api/v1/housing/units/{unit}/status"),
+            Some(json!({"status": "maintenance"})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        errors[0],
+        (
+            "status".to_owned(),
+            "unit-busy".to_owned(),
+            "该房源已配租或出租，暂不能更改状态。".to_owned()
+        )
+    );
     let notice = format!("/api/v1/housing/leases/{lease}/notice");
     for (language, page_language) in [("en", "/lang/en"), ("zh-CN", "/lang/zh-CN")] {
         let errors = field_errors(
