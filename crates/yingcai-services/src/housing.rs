@@ -169,7 +169,7 @@ fn assess(
 }
 
 /// What the public may see of a round.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct RoundFigures {
     pub applicants: usize,
     /// Applicants still eligible at the deadline (the others were not allocated).
@@ -178,7 +178,9 @@ pub struct RoundFigures {
     pub complexes: Vec<ComplexFigures>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+/// A complex of a round: its capacity, how many ranked it, and (after allocation) how
+/// many it took and its cut-off. Rents in fen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ComplexFigures {
     pub code: String,
     pub name: String,
@@ -232,8 +234,12 @@ pub async fn round_figures(store: &Store, round: &RoundRecord) -> anyhow::Result
 /// Why a round could not be run.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
+    #[error("no such round")]
+    NotFound,
     #[error("the round was already allocated")]
     AlreadyRun,
+    #[error("the round's deadline has not passed")]
+    BeforeDeadline,
     /// The offers' answer-by date falls in a year the working calendar has no data for:
     /// nothing was written, the round stays open until an administrator adds the year.
     #[error(transparent)]

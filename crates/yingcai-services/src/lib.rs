@@ -15,6 +15,7 @@ pub mod competitions;
 pub mod desk_alerts;
 pub mod documents;
 pub mod housing;
+pub mod housing_desk;
 pub mod mail;
 pub mod payments;
 pub mod policy;
@@ -92,6 +93,11 @@ from_refusals!(
     cards::IssueCardError,
     sandbox::PublishError,
     profiles::DocumentRefusal,
+    payments::RunMonthError,
+    payments::SettlementImportError,
+    housing_desk::ComplexError,
+    housing_desk::UnitStatusError,
+    housing_desk::BallotError,
 );
 
 impl From<FieldErrors> for Error {

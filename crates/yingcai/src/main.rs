@@ -665,6 +665,9 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     if demo && let Some(url) = yingcai_web::demo::seed_cards(&state, 40).await? {
         println!("Demo green cards issued; check one at:\n  {url}");
     }
+    if demo {
+        yingcai_web::demo::seed_payments(&store, 40).await?;
+    }
     println!("yingcai is serving at http://{}", listener.local_addr()?);
 
     let mut jobs = yingcai_jobs::standard_jobs(

@@ -123,6 +123,10 @@ error-internal-title = Something went wrong
 error-internal = An unexpected error occurred and has been logged. Nothing was saved; please try again later.
 
 err-required = This field is required.
+err-invalid = This value is not one of those allowed here.
+err-requirement-invalid = Choose requirements from the list.
+err-calendar-year-missing = The working calendar lacks the year of the answer-by date: an administrator must add it first.
+err-inventory-rows-invalid = Some rows of the file are wrong; nothing was imported.
 err-too-long = This is too long.
 err-text-invalid = This contains characters that are not allowed.
 err-value-invalid = This value cannot be read here: enter it as the form asks.

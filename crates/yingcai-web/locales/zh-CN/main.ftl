@@ -123,6 +123,10 @@ error-internal-title = 出错了
 error-internal = 发生意外错误，已记录。未作任何保存，请稍后再试。
 
 err-required = 此项为必填项。
+err-invalid = 此项的值不在允许范围内。
+err-requirement-invalid = 请从列表中选择申请条件。
+err-calendar-year-missing = 工作日历缺少答复期限所在年份，需由管理员先行添加。
+err-inventory-rows-invalid = 文件中有行存在错误，未导入任何内容。
 err-too-long = 内容过长。
 err-text-invalid = 包含不允许的字符。
 err-value-invalid = 无法识别此值：请按表单要求填写。

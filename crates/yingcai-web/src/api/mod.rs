@@ -15,8 +15,10 @@ mod competitions;
 mod deadlines;
 mod docs;
 mod figures;
+mod housing;
 mod imports;
 mod notifications;
+mod payments;
 mod policy;
 mod registry;
 mod sandbox;
@@ -115,6 +117,38 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         competitions::publish,
         competitions::published,
         competitions::public_need,
+        payments::mine,
+        payments::runs,
+        payments::compute,
+        payments::run,
+        payments::lines,
+        payments::line,
+        payments::approve,
+        payments::export,
+        payments::bank_file,
+        payments::settle,
+        payments::report,
+        payments::month_report,
+        payments::receivables,
+        payments::repayment,
+        housing::mine,
+        housing::ballot,
+        housing::withdraw,
+        housing::accept,
+        housing::decline,
+        housing::complexes,
+        housing::create_complex,
+        housing::complex,
+        housing::add_unit_type,
+        housing::unit_status,
+        housing::import,
+        housing::rounds,
+        housing::open_round,
+        housing::round,
+        housing::run_round,
+        housing::public_round,
+        housing::occupancy,
+        housing::lease_notice,
     ),
     components(schemas(
         accounts::AccountView,
@@ -214,6 +248,53 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         competitions::ReturnRequest,
         competitions::ListRequest,
         competitions::TooEarlyBody,
+        payments::RunView,
+        payments::KindTotal,
+        payments::TransferView,
+        payments::RunDetailView,
+        payments::LineView,
+        payments::LedgerEntryView,
+        payments::LineDetail,
+        payments::RunRequest,
+        payments::SettlementView,
+        payments::SettlementUpload,
+        payments::MonthTotal,
+        payments::SpendingRow,
+        payments::SpendingSection,
+        payments::SpendingReportView,
+        payments::ReceivableView,
+        payments::RepaymentRequest,
+        housing::ComplexView,
+        housing::ComplexSummaryView,
+        housing::UnitTypeView,
+        housing::UnitView,
+        housing::ComplexDetailView,
+        housing::ComplexRequest,
+        housing::UnitTypeRequest,
+        housing::UnitStatusRequest,
+        housing::UnitStatusView,
+        housing::RoundView,
+        housing::HousingOfferView,
+        housing::LeaseView,
+        housing::RoundOfferView,
+        housing::WaitingListView,
+        housing::RoundDetailView,
+        housing::PublicRoundView,
+        housing::RoundRequest,
+        housing::OccupancyView,
+        housing::NoticeRequest,
+        housing::CheckView,
+        housing::RoundComplexView,
+        housing::OpenRoundView,
+        housing::RoundResultView,
+        housing::TalentHousingView,
+        housing::BallotRequest,
+        housing::InventoryRefusedBody,
+        housing::RowProblem,
+        housing::InventoryImported,
+        housing::InventoryUpload,
+        yingcai_services::housing::RoundFigures,
+        yingcai_services::housing::ComplexFigures,
     )),
     modifiers(&BearerAuth, &ErrorAnswers, &OperationIds),
     tags(
@@ -224,7 +305,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "service-desk", description = "Industry service teams: cases, their clocks on the official calendar, teams and the calendar"),
         (name = "notifications", description = "The caller's notifications: replies, resolutions, warnings before a breach, reminders"),
         (name = "verification", description = "Requests for documents and apartment offers with their answer-by dates, in working days on the official calendar"),
-        (name = "competitions", description = "Open competitions (揭榜挂帅): research needs, their review, and the numbered lists they are published on")
+        (name = "competitions", description = "Open competitions (揭榜挂帅): research needs, their review, and the numbered lists they are published on"),
+        (name = "housing", description = "Talent apartments: the inventory and its import, application rounds with a published lottery seed, ballots, the allocation run, offers, leases and occupancy"),
+        (name = "payments", description = "Monthly payment runs: computing, approval by a second officer, the bank file and the bank's settlement, payment lines and their ledger postings, spending reports, overpayments owed back")
     )
 )]
 pub struct ApiDoc;
@@ -741,6 +824,160 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
             "/api/v1/competitions/needs/{id}",
             Access::Public,
             competitions::public_need,
+        ),
+        get("/api/v1/me/payments", Access::Role(Talent), payments::mine),
+        get(
+            "/api/v1/payment-runs",
+            Access::Role(Officer),
+            payments::runs,
+        ),
+        post(
+            "/api/v1/payment-runs",
+            Access::Role(Officer),
+            payments::compute,
+        ),
+        get(
+            "/api/v1/payment-runs/{month}",
+            Access::Role(Officer),
+            payments::run,
+        ),
+        get(
+            "/api/v1/payment-runs/{month}/lines",
+            Access::Role(Officer),
+            payments::lines,
+        ),
+        get(
+            "/api/v1/payment-lines/{id}",
+            Access::Role(Officer),
+            payments::line,
+        ),
+        post(
+            "/api/v1/payment-runs/{month}/approve",
+            Access::Role(Officer),
+            payments::approve,
+        ),
+        post(
+            "/api/v1/payment-runs/{month}/export",
+            Access::Role(Officer),
+            payments::export,
+        ),
+        get(
+            "/api/v1/payment-runs/{month}/bank-files/{file}",
+            Access::Role(Officer),
+            payments::bank_file,
+        ),
+        post(
+            "/api/v1/payment-runs/{month}/settlement",
+            Access::Role(Officer),
+            payments::settle,
+        )
+        .body_limit(crate::pages::import::MAX_UPLOAD),
+        get(
+            "/api/v1/spending-reports",
+            Access::Role(Officer),
+            payments::report,
+        ),
+        get(
+            "/api/v1/spending-reports/{month}",
+            Access::Role(Officer),
+            payments::month_report,
+        ),
+        get(
+            "/api/v1/receivables",
+            Access::Role(Officer),
+            payments::receivables,
+        ),
+        post(
+            "/api/v1/receivables/{talent}/repayments",
+            Access::Role(Officer),
+            payments::repayment,
+        ),
+        get("/api/v1/me/housing", Access::Role(Talent), housing::mine),
+        put(
+            "/api/v1/housing-rounds/{id}/ballot",
+            Access::Role(Talent),
+            housing::ballot,
+        ),
+        delete(
+            "/api/v1/housing-rounds/{id}/ballot",
+            Access::Role(Talent),
+            housing::withdraw,
+        ),
+        post(
+            "/api/v1/housing-offers/{id}/accept",
+            Access::OwnTalent,
+            housing::accept,
+        ),
+        post(
+            "/api/v1/housing-offers/{id}/decline",
+            Access::OwnTalent,
+            housing::decline,
+        ),
+        get(
+            "/api/v1/housing/complexes",
+            Access::Role(Officer),
+            housing::complexes,
+        ),
+        post(
+            "/api/v1/housing/complexes",
+            Access::Role(Officer),
+            housing::create_complex,
+        ),
+        get(
+            "/api/v1/housing/complexes/{id}",
+            Access::Role(Officer),
+            housing::complex,
+        ),
+        post(
+            "/api/v1/housing/complexes/{id}/unit-types",
+            Access::Role(Officer),
+            housing::add_unit_type,
+        ),
+        put(
+            "/api/v1/housing/units/{id}/status",
+            Access::Role(Officer),
+            housing::unit_status,
+        ),
+        post(
+            "/api/v1/housing/inventory-imports",
+            Access::Role(Officer),
+            housing::import,
+        )
+        .body_limit(crate::pages::import::MAX_UPLOAD),
+        get(
+            "/api/v1/housing/rounds",
+            Access::Role(Officer),
+            housing::rounds,
+        ),
+        post(
+            "/api/v1/housing/rounds",
+            Access::Role(Officer),
+            housing::open_round,
+        ),
+        get(
+            "/api/v1/housing/rounds/{id}",
+            Access::Role(Officer),
+            housing::round,
+        ),
+        post(
+            "/api/v1/housing/rounds/{id}/run",
+            Access::Role(Officer),
+            housing::run_round,
+        ),
+        get(
+            "/api/v1/housing-rounds/{id}",
+            Access::Public,
+            housing::public_round,
+        ),
+        get(
+            "/api/v1/housing/occupancy",
+            Access::Role(Officer),
+            housing::occupancy,
+        ),
+        post(
+            "/api/v1/housing/leases/{id}/notice",
+            Access::Role(Officer),
+            housing::lease_notice,
         ),
     ]
 }

@@ -140,9 +140,6 @@ mod tests {
     #[test]
     fn times_are_shown_in_beijing_time() {
         // 2026-11-29T00:00:00Z
-        assert_eq!(
-            super::beijing_time(1_795_910_400_000),
-            "2026-11-29 08:00"
-        );
+        assert_eq!(super::beijing_time(1_795_910_400_000), "2026-11-29 08:00");
     }
 }
