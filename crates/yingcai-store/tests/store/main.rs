@@ -11,6 +11,7 @@
 mod accounts;
 mod audit;
 mod enterprises;
+mod housing;
 mod notifications;
 mod operations;
 mod payments;
