@@ -325,7 +325,7 @@ impl utoipa::Modify for BearerAuth {
 }
 
 /// Names every operation after its method and path (`get_cases_by_id`,
-/// `post_policy_by_id_publish`): unique by construction, stable while the path is, and what
+/// `post_policy_by_id_publish`, `get_housingRounds_by_id`): unique by construction, stable while the path is, and what
 /// a generated client calls its methods. The handlers' own names repeat across areas
 /// (`list`, `get_one`), which OpenAPI forbids.
 struct OperationIds;
@@ -339,7 +339,21 @@ impl utoipa::Modify for OperationIds {
                 .split('/')
                 .map(|segment| match segment.strip_prefix('{') {
                     Some(parameter) => format!("by_{}", parameter.trim_end_matches('}')),
-                    None => segment.replace(['-', '.'], "_"),
+                    // `housing-rounds` → `housingRounds`, so it cannot meet the path
+                    // `housing/rounds` (`housing_rounds`).
+                    None => segment
+                        .split(['-', '.'])
+                        .enumerate()
+                        .map(|(i, word)| {
+                            let mut chars = word.chars();
+                            match (i, chars.next()) {
+                                (0, _) | (_, None) => word.to_owned(),
+                                (_, Some(first)) => {
+                                    first.to_ascii_uppercase().to_string() + chars.as_str()
+                                }
+                            }
+                        })
+                        .collect(),
                 })
                 .collect();
             let name = name.join("_");
