@@ -264,6 +264,9 @@ enum AuditCommand {
 enum JobsCommand {
     /// Delete expired sessions and old sign-in failures.
     Cleanup,
+    /// Open the sealed bids of every open competition whose deadline has passed and run
+    /// their formal check (as `serve` does every minute); safe to run again.
+    OpenBids,
 }
 
 #[derive(Subcommand)]
@@ -453,6 +456,20 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             println!(
                 "removed {} expired sessions and {} old sign-in failures",
                 report.sessions, report.login_failures
+            );
+            Ok(())
+        }
+        Command::Jobs {
+            command: JobsCommand::OpenBids,
+        } => {
+            let store = open_store(&settings).await?;
+            store.migrate().await?;
+            let documents = std::path::PathBuf::from(&settings.web.documents_dir);
+            let report =
+                yingcai_jobs::open_bids(&store, &documents, yingcai_store::now_ms()).await?;
+            println!(
+                "opened {} bids of {} needs ({} drafts lapsed); {} bids formally checked",
+                report.opened, report.needs, report.lapsed, report.checked
             );
             Ok(())
         }
@@ -681,6 +698,10 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         }),
         None => None,
     };
+    jobs.extend(yingcai_jobs::bid_jobs(
+        &store,
+        std::path::PathBuf::from(&settings.web.documents_dir),
+    ));
     jobs.extend(yingcai_jobs::desk_jobs(
         &store,
         settings.web.desk_rules(),

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod audit;
+mod bids;
 mod case_files;
 mod cases;
 mod competitions;
@@ -81,6 +82,18 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         competitions::publish,
         competitions::published,
         competitions::public_need,
+        bids::mine,
+        bids::create,
+        bids::get_one,
+        bids::edit,
+        bids::upload,
+        bids::remove_document,
+        bids::download,
+        bids::submit,
+        bids::withdraw,
+        bids::need_bids,
+        bids::override_check,
+        bids::public_count,
     ),
     components(schemas(
         accounts::AccountView,
@@ -142,6 +155,17 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         competitions::ReturnRequest,
         competitions::ListRequest,
         competitions::TooEarlyBody,
+        bids::BidRequest,
+        bids::BidView,
+        bids::BidContentView,
+        bids::MemberBody,
+        bids::MilestoneBody,
+        bids::RelationBody,
+        bids::DocumentView,
+        bids::DocumentUpload,
+        bids::NeedBidsView,
+        bids::OverrideRequest,
+        bids::BidCountView,
     )),
     modifiers(&BearerAuth, &ErrorAnswers),
     tags(
@@ -150,7 +174,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "service-desk", description = "Industry service teams: cases, their clocks on the official calendar, teams and the calendar"),
         (name = "notifications", description = "The caller's notifications: replies, resolutions, warnings before a breach, reminders"),
         (name = "verification", description = "Requests for documents and apartment offers with their answer-by dates, in working days on the official calendar"),
-        (name = "competitions", description = "Open competitions (揭榜挂帅): research needs, their review, and the numbered lists they are published on")
+        (name = "competitions", description = "Open competitions (揭榜挂帅): research needs, their review, the numbered lists they are published on, and sealed bids (opened after each need's deadline)")
     )
 )]
 pub struct ApiDoc;
@@ -507,6 +531,9 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
             competitions::public_need,
         ),
     ]
+    .into_iter()
+    .chain(bids::routes())
+    .collect()
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {

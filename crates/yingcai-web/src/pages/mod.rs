@@ -13,6 +13,7 @@ pub(crate) mod apartment;
 pub(crate) mod audit;
 pub(crate) mod auth;
 pub(crate) mod cases;
+pub(crate) mod bids;
 pub(crate) mod competitions;
 pub(crate) mod enterprise;
 pub(crate) mod figures;
