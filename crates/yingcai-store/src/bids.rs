@@ -734,3 +734,58 @@ impl Store {
         Ok(BidCount { received, opened })
     }
 }
+
+#[cfg(any(test, feature = "testing"))]
+impl Store {
+    /// Every byte the database holds for bids, as a reader of the database sees it: each
+    /// bid row's columns (the sealed content included) and the audit entries about bids,
+    /// for tests that look for plaintext where only ciphertext may be.
+    pub async fn raw_bid_bytes(&self) -> Result<Vec<u8>, StoreError> {
+        let mut out = Vec::new();
+        let rows: Vec<(i64, Vec<u8>, String, Option<String>)> = sqlx::query_as(
+            "select bid_id, content_sealed, status, sealed_digest from competition_bid order by bid_id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        for (id, sealed, status, digest) in rows {
+            out.extend_from_slice(id.to_string().as_bytes());
+            out.extend_from_slice(&sealed);
+            out.extend_from_slice(status.as_bytes());
+            out.extend_from_slice(digest.unwrap_or_default().as_bytes());
+        }
+        let audit: Vec<(Option<String>, Option<String>)> = sqlx::query_as(
+            "select before_json, after_json from audit_entry where action like 'competition_bid.%'",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        for (before, after) in audit {
+            out.extend_from_slice(before.unwrap_or_default().as_bytes());
+            out.extend_from_slice(after.unwrap_or_default().as_bytes());
+        }
+        Ok(out)
+    }
+
+    /// Moves a need's deadline (to make it pass in a test, without waiting).
+    pub async fn set_need_deadline(
+        &self,
+        need_id: i64,
+        deadline: yingcai_domain::Date,
+    ) -> Result<(), StoreError> {
+        sqlx::query("update competition_need set bid_deadline = $1 where need_id = $2")
+            .bind(deadline.to_string())
+            .bind(need_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// How many audit entries have this action.
+    pub async fn count_audit_action(&self, action: &str) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("select count(*) from audit_entry where action = $1")
+                .bind(action)
+                .fetch_one(self.pool())
+                .await?,
+        )
+    }
+}

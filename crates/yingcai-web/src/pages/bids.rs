@@ -106,7 +106,7 @@ fn content_value(record: &BidRecord, content: &BidContent) -> Value {
         budget => b.budget.map(|f| f.0),
         relations => Value::from_serialize(&b.relations),
         documents => content.documents.iter().map(|d| context! {
-            url => format!("/bids/{}/documents/{}", record.bid_id, d.document_id),
+            bid_id => record.bid_id,
             document_id => d.document_id,
             file_name => d.file_name,
             size_kb => (d.size_bytes + 1023) / 1024,
