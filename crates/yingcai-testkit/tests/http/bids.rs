@@ -712,3 +712,63 @@ async fn bid_fields_are_refused_in_the_callers_language() {
         .unwrap();
     assert_eq!(answer["fields"][0]["code"], "bid-closed");
 }
+
+#[tokio::test]
+async fn the_demo_has_a_need_with_sealed_bids_and_one_with_opened_checked_bids() {
+    let app = TestApp::spawn().await;
+    let settings = yingcai_web::WebSettings {
+        documents_dir: app.documents_dir().display().to_string(),
+        ..Default::default()
+    };
+    yingcai_services::accounts::seed_demo(&app.store).await.unwrap();
+    let enterprise = app
+        .store
+        .credentials_by_email(&yingcai_domain::Email::parse("enterprise@demo.yingcai.cn").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .account
+        .account_id;
+    yingcai_web::demo::seed_registry(&app.store, &settings, Some(enterprise), today().jiff())
+        .await
+        .unwrap();
+    let now = yingcai_store::now_ms();
+    yingcai_web::demo::seed_competitions(&app.store, &settings, today(), now)
+        .await
+        .unwrap()
+        .unwrap();
+    let seeded = yingcai_web::demo::seed_bids(&app.store, &settings, today(), now)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        yingcai_web::demo::seed_bids(&app.store, &settings, today(), now)
+            .await
+            .unwrap()
+            .is_none(),
+        "seeded once"
+    );
+    let open = app.store.bid_count(seeded.open_need).await.unwrap();
+    assert_eq!((open.received, open.opened), (2, 0));
+    let closed = app
+        .store
+        .opened_bids_of_need(seeded.closed_need)
+        .await
+        .unwrap();
+    let checks: Vec<_> = closed
+        .iter()
+        .map(|b| (b.check, b.check_reasons.clone()))
+        .collect();
+    use yingcai_domain::bid::CheckReason;
+    use yingcai_domain::status::BidCheck;
+    assert_eq!(
+        checks,
+        [
+            (Some(BidCheck::Passed), vec![]),
+            (
+                Some(BidCheck::Failed),
+                vec![CheckReason::DocumentsMissing, CheckReason::MilestonesSum]
+            ),
+        ]
+    );
+}
