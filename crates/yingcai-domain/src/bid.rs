@@ -418,7 +418,10 @@ impl CheckReason {
     }
 
     pub fn parse(text: &str) -> Option<CheckReason> {
-        CheckReason::ALL.iter().copied().find(|r| r.as_str() == text)
+        CheckReason::ALL
+            .iter()
+            .copied()
+            .find(|r| r.as_str() == text)
     }
 
     /// The Fluent message that says it to a person.

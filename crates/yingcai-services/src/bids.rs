@@ -130,7 +130,9 @@ pub async fn need_to_bid_on(
 ) -> Result<NeedRecord, Error> {
     let need = match store.need(need_id).await {
         Ok(need) if need.status == NeedStatus::Published => need,
-        Ok(_) | Err(StoreError::NotFound) => return Err(Error::field("need_id", "bid-need-unknown")),
+        Ok(_) | Err(StoreError::NotFound) => {
+            return Err(Error::field("need_id", "bid-need-unknown"));
+        }
         Err(other) => return Err(other.into()),
     };
     if !caller.may_bid {
@@ -248,7 +250,9 @@ pub async fn save_draft(
         return Err(Error::field("status", "bid-closed"));
     }
     let mut content = store.open_bid_content(bid_id, caller.account_id).await?;
-    content.documents.retain(|d| !remove.contains(&d.document_id));
+    content
+        .documents
+        .retain(|d| !remove.contains(&d.document_id));
     let removed: Vec<i64> = remove
         .iter()
         .copied()
@@ -511,12 +515,7 @@ pub async fn open_due(store: &Store, dir: &Path, now: i64) -> Result<OpenReport,
         let need = store.need(record.need_id).await?;
         let content = store.open_bid_content(record.bid_id, 0).await?;
         let intact = documents_intact(store, dir, &record, &content).await?;
-        let reasons = formal_check(
-            &content.bid,
-            terms(&need),
-            content.documents.len(),
-            intact,
-        );
+        let reasons = formal_check(&content.bid, terms(&need), content.documents.len(), intact);
         let result = if reasons.is_empty() {
             BidCheck::Passed
         } else {
@@ -541,7 +540,10 @@ async fn documents_intact(
     content: &BidContent,
 ) -> Result<bool, Error> {
     for meta in &content.documents {
-        let stored = match store.bid_document_file(record.bid_id, meta.document_id).await {
+        let stored = match store
+            .bid_document_file(record.bid_id, meta.document_id)
+            .await
+        {
             Ok(stored) => stored,
             Err(StoreError::NotFound) => return Ok(false),
             Err(other) => return Err(other.into()),

@@ -291,11 +291,13 @@ impl Store {
             .await?;
         }
         for document_id in removed {
-            sqlx::query("delete from competition_bid_document where document_id = $1 and bid_id = $2")
-                .bind(document_id)
-                .bind(bid_id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "delete from competition_bid_document where document_id = $1 and bid_id = $2",
+            )
+            .bind(document_id)
+            .bind(bid_id)
+            .execute(&mut *tx)
+            .await?;
         }
         audit::append(
             &mut tx,
@@ -341,7 +343,10 @@ impl Store {
 
     /// A document's bytes sealed to its row, for the file store.
     pub fn seal_bid_document(&self, document_id: i64, bytes: &[u8]) -> SealedBytes {
-        SealedBytes(self.cipher().seal_bytes(document_context(document_id), bytes))
+        SealedBytes(
+            self.cipher()
+                .seal_bytes(document_context(document_id), bytes),
+        )
     }
 
     /// Where the sealed file of a bid's document is kept (SHA-256 of the sealed bytes).
@@ -360,19 +365,24 @@ impl Store {
         .ok_or(StoreError::NotFound)
     }
 
-    /// Whether `reader` may have the bid's content decrypted: once it is opened, or its
-    /// author while it is a draft. Submitted and lapsed bids open for nobody.
-    async fn may_open(&self, bid_id: i64, reader_account_id: i64) -> Result<(), BidChangeError> {
-        let (status, bidder): (String, i64) = sqlx::query_as(
-            "select status, bidder_account_id from competition_bid where bid_id = $1",
+    /// The bid's status, bidder and sealed content, read together, if `reader` may have
+    /// the content decrypted: once the bid is opened, or its author while it is a draft.
+    /// Submitted and lapsed bids open for nobody.
+    async fn readable(
+        &self,
+        bid_id: i64,
+        reader_account_id: i64,
+    ) -> Result<Vec<u8>, BidChangeError> {
+        let (status, bidder, sealed): (String, i64, Vec<u8>) = sqlx::query_as(
+            "select status, bidder_account_id, content_sealed from competition_bid where bid_id = $1",
         )
         .bind(bid_id)
         .fetch_optional(self.pool())
         .await?
         .ok_or(StoreError::NotFound)?;
         match status.parse::<BidStatus>() {
-            Ok(BidStatus::Opened) => Ok(()),
-            Ok(BidStatus::Draft) if bidder == reader_account_id => Ok(()),
+            Ok(BidStatus::Opened) => Ok(sealed),
+            Ok(BidStatus::Draft) if bidder == reader_account_id => Ok(sealed),
             Ok(_) => Err(BidChangeError::Sealed),
             Err(_) => Err(StoreError::Corrupt {
                 table: "competition_bid",
@@ -390,12 +400,7 @@ impl Store {
         bid_id: i64,
         reader_account_id: i64,
     ) -> Result<BidContent, BidChangeError> {
-        self.may_open(bid_id, reader_account_id).await?;
-        let sealed: Vec<u8> =
-            sqlx::query_scalar("select content_sealed from competition_bid where bid_id = $1")
-                .bind(bid_id)
-                .fetch_one(self.pool())
-                .await?;
+        let sealed = self.readable(bid_id, reader_account_id).await?;
         let json = zeroize::Zeroizing::new(
             self.cipher()
                 .open(content_context(bid_id), &sealed)
@@ -419,7 +424,7 @@ impl Store {
         reader_account_id: i64,
         sealed: &[u8],
     ) -> Result<Vec<u8>, BidChangeError> {
-        self.may_open(bid_id, reader_account_id).await?;
+        self.readable(bid_id, reader_account_id).await?;
         Ok(self
             .cipher()
             .open_bytes(document_context(document_id), sealed)

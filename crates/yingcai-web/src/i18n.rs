@@ -300,7 +300,11 @@ mod tests {
         use yingcai_domain::status::{BidCheck, BidStatus};
         wanted.extend(BidStatus::ALL.iter().map(|s| s.label_id().to_owned()));
         wanted.extend(BidCheck::ALL.iter().map(|s| s.label_id().to_owned()));
-        wanted.extend(yingcai_domain::bid::CheckReason::ALL.iter().map(|r| r.label_id()));
+        wanted.extend(
+            yingcai_domain::bid::CheckReason::ALL
+                .iter()
+                .map(|r| r.label_id()),
+        );
         for done in ["drafted", "saved", "submitted", "withdrawn", "overridden"] {
             wanted.push(format!("bid-done-{done}"));
         }

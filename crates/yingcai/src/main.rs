@@ -638,13 +638,9 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
                 "Demo open competitions: {needs} research needs in every state, three of them on the year's first list at /competitions."
             );
         }
-        if let Some(seeded) = yingcai_web::demo::seed_bids(
-            &store,
-            &settings.web,
-            today,
-            yingcai_store::now_ms(),
-        )
-        .await?
+        if let Some(seeded) =
+            yingcai_web::demo::seed_bids(&store, &settings.web, today, yingcai_store::now_ms())
+                .await?
         {
             println!(
                 "Demo sealed bids: two sealed on /competitions/needs/{} (officers see only how many); opened and checked on /competitions/needs/{}/bids.",

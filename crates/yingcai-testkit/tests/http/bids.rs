@@ -108,8 +108,7 @@ async fn post_bid(
     if visitor.cookie("yc_csrf").is_none() {
         visitor.get("/").await;
     }
-    let mut form =
-        reqwest::multipart::Form::new().text("csrf", visitor.cookie("yc_csrf").unwrap());
+    let mut form = reqwest::multipart::Form::new().text("csrf", visitor.cookie("yc_csrf").unwrap());
     for (name, value) in fields {
         form = form.text((*name).to_owned(), (*value).to_owned());
     }
@@ -210,7 +209,9 @@ async fn a_sealed_bid_is_read_by_nobody_before_the_deadline() {
     issuer.sign_in("issuer@example.cn", PASSWORD).await;
     let officer = app.signed_in("officer@example.cn", &[Role::Officer]).await;
     let admin = app.signed_in("admin@example.cn", &[Role::Admin]).await;
-    let reviewer = app.signed_in("reviewer@example.cn", &[Role::Reviewer]).await;
+    let reviewer = app
+        .signed_in("reviewer@example.cn", &[Role::Reviewer])
+        .await;
     let other = app.signed_in("other@example.cn", &[Role::Talent]).await;
     let stranger = app.visitor();
 
@@ -237,7 +238,10 @@ async fn a_sealed_bid_is_read_by_nobody_before_the_deadline() {
     let (status, html) = bidder.page(&format!("/bids/{id}?done=drafted")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(SECRET), "the author reads the draft");
-    assert!(html.contains("The draft is saved and encrypted."), "the confirmation: {html}");
+    assert!(
+        html.contains("The draft is saved and encrypted."),
+        "the confirmation: {html}"
+    );
     let doc_link = html
         .split(&format!("href=\"/bids/{id}/documents/"))
         .nth(1)
@@ -247,7 +251,10 @@ async fn a_sealed_bid_is_read_by_nobody_before_the_deadline() {
     let doc_path = format!("/bids/{id}/documents/{doc_link}");
     let response = bidder.get(&doc_path).await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.bytes().await.unwrap().as_ref(), document.as_slice());
+    assert_eq!(
+        response.bytes().await.unwrap().as_ref(),
+        document.as_slice()
+    );
 
     // Neither the database nor the file store holds the phrase or the document.
     let secret = SECRET.as_bytes();
@@ -262,9 +269,7 @@ async fn a_sealed_bid_is_read_by_nobody_before_the_deadline() {
     }
 
     // Submitted: sealed, for its author too, who keeps the receipt.
-    let response = bidder
-        .post_form(&format!("/bids/{id}/submit"), &[])
-        .await;
+    let response = bidder.post_form(&format!("/bids/{id}/submit"), &[]).await;
     assert_eq!(location(&response), format!("/bids/{id}?done=submitted"));
     let (status, html) = bidder.page(&format!("/bids/{id}")).await;
     assert_eq!(status, StatusCode::OK);
@@ -314,7 +319,9 @@ async fn a_sealed_bid_is_read_by_nobody_before_the_deadline() {
             let response = client.send(Method::GET, &path, None).await;
             assert_eq!(response.status(), StatusCode::NOT_FOUND, "{who} {path}");
         }
-        let (status, html) = visitor.page(&format!("/competitions/needs/{need}/bids")).await;
+        let (status, html) = visitor
+            .page(&format!("/competitions/needs/{need}/bids"))
+            .await;
         assert!(!html.contains(SECRET), "{who}");
         let (api_status, body) = get_json(&client, &format!("/api/v1/needs/{need}/bids")).await;
         assert!(!body.to_string().contains(SECRET), "{who}");
@@ -326,7 +333,10 @@ async fn a_sealed_bid_is_read_by_nobody_before_the_deadline() {
             }
             "issuer" => {
                 assert_eq!((status, api_status), (StatusCode::OK, StatusCode::OK));
-                assert!(body["received"].is_null(), "the issuer sees nothing: {body}");
+                assert!(
+                    body["received"].is_null(),
+                    "the issuer sees nothing: {body}"
+                );
                 assert_eq!(body["bids"], json!([]));
             }
             _ => assert_eq!(
@@ -351,9 +361,7 @@ async fn a_sealed_bid_is_read_by_nobody_before_the_deadline() {
     assert!(!html.contains(SECRET));
 
     // Withdrawn to a draft (readable again by its author) and submitted again.
-    let response = bidder
-        .post_form(&format!("/bids/{id}/withdraw"), &[])
-        .await;
+    let response = bidder.post_form(&format!("/bids/{id}/withdraw"), &[]).await;
     assert_eq!(location(&response), format!("/bids/{id}?done=withdrawn"));
     assert!(bidder.page(&format!("/bids/{id}")).await.1.contains(SECRET));
     let response = author_api
@@ -363,13 +371,10 @@ async fn a_sealed_bid_is_read_by_nobody_before_the_deadline() {
 
     // After the deadline the job opens it: officers, the issuer and its author read it.
     close(&app, need).await;
-    let report = yingcai_services::bids::open_due(
-        &app.store,
-        app.documents_dir(),
-        yingcai_store::now_ms(),
-    )
-    .await
-    .unwrap();
+    let report =
+        yingcai_services::bids::open_due(&app.store, app.documents_dir(), yingcai_store::now_ms())
+            .await
+            .unwrap();
     assert_eq!((report.opened, report.checked), (1, 1));
     for (who, visitor) in [
         ("officer", &officer),
@@ -381,7 +386,10 @@ async fn a_sealed_bid_is_read_by_nobody_before_the_deadline() {
         assert!(html.contains(SECRET), "{who}");
         let response = visitor.get(&doc_path).await;
         assert_eq!(response.status(), StatusCode::OK, "{who}");
-        assert_eq!(response.bytes().await.unwrap().as_ref(), document.as_slice());
+        assert_eq!(
+            response.bytes().await.unwrap().as_ref(),
+            document.as_slice()
+        );
     }
     for visitor in [&admin, &reviewer, &other] {
         assert_eq!(
@@ -389,7 +397,11 @@ async fn a_sealed_bid_is_read_by_nobody_before_the_deadline() {
             StatusCode::NOT_FOUND
         );
     }
-    let (_, body) = get_json(&api(&app, "issuer@example.cn").await, &format!("/api/v1/needs/{need}/bids")).await;
+    let (_, body) = get_json(
+        &api(&app, "issuer@example.cn").await,
+        &format!("/api/v1/needs/{need}/bids"),
+    )
+    .await;
     assert_eq!(body["received"], 1);
     assert_eq!(body["bids"][0]["content"]["title"], "流延成型氮化铝基板");
     assert_eq!(body["bids"][0]["check"], "passed");
@@ -437,7 +449,11 @@ async fn api_bid(
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK, "document of {email}");
         let view: Value = response.json().await.unwrap();
-        document_ids.push(view["content"]["documents"][n]["document_id"].as_i64().unwrap());
+        document_ids.push(
+            view["content"]["documents"][n]["document_id"]
+                .as_i64()
+                .unwrap(),
+        );
     }
     if !draft_only {
         let response = client
@@ -578,7 +594,10 @@ async fn the_opening_job_opens_once_and_the_formal_check_gives_reasons() {
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     let body: Value = response.json().await.unwrap();
-    assert_eq!((body["check"].clone(), body["original_check"].clone()), (json!("passed"), json!("failed")));
+    assert_eq!(
+        (body["check"].clone(), body["original_check"].clone()),
+        (json!("passed"), json!("failed"))
+    );
     assert_eq!(
         app.store
             .count_audit_action("competition_bid.check_override")
@@ -590,7 +609,10 @@ async fn the_opening_job_opens_once_and_the_formal_check_gives_reasons() {
     let page_officer = app.visitor();
     page_officer.sign_in(officer_email, PASSWORD).await;
     let response = page_officer
-        .post_form(&format!("/officer/bids/{failed}/check"), &[("result", "failed")])
+        .post_form(
+            &format!("/officer/bids/{failed}/check"),
+            &[("result", "failed")],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
@@ -666,7 +688,13 @@ async fn bid_fields_are_refused_in_the_callers_language() {
     fields.push(("budget", "1,000,000.01"));
     let response = post_bid(&visitor, "/bids", &fields, &[]).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(response.text().await.unwrap().contains("申请经费超过需求预算。"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("申请经费超过需求预算。")
+    );
     // A file that is not a PDF, JPEG or PNG.
     let response = post_bid(
         &visitor,
@@ -678,11 +706,18 @@ async fn bid_fields_are_refused_in_the_callers_language() {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // Officers and administrators run the competition: they may not bid.
-    for (email, role) in [("o@example.cn", Role::Officer), ("a@example.cn", Role::Admin)] {
+    for (email, role) in [
+        ("o@example.cn", Role::Officer),
+        ("a@example.cn", Role::Admin),
+    ] {
         app.create_account(email, &[role]).await;
         let response = api(&app, email)
             .await
-            .send(Method::POST, "/api/v1/bids", Some(json!({"need_id": need, "title": "x"})))
+            .send(
+                Method::POST,
+                "/api/v1/bids",
+                Some(json!({"need_id": need, "title": "x"})),
+            )
             .await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let answer: Value = response.json().await.unwrap();
@@ -691,7 +726,10 @@ async fn bid_fields_are_refused_in_the_callers_language() {
     // One bid per need; none after the deadline.
     let ok = json!({"need_id": need, "title": "第一份"});
     assert_eq!(
-        talent.send(Method::POST, "/api/v1/bids", Some(ok.clone())).await.status(),
+        talent
+            .send(Method::POST, "/api/v1/bids", Some(ok.clone()))
+            .await
+            .status(),
         StatusCode::CREATED
     );
     let answer: Value = talent
@@ -702,7 +740,8 @@ async fn bid_fields_are_refused_in_the_callers_language() {
         .unwrap();
     assert_eq!(answer["fields"][0]["code"], "bid-duplicate");
     close(&app, need).await;
-    app.create_account("late@example.cn", &[Role::Reviewer]).await;
+    app.create_account("late@example.cn", &[Role::Reviewer])
+        .await;
     let answer: Value = api(&app, "late@example.cn")
         .await
         .send(Method::POST, "/api/v1/bids", Some(ok))
@@ -720,7 +759,9 @@ async fn the_demo_has_a_need_with_sealed_bids_and_one_with_opened_checked_bids()
         documents_dir: app.documents_dir().display().to_string(),
         ..Default::default()
     };
-    yingcai_services::accounts::seed_demo(&app.store).await.unwrap();
+    yingcai_services::accounts::seed_demo(&app.store)
+        .await
+        .unwrap();
     let enterprise = app
         .store
         .credentials_by_email(&yingcai_domain::Email::parse("enterprise@demo.yingcai.cn").unwrap())

@@ -442,7 +442,11 @@ pub(crate) async fn remove_document(
     let (record, _, _) = bids::bid_for(state.store(), &caller, path.bid_id).await?;
     let listed = bids::content(state.store(), &caller, &record)
         .await?
-        .is_some_and(|c| c.documents.iter().any(|d| d.document_id == path.document_id));
+        .is_some_and(|c| {
+            c.documents
+                .iter()
+                .any(|d| d.document_id == path.document_id)
+        });
     if record.status == BidStatus::Draft && !listed {
         return Err(AppError::NotFound);
     }
@@ -626,11 +630,7 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
         ),
         post("/api/v1/bids/{id}/submit", Access::Owner, submit),
         post("/api/v1/bids/{id}/withdraw", Access::Owner, withdraw),
-        get(
-            "/api/v1/needs/{id}/bids",
-            Access::OfficerOrOwner,
-            need_bids,
-        ),
+        get("/api/v1/needs/{id}/bids", Access::OfficerOrOwner, need_bids),
         post(
             "/api/v1/bids/{id}/check-override",
             Access::Role(Officer),

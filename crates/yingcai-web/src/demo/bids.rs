@@ -36,7 +36,9 @@ fn plan_pdf(title: &str) -> Vec<u8> {
         out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for offset in offsets {
         out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
     }
@@ -159,14 +161,15 @@ pub async fn seed_bids(
 
     // An earlier list's need, drafted, published and bid on with the clock of its time.
     let window = i32::try_from(settings.competition_min_bid_days).unwrap_or(30);
-    let then = today
-        .plus_days(-(window + 40))
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the demo's past is off the calendar")))?;
+    let then = today.plus_days(-(window + 40)).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("the demo's past is off the calendar"))
+    })?;
     let then_ms = now - i64::from(window + 40) * DAY_MS;
     let need = NeedInput {
         title: "工业园区能耗在线监测与优化".into(),
         field: "next_gen_it".into(),
-        description: "为园区重点用能企业部署能耗在线监测，建立负荷预测与优化调度模型，降低综合能耗。".into(),
+        description:
+            "为园区重点用能企业部署能耗在线监测，建立负荷预测与优化调度模型，降低综合能耗。".into(),
         indicators: vec![
             IndicatorInput {
                 name: "负荷预测误差".into(),
@@ -203,9 +206,14 @@ pub async fn seed_bids(
     }
     .parse(&settings.industries, then)
     .map_err(|e| AppError::Internal(anyhow::anyhow!("the demo's closed need: {e}")))?;
-    let closed_need =
-        competitions::draft_need(store, &officer, "石家庄高新技术产业开发区管委会", &need, then_ms)
-            .await?;
+    let closed_need = competitions::draft_need(
+        store,
+        &officer,
+        "石家庄高新技术产业开发区管委会",
+        &need,
+        then_ms,
+    )
+    .await?;
     competitions::submit_need(store, &officer, closed_need, then, then_ms).await?;
     competitions::decide_need(store, &officer, closed_need, &Decision::Accept, then_ms).await?;
     let rules = CompetitionRules {
@@ -221,7 +229,9 @@ pub async fn seed_bids(
         then_ms,
     )
     .await
-    .map_err(|refusal| AppError::Internal(anyhow::anyhow!("the demo's earlier list: {refusal:?}")))?;
+    .map_err(|refusal| {
+        AppError::Internal(anyhow::anyhow!("the demo's earlier list: {refusal:?}"))
+    })?;
     let bid_at = then_ms + 10 * DAY_MS;
     bid(
         store,
@@ -299,7 +309,9 @@ pub async fn seed_bids(
         open_need.need_id,
         BidInput {
             title: "流延成型＋常压烧结氮化铝基板中试方案".into(),
-            plan: "以高纯氮化铝粉体流延成型、常压烧结，配合表面金属化工艺，目标热导率 180 W/(m·K)。".into(),
+            plan:
+                "以高纯氮化铝粉体流延成型、常压烧结，配合表面金属化工艺，目标热导率 180 W/(m·K)。"
+                    .into(),
             lead_organisation: "燕山大学".into(),
             members: vec![member("吴磊", "烧结工艺", "燕山大学")],
             milestones: vec![

@@ -137,6 +137,8 @@ pub(crate) async fn bidding_value(
         signed_in => true,
         may_bid => caller.may_bid,
         own_bid => own.map(|b| b.bid_id),
+        // Officers run the competition; the issuer reads the bids once they are opened.
+        sees_bids => caller.officer || need.owner_account_id == account.account_id,
     })
 }
 
@@ -183,7 +185,12 @@ impl BidForm {
             title: self.title.clone(),
             plan: self.plan.clone(),
             lead_organisation: self.lead_organisation.clone(),
-            members: (0..longest(&[&self.member_name, &self.member_role, &self.member_organisation, &self.member_email]))
+            members: (0..longest(&[
+                &self.member_name,
+                &self.member_role,
+                &self.member_organisation,
+                &self.member_email,
+            ]))
                 .map(|i| MemberInput {
                     name: column(&self.member_name, i),
                     role: column(&self.member_role, i),
@@ -191,7 +198,12 @@ impl BidForm {
                     email: column(&self.member_email, i),
                 })
                 .collect(),
-            milestones: (0..longest(&[&self.milestone_title, &self.milestone_deliverable, &self.milestone_month, &self.milestone_amount]))
+            milestones: (0..longest(&[
+                &self.milestone_title,
+                &self.milestone_deliverable,
+                &self.milestone_month,
+                &self.milestone_amount,
+            ]))
                 .map(|i| MilestoneInput {
                     title: column(&self.milestone_title, i),
                     deliverable: column(&self.milestone_deliverable, i),
@@ -200,7 +212,11 @@ impl BidForm {
                 })
                 .collect(),
             budget: self.budget.clone(),
-            relations: (0..longest(&[&self.relation_party, &self.relation_organisation, &self.relation_nature]))
+            relations: (0..longest(&[
+                &self.relation_party,
+                &self.relation_organisation,
+                &self.relation_nature,
+            ]))
                 .map(|i| RelationInput {
                     party: column(&self.relation_party, i),
                     organisation: column(&self.relation_organisation, i),
@@ -239,17 +255,29 @@ fn padded<T: Clone + Default>(rows: &[T], blank: impl Fn(&T) -> bool, extra: usi
 fn form_value(input: &BidInput, extra: (usize, usize, usize)) -> Value {
     let members = padded(
         &input.members,
-        |m| [&m.name, &m.role, &m.organisation, &m.email].iter().all(|v| v.trim().is_empty()),
+        |m| {
+            [&m.name, &m.role, &m.organisation, &m.email]
+                .iter()
+                .all(|v| v.trim().is_empty())
+        },
         extra.0,
     );
     let milestones = padded(
         &input.milestones,
-        |m| [&m.title, &m.deliverable, &m.month, &m.amount].iter().all(|v| v.trim().is_empty()),
+        |m| {
+            [&m.title, &m.deliverable, &m.month, &m.amount]
+                .iter()
+                .all(|v| v.trim().is_empty())
+        },
         extra.1,
     );
     let relations = padded(
         &input.relations,
-        |r| [&r.party, &r.organisation, &r.nature].iter().all(|v| v.trim().is_empty()),
+        |r| {
+            [&r.party, &r.organisation, &r.nature]
+                .iter()
+                .all(|v| v.trim().is_empty())
+        },
         extra.2,
     );
     context! {
@@ -400,7 +428,10 @@ pub(crate) async fn create(
     let now = yingcai_store::now_ms();
     let need = match need_id(&form.need_id) {
         Some(id) => bids::need_to_bid_on(state.store(), &caller, id, now).await,
-        None => Err(yingcai_services::Error::field("need_id", "bid-need-unknown")),
+        None => Err(yingcai_services::Error::field(
+            "need_id",
+            "bid-need-unknown",
+        )),
     };
     let need = match need.map_err(AppError::from) {
         Ok(need) => need,
