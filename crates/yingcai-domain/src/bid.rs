@@ -389,6 +389,9 @@ pub enum CheckReason {
     MilestoneLate,
     /// A plan document no longer matches the digest recorded when it was attached.
     DocumentAltered,
+    /// The sealed bid no longer matches its receipt's digest, or no longer opens (found by
+    /// the opening job, not by [`formal_check`]).
+    ContentAltered,
 }
 
 impl CheckReason {
@@ -401,6 +404,7 @@ impl CheckReason {
         CheckReason::MilestonesSum,
         CheckReason::MilestoneLate,
         CheckReason::DocumentAltered,
+        CheckReason::ContentAltered,
     ];
 
     /// The stored (and API) text.
@@ -414,6 +418,7 @@ impl CheckReason {
             CheckReason::MilestonesSum => "milestones-sum",
             CheckReason::MilestoneLate => "milestone-late",
             CheckReason::DocumentAltered => "document-altered",
+            CheckReason::ContentAltered => "content-altered",
         }
     }
 

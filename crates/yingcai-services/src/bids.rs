@@ -15,7 +15,7 @@
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
-use yingcai_domain::bid::{Bid, MAX_DOCUMENTS, NeedTerms, formal_check};
+use yingcai_domain::bid::{Bid, CheckReason, MAX_DOCUMENTS, NeedTerms, formal_check};
 use yingcai_domain::competition::bids_close_at_ms;
 use yingcai_domain::status::{BidCheck, BidStatus, NeedStatus};
 use yingcai_domain::{FieldError, FieldErrors};
@@ -382,8 +382,9 @@ pub struct NeedBids {
     pub need: NeedRecord,
     /// Officers always; the issuer once the deadline has passed.
     pub count: Option<BidCount>,
-    /// Once opened: each bid with its content.
-    pub bids: Vec<(BidRecord, BidContent)>,
+    /// Once opened: each bid with its content (`None` for one that no longer opens: its
+    /// formal check says so).
+    pub bids: Vec<(BidRecord, Option<BidContent>)>,
     pub closed: bool,
 }
 
@@ -404,9 +405,18 @@ pub async fn need_bids(
     let count = store.bid_count(need_id).await?;
     let mut bids = Vec::new();
     for record in store.opened_bids_of_need(need_id).await? {
-        let content = store
+        let content = match store
             .open_bid_content(record.bid_id, caller.account_id)
-            .await?;
+            .await
+        {
+            Ok(content) => Some(content),
+            // Altered behind the platform's back: listed without content, not a failed page.
+            Err(yingcai_store::BidChangeError::Store(error)) => {
+                tracing::warn!(bid = record.bid_id, %error, "an opened bid does not open");
+                None
+            }
+            Err(other) => return Err(other.into()),
+        };
         bids.push((record, content));
     }
     Ok(NeedBids {
@@ -513,9 +523,19 @@ pub async fn open_due(store: &Store, dir: &Path, now: i64) -> Result<OpenReport,
     }
     for record in store.bids_to_check().await? {
         let need = store.need(record.need_id).await?;
-        let content = store.open_bid_content(record.bid_id, 0).await?;
-        let intact = documents_intact(store, dir, &record, &content).await?;
-        let reasons = formal_check(&content.bid, terms(&need), content.documents.len(), intact);
+        let reasons = match store.open_bid_content(record.bid_id, 0).await {
+            Ok(content) if store.bid_matches_receipt(record.bid_id).await? => {
+                let intact = documents_intact(store, dir, &record, &content).await?;
+                formal_check(&content.bid, terms(&need), content.documents.len(), intact)
+            }
+            Ok(_) => vec![CheckReason::ContentAltered],
+            // A bid that no longer opens fails its check; the others are still checked.
+            Err(yingcai_store::BidChangeError::Store(error)) => {
+                tracing::warn!(bid = record.bid_id, %error, "an opened bid does not open: it fails its formal check");
+                vec![CheckReason::ContentAltered]
+            }
+            Err(other) => return Err(other.into()),
+        };
         let result = if reasons.is_empty() {
             BidCheck::Passed
         } else {

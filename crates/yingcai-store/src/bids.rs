@@ -582,6 +582,18 @@ impl Store {
         .await?)
     }
 
+    /// Whether the bid's sealed content is still what its receipt's digest was taken of.
+    pub async fn bid_matches_receipt(&self, bid_id: i64) -> Result<bool, StoreError> {
+        let (sealed, recorded): (Vec<u8>, Option<String>) = sqlx::query_as(
+            "select content_sealed, sealed_digest from competition_bid where bid_id = $1",
+        )
+        .bind(bid_id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok(recorded.is_some_and(|d| d == digest(&sealed)))
+    }
+
     /// Opened bids not yet formally checked.
     pub async fn bids_to_check(&self) -> Result<Vec<BidRecord>, StoreError> {
         self.bid_rows(

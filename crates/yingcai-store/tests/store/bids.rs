@@ -45,7 +45,10 @@ async fn need(store: &Store, owner: i64) -> i64 {
         winners: "1".into(),
         ..Default::default()
     }
-    .parse(&["new_materials".to_owned()], Date::new(2026, 1, 1).unwrap())
+    .parse(
+        &["new_materials".to_owned()],
+        Date::new(2026, 1, 1).unwrap(),
+    )
     .unwrap();
     store
         .create_need(

@@ -490,6 +490,14 @@ async fn the_opening_job_opens_once_and_the_formal_check_gives_reasons() {
     let (failed, _) = api_bid(&app, "b@example.cn", need, sloppy, 0, false).await;
     let (altered, documents) = api_bid(&app, "c@example.cn", need, complete(), 1, false).await;
     let (lapsed, _) = api_bid(&app, "d@example.cn", need, complete(), 0, true).await;
+    let (swapped, _) = api_bid(&app, "e@example.cn", need, complete(), 0, false).await;
+    // Someone with write access copies another bid's sealed content over this one.
+    app.store
+        .execute_unchecked(&format!(
+            "update competition_bid set content_sealed = (select content_sealed from competition_bid where bid_id = {passed}) where bid_id = {swapped}"
+        ))
+        .await
+        .unwrap();
     // Someone alters the sealed file of one document on disk.
     let c_file = app
         .store
@@ -512,7 +520,8 @@ async fn the_opening_job_opens_once_and_the_formal_check_gives_reasons() {
         .unwrap();
     assert_eq!(
         (first.needs, first.opened, first.lapsed, first.checked),
-        (1, 3, 1, 3)
+        (1, 4, 1, 4),
+        "a bid that no longer opens fails its check; the others are checked"
     );
     let second = yingcai_services::bids::open_due(&app.store, app.documents_dir(), now)
         .await
@@ -531,7 +540,7 @@ async fn the_opening_job_opens_once_and_the_formal_check_gives_reasons() {
             .count_audit_action("competition_bid.check")
             .await
             .unwrap(),
-        3
+        4
     );
 
     let officer_email = "officer@example.cn";
@@ -559,7 +568,11 @@ async fn the_opening_job_opens_once_and_the_formal_check_gives_reasons() {
         check(altered),
         (json!("failed"), json!(["document-altered"]))
     );
-    assert_eq!(body["received"], 3);
+    assert_eq!(
+        check(swapped),
+        (json!("failed"), json!(["content-altered"]))
+    );
+    assert_eq!(body["received"], 4);
     assert_eq!(
         app.store.bid(lapsed).await.unwrap().status,
         yingcai_domain::status::BidStatus::Lapsed

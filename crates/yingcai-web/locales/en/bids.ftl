@@ -99,6 +99,7 @@ bid-check-budget-over = The budget requested is more than the need's budget.
 bid-check-milestones-sum = The milestones' amounts do not add up to the budget requested.
 bid-check-milestone-late = A milestone falls after the need's duration.
 bid-check-document-altered = A plan document is missing or no longer matches what was submitted.
+bid-check-content-altered = The sealed bid no longer matches its receipt.
 err-bid-text-too-long = Too long, or contains characters that are not allowed.
 err-bid-member-incomplete = Each member needs a name and a role in the team.
 err-bid-member-email = A member's e-mail address is not valid.

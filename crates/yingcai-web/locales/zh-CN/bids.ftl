@@ -99,6 +99,7 @@ bid-check-budget-over = 申请经费超过需求预算。
 bid-check-milestones-sum = 各里程碑金额之和不等于申请经费。
 bid-check-milestone-late = 有里程碑超出需求的实施期限。
 bid-check-document-altered = 有方案文件缺失或与提交时不一致。
+bid-check-content-altered = 密封申报与回执不一致。
 err-bid-text-too-long = 内容过长或含有不允许的字符。
 err-bid-member-incomplete = 每位成员都需填写姓名和团队分工。
 err-bid-member-email = 成员的电子邮箱格式不正确。

@@ -219,7 +219,8 @@ pub struct BidView {
     /// The formal check's result as it stands (`passed`, `failed`), an override included.
     pub check: Option<String>,
     /// The check's reasons (`plan-missing`, `documents-missing`, `milestones-missing`,
-    /// `budget-missing`, `budget-over`, `milestones-sum`, `milestone-late`, `document-altered`).
+    /// `budget-missing`, `budget-over`, `milestones-sum`, `milestone-late`, `document-altered`,
+    /// `content-altered`).
     pub check_reasons: Vec<String>,
     /// The check's own result when an officer overrode it.
     pub original_check: Option<String>,
@@ -543,7 +544,7 @@ pub(crate) async fn need_bids(
         bids: found
             .bids
             .iter()
-            .map(|(record, content)| bid_view(record, &found.need, standing, Some(content)))
+            .map(|(record, content)| bid_view(record, &found.need, standing, content.as_ref()))
             .collect(),
     }))
 }

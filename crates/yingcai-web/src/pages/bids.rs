@@ -739,7 +739,7 @@ pub(crate) async fn need_bids(
             .ok();
         rows.push(context! {
             bid => envelope_value(record, &view.need),
-            content => content_value(record, content),
+            content => content.as_ref().map(|c| content_value(record, c)),
             bidder => bidder,
         });
     }
