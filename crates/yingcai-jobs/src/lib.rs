@@ -22,14 +22,17 @@ use yingcai_worktime::WorkingHours;
 pub enum JobName {
     /// Deletes expired sessions and stale sign-in failures.
     Cleanup,
+    /// Opens the sealed bids of needs past their deadline and checks them.
+    OpenBids,
 }
 
 impl JobName {
-    pub const ALL: [JobName; 1] = [JobName::Cleanup];
+    pub const ALL: [JobName; 2] = [JobName::Cleanup, JobName::OpenBids];
 
     pub fn as_str(self) -> &'static str {
         match self {
             JobName::Cleanup => "cleanup",
+            JobName::OpenBids => OPEN_BIDS,
         }
     }
 }

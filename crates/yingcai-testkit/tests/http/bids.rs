@@ -826,3 +826,75 @@ async fn the_demo_has_a_need_with_sealed_bids_and_one_with_opened_checked_bids()
         ]
     );
 }
+
+#[tokio::test]
+async fn a_drafts_documents_are_added_and_taken_off_within_the_limit() {
+    let app = TestApp::spawn().await;
+    let issuer = app
+        .create_account("issuer@example.cn", &[Role::Enterprise])
+        .await;
+    let need = published_need(&app, issuer, "储能电池热管理").await;
+    let (id, documents) = api_bid(
+        &app,
+        "t@example.cn",
+        need,
+        json!({"title": "草稿"}),
+        2,
+        true,
+    )
+    .await;
+    let client = api(&app, "t@example.cn").await;
+    let response = client
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/bids/{id}/documents/{}", documents[0]),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let view: Value = response.json().await.unwrap();
+    assert_eq!(view["content"]["documents"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        client
+            .send(
+                Method::DELETE,
+                &format!("/api/v1/bids/{id}/documents/{}", documents[0]),
+                None,
+            )
+            .await
+            .status(),
+        StatusCode::NOT_FOUND,
+        "gone"
+    );
+    // Ten at most: one is there, ten more are refused on the files' field.
+    let mut form = reqwest::multipart::Form::new();
+    for n in 0..10 {
+        form = form.part(
+            "files",
+            reqwest::multipart::Part::bytes(pdf(&n.to_string())).file_name("p.pdf"),
+        );
+    }
+    let response = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/bids/{id}/documents")))
+        .bearer_auth(client.token.clone().unwrap())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let answer: Value = response.json().await.unwrap();
+    assert_eq!(answer["fields"][0]["field"], "files");
+    assert_eq!(answer["fields"][0]["code"], "bid-documents-too-many");
+    // The page takes the other one off with the form's checkbox.
+    let visitor = app.visitor();
+    visitor.sign_in("t@example.cn", PASSWORD).await;
+    let need_text = need.to_string();
+    let remaining = documents[1].to_string();
+    let mut fields = bid_fields(&need_text);
+    fields.push(("remove_document", &remaining));
+    let response = post_bid(&visitor, &format!("/bids/{id}"), &fields, &[]).await;
+    assert_eq!(location(&response), format!("/bids/{id}?done=saved"));
+    let (_, body) = get_json(&client, &format!("/api/v1/bids/{id}")).await;
+    assert_eq!(body["content"]["documents"], json!([]));
+    assert_eq!(body["content"]["title"], "流延成型氮化铝基板");
+}

@@ -438,9 +438,9 @@ pub(crate) async fn remove_document(
     ctx: Ctx,
     path: DocumentPath,
 ) -> Result<Json<BidView>, AppError> {
-    own(&state, &ctx, path.bid_id).await?;
+    let (record, _) = own(&state, &ctx, path.bid_id).await?;
     let caller = caller(&ctx)?;
-    let (record, _, _) = bids::bid_for(state.store(), &caller, path.bid_id).await?;
+    // Only a document the draft lists can be taken off; any other id names nothing.
     let listed = bids::content(state.store(), &caller, &record)
         .await?
         .is_some_and(|c| {
