@@ -124,10 +124,9 @@ pub struct DocumentView {
     /// `application/pdf`, `image/jpeg` or `image/png`, by content.
     pub media_type: String,
     pub size_bytes: i64,
-    /// SHA-256 of the file, recorded when it was attached.
+    /// SHA-256 of the file, recorded when it was attached. Download it at
+    /// `GET /api/v1/bids/{bid_id}/documents/{document_id}`.
     pub sha256: String,
-    /// Where to download it (`GET`).
-    pub url: String,
 }
 
 /// A bid's content: only for its author's draft and for opened bids.
@@ -143,7 +142,7 @@ pub struct BidContentView {
     pub documents: Vec<DocumentView>,
 }
 
-fn content_view(bid_id: i64, c: &BidContent) -> BidContentView {
+fn content_view(c: &BidContent) -> BidContentView {
     let b = &c.bid;
     BidContentView {
         title: b.title.clone(),
@@ -188,7 +187,6 @@ fn content_view(bid_id: i64, c: &BidContent) -> BidContentView {
                 media_type: d.media_type.clone(),
                 size_bytes: d.size_bytes,
                 sha256: d.sha256.clone(),
-                url: format!("/api/v1/bids/{bid_id}/documents/{}", d.document_id),
             })
             .collect(),
     }
@@ -263,7 +261,7 @@ fn bid_view(
             .and(record.check)
             .map(|c| c.as_str().to_owned()),
         override_reason: record.override_reason.clone(),
-        content: content.map(|c| content_view(record.bid_id, c)),
+        content: content.map(content_view),
     }
 }
 
@@ -469,7 +467,7 @@ pub(crate) async fn remove_document(
 /// need's issuer and the author once it is opened. Nobody while it is sealed.
 #[utoipa::path(get, path = "/api/v1/bids/{id}/documents/{document}", tag = "competitions", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Bid id"), ("document" = i64, Path, description = "Document id")),
-    responses((status = 200, description = "The file", content_type = "application/octet-stream"), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 200, description = "The file, as it was attached: a PDF, JPEG or PNG", content((String = "application/pdf"), (String = "image/jpeg"), (String = "image/png"))), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)))]
 pub(crate) async fn download(
     State(state): State<AppState>,
     ctx: Ctx,
