@@ -564,12 +564,13 @@ pub(crate) async fn update(
     request: Request,
 ) -> Result<Response, AppError> {
     let caller = caller(&ctx)?;
+    // The anti-forgery token first, as every form: nothing is looked up without it.
+    let (form, uploads): (BidForm, Vec<Upload>) =
+        super::uploads::form_with_files(&ctx, request, &state).await?;
     let (record, need, standing) = bids::bid_for(state.store(), &caller, id).await?;
     if standing != Standing::Author {
         return Err(AppError::NotFound);
     }
-    let (form, uploads): (BidForm, Vec<Upload>) =
-        super::uploads::form_with_files(&ctx, request, &state).await?;
     let input = form.input();
     let content = bids::content(state.store(), &caller, &record).await?;
     let refuse = |errors: Option<&FieldErrors>, status, extra| {
