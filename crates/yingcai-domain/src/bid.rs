@@ -79,8 +79,9 @@ pub struct Relation {
     pub nature: String,
 }
 
-/// A bid's content, every field checked. It is stored sealed, as one JSON document.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// A bid's content, every field checked. It is stored sealed, as one JSON document;
+/// `Debug` shows only its shape, never its words.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Bid {
     pub title: String,
     /// The technical plan in plain text; the documents carry the rest.
@@ -92,6 +93,18 @@ pub struct Bid {
     /// The budget requested; a draft may not state it yet.
     pub budget: Option<Fen>,
     pub relations: Vec<Relation>,
+}
+
+impl std::fmt::Debug for Bid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bid")
+            .field("plan_chars", &self.plan.chars().count())
+            .field("members", &self.members.len())
+            .field("milestones", &self.milestones.len())
+            .field("budget", &self.budget)
+            .field("relations", &self.relations.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// A team member row as typed.
@@ -126,7 +139,8 @@ pub struct RelationInput {
 }
 
 /// A bid as submitted, unchecked. Wholly blank rows are ignored (a form offers spare rows).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// `Debug` shows only its shape, as [`Bid`]'s does.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct BidInput {
     pub title: String,
@@ -137,6 +151,17 @@ pub struct BidInput {
     /// Yuan, two decimals at most; empty while undecided.
     pub budget: String,
     pub relations: Vec<RelationInput>,
+}
+
+impl std::fmt::Debug for BidInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BidInput")
+            .field("plan_chars", &self.plan.chars().count())
+            .field("members", &self.members.len())
+            .field("milestones", &self.milestones.len())
+            .field("relations", &self.relations.len())
+            .finish_non_exhaustive()
+    }
 }
 
 fn bad_text(value: &str, max: usize) -> bool {
@@ -601,6 +626,18 @@ mod tests {
         input = valid();
         input.milestones = vec![valid().milestones[0].clone(); MAX_ROWS + 1];
         assert_eq!(codes(&input), [("milestones", "bid-rows-too-many")]);
+    }
+
+    #[test]
+    fn debug_never_shows_the_words_of_a_bid() {
+        let input = valid();
+        let bid = input.parse(TERMS).unwrap();
+        for shown in [format!("{input:?}"), format!("{bid:?}")] {
+            assert!(
+                !shown.contains("多光谱") && !shown.contains("李四"),
+                "{shown}"
+            );
+        }
     }
 
     #[test]

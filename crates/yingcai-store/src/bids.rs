@@ -34,8 +34,8 @@ crate::refusal! {
     }
 }
 
-/// A plan document as the sealed content lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A plan document as the sealed content lists it (`Debug` leaves its name out).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BidDocumentMeta {
     pub document_id: i64,
     pub file_name: String,
@@ -45,11 +45,30 @@ pub struct BidDocumentMeta {
     pub sha256: String,
 }
 
-/// What is sealed: the bid and its documents' names and digests.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// What is sealed: the bid and its documents' names and digests. `Debug` shows only its
+/// shape.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct BidContent {
     pub bid: Bid,
     pub documents: Vec<BidDocumentMeta>,
+}
+
+impl std::fmt::Debug for BidDocumentMeta {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BidDocumentMeta")
+            .field("document_id", &self.document_id)
+            .field("size_bytes", &self.size_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for BidContent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BidContent")
+            .field("bid", &self.bid)
+            .field("documents", &self.documents.len())
+            .finish()
+    }
 }
 
 impl std::fmt::Debug for SealedBytes {
