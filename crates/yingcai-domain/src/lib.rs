@@ -14,6 +14,7 @@
 
 mod account;
 pub mod audit;
+pub mod bid;
 mod calendar;
 pub mod competition;
 mod enterprise;

@@ -212,6 +212,25 @@ statuses! {
         /// On a published list: anyone may read it and, later, bid.
         Published = "published",
     }
+
+    /// A bid on a published need. Its content is sealed from the moment it is saved and
+    /// read by nobody but its author (while a draft) until the opening job opens it after
+    /// the need's deadline; a draft left at the deadline lapses, unopened.
+    BidStatus("bid", "bid") {
+        Draft = "draft",
+        /// Sealed until the deadline; the author holds a receipt and may withdraw it.
+        Submitted = "submitted",
+        /// Opened after the deadline and formally checked.
+        Opened = "opened",
+        /// Still a draft at the deadline: never opened.
+        Lapsed = "lapsed",
+    }
+
+    /// The formal check of an opened bid (complete, within budget, documents intact).
+    BidCheck("formal check", "bid-check") {
+        Passed = "passed",
+        Failed = "failed",
+    }
 }
 
 #[cfg(test)]
@@ -242,6 +261,8 @@ mod tests {
         round_trip(SubmissionStatus::ALL);
         round_trip(CaseStatus::ALL);
         round_trip(NeedStatus::ALL);
+        round_trip(BidStatus::ALL);
+        round_trip(BidCheck::ALL);
     }
 
     #[test]

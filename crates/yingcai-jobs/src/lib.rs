@@ -13,7 +13,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use yingcai_services::{audit, desk_alerts, housing, mail, policy, service_desk};
+use yingcai_services::{audit, bids, desk_alerts, housing, mail, policy, service_desk};
 use yingcai_store::{Store, now_ms};
 use yingcai_worktime::WorkingHours;
 
@@ -22,14 +22,17 @@ use yingcai_worktime::WorkingHours;
 pub enum JobName {
     /// Deletes expired sessions and stale sign-in failures.
     Cleanup,
+    /// Opens the sealed bids of needs past their deadline and checks them.
+    OpenBids,
 }
 
 impl JobName {
-    pub const ALL: [JobName; 1] = [JobName::Cleanup];
+    pub const ALL: [JobName; 2] = [JobName::Cleanup, JobName::OpenBids];
 
     pub fn as_str(self) -> &'static str {
         match self {
             JobName::Cleanup => "cleanup",
+            JobName::OpenBids => OPEN_BIDS,
         }
     }
 }
@@ -188,6 +191,37 @@ pub fn standard_jobs(
         ));
     }
     jobs
+}
+
+/// The opening of sealed bids: its name and how often it runs.
+pub const OPEN_BIDS: &str = "open-bids";
+pub const OPEN_BIDS_EVERY: Duration = Duration::from_secs(60);
+
+/// One run of the bid-opening job at `now` (ms): the submitted bids of every need whose
+/// deadline has passed are opened (one transaction and one audit entry per need), drafts
+/// lapse, and every opened bid gets its formal check. `documents` is the file store of the
+/// bids' sealed plan documents.
+pub async fn open_bids(
+    store: &Store,
+    documents: &std::path::Path,
+    now: i64,
+) -> anyhow::Result<bids::OpenReport> {
+    Ok(bids::open_due(store, documents, now).await?)
+}
+
+/// The open competitions' periodic job: `open-bids` every minute.
+pub fn bid_jobs(store: &Store, documents: std::path::PathBuf) -> Vec<Periodic> {
+    let store = store.clone();
+    vec![Periodic::new(OPEN_BIDS, OPEN_BIDS_EVERY, move || {
+        let (store, documents) = (store.clone(), documents.clone());
+        async move {
+            let report = open_bids(&store, &documents, now_ms()).await?;
+            if report != bids::OpenReport::default() {
+                tracing::info!(?report, "sealed bids opened and checked");
+            }
+            Ok(())
+        }
+    })]
 }
 
 /// The audit checkpoint's job name.

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod benefits;
+pub mod bids;
 pub mod cards;
 pub mod case_attachments;
 pub mod competitions;
@@ -89,6 +90,7 @@ from_refusals!(
     yingcai_store::SubmissionError,
     yingcai_store::CaseChangeError,
     yingcai_store::NeedChangeError,
+    yingcai_store::BidChangeError,
     housing::OfferAnswerError,
     cards::IssueCardError,
     sandbox::PublishError,

@@ -131,9 +131,16 @@ pub enum SealedColumn {
     TalentBankAccount,
     /// `submission.payload_sealed`: what the owner filled in, as JSON.
     SubmissionPayload,
+    /// `competition_bid.content_sealed`: a bid's whole content, as JSON.
+    BidContent,
+    /// `competition_bid_document.file_sealed`: a bid's plan document. The sealed bytes are
+    /// kept in the file store (under their own SHA-256), not in the column's table.
+    BidDocument,
 }
 
 impl SealedColumn {
+    /// The columns that held version-1 values, which the re-seal step scans. Columns added
+    /// after version 2 (the bids') never held any.
     pub const ALL: [SealedColumn; 3] = [
         SealedColumn::TalentResidentId,
         SealedColumn::TalentBankAccount,
@@ -144,6 +151,8 @@ impl SealedColumn {
         match self {
             SealedColumn::TalentResidentId | SealedColumn::TalentBankAccount => "talent",
             SealedColumn::SubmissionPayload => "submission",
+            SealedColumn::BidContent => "competition_bid",
+            SealedColumn::BidDocument => "competition_bid_document",
         }
     }
 
@@ -152,6 +161,8 @@ impl SealedColumn {
             SealedColumn::TalentResidentId => "resident_id_sealed",
             SealedColumn::TalentBankAccount => "bank_account_sealed",
             SealedColumn::SubmissionPayload => "payload_sealed",
+            SealedColumn::BidContent => "content_sealed",
+            SealedColumn::BidDocument => "file_sealed",
         }
     }
 
@@ -160,6 +171,8 @@ impl SealedColumn {
         match self {
             SealedColumn::TalentResidentId | SealedColumn::TalentBankAccount => "talent_id",
             SealedColumn::SubmissionPayload => "submission_id",
+            SealedColumn::BidContent => "bid_id",
+            SealedColumn::BidDocument => "document_id",
         }
     }
 
@@ -169,6 +182,9 @@ impl SealedColumn {
             SealedColumn::TalentResidentId => "talent.resident_id",
             SealedColumn::TalentBankAccount => "talent.bank_account",
             SealedColumn::SubmissionPayload => "submission.payload",
+            // Never sealed in version 1; a label only so that the match is total.
+            SealedColumn::BidContent => "competition_bid.content",
+            SealedColumn::BidDocument => "competition_bid_document.file",
         }
     }
 }
@@ -300,15 +316,32 @@ impl FieldCipher {
             &self.aead,
             VERSION,
             context.associated_data().as_bytes(),
-            plaintext,
+            plaintext.as_bytes(),
         )
     }
 
     /// The value sealed at `context`; any other row's or column's value fails, naming `context`.
     pub fn open(&self, context: SealContext, sealed: &[u8]) -> Result<String, OpenError> {
         let fail = |failure| OpenError { context, failure };
+        let bytes = self.open_bytes(context, sealed)?;
+        String::from_utf8(bytes).map_err(|_| fail(OpenFailure::NotText))
+    }
+
+    /// Bytes (a file) sealed as [`FieldCipher::seal`] seals text, bound to `context`.
+    pub fn seal_bytes(&self, context: SealContext, plaintext: &[u8]) -> Vec<u8> {
+        seal_with(
+            &self.aead,
+            VERSION,
+            context.associated_data().as_bytes(),
+            plaintext,
+        )
+    }
+
+    /// The bytes sealed at `context` by [`FieldCipher::seal_bytes`].
+    pub fn open_bytes(&self, context: SealContext, sealed: &[u8]) -> Result<Vec<u8>, OpenError> {
+        let fail = |failure| OpenError { context, failure };
         let body = split_version(sealed, VERSION).map_err(fail)?;
-        open_with(&self.aead, context.associated_data().as_bytes(), body).map_err(fail)
+        open_bytes_with(&self.aead, context.associated_data().as_bytes(), body).map_err(fail)
     }
 
     /// Opens a version-1 value (bound to the field name, sealed under the SHA-256-derived
@@ -335,7 +368,7 @@ impl FieldCipher {
             &self.version_1,
             VERSION_1,
             column.version_1_label().as_bytes(),
-            plaintext,
+            plaintext.as_bytes(),
         )
     }
 
@@ -351,13 +384,13 @@ impl FieldCipher {
     }
 }
 
-fn seal_with(aead: &Aes256Gcm, version: u8, aad: &[u8], plaintext: &str) -> Vec<u8> {
+fn seal_with(aead: &Aes256Gcm, version: u8, aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
     let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
     let sealed = aead
         .encrypt(
             &nonce,
             Payload {
-                msg: plaintext.as_bytes(),
+                msg: plaintext,
                 aad,
             },
         )
@@ -380,11 +413,13 @@ fn split_version(sealed: &[u8], version: u8) -> Result<&[u8], OpenFailure> {
 }
 
 fn open_with(aead: &Aes256Gcm, aad: &[u8], body: &[u8]) -> Result<String, OpenFailure> {
+    String::from_utf8(open_bytes_with(aead, aad, body)?).map_err(|_| OpenFailure::NotText)
+}
+
+fn open_bytes_with(aead: &Aes256Gcm, aad: &[u8], body: &[u8]) -> Result<Vec<u8>, OpenFailure> {
     let (nonce, msg) = body.split_at(NONCE_LEN);
-    let plain = aead
-        .decrypt(Nonce::from_slice(nonce), Payload { msg, aad })
-        .map_err(|_| OpenFailure::Authentication)?;
-    String::from_utf8(plain).map_err(|_| OpenFailure::NotText)
+    aead.decrypt(Nonce::from_slice(nonce), Payload { msg, aad })
+        .map_err(|_| OpenFailure::Authentication)
 }
 
 fn blind_index_with(key: &[u8], field: &str, value: &str) -> String {
@@ -497,6 +532,30 @@ mod tests {
             cipher.seal(RESIDENT_42, "x"),
             cipher.seal(RESIDENT_42, "x"),
             "a fresh nonce each time"
+        );
+    }
+
+    #[test]
+    fn bytes_seal_and_open_bound_to_their_row() {
+        let cipher = FieldCipher::new(&FieldKey::generate());
+        let doc = SealContext::new(SealedColumn::BidDocument, 7);
+        let file = b"%PDF-1.7 \xff\x00 binary";
+        let sealed = cipher.seal_bytes(doc, file);
+        assert!(!sealed.windows(8).any(|w| w == b"%PDF-1.7"));
+        assert_eq!(cipher.open_bytes(doc, &sealed).unwrap(), file);
+        let other = SealContext::new(SealedColumn::BidDocument, 8);
+        assert_eq!(
+            cipher.open_bytes(other, &sealed).unwrap_err().failure,
+            OpenFailure::Authentication
+        );
+        assert!(
+            cipher
+                .open_bytes(SealContext::new(SealedColumn::BidContent, 7), &sealed)
+                .is_err()
+        );
+        assert_eq!(
+            SealContext::new(SealedColumn::BidContent, 3).associated_data(),
+            "yingcai:v2:competition_bid:content_sealed:3"
         );
     }
 

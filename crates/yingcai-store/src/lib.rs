@@ -21,6 +21,7 @@
 mod account_notifications;
 mod accounts;
 mod audit;
+mod bids;
 mod columns;
 mod competitions;
 pub mod crypto;
@@ -47,6 +48,9 @@ pub mod testing;
 pub use account_notifications::{AccountNotification, BreachRecord, NewNotice, NoticeKind};
 pub use accounts::{Account, AccountCredentials, AccountFilter, NewAccount};
 pub use audit::{Actor, AuditError, AuditFilter};
+pub use bids::{
+    BidChangeError, BidContent, BidCount, BidDocumentMeta, BidRecord, Opened, SealedBytes,
+};
 pub use competitions::{
     ListRecord, NeedChangeError, NeedEvent, NeedFilter, NeedRecord, NewList, NewNeed,
 };

@@ -51,7 +51,10 @@ impl Store {
             SealedColumn::TalentResidentId => format!(
                 "update {table} set {sealed} = $1, resident_id_index = $2 where {id} = $3 and {sealed} = $4"
             ),
-            SealedColumn::TalentBankAccount | SealedColumn::SubmissionPayload => {
+            SealedColumn::TalentBankAccount
+            | SealedColumn::SubmissionPayload
+            | SealedColumn::BidContent
+            | SealedColumn::BidDocument => {
                 format!("update {table} set {sealed} = $1 where {id} = $2 and {sealed} = $3")
             }
         };

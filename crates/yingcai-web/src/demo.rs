@@ -6,9 +6,11 @@ use yingcai_store::{Actor, ImportRow, Store};
 
 use crate::AppError;
 
+mod bids;
 mod competitions;
 mod desk;
 
+pub use bids::{BidsSeeded, seed_bids};
 pub use competitions::seed_competitions;
 pub use desk::{DEMO_CASES, DeskSeeded, seed_service_desk};
 

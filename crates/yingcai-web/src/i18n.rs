@@ -1,4 +1,5 @@
-//! Translations: Fluent catalogues compiled into the binary (`locales/<tag>/main.ftl`).
+//! Translations: Fluent catalogues compiled into the binary (`locales/<tag>/*.ftl`: `main.ftl`,
+//! and `bids.ftl` for the open competitions' bids).
 //!
 //! Every user-visible string has a key in both catalogues; a test checks that the two
 //! catalogues have the same keys, so no page shows a raw key in one language.
@@ -61,8 +62,16 @@ mod tests {
 
     #[test]
     fn both_catalogues_have_the_same_keys() {
-        let zh = keys(include_str!("../locales/zh-CN/main.ftl"));
-        let en = keys(include_str!("../locales/en/main.ftl"));
+        let zh = keys(concat!(
+            include_str!("../locales/zh-CN/main.ftl"),
+            "\n",
+            include_str!("../locales/zh-CN/bids.ftl")
+        ));
+        let en = keys(concat!(
+            include_str!("../locales/en/main.ftl"),
+            "\n",
+            include_str!("../locales/en/bids.ftl")
+        ));
         let only_zh: Vec<_> = zh.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&zh).collect();
         assert!(
@@ -73,7 +82,11 @@ mod tests {
 
     #[test]
     fn every_key_used_in_templates_and_code_exists() {
-        let en = keys(include_str!("../locales/en/main.ftl"));
+        let en = keys(concat!(
+            include_str!("../locales/en/main.ftl"),
+            "\n",
+            include_str!("../locales/en/bids.ftl")
+        ));
         let mut missing = Vec::new();
         let mut literal = 0;
         for file in crate::render::Templates::iter() {
@@ -116,7 +129,11 @@ mod tests {
     #[test]
     fn every_dynamic_key_exists() {
         use yingcai_domain::Role;
-        let en = keys(include_str!("../locales/en/main.ftl"));
+        let en = keys(concat!(
+            include_str!("../locales/en/main.ftl"),
+            "\n",
+            include_str!("../locales/en/bids.ftl")
+        ));
         let mut wanted: Vec<String> = Vec::new();
         for role in Role::ALL {
             wanted.push(format!("role-{role}"));
@@ -157,6 +174,9 @@ mod tests {
             include_str!("../../yingcai-domain/src/competition.rs"),
             include_str!("../../yingcai-services/src/competitions.rs"),
             include_str!("pages/competitions.rs"),
+            include_str!("../../yingcai-domain/src/bid.rs"),
+            include_str!("../../yingcai-services/src/bids.rs"),
+            include_str!("pages/bids.rs"),
         ];
         for source in sources {
             for call in source
@@ -182,6 +202,7 @@ mod tests {
             yingcai_store::InventoryConflict::CODES,
             yingcai_store::CaseChangeError::CODES,
             yingcai_store::NeedChangeError::CODES,
+            yingcai_store::BidChangeError::CODES,
             yingcai_services::housing::OfferAnswerError::CODES,
             yingcai_services::payments::RunMonthError::CODES,
             yingcai_services::payments::SettlementImportError::CODES,
@@ -281,6 +302,19 @@ mod tests {
             yingcai_services::competitions::PublishRefusal::TOO_EARLY
         ));
         wanted.push("err-list-deadline-too-early-named".to_owned());
+        // Bids: statuses, the formal check's results and reasons, the confirmations.
+        use yingcai_domain::status::{BidCheck, BidStatus};
+        wanted.extend(BidStatus::ALL.iter().map(|s| s.label_id().to_owned()));
+        wanted.extend(BidCheck::ALL.iter().map(|s| s.label_id().to_owned()));
+        wanted.extend(
+            yingcai_domain::bid::CheckReason::ALL
+                .iter()
+                .map(|r| r.label_id()),
+        );
+        for done in ["drafted", "saved", "submitted", "withdrawn", "overridden"] {
+            wanted.push(format!("bid-done-{done}"));
+        }
+        wanted.push(format!("job-{}", "open-bids"));
         for code in yingcai_services::housing::REQUIREMENTS
             .iter()
             .chain(&["not_housed"])
@@ -308,8 +342,16 @@ mod tests {
     /// shown-only "expired").
     #[test]
     fn every_status_has_a_label_in_both_languages() {
-        let en = keys(include_str!("../locales/en/main.ftl"));
-        let zh = keys(include_str!("../locales/zh-CN/main.ftl"));
+        let en = keys(concat!(
+            include_str!("../locales/en/main.ftl"),
+            "\n",
+            include_str!("../locales/en/bids.ftl")
+        ));
+        let zh = keys(concat!(
+            include_str!("../locales/zh-CN/main.ftl"),
+            "\n",
+            include_str!("../locales/zh-CN/bids.ftl")
+        ));
         let mut ids = yingcai_domain::status::all_label_ids();
         ids.push("status-card-expired");
         assert!(ids.len() > 30, "{ids:?}");

@@ -136,6 +136,7 @@ fn all_routes() -> Vec<Route> {
         figures::routes(),
         notifications::routes(),
         competitions::routes(),
+        bids::routes(),
         health::routes(),
         crate::assets::routes(),
         crate::api::routes(),

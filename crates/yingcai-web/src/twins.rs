@@ -469,6 +469,37 @@ pub fn page_twins() -> Vec<(&'static str, &'static str, Twin)> {
             "/officer/lists",
             Api("POST", "/api/v1/competition-lists"),
         ),
+        // Sealed bids.
+        ("GET", "/bids", Api("GET", "/api/v1/bids")),
+        ("GET", "/bids/new", FORM),
+        ("POST", "/bids", Api("POST", "/api/v1/bids")),
+        ("GET", "/bids/{id}", Api("GET", "/api/v1/bids/{id}")),
+        ("POST", "/bids/{id}", Api("PUT", "/api/v1/bids/{id}")),
+        (
+            "POST",
+            "/bids/{id}/submit",
+            Api("POST", "/api/v1/bids/{id}/submit"),
+        ),
+        (
+            "POST",
+            "/bids/{id}/withdraw",
+            Api("POST", "/api/v1/bids/{id}/withdraw"),
+        ),
+        (
+            "GET",
+            "/bids/{id}/documents/{document}",
+            Api("GET", "/api/v1/bids/{id}/documents/{document}"),
+        ),
+        (
+            "GET",
+            "/competitions/needs/{id}/bids",
+            Api("GET", "/api/v1/needs/{id}/bids"),
+        ),
+        (
+            "POST",
+            "/officer/bids/{id}/check",
+            Api("POST", "/api/v1/bids/{id}/check-override"),
+        ),
         // Industry service teams.
         ("GET", "/cases", Api("GET", "/api/v1/cases")),
         ("GET", "/cases/new", FORM),

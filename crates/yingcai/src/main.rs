@@ -264,6 +264,9 @@ enum AuditCommand {
 enum JobsCommand {
     /// Delete expired sessions and old sign-in failures.
     Cleanup,
+    /// Open the sealed bids of every open competition whose deadline has passed and run
+    /// their formal check (as `serve` does every minute); safe to run again.
+    OpenBids,
 }
 
 #[derive(Subcommand)]
@@ -458,6 +461,20 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Jobs {
+            command: JobsCommand::OpenBids,
+        } => {
+            let store = open_store(&settings).await?;
+            store.migrate().await?;
+            let documents = std::path::PathBuf::from(&settings.web.documents_dir);
+            let report =
+                yingcai_jobs::open_bids(&store, &documents, yingcai_store::now_ms()).await?;
+            println!(
+                "opened {} bids of {} needs ({} drafts lapsed); {} bids formally checked",
+                report.opened, report.needs, report.lapsed, report.checked
+            );
+            Ok(())
+        }
         Command::Config {
             command: ConfigCommand::Show,
         } => {
@@ -623,6 +640,15 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
                 "Demo open competitions: {needs} research needs in every state, three of them on the year's first list at /competitions."
             );
         }
+        if let Some(seeded) =
+            yingcai_web::demo::seed_bids(&store, &settings.web, today, yingcai_store::now_ms())
+                .await?
+        {
+            println!(
+                "Demo sealed bids: two sealed on /competitions/needs/{} (officers see only how many); opened and checked on /competitions/needs/{}/bids.",
+                seeded.open_need, seeded.closed_need
+            );
+        }
         println!(
             "Demo accounts (password for all: {}):",
             accounts::DEMO_PASSWORD
@@ -686,6 +712,10 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         }),
         None => None,
     };
+    jobs.extend(yingcai_jobs::bid_jobs(
+        &store,
+        std::path::PathBuf::from(&settings.web.documents_dir),
+    ));
     jobs.extend(yingcai_jobs::desk_jobs(
         &store,
         settings.web.desk_rules(),

@@ -325,7 +325,8 @@ async fn serve_writes_a_checkpoint_when_it_starts_its_jobs_and_when_it_stops() {
             "case-clocks",
             "cleanup",
             "entitlements",
-            "housing"
+            "housing",
+            "open-bids"
         ]
     );
     let out = yingcai(dir.path(), &db, &["audit", "verify"]);

@@ -10,6 +10,7 @@
 
 mod accounts;
 mod audit;
+mod bids;
 mod enterprises;
 mod housing;
 mod notifications;

@@ -36,6 +36,8 @@ struct Records {
     enterprise: i64,
     attachment: i64,
     need: i64,
+    bid: i64,
+    bid_document: i64,
 }
 
 /// The month of a payment run that has been computed, approved and exported.
@@ -390,7 +392,55 @@ async fn records(app: &TestApp) -> Records {
         )
         .await
         .unwrap();
+    // The record's owner's bid, with a document, on a published need whose deadline has
+    // passed: opened, so officers read it and nobody else does.
+    let bid_need = crate::bids::published_need(app, team_officer, "Fixture bid need").await;
+    let bidder = yingcai_services::bids::Caller {
+        account_id: owner,
+        email: "record-owner@example.cn".into(),
+        may_bid: true,
+        officer: false,
+    };
+    let bid = yingcai_services::bids::start_bid(
+        &app.store,
+        app.documents_dir(),
+        &bidder,
+        bid_need,
+        &yingcai_domain::bid::BidInput {
+            title: "Fixture bid".into(),
+            ..Default::default()
+        }
+        .parse(yingcai_domain::bid::NeedTerms {
+            budget: yingcai_domain::Fen(100_000_000),
+            duration_months: 12,
+        })
+        .unwrap(),
+        vec![yingcai_services::case_attachments::Upload {
+            file_name: "plan.pdf".into(),
+            bytes: b"%PDF-1.7 fixture plan".to_vec(),
+            too_large: false,
+        }],
+        yingcai_store::now_ms(),
+    )
+    .await
+    .unwrap();
+    yingcai_services::bids::submit(&app.store, &bidder, bid, yingcai_store::now_ms())
+        .await
+        .unwrap();
+    crate::bids::close(app, bid_need).await;
+    yingcai_services::bids::open_due(&app.store, app.documents_dir(), yingcai_store::now_ms())
+        .await
+        .unwrap();
+    let bid_document = app
+        .store
+        .open_bid_content(bid, owner)
+        .await
+        .unwrap()
+        .documents[0]
+        .document_id;
     Records {
+        bid,
+        bid_document,
         need,
         case,
         attachment,
@@ -439,6 +489,8 @@ fn fill_route(template: &str, target: i64, submission: i64, r: Records) -> Strin
                 ("teams" | "service-teams", "{id}") => r.team.to_string(),
                 ("enterprises", "{id}") => r.enterprise.to_string(),
                 ("needs", "{id}") => r.need.to_string(),
+                ("bids", "{id}") => r.bid.to_string(),
+                ("documents", "{document}") => r.bid_document.to_string(),
                 ("accounts", "{id}") => target.to_string(),
                 ("payments" | "reports" | "payment-runs" | "spending-reports", "{month}") => {
                     EXPORTED_MONTH.to_owned()

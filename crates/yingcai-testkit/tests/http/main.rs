@@ -6,6 +6,8 @@
 //! - `cases`: the service teams' case desk: life cycle, notes, transfers, API twins, teams
 //! - `competitions`: open competitions' needs and lists: life cycle, bid window, who
 //!   sees what, public pages and search, API twins
+//! - `bids`: sealed bids: nobody reads one before the deadline (pages, API, database,
+//!   file store), the opening job and the formal check, field errors
 //! - `figures`: service teams' figures for officers (page, workbook), the public dashboard
 //!   (totals only) and the API twin
 //! - `deadlines`: answer-by dates in working days: apartment offers, requests for documents
@@ -40,6 +42,7 @@ mod api_payments;
 mod api_policy;
 mod api_registry;
 mod authz;
+mod bids;
 mod case_files;
 mod cases;
 mod competitions;

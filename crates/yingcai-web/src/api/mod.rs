@@ -9,6 +9,7 @@
 mod accounts;
 mod audit;
 mod benefits;
+mod bids;
 mod case_files;
 mod cases;
 mod competitions;
@@ -149,6 +150,18 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         housing::public_round,
         housing::occupancy,
         housing::lease_notice,
+        bids::mine,
+        bids::create,
+        bids::get_one,
+        bids::edit,
+        bids::upload,
+        bids::remove_document,
+        bids::download,
+        bids::submit,
+        bids::withdraw,
+        bids::need_bids,
+        bids::override_check,
+        bids::public_count,
     ),
     components(schemas(
         accounts::AccountView,
@@ -295,6 +308,17 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         housing::InventoryUpload,
         yingcai_services::housing::RoundFigures,
         yingcai_services::housing::ComplexFigures,
+        bids::BidRequest,
+        bids::BidView,
+        bids::BidContentView,
+        bids::MemberBody,
+        bids::MilestoneBody,
+        bids::RelationBody,
+        bids::DocumentView,
+        bids::DocumentUpload,
+        bids::NeedBidsView,
+        bids::OverrideRequest,
+        bids::BidCountView,
     )),
     modifiers(&BearerAuth, &ErrorAnswers, &OperationIds),
     tags(
@@ -305,9 +329,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "service-desk", description = "Industry service teams: cases, their clocks on the official calendar, teams and the calendar"),
         (name = "notifications", description = "The caller's notifications: replies, resolutions, warnings before a breach, reminders"),
         (name = "verification", description = "Requests for documents and apartment offers with their answer-by dates, in working days on the official calendar"),
-        (name = "competitions", description = "Open competitions (揭榜挂帅): research needs, their review, and the numbered lists they are published on"),
         (name = "housing", description = "Talent apartments: the inventory and its import, application rounds with a published lottery seed, ballots, the allocation run, offers, leases and occupancy"),
-        (name = "payments", description = "Monthly payment runs: computing, approval by a second officer, the bank file and the bank's settlement, payment lines and their ledger postings, spending reports, overpayments owed back")
+        (name = "payments", description = "Monthly payment runs: computing, approval by a second officer, the bank file and the bank's settlement, payment lines and their ledger postings, spending reports, overpayments owed back"),
+        (name = "competitions", description = "Open competitions (揭榜挂帅): research needs, their review, the numbered lists they are published on, and sealed bids (opened after each need's deadline)")
     )
 )]
 pub struct ApiDoc;
@@ -994,6 +1018,9 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
             housing::lease_notice,
         ),
     ]
+    .into_iter()
+    .chain(bids::routes())
+    .collect()
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {

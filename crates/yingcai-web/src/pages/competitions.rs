@@ -1014,11 +1014,18 @@ pub(crate) async fn public_show(
         Some(id) => Some(list_value(&state.store().competition_list(id).await?)),
         None => None,
     };
+    let now = yingcai_store::now_ms();
+    let bidding = super::bids::bidding_value(&state, &ctx, &record, now).await?;
     page(
         &state,
         &ctx,
         "competition_need.html",
-        context! { need => need_value(&record, today()?), list => list },
+        context! {
+            need => need_value(&record, today()?),
+            list => list,
+            bidding => bidding,
+            bids_received => yingcai_services::bids::public_count(state.store(), &record, now).await?,
+        },
     )
 }
 

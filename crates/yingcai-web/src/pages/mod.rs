@@ -12,6 +12,7 @@ pub(crate) mod admin;
 pub(crate) mod apartment;
 pub(crate) mod audit;
 pub(crate) mod auth;
+pub(crate) mod bids;
 pub(crate) mod cases;
 pub(crate) mod competitions;
 pub(crate) mod enterprise;
