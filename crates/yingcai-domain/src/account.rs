@@ -228,7 +228,21 @@ impl Phone {
                 _ => return Err(FieldError::new("phone", "phone-invalid")),
             }
         }
-        if !(5..=20).contains(&digits.len()) {
+        // A number someone can be called on: international with its country code (E.164:
+        // at most 15 digits), a mainland mobile (11 digits, 13x–19x), a landline with its
+        // area code (0 and 9 to 11 more digits), or a 400/800 service line.
+        let n = digits.len();
+        let plausible = if plus == "+" {
+            (8..=15).contains(&n)
+        } else {
+            match digits.as_bytes() {
+                [b'1', b'3'..=b'9', ..] => n == 11,
+                [b'0', b'1'..=b'9', ..] => (10..=12).contains(&n),
+                [b'4' | b'8', b'0', b'0', ..] => n == 10,
+                _ => false,
+            }
+        };
+        if !plausible {
             return Err(FieldError::new("phone", "phone-invalid"));
         }
         Ok(Some(Phone(format!("{plus}{digits}"))))
@@ -359,6 +373,34 @@ mod tests {
             "+8613800138000"
         );
         assert!(Phone::parse_optional("call me").is_err());
+    }
+
+    #[test]
+    fn only_numbers_one_could_call_are_phones() {
+        for good in [
+            "13800138000",
+            "138 0013 8000",
+            "0311 8888 6666",
+            "0311-8888666",
+            "010 6512 3456",
+            "400 810 8888",
+            "+86 138 0013 8000",
+            "+1 (415) 555-0100",
+        ] {
+            assert!(Phone::parse_optional(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "12345",
+            "1380013800",
+            "138001380001",
+            "12800138000",
+            "031188",
+            "5555 5555",
+            "+8612",
+            "+1234567890123456",
+        ] {
+            assert!(Phone::parse_optional(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

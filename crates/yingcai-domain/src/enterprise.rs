@@ -66,9 +66,6 @@ impl EnterpriseInput {
                 .map(Some)
                 .map_err(|e| FieldError::new("contact_email", e.code)),
         });
-        if !errors.is_empty() {
-            return Err(errors);
-        }
         let (
             Some(name),
             Some(credit_code),
@@ -87,8 +84,12 @@ impl EnterpriseInput {
             contact_email,
         )
         else {
-            unreachable!("INVARIANT: every None recorded an error above");
+            // Every `None` above recorded its field error.
+            return Err(errors);
         };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
         Ok(EnterpriseProfile {
             name,
             credit_code,

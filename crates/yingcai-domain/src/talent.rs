@@ -322,6 +322,14 @@ impl TalentInput {
             code if honors_list.iter().any(|h| h == code) => Ok(Some(code.to_owned())),
             _ => Err(FieldError::new("honors", "honors-invalid")),
         });
+        // A credit code typed without the employer's name is still checked: its own error
+        // is more use to the person than the missing name alone.
+        if self.employer_name.trim().is_empty()
+            && !self.employer_credit_code.trim().is_empty()
+            && let Err(e) = CreditCode::parse(self.employer_credit_code.trim())
+        {
+            errors.push(FieldError::new("employer_credit_code", e.code));
+        }
         let employer = errors.check(self.employer());
         let arrival_date = errors.check(parse_date("arrival_date", &self.arrival_date));
         let employed_in_city = errors.check(parse_bool("employed_in_city", &self.employed_in_city));
@@ -395,9 +403,6 @@ impl TalentInput {
             errors.push(FieldError::new("degree_year", "degree-year-without-degree"));
         }
 
-        if !errors.is_empty() {
-            return Err(errors);
-        }
         let (
             Some(name),
             Some(resident_id),
@@ -432,8 +437,12 @@ impl TalentInput {
             email,
         )
         else {
-            unreachable!("INVARIANT: every None recorded an error above");
+            // Every `None` above recorded its field error.
+            return Err(errors);
         };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
         Ok(TalentProfile {
             name,
             resident_id,
@@ -511,6 +520,27 @@ mod tests {
             employer_credit_code: "91350100M000100Y43".into(),
             ..TalentInput::default()
         }
+    }
+
+    #[test]
+    fn a_credit_code_without_a_name_is_checked_too() {
+        let input = TalentInput {
+            employer_name: String::new(),
+            employer_credit_code: "12345".into(),
+            ..valid()
+        };
+        let errors = input.parse(&honors(), today()).unwrap_err();
+        assert!(
+            errors.for_field("employer_credit_code").is_some(),
+            "{errors}"
+        );
+        assert_eq!(errors.for_field("employer_name"), Some("required"));
+        let input = TalentInput {
+            employer_name: String::new(),
+            ..valid()
+        };
+        let errors = input.parse(&honors(), today()).unwrap_err();
+        assert_eq!(errors.for_field("employer_credit_code"), None, "{errors}");
     }
 
     #[test]

@@ -64,12 +64,13 @@ pub async fn register(
     {
         errors.push(FieldError::new("password_confirm", "password-mismatch"));
     }
-    errors.into_result()?;
     let (Some(role), Some(display_name), Some(email), Some(phone), Some(password)) =
         (role, display_name, email, phone, password)
     else {
-        unreachable!("INVARIANT: every None recorded an error above");
+        // Every `None` above recorded its field error.
+        return Err(errors.into());
     };
+    errors.into_result()?;
     let new = NewAccount {
         email,
         display_name,
@@ -287,12 +288,13 @@ pub async fn create_staff(
     let email = errors.check(Email::parse(&input.email));
     let phone = errors.check(Phone::parse_optional(&input.phone));
     let roles = errors.check(parse_roles(&input.roles));
-    errors.into_result()?;
     let (Some(display_name), Some(email), Some(phone), Some(roles)) =
         (display_name, email, phone, roles)
     else {
-        unreachable!("INVARIANT: every None recorded an error above");
+        // Every `None` above recorded its field error.
+        return Err(errors.into());
     };
+    errors.into_result()?;
     let temporary = security::temporary_password();
     let new = NewAccount {
         email,
@@ -379,10 +381,11 @@ pub async fn create_admin(
     let email = errors.check(Email::parse(email));
     let display_name = errors.check(DisplayName::parse("display_name", display_name));
     let password = errors.check(Password::parse("password", password));
-    errors.into_result()?;
     let (Some(email), Some(display_name), Some(password)) = (email, display_name, password) else {
-        unreachable!("INVARIANT: every None recorded an error above");
+        // Every `None` above recorded its field error.
+        return Err(errors.into());
     };
+    errors.into_result()?;
     let new = NewAccount {
         email,
         display_name,

@@ -12,7 +12,7 @@ use yingcai_store::{CaseRecord, NewNotice, NoticeKind, Store};
 use yingcai_worktime::{BeijingMinute, WorkCalendar, WorkTimeError};
 
 use crate::Error;
-use crate::service_desk::{DeskRules, clocks_of, minute};
+use crate::service_desk::{Counted, DeskRules, clocks_of, minute};
 
 /// The clocks of a case, by the name pages and payloads use.
 pub const CLOCKS: [&str; 2] = ["response", "resolution"];
@@ -105,8 +105,8 @@ pub async fn check_clocks(
         for case in &cases {
             report.cases += 1;
             let clocks = match clocks_of(store, calendar, rules, case, now).await? {
-                Ok(clocks) => clocks,
-                Err(WorkTimeError::YearNotCovered(year)) => {
+                Counted::Known(clocks) => clocks,
+                Counted::YearMissing(year) => {
                     *report.missing_years.entry(year).or_default() += 1;
                     continue;
                 }
@@ -232,8 +232,8 @@ pub async fn current_breaches(
     for (case_id, recorded) in by_case {
         let case = store.case(case_id).await?;
         let clocks = match clocks_of(store, calendar, rules, &case, now).await? {
-            Ok(clocks) => clocks,
-            Err(WorkTimeError::YearNotCovered(year)) => {
+            Counted::Known(clocks) => clocks,
+            Counted::YearMissing(year) => {
                 missing.insert(year);
                 continue;
             }

@@ -169,7 +169,7 @@ fn assess(
 }
 
 /// What the public may see of a round.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct RoundFigures {
     pub applicants: usize,
     /// Applicants still eligible at the deadline (the others were not allocated).
@@ -178,7 +178,9 @@ pub struct RoundFigures {
     pub complexes: Vec<ComplexFigures>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+/// A complex of a round: its capacity, how many ranked it, and (after allocation) how
+/// many it took and its cut-off. Rents in fen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ComplexFigures {
     pub code: String,
     pub name: String,
@@ -232,8 +234,12 @@ pub async fn round_figures(store: &Store, round: &RoundRecord) -> anyhow::Result
 /// Why a round could not be run.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
+    #[error("no such round")]
+    NotFound,
     #[error("the round was already allocated")]
     AlreadyRun,
+    #[error("the round's deadline has not passed")]
+    BeforeDeadline,
     /// The offers' answer-by date falls in a year the working calendar has no data for:
     /// nothing was written, the round stays open until an administrator adds the year.
     #[error(transparent)]
@@ -281,7 +287,7 @@ pub async fn run_round(
     let (priority, offer_rules, _) = rules_of(round)?;
     let respond_by = offer_deadline(calendar, now_ms(), &offer_rules)
         .map_err(|e| anyhow::anyhow!(e))?
-        .map_err(YearMissing::from)?;
+        .required()?;
     let applications = store.applications(round.round_id).await?;
     let complexes = store.round_complexes(round.round_id).await?;
     // Checked as of the run (right after the deadline): a card that lapsed or a home
@@ -462,16 +468,17 @@ pub async fn run_round(
     Ok(summary)
 }
 
-/// The answer-by date (Unix ms) of an offer made at `now` (Unix ms) under `rules`; the
-/// inner error names a year the calendar lacks.
+/// The answer-by date (Unix ms) of an offer made at `now` (Unix ms) under `rules`, or the
+/// year the calendar lacks.
 fn offer_deadline(
     calendar: &WorkCalendar,
     now: i64,
     rules: &OfferRules,
-) -> Result<Result<i64, yingcai_worktime::WorkTimeError>, crate::Error> {
+) -> Result<crate::work_calendar::Counted<i64>, crate::Error> {
     let offered = crate::work_calendar::minute(now)?;
     Ok(yingcai_housing::response_deadline(offered, rules, calendar)
-        .map(crate::work_calendar::millis))
+        .map(crate::work_calendar::millis)
+        .into())
 }
 
 fn csv_cell(value: &str) -> String {
@@ -558,7 +565,7 @@ pub async fn refill(
     };
     let respond_by = offer_deadline(calendar, now_ms(), &offer_rules)
         .map_err(|e| anyhow::anyhow!(e))?
-        .map_err(YearMissing::from)?;
+        .required()?;
     let mut made = 0;
     let units = store.free_units_in_round(round_id, complex_id).await?;
     for (talent_id, unit_id) in waiting.talents.into_iter().zip(units) {

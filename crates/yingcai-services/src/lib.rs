@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod benefits;
 pub mod bids;
 pub mod cards;
 pub mod case_attachments;
@@ -15,10 +16,13 @@ pub mod competitions;
 pub mod desk_alerts;
 pub mod documents;
 pub mod housing;
+pub mod housing_desk;
 pub mod mail;
 pub mod payments;
 pub mod policy;
+pub mod profiles;
 pub mod registry;
+pub mod sandbox;
 pub mod security;
 pub mod service_desk;
 pub mod service_figures;
@@ -89,6 +93,13 @@ from_refusals!(
     yingcai_store::BidChangeError,
     housing::OfferAnswerError,
     cards::IssueCardError,
+    sandbox::PublishError,
+    profiles::DocumentRefusal,
+    payments::RunMonthError,
+    payments::SettlementImportError,
+    housing_desk::ComplexError,
+    housing_desk::UnitStatusError,
+    housing_desk::BallotError,
 );
 
 impl From<FieldErrors> for Error {

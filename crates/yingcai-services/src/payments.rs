@@ -12,8 +12,8 @@ use yingcai_domain::status::RunStatus;
 use yingcai_payments::{LineKind, Segment, accrue, plan_lines};
 use yingcai_store::payments::{ApproveRunError, ExportRunError, RepaymentError, SettleRunError};
 use yingcai_store::{
-    Actor, BankTransfer, NewPaymentLine, PaymentRun, Posting, Settlement, SettlementReport, Store,
-    StoreError,
+    Actor, BankTransfer, NewPaymentLine, PaymentLineView, PaymentRun, Posting, Settlement,
+    SettlementReport, SpendingDimension, Store, StoreError,
 };
 
 /// Entitlements per transaction: large enough that a million take a few hundred
@@ -286,6 +286,208 @@ pub async fn approve(
         .payment_run(month)
         .await?
         .ok_or(StoreError::NotFound)?)
+}
+
+yingcai_store::refusal! {
+    /// Why a month's run was not computed.
+    pub enum RunMonthError {
+        /// The run was approved (or exported): its lines no longer change.
+        Frozen => ("month", "run-frozen", "the run is approved: its lines are frozen"),
+    }
+}
+
+/// Computes (or completes) the run for `month` as an officer asked it on a page or over the
+/// API: refused, before anything is opened, once the run is past its draft.
+pub async fn compute(
+    store: &Store,
+    month: Month,
+    actor: &Actor,
+) -> Result<RunReport, RunMonthError> {
+    if let Some(run) = store.payment_run(month).await?
+        && run.status != RunStatus::Draft
+    {
+        return Err(RunMonthError::Frozen);
+    }
+    Ok(run_month(store, month, actor, &|_, _| {}).await?)
+}
+
+/// A run with what officers look at before approving it.
+#[derive(Debug, Clone)]
+pub struct RunDetail {
+    pub run: PaymentRun,
+    pub lines: i64,
+    pub total_fen: i64,
+    /// (kind, lines, fen), by kind.
+    pub by_kind: Vec<(String, i64, i64)>,
+    /// Whether the whole ledger balances (see `yingcai ledger check`).
+    pub ledger_sound: bool,
+    /// The bank transfers of an exported (or settled) run; empty before.
+    pub transfers: Vec<BankTransfer>,
+}
+
+/// A run exported to the bank (and perhaps settled) has its bank file and transfers.
+pub fn has_bank_file(status: RunStatus) -> bool {
+    matches!(status, RunStatus::Exported | RunStatus::Settled)
+}
+
+/// The run of `month` with its totals, its lines by kind, the ledger's soundness and its
+/// bank transfers; `NotFound` when the month has no run.
+pub async fn run_detail(store: &Store, month: Month) -> Result<RunDetail, StoreError> {
+    let run = store
+        .payment_run(month)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let (lines, total_fen) = store.payment_run_totals(&run).await?;
+    let by_kind = store.payment_run_by_kind(&run).await?;
+    let ledger_sound = store.check_ledger().await?.is_sound();
+    let transfers = if has_bank_file(run.status) {
+        store.bank_transfers(&run).await?
+    } else {
+        Vec::new()
+    };
+    Ok(RunDetail {
+        run,
+        lines,
+        total_fen,
+        by_kind,
+        ledger_sound,
+        transfers,
+    })
+}
+
+/// A bank file to download.
+pub struct BankFile {
+    pub file_name: String,
+    pub media_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// The bank file `name` (`bank.csv` or `bank.xlsx`) of the exported run of `month`, with
+/// full account numbers; `NotFound` for another name, or a run not exported.
+pub async fn bank_file(store: &Store, month: Month, name: &str) -> Result<BankFile, crate::Error> {
+    let run = store
+        .payment_run(month)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if !has_bank_file(run.status) {
+        return Err(crate::Error::NotFound);
+    }
+    let transfers = store.bank_transfers(&run).await?;
+    let (bytes, media_type) = match name {
+        "bank.csv" => (
+            bank_file_csv(run.month, &transfers)?,
+            "text/csv; charset=utf-8",
+        ),
+        "bank.xlsx" => (bank_file_xlsx(run.month, &transfers)?, XLSX),
+        _ => return Err(crate::Error::NotFound),
+    };
+    Ok(BankFile {
+        file_name: format!("yingcai-{}-{name}", run.month),
+        media_type,
+        bytes,
+    })
+}
+
+/// The media type of an XLSX workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+yingcai_store::refusal! {
+    /// Why a bank's settlement file was not imported.
+    pub enum SettlementImportError {
+        /// The file is not the bank's CSV of references and statuses.
+        Unreadable => ("file", "settlement-file-invalid", "the file is not a settlement file"),
+        /// Only an exported run is settled.
+        NotExported => ("file", "run-not-exported", "the run was not exported to the bank"),
+    }
+}
+
+/// Reads the bank's settlement file and records its answers: a file that does not read is
+/// refused (the reason is logged here, once), nothing recorded.
+pub async fn import_settlement(
+    store: &Store,
+    month: Month,
+    bytes: &[u8],
+    actor: &Actor,
+) -> Result<SettlementReport, SettlementImportError> {
+    let answers = read_settlement(bytes).map_err(|message| {
+        tracing::info!(%message, "settlement file refused");
+        SettlementImportError::Unreadable
+    })?;
+    settle(store, month, &answers, actor)
+        .await
+        .map_err(|refusal| match refusal {
+            SettleRunError::NotExported => SettlementImportError::NotExported,
+            SettleRunError::Store(error) => SettlementImportError::Store(error),
+        })
+}
+
+/// One dimension of a month's spending: rows of (key, talents, fen), in key order.
+pub type SpendingSection = (SpendingDimension, Vec<(String, i64, i64)>);
+
+/// Spending: the total of each run month, and one month by each dimension.
+#[derive(Debug, Clone)]
+pub struct SpendingReport {
+    /// (run month, fen), oldest first.
+    pub by_month: Vec<(Month, i64)>,
+    /// The month broken down: the one asked for, or else the latest run's; `None` before
+    /// the first run.
+    pub month: Option<Month>,
+    /// (dimension, rows of (key, talents, fen)) for `month`, every dimension in order.
+    pub sections: Vec<SpendingSection>,
+}
+
+/// The spending report of `month`, or of the latest run month when none is asked for.
+pub async fn spending_report(
+    store: &Store,
+    month: Option<Month>,
+) -> Result<SpendingReport, StoreError> {
+    let by_month = store.spending_by_month().await?;
+    let month = month.or_else(|| by_month.last().map(|(m, _)| *m));
+    let mut sections = Vec::new();
+    if let Some(month) = month {
+        for dimension in SpendingDimension::ALL {
+            sections.push((dimension, store.spending_by(month, dimension).await?));
+        }
+    }
+    Ok(SpendingReport {
+        by_month,
+        month,
+        sections,
+    })
+}
+
+/// A month's spending as an XLSX workbook: one sheet per dimension.
+pub fn spending_xlsx(sections: &[SpendingSection]) -> anyhow::Result<Vec<u8>> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let money = rust_xlsxwriter::Format::new().set_num_format("#,##0.00");
+    for (dimension, rows) in sections {
+        let sheet = book.add_worksheet();
+        sheet.set_name(dimension.as_str())?;
+        for (c, h) in [dimension.as_str(), "talents", "yuan"].iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+        }
+        for (r, (key, talents, total)) in rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            sheet.write_string(r, 0, key)?;
+            sheet.write_number(r, 1, *talents as f64)?;
+            sheet.write_number_with_format(r, 2, *total as f64 / 100.0, &money)?;
+        }
+        sheet.autofit();
+    }
+    Ok(book.save_to_buffer()?)
+}
+
+/// A talent's payment history: every line written for the talent owned by `account_id`,
+/// newest run first (none for an account without a talent record).
+pub async fn history_of_owner(
+    store: &Store,
+    account_id: i64,
+) -> Result<Vec<PaymentLineView>, StoreError> {
+    match store.talent_of_owner(account_id).await? {
+        Some(talent) => store.payment_lines_of_talent(talent.talent_id).await,
+        None => Ok(Vec::new()),
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use yingcai_store::{
     Actor, CaseFilter, CaseRecord, CaseTransition, DefaultTeam, EventKind, NewCase, Store,
     TeamInput, TeamRecord, now_ms,
 };
-use yingcai_worktime::{WorkCalendar, WorkTimeError, WorkingHours};
+use yingcai_worktime::{WorkCalendar, WorkingHours};
 
 use crate::Error;
 use crate::case_attachments::{self, Files};
@@ -29,6 +29,7 @@ pub struct DeskRules {
     pub warn_percent: u8,
 }
 
+pub use crate::work_calendar::Counted;
 pub(crate) use crate::work_calendar::minute;
 
 /// A case's clocks as of `now` (ms), or why the calendar cannot count them.
@@ -38,7 +39,7 @@ pub async fn clocks_of(
     rules: &DeskRules,
     case: &CaseRecord,
     now: i64,
-) -> Result<Result<Clocks, WorkTimeError>, Error> {
+) -> Result<Counted<Clocks>, Error> {
     let pauses = store.case_pauses(case.case_id).await?;
     let timeline = Timeline {
         opened: minute(case.opened_at)?,
@@ -51,12 +52,7 @@ pub async fn clocks_of(
         response_target: u64::try_from(case.response_target).unwrap_or(0),
         resolution_target: u64::try_from(case.resolution_target).unwrap_or(0),
     };
-    Ok(yingcai_casedesk::read(
-        &timeline,
-        calendar,
-        minute(now)?,
-        rules.warn_percent,
-    ))
+    Ok(yingcai_casedesk::read(&timeline, calendar, minute(now)?, rules.warn_percent).into())
 }
 
 /// Who is asking.
@@ -425,7 +421,7 @@ pub async fn act_with_files(
         && message.is_some()
         && kind == EventKind::Reply;
     let clocks = if first_response || to == CaseStatus::Resolved {
-        clocks_of(store, calendar, rules, &case, now).await?.ok()
+        clocks_of(store, calendar, rules, &case, now).await?.known()
     } else {
         None
     };

@@ -10,7 +10,7 @@ use yingcai_store::{Actor, Store};
 use yingcai_worktime::WorkCalendar;
 
 use crate::Error;
-use crate::work_calendar::deadline_after;
+use crate::work_calendar::{Counted, deadline_after};
 
 /// The longest reason an officer may give.
 pub const REASON_MAX_CHARS: usize = 1000;
@@ -63,8 +63,8 @@ pub async fn return_submission(
 ) -> Result<Returned, Error> {
     let reason = check_reason(reason)?;
     let (respond_by, calendar_missing) = match deadline_after(calendar, now, working_days)? {
-        Ok(by) => (Some(by), None),
-        Err(yingcai_worktime::WorkTimeError::YearNotCovered(year)) => {
+        Counted::Known(by) => (Some(by), None),
+        Counted::YearMissing(year) => {
             tracing::warn!(
                 submission_id,
                 year,

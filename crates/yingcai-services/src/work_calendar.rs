@@ -66,17 +66,63 @@ pub fn millis(t: BeijingMinute) -> i64 {
     t.to_timestamp().as_millisecond()
 }
 
+/// What the official calendar could count. A year without data is not a failure of the
+/// operation that asked: each caller decides whether it refuses, skips or goes on without
+/// the figure, so it is an outcome beside the value, not an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted<T> {
+    /// Counted on the official calendar.
+    Known(T),
+    /// The calendar has no data for this year: an administrator adds it at /admin/calendar.
+    YearMissing(i32),
+}
+
+impl<T> Counted<T> {
+    /// The figure, when it could be counted.
+    pub fn known(self) -> Option<T> {
+        match self {
+            Counted::Known(value) => Some(value),
+            Counted::YearMissing(_) => None,
+        }
+    }
+
+    /// The figure, or the missing year as the refusal of an operation that cannot go on
+    /// without it.
+    pub fn required(self) -> Result<T, YearMissing> {
+        match self {
+            Counted::Known(value) => Ok(value),
+            Counted::YearMissing(year) => Err(YearMissing(year)),
+        }
+    }
+
+    pub fn as_ref(&self) -> Counted<&T> {
+        match self {
+            Counted::Known(value) => Counted::Known(value),
+            Counted::YearMissing(year) => Counted::YearMissing(*year),
+        }
+    }
+}
+
+impl<T> From<Result<T, WorkTimeError>> for Counted<T> {
+    fn from(result: Result<T, WorkTimeError>) -> Self {
+        match result {
+            Ok(value) => Counted::Known(value),
+            Err(WorkTimeError::YearNotCovered(year)) => Counted::YearMissing(year),
+        }
+    }
+}
+
 /// An administrative deadline: the end of the `working_days`th working day after the day
-/// of `from` (Unix ms), Beijing time, as Unix ms. The inner error names the year the
-/// calendar lacks; the caller decides whether that refuses the operation.
+/// of `from` (Unix ms), Beijing time, as Unix ms, or the year the calendar lacks.
 pub fn deadline_after(
     calendar: &WorkCalendar,
     from: i64,
     working_days: u32,
-) -> Result<Result<i64, WorkTimeError>, Error> {
+) -> Result<Counted<i64>, Error> {
     Ok(calendar
         .end_of_working_days(minute(from)?, working_days)
-        .map(millis))
+        .map(millis)
+        .into())
 }
 
 /// A deadline that could not be counted because the calendar has no data for `0`: an

@@ -347,6 +347,39 @@ pub async fn seed_cards(state: &crate::AppState, count: usize) -> Result<Option<
     Ok(sample)
 }
 
+/// A payment run for the demo: the first `count` proposed entitlements of talents with a
+/// bank account confirmed (as each talent would with one click), and this month's run
+/// computed by the system, waiting for an officer's approval (once: nothing happens when
+/// any run exists).
+pub async fn seed_payments(store: &Store, count: i64) -> Result<(), AppError> {
+    if !store.payment_runs().await?.is_empty() {
+        return Ok(());
+    }
+    let proposed = store
+        .entitlements(&yingcai_store::EntitlementFilter {
+            status: Some(yingcai_domain::status::EntitlementStatus::Proposed),
+            limit: count,
+            ..Default::default()
+        })
+        .await?;
+    for entitlement in proposed {
+        let talent = store.talent(entitlement.talent_id).await?;
+        if let Some(bank) = &talent.profile.bank_account {
+            store
+                .confirm_entitlement(
+                    entitlement.entitlement_id,
+                    talent.talent_id,
+                    &bank.masked(),
+                    &Actor::System,
+                )
+                .await?;
+        }
+    }
+    let month = yingcai_services::policy::clock_month(yingcai_services::policy::today());
+    yingcai_services::payments::compute(store, month, &Actor::System).await?;
+    Ok(())
+}
+
 /// Talent apartments for the demo: four complexes across the districts, two unit types
 /// each, and a round open for ballots for two weeks (once: nothing happens when any
 /// complex exists).

@@ -123,6 +123,11 @@ from_refusals!(
     yingcai_store::SubmissionError,
     yingcai_store::NeedChangeError,
     yingcai_services::housing::OfferAnswerError,
+    yingcai_services::payments::RunMonthError,
+    yingcai_services::payments::SettlementImportError,
+    yingcai_services::housing_desk::ComplexError,
+    yingcai_services::housing_desk::UnitStatusError,
+    yingcai_services::housing_desk::BallotError,
     crate::policy::IssueCardError,
 );
 

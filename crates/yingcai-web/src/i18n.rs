@@ -204,8 +204,14 @@ mod tests {
             yingcai_store::NeedChangeError::CODES,
             yingcai_store::BidChangeError::CODES,
             yingcai_services::housing::OfferAnswerError::CODES,
+            yingcai_services::payments::RunMonthError::CODES,
+            yingcai_services::payments::SettlementImportError::CODES,
+            yingcai_services::housing_desk::ComplexError::CODES,
+            yingcai_services::housing_desk::UnitStatusError::CODES,
+            yingcai_services::housing_desk::BallotError::CODES,
             crate::policy::IssueCardError::CODES,
             crate::pages::talent::DocumentError::CODES,
+            yingcai_services::profiles::DocumentRefusal::CODES,
         ] {
             wanted.extend(codes.iter().map(|code| format!("err-{code}")));
         }

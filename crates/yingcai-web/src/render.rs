@@ -28,6 +28,8 @@ pub(crate) fn environment() -> anyhow::Result<Environment<'static>> {
     env.add_function("t", t);
     env.add_filter("loc", localized);
     env.add_filter("yuan", yuan);
+    env.add_filter("filesize", filesize);
+    env.add_filter("filekind", filekind);
     Ok(env)
 }
 
@@ -43,6 +45,33 @@ fn localized(state: &State, text: Value) -> Result<String, Error> {
 /// `{{ fen|yuan }}`: integer fen as yuan with thousands separators, e.g. `¥3,000.00`.
 fn yuan(fen: i64) -> String {
     yingcai_domain::Fen(fen).yuan_grouped()
+}
+
+/// `{{ d.size_bytes|filesize }}`: 420 B, 12.3 KB, 4.5 MB — never "0 KB" for a small file.
+fn filesize(bytes: i64) -> String {
+    const KB: f64 = 1024.0;
+    let b = bytes.max(0) as f64;
+    if b < KB {
+        format!("{bytes} B")
+    } else if b < KB * KB {
+        format!("{:.1} KB", b / KB)
+    } else {
+        format!("{:.1} MB", b / KB / KB)
+    }
+}
+
+/// `{{ d.media_type|filekind }}`: the kind of file a person recognises (PDF, JPEG, PNG).
+fn filekind(media_type: &str) -> String {
+    match media_type {
+        "application/pdf" => "PDF".into(),
+        "image/jpeg" => "JPEG".into(),
+        "image/png" => "PNG".into(),
+        other => other
+            .rsplit('/')
+            .next()
+            .unwrap_or(other)
+            .to_ascii_uppercase(),
+    }
 }
 
 /// `{{ t("key", name=value) }}`: the message in the page's language.

@@ -335,6 +335,8 @@ fn init_logging(settings: &Settings) {
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.log_level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        // Colours only on a terminal: a log written to a file or a collector stays plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     match settings.log_format {
         LogFormat::Json => builder.json().init(),
@@ -688,6 +690,9 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     }
     if demo && let Some(url) = yingcai_web::demo::seed_cards(&state, 40).await? {
         println!("Demo green cards issued; check one at:\n  {url}");
+    }
+    if demo {
+        yingcai_web::demo::seed_payments(&store, 40).await?;
     }
     println!("yingcai is serving at http://{}", listener.local_addr()?);
 

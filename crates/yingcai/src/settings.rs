@@ -124,10 +124,28 @@ impl Settings {
         if let Some(bind) = &overrides.bind {
             figment = figment.merge(("bind", bind));
         }
-        let settings: Settings = figment
+        let mut settings: Settings = figment
             .extract()
             .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+        settings.web.public_url = settings.public_url();
         Ok(settings)
+    }
+
+    /// The site's address as links in cards' QR codes and e-mails give it. Left at its
+    /// default, it follows the port (and a specific bind address) the server listens on, so
+    /// `serve --port 8099` does not print links to port 8080; a configured address (a
+    /// proxy's, say) is kept as it is.
+    fn public_url(&self) -> String {
+        let default = yingcai_web::WebSettings::default().public_url;
+        if self.web.public_url != default {
+            return self.web.public_url.clone();
+        }
+        let host = match self.bind.as_str() {
+            "0.0.0.0" | "::" | "[::]" | "" => "127.0.0.1".to_owned(),
+            host if host.contains(':') && !host.starts_with('[') => format!("[{host}]"),
+            host => host.to_owned(),
+        };
+        format!("http://{host}:{}", self.port)
     }
 
     pub fn database_url(&self) -> anyhow::Result<DatabaseUrl> {
@@ -320,6 +338,42 @@ mod tests {
             let env_only =
                 Settings::load(None, &Overrides::default()).map_err(|e| e.to_string())?;
             assert_eq!(env_only.port, 9100);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn links_follow_the_port_unless_the_site_address_is_configured() {
+        figment::Jail::expect_with(|_| {
+            let on = |port: u16, bind: Option<&str>| {
+                Settings::load(
+                    None,
+                    &Overrides {
+                        port: Some(port),
+                        bind: bind.map(str::to_owned),
+                        ..Default::default()
+                    },
+                )
+                .map(|s| s.web.public_url)
+                .map_err(|e| e.to_string())
+            };
+            assert_eq!(on(8099, None)?, "http://127.0.0.1:8099");
+            assert_eq!(on(8099, Some("0.0.0.0"))?, "http://127.0.0.1:8099");
+            assert_eq!(on(8099, Some("192.168.1.5"))?, "http://192.168.1.5:8099");
+            assert_eq!(on(8099, Some("::1"))?, "http://[::1]:8099");
+            Ok(())
+        });
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("YINGCAI_WEB__PUBLIC_URL", "https://rencai.example.gov.cn");
+            let settings = Settings::load(
+                None,
+                &Overrides {
+                    port: Some(8099),
+                    ..Default::default()
+                },
+            )
+            .map_err(|e| e.to_string())?;
+            assert_eq!(settings.web.public_url, "https://rencai.example.gov.cn");
             Ok(())
         });
     }

@@ -284,6 +284,15 @@ impl Store {
         Ok(summary)
     }
 
+    /// Whether unit `unit_id` exists.
+    pub async fn unit_exists(&self, unit_id: i64) -> Result<bool, StoreError> {
+        let count: i64 = sqlx::query_scalar("select count(*) from unit where unit_id = $1")
+            .bind(unit_id)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(count > 0)
+    }
+
     /// Takes a free unit out of service or puts it back; a unit on offer or let cannot
     /// change (`NotFound`).
     pub async fn set_unit_maintenance(

@@ -12,6 +12,7 @@ mod accounts;
 mod audit;
 mod bids;
 mod enterprises;
+mod housing;
 mod notifications;
 mod operations;
 mod payments;

@@ -218,6 +218,19 @@ async fn the_openapi_document_describes_every_api_route() {
         }
     }
     documented.sort();
+    // Operation ids name client methods: each is present and unique.
+    let mut ids: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|operations| operations.as_object().unwrap().values())
+        .map(|operation| operation["operationId"].as_str().expect("an operation id"))
+        .collect();
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "operation ids repeat");
+    assert!(ids.contains(&"post_policy_by_id_publish"), "{ids:?}");
     let mut routed: Vec<(String, String)> = crate::authz::api_routes()
         .iter()
         .filter(|r| r.path != "/api/v1/openapi.json")

@@ -15,6 +15,10 @@
 //! - `notifications`: what the desk tells requesters and teams (site, API, e-mail), the
 //!   case-clocks job's warnings and breaches, the supervising office's overdue list
 //! - `api`: the JSON API and its OpenAPI document
+//! - `api_housing`: the housing pages' API twins: inventory and its import, rounds, ballots,
+//!   the run, offers, leases and occupancy, and the public round
+//! - `api_payments`: the payments pages' API twins: runs, approval, bank files, settlement,
+//!   lines, reports, receivables and repayments
 //! - `site`: languages, health checks, assets, two servers on one database
 //! - `forms`: forms read into their input structs (typed fields, repeated fields, tokens)
 //! - `hostile`: random and extreme values in every page's path and query, and public forms
@@ -32,6 +36,11 @@
 
 mod accounts;
 mod api;
+mod api_benefits;
+mod api_housing;
+mod api_payments;
+mod api_policy;
+mod api_registry;
 mod authz;
 mod bids;
 mod case_files;

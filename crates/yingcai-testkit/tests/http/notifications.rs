@@ -386,7 +386,7 @@ async fn the_clocks_job_warns_once_tells_a_breach_once_and_the_office_sees_it() 
     let page = text(&html);
     assert!(
         page.contains(&format!(
-            "A team {} School place New First answer 2026-03-02 10:40:00",
+            "A team {} School place New First answer 2026-03-02 10:40",
             number(case)
         )),
         "{page}"

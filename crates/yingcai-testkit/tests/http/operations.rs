@@ -40,8 +40,8 @@ async fn the_jobs_page_shows_each_jobs_last_runs_and_a_failing_jobs_error() {
         "Apartment offers and leases",
         "Working",
         "Failing (3 in a row)",
-        "2026-11-29 08:00:01",
-        "2026-11-29 08:02:00",
+        "2026-11-29 08:00",
+        "2026-11-29 08:02",
         "database is locked &lt;retry&gt;",
         "Never",
     ] {

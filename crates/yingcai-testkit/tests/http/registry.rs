@@ -641,6 +641,14 @@ async fn a_talent_names_an_employer_on_the_platform_and_a_forged_one_is_refused(
         .await
         .unwrap()[0]
         .submission_id;
+    // The officer decides on what the talent chose: the enterprise's name and code.
+    let (_, review) = officer
+        .page(&format!("/officer/submissions/{submission}"))
+        .await;
+    assert!(
+        review.contains("雄安智芯科技有限公司") && review.contains("91350100M000100Y43"),
+        "{review}"
+    );
     assert_eq!(
         officer
             .post_form(&format!("/officer/submissions/{submission}/verify"), &[])
@@ -654,6 +662,10 @@ async fn a_talent_names_an_employer_on_the_platform_and_a_forged_one_is_refused(
         .await
         .unwrap();
     assert_eq!(talents.len(), 1);
+    let (_, page) = officer
+        .page(&format!("/officer/talents/{}", talents[0].talent_id))
+        .await;
+    assert!(page.contains("雄安智芯科技有限公司"), "{page}");
 }
 
 #[tokio::test]

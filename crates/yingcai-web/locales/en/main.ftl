@@ -123,6 +123,10 @@ error-internal-title = Something went wrong
 error-internal = An unexpected error occurred and has been logged. Nothing was saved; please try again later.
 
 err-required = This field is required.
+err-invalid = This value is not one of those allowed here.
+err-requirement-invalid = Choose requirements from the list.
+err-calendar-year-missing = The working calendar lacks the year of the answer-by date: an administrator must add it first.
+err-inventory-rows-invalid = Some rows of the file are wrong; nothing was imported.
 err-too-long = This is too long.
 err-text-invalid = This contains characters that are not allowed.
 err-value-invalid = This value cannot be read here: enter it as the form asks.
@@ -153,7 +157,7 @@ err-credit-code-check = This credit code's check character is wrong; please chec
 
 nav-admin-audit = Audit log
 audit-title = Audit log
-audit-hint = Every change on the platform, newest first. Entries are hash-chained: `yingcai audit verify` finds any entry altered or removed. Times are Beijing time.
+audit-hint = Every change on the platform, newest first. Entries are chained to one another, so the platform's audit check finds any entry altered or removed. Times are Beijing time.
 audit-action = Action
 audit-entity-id = Record id
 audit-actor-id = Actor account id
@@ -328,6 +332,7 @@ queue-kind = Records
 queue-kind-talent = Talents
 queue-kind-enterprise = Enterprises
 err-file-too-large = The file is too large for one upload (64 MB at most).
+err-import-refused = Nothing was imported: the rows listed have problems. Correct them and upload the whole file again.
 field-employer-on-platform = Employer registered on the platform
 employer-not-listed = Not listed: enter the name and credit code below
 field-employer-name-hint = Only if your employer is not in the list above.
@@ -437,7 +442,7 @@ verify-state-not-yet-valid = Genuine, but not yet valid
 verify-state-unknown = Signed by the platform, but not in its register
 verify-revoked-reason = Reason: { $reason }
 verify-not-genuine = Not genuine: this code was not signed by the platform or has been altered.
-verify-offline = Cards can also be checked offline with the platform's public key (key id { $key_id }) and `yingcai card verify`.
+verify-offline = Cards can also be checked without connecting to this site, with the platform's public key (key id { $key_id }) published below.
 verify-public-key = Public key
 verify-revoked-list = Revoked cards
 policy-title = Policy versions
@@ -727,7 +732,7 @@ err-ranking-empty = Rank at least one complex.
 err-offer-closed = This offer can no longer be answered.
 
 ## Audit checkpoints and the scheduler's jobs (administrators)
-audit-checkpoints-hint = Regularly (by default every ten minutes) the platform signs the newest entry and writes the signature to a file outside the database. Download it now and then and keep it elsewhere: with it, `yingcai audit verify --checkpoints FILE` detects entries removed or rewritten even by someone who can write to the database.
+audit-checkpoints-hint = Regularly (by default every ten minutes) the platform signs the newest entry and writes the signature to a file outside the database. Download it now and then and keep it elsewhere: checked against it, the audit check detects entries removed or rewritten even by someone who can write to the database.
 audit-checkpoints-download = Download the signed checkpoints
 audit-jobs-link = Scheduled jobs
 nav-admin-jobs = Jobs

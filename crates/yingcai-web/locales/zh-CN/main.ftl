@@ -123,6 +123,10 @@ error-internal-title = 出错了
 error-internal = 发生意外错误，已记录。未作任何保存，请稍后再试。
 
 err-required = 此项为必填项。
+err-invalid = 此项的值不在允许范围内。
+err-requirement-invalid = 请从列表中选择申请条件。
+err-calendar-year-missing = 工作日历缺少答复期限所在年份，需由管理员先行添加。
+err-inventory-rows-invalid = 文件中有行存在错误，未导入任何内容。
 err-too-long = 内容过长。
 err-text-invalid = 包含不允许的字符。
 err-value-invalid = 无法识别此值：请按表单要求填写。
@@ -153,7 +157,7 @@ err-credit-code-check = 统一社会信用代码校验位不正确，请核对�
 
 nav-admin-audit = 审计日志
 audit-title = 审计日志
-audit-hint = 平台上的每一项变更，按时间倒序。日志条目以哈希链相连：`yingcai audit verify` 可发现被篡改或删除的条目。时间为北京时间。
+audit-hint = 平台上的每一项变更，按时间倒序。日志条目前后相连，平台的审计核查可发现被篡改或删除的条目。时间为北京时间。
 audit-action = 操作
 audit-entity-id = 记录编号
 audit-actor-id = 操作人账号编号
@@ -328,6 +332,7 @@ queue-kind = 类别
 queue-kind-talent = 人才
 queue-kind-enterprise = 企业
 err-file-too-large = 文件过大，单次上传不超过 64 MB。
+err-import-refused = 未导入任何记录：所列各行有问题，请改正后重新上传整个文件。
 field-employer-on-platform = 已在平台登记的工作单位
 employer-not-listed = 未列出：请在下方填写名称和信用代码
 field-employer-name-hint = 仅在上方列表中没有您的单位时填写。
@@ -437,7 +442,7 @@ verify-state-not-yet-valid = 真实，但尚未生效
 verify-state-unknown = 由平台签发，但不在登记册中
 verify-revoked-reason = 原因：{ $reason }
 verify-not-genuine = 不真实：此签名码并非平台签发，或已被篡改。
-verify-offline = 也可使用平台公钥（密钥编号 { $key_id }）和 `yingcai card verify` 离线核验。
+verify-offline = 也可不连接本站，使用下方公布的平台公钥（密钥编号 { $key_id }）离线核验。
 verify-public-key = 公钥
 verify-revoked-list = 已撤销的绿卡
 policy-title = 政策版本
@@ -727,7 +732,7 @@ err-ranking-empty = 请至少填报一个项目。
 err-offer-closed = 此配租通知已无法答复。
 
 ## 审计检查点与定时任务（管理员）
-audit-checkpoints-hint = 平台定期（默认每十分钟）对最新的日志条目签名，并将签名写入数据库之外的文件。请定期下载并另行保存：凭此文件，`yingcai audit verify --checkpoints FILE` 即使面对能写数据库的人，也能发现被删除或改写的条目。
+audit-checkpoints-hint = 平台定期（默认每十分钟）对最新的日志条目签名，并将签名写入数据库之外的文件。请定期下载并另行保存：以此文件为据，审计核查即使面对能写数据库的人，也能发现被删除或改写的条目。
 audit-checkpoints-download = 下载已签名的检查点
 audit-jobs-link = 定时任务
 nav-admin-jobs = 定时任务

@@ -203,7 +203,7 @@ pub(crate) async fn list(
 /// who may not see the case, and for the requester if it came with an internal note.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/attachments/{attachment}", tag = "service-desk", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Case id"), ("attachment" = i64, Path, description = "Attachment id")),
-    responses((status = 200, description = "The file", content_type = "application/octet-stream"), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)))]
+    responses((status = 200, description = "The file: a PDF, JPEG or PNG as its content says", content((String = "application/pdf"), (String = "image/jpeg"), (String = "image/png"))), (status = 401, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)))]
 pub(crate) async fn download(
     State(state): State<AppState>,
     ctx: Ctx,

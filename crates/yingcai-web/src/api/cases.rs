@@ -262,8 +262,8 @@ pub(crate) async fn get_one(
         .map(crate::api::case_files::AttachmentView::from)
         .collect();
     let (clocks, missing) = match clocks {
-        Ok(c) => (Some(c), None),
-        Err(yingcai_worktime::WorkTimeError::YearNotCovered(year)) => (None, Some(year)),
+        service_desk::Counted::Known(c) => (Some(c), None),
+        service_desk::Counted::YearMissing(year) => (None, Some(year)),
     };
     Ok(Json(CaseDetail {
         case: CaseView::from(&case),

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod audit;
+mod benefits;
 mod bids;
 mod case_files;
 mod cases;
@@ -15,8 +16,13 @@ mod competitions;
 mod deadlines;
 mod docs;
 mod figures;
+mod housing;
+mod imports;
 mod notifications;
+mod payments;
 mod policy;
+mod registry;
+mod sandbox;
 
 use axum::Json;
 use utoipa::OpenApi;
@@ -39,6 +45,36 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         accounts::reset_password,
         accounts::set_status,
         policy::explanation,
+        benefits::mine,
+        benefits::confirm,
+        benefits::my_card,
+        benefits::of_talent,
+        benefits::issue,
+        benefits::revoke,
+        benefits::list,
+        benefits::hold,
+        benefits::calculator,
+        benefits::verify,
+        sandbox::list,
+        sandbox::create,
+        sandbox::upload,
+        sandbox::get_one,
+        sandbox::save,
+        sandbox::publish,
+        registry::my_profile,
+        registry::save_profile,
+        registry::history,
+        registry::attach,
+        registry::download,
+        registry::remove,
+        registry::my_enterprise,
+        registry::save_enterprise,
+        registry::attach_enterprise,
+        registry::submission,
+        registry::verify,
+        imports::talents,
+        imports::report,
+        imports::jobs,
         cases::list,
         cases::raise,
         cases::get_one,
@@ -82,6 +118,38 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         competitions::publish,
         competitions::published,
         competitions::public_need,
+        payments::mine,
+        payments::runs,
+        payments::compute,
+        payments::run,
+        payments::lines,
+        payments::line,
+        payments::approve,
+        payments::export,
+        payments::bank_file,
+        payments::settle,
+        payments::report,
+        payments::month_report,
+        payments::receivables,
+        payments::repayment,
+        housing::mine,
+        housing::ballot,
+        housing::withdraw,
+        housing::accept,
+        housing::decline,
+        housing::complexes,
+        housing::create_complex,
+        housing::complex,
+        housing::add_unit_type,
+        housing::unit_status,
+        housing::import,
+        housing::rounds,
+        housing::open_round,
+        housing::round,
+        housing::run_round,
+        housing::public_round,
+        housing::occupancy,
+        housing::lease_notice,
         bids::mine,
         bids::create,
         bids::get_one,
@@ -107,6 +175,44 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         ErrorBody,
         FieldMessage,
         policy::ExplanationView,
+        benefits::TextView,
+        benefits::ServiceView,
+        benefits::CardView,
+        benefits::ScheduleView,
+        benefits::EntitlementView,
+        benefits::BenefitNoticeView,
+        benefits::MyBenefitsView,
+        benefits::ConfirmRequest,
+        benefits::MyCardView,
+        benefits::TalentBenefitsView,
+        benefits::ReasonRequest,
+        benefits::EntitlementPage,
+        benefits::HoldRequest,
+        benefits::CalculationView,
+        benefits::CardCheckView,
+        sandbox::PolicyVersionView,
+        sandbox::SourceRequest,
+        sandbox::DraftCreated,
+        sandbox::PackUpload,
+        sandbox::ImpactMonth,
+        sandbox::ImpactView,
+        sandbox::PolicyVersionDetail,
+        sandbox::PublishRequest,
+        registry::DocumentView,
+        registry::SubmissionEntry,
+        registry::ProfileView,
+        registry::TalentProfileRequest,
+        registry::SavedSubmission,
+        registry::DocumentUpload,
+        registry::AttachedView,
+        registry::EnterpriseProfileRequest,
+        registry::SubmissionDetail,
+        registry::VerifiedView,
+        imports::RosterUpload,
+        imports::ImportedView,
+        imports::RowProblem,
+        imports::ImportRefusedBody,
+        imports::JobView,
         cases::CaseView,
         cases::CaseDetail,
         cases::CaseRequest,
@@ -155,6 +261,53 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         competitions::ReturnRequest,
         competitions::ListRequest,
         competitions::TooEarlyBody,
+        payments::RunView,
+        payments::KindTotal,
+        payments::TransferView,
+        payments::RunDetailView,
+        payments::LineView,
+        payments::LedgerEntryView,
+        payments::LineDetail,
+        payments::RunRequest,
+        payments::SettlementView,
+        payments::SettlementUpload,
+        payments::MonthTotal,
+        payments::SpendingRow,
+        payments::SpendingSection,
+        payments::SpendingReportView,
+        payments::ReceivableView,
+        payments::RepaymentRequest,
+        housing::ComplexView,
+        housing::ComplexSummaryView,
+        housing::UnitTypeView,
+        housing::UnitView,
+        housing::ComplexDetailView,
+        housing::ComplexRequest,
+        housing::UnitTypeRequest,
+        housing::UnitStatusRequest,
+        housing::UnitStatusView,
+        housing::RoundView,
+        housing::HousingOfferView,
+        housing::LeaseView,
+        housing::RoundOfferView,
+        housing::WaitingListView,
+        housing::RoundDetailView,
+        housing::PublicRoundView,
+        housing::RoundRequest,
+        housing::OccupancyView,
+        housing::NoticeRequest,
+        housing::CheckView,
+        housing::RoundComplexView,
+        housing::OpenRoundView,
+        housing::RoundResultView,
+        housing::TalentHousingView,
+        housing::BallotRequest,
+        housing::InventoryRefusedBody,
+        housing::RowProblem,
+        housing::InventoryImported,
+        housing::InventoryUpload,
+        yingcai_services::housing::RoundFigures,
+        yingcai_services::housing::ComplexFigures,
         bids::BidRequest,
         bids::BidView,
         bids::BidContentView,
@@ -167,14 +320,18 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         bids::OverrideRequest,
         bids::BidCountView,
     )),
-    modifiers(&BearerAuth, &ErrorAnswers),
+    modifiers(&BearerAuth, &ErrorAnswers, &OperationIds),
     tags(
         (name = "accounts", description = "Sign-up, sign-in, sessions and account administration"),
         (name = "policy", description = "Policy decisions and their explanations"),
+        (name = "registry", description = "A talent's and an enterprise's own record, its submissions for verification and its documents"),
+        (name = "benefits", description = "Benefits without application: a talent's entitlements and card, officers' holds, issues and revocations, the public calculator and card check"),
         (name = "service-desk", description = "Industry service teams: cases, their clocks on the official calendar, teams and the calendar"),
         (name = "notifications", description = "The caller's notifications: replies, resolutions, warnings before a breach, reminders"),
         (name = "verification", description = "Requests for documents and apartment offers with their answer-by dates, in working days on the official calendar"),
-        (name = "competitions", description = "Open competitions (揭榜挂帅): research needs, their review, the numbered lists they are published on, and sealed bids (opened after each need's deadline)")
+        (name = "competitions", description = "Open competitions (揭榜挂帅): research needs, their review, the numbered lists they are published on, and sealed bids (opened after each need's deadline)"),
+        (name = "housing", description = "Talent apartments: the inventory and its import, application rounds with a published lottery seed, ballots, the allocation run, offers, leases and occupancy"),
+        (name = "payments", description = "Monthly payment runs: computing, approval by a second officer, the bank file and the bank's settlement, payment lines and their ledger postings, spending reports, overpayments owed back")
     )
 )]
 pub struct ApiDoc;
@@ -188,6 +345,53 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Names every operation after its method and path (`get_cases_by_id`,
+/// `post_policy_by_id_publish`, `get_housingRounds_by_id`): unique by construction, stable while the path is, and what
+/// a generated client calls its methods. The handlers' own names repeat across areas
+/// (`list`, `get_one`), which OpenAPI forbids.
+struct OperationIds;
+
+impl utoipa::Modify for OperationIds {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let name: Vec<String> = path
+                .trim_start_matches("/api/v1/")
+                .trim_start_matches('/')
+                .split('/')
+                .map(|segment| match segment.strip_prefix('{') {
+                    Some(parameter) => format!("by_{}", parameter.trim_end_matches('}')),
+                    // `housing-rounds` → `housingRounds`, so it cannot meet the path
+                    // `housing/rounds` (`housing_rounds`).
+                    None => segment
+                        .split(['-', '.'])
+                        .enumerate()
+                        .map(|(i, word)| {
+                            let mut chars = word.chars();
+                            match (i, chars.next()) {
+                                (0, _) | (_, None) => word.to_owned(),
+                                (_, Some(first)) => {
+                                    first.to_ascii_uppercase().to_string() + chars.as_str()
+                                }
+                            }
+                        })
+                        .collect(),
+                })
+                .collect();
+            let name = name.join("_");
+            for (method, operation) in [
+                ("get", item.get.as_mut()),
+                ("post", item.post.as_mut()),
+                ("put", item.put.as_mut()),
+                ("delete", item.delete.as_mut()),
+            ] {
+                if let Some(operation) = operation {
+                    operation.operation_id = Some(format!("{method}_{name}"));
+                }
+            }
+        }
     }
 }
 
@@ -299,11 +503,26 @@ pub struct FieldMessage {
     pub message: String,
 }
 
+/// Field errors as the API's error body gives them, in the caller's language.
+pub(crate) fn field_messages(
+    errors: &yingcai_domain::FieldErrors,
+    locale: yingcai_domain::Locale,
+) -> Vec<FieldMessage> {
+    errors
+        .iter()
+        .map(|f| FieldMessage {
+            field: f.field.to_owned(),
+            code: f.code.to_owned(),
+            message: crate::i18n::translate(locale, &format!("err-{}", f.code), &[]),
+        })
+        .collect()
+}
+
 /// The API's routes and who may use each (see [`crate::routes`]). An unknown `/api/…` path
 /// falls through to the site's 404, which the error layer answers in JSON.
 pub(crate) fn routes() -> Vec<crate::routes::Route> {
     use crate::routes::{Access, delete, get, post, put};
-    use yingcai_domain::Role::{Admin, Officer, Talent};
+    use yingcai_domain::Role::{Admin, Enterprise, Officer, Talent};
     vec![
         get("/api/v1/openapi.json", Access::Public, openapi),
         get("/api/docs", Access::Public, docs::page_view),
@@ -356,6 +575,120 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
             "/api/v1/talents/{talent}/explanation",
             Access::OfficerOrOwner,
             policy::explanation,
+        ),
+        get("/api/v1/me/benefits", Access::Role(Talent), benefits::mine),
+        post(
+            "/api/v1/me/entitlements/{id}/confirm",
+            Access::OwnTalent,
+            benefits::confirm,
+        ),
+        get("/api/v1/me/card", Access::Role(Talent), benefits::my_card),
+        get(
+            "/api/v1/talents/{id}/benefits",
+            Access::Role(Officer),
+            benefits::of_talent,
+        ),
+        post(
+            "/api/v1/talents/{id}/card",
+            Access::Role(Officer),
+            benefits::issue,
+        ),
+        post(
+            "/api/v1/cards/{id}/revoke",
+            Access::Role(Officer),
+            benefits::revoke,
+        ),
+        get(
+            "/api/v1/entitlements",
+            Access::Role(Officer),
+            benefits::list,
+        ),
+        post(
+            "/api/v1/entitlements/{id}/hold",
+            Access::Role(Officer),
+            benefits::hold,
+        ),
+        get("/api/v1/calculator", Access::Public, benefits::calculator),
+        get("/api/v1/cards/verify", Access::Public, benefits::verify),
+        get("/api/v1/policy", Access::Role(Admin), sandbox::list),
+        post(
+            "/api/v1/imports/talents",
+            Access::Role(Officer),
+            imports::talents,
+        )
+        .body_limit(crate::pages::import::MAX_UPLOAD),
+        get(
+            "/api/v1/imports/reports/{id}",
+            Access::OwnOfficer,
+            imports::report,
+        ),
+        get("/api/v1/admin/jobs", Access::Role(Admin), imports::jobs),
+        get(
+            "/api/v1/me/profile",
+            Access::Role(Talent),
+            registry::my_profile,
+        ),
+        put(
+            "/api/v1/me/profile",
+            Access::Role(Talent),
+            registry::save_profile,
+        ),
+        get(
+            "/api/v1/me/profile/history",
+            Access::Role(Talent),
+            registry::history,
+        ),
+        post(
+            "/api/v1/me/profile/documents",
+            Access::Role(Talent),
+            registry::attach,
+        )
+        .body_limit(crate::documents::MAX_BODY),
+        get(
+            "/api/v1/documents/{id}",
+            Access::OfficerOrOwner,
+            registry::download,
+        ),
+        delete("/api/v1/documents/{id}", Access::Owner, registry::remove),
+        get(
+            "/api/v1/me/enterprise",
+            Access::Role(Enterprise),
+            registry::my_enterprise,
+        ),
+        put(
+            "/api/v1/me/enterprise",
+            Access::Role(Enterprise),
+            registry::save_enterprise,
+        ),
+        post(
+            "/api/v1/me/enterprise/documents",
+            Access::Role(Enterprise),
+            registry::attach_enterprise,
+        )
+        .body_limit(crate::documents::MAX_BODY),
+        get(
+            "/api/v1/submissions/{id}",
+            Access::Role(Officer),
+            registry::submission,
+        ),
+        post(
+            "/api/v1/submissions/{id}/verify",
+            Access::Role(Officer),
+            registry::verify,
+        ),
+        post("/api/v1/policy", Access::Role(Admin), sandbox::create),
+        post(
+            "/api/v1/policy/upload",
+            Access::Role(Admin),
+            sandbox::upload,
+        )
+        .body_limit(crate::documents::MAX_BODY),
+        get("/api/v1/policy/{id}", Access::Role(Admin), sandbox::get_one),
+        put("/api/v1/policy/{id}", Access::Role(Admin), sandbox::save),
+        post(
+            "/api/v1/policy/{id}/publish",
+            Access::Role(Admin),
+            sandbox::publish,
         ),
         get("/api/v1/cases", Access::SignedIn, cases::list),
         post("/api/v1/cases", Access::SignedIn, cases::raise)
@@ -529,6 +862,160 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
             "/api/v1/competitions/needs/{id}",
             Access::Public,
             competitions::public_need,
+        ),
+        get("/api/v1/me/payments", Access::Role(Talent), payments::mine),
+        get(
+            "/api/v1/payment-runs",
+            Access::Role(Officer),
+            payments::runs,
+        ),
+        post(
+            "/api/v1/payment-runs",
+            Access::Role(Officer),
+            payments::compute,
+        ),
+        get(
+            "/api/v1/payment-runs/{month}",
+            Access::Role(Officer),
+            payments::run,
+        ),
+        get(
+            "/api/v1/payment-runs/{month}/lines",
+            Access::Role(Officer),
+            payments::lines,
+        ),
+        get(
+            "/api/v1/payment-lines/{id}",
+            Access::Role(Officer),
+            payments::line,
+        ),
+        post(
+            "/api/v1/payment-runs/{month}/approve",
+            Access::Role(Officer),
+            payments::approve,
+        ),
+        post(
+            "/api/v1/payment-runs/{month}/export",
+            Access::Role(Officer),
+            payments::export,
+        ),
+        get(
+            "/api/v1/payment-runs/{month}/bank-files/{file}",
+            Access::Role(Officer),
+            payments::bank_file,
+        ),
+        post(
+            "/api/v1/payment-runs/{month}/settlement",
+            Access::Role(Officer),
+            payments::settle,
+        )
+        .body_limit(crate::pages::import::MAX_UPLOAD),
+        get(
+            "/api/v1/spending-reports",
+            Access::Role(Officer),
+            payments::report,
+        ),
+        get(
+            "/api/v1/spending-reports/{month}",
+            Access::Role(Officer),
+            payments::month_report,
+        ),
+        get(
+            "/api/v1/receivables",
+            Access::Role(Officer),
+            payments::receivables,
+        ),
+        post(
+            "/api/v1/receivables/{talent}/repayments",
+            Access::Role(Officer),
+            payments::repayment,
+        ),
+        get("/api/v1/me/housing", Access::Role(Talent), housing::mine),
+        put(
+            "/api/v1/housing-rounds/{id}/ballot",
+            Access::Role(Talent),
+            housing::ballot,
+        ),
+        delete(
+            "/api/v1/housing-rounds/{id}/ballot",
+            Access::Role(Talent),
+            housing::withdraw,
+        ),
+        post(
+            "/api/v1/housing-offers/{id}/accept",
+            Access::OwnTalent,
+            housing::accept,
+        ),
+        post(
+            "/api/v1/housing-offers/{id}/decline",
+            Access::OwnTalent,
+            housing::decline,
+        ),
+        get(
+            "/api/v1/housing/complexes",
+            Access::Role(Officer),
+            housing::complexes,
+        ),
+        post(
+            "/api/v1/housing/complexes",
+            Access::Role(Officer),
+            housing::create_complex,
+        ),
+        get(
+            "/api/v1/housing/complexes/{id}",
+            Access::Role(Officer),
+            housing::complex,
+        ),
+        post(
+            "/api/v1/housing/complexes/{id}/unit-types",
+            Access::Role(Officer),
+            housing::add_unit_type,
+        ),
+        put(
+            "/api/v1/housing/units/{id}/status",
+            Access::Role(Officer),
+            housing::unit_status,
+        ),
+        post(
+            "/api/v1/housing/inventory-imports",
+            Access::Role(Officer),
+            housing::import,
+        )
+        .body_limit(crate::pages::import::MAX_UPLOAD),
+        get(
+            "/api/v1/housing/rounds",
+            Access::Role(Officer),
+            housing::rounds,
+        ),
+        post(
+            "/api/v1/housing/rounds",
+            Access::Role(Officer),
+            housing::open_round,
+        ),
+        get(
+            "/api/v1/housing/rounds/{id}",
+            Access::Role(Officer),
+            housing::round,
+        ),
+        post(
+            "/api/v1/housing/rounds/{id}/run",
+            Access::Role(Officer),
+            housing::run_round,
+        ),
+        get(
+            "/api/v1/housing-rounds/{id}",
+            Access::Public,
+            housing::public_round,
+        ),
+        get(
+            "/api/v1/housing/occupancy",
+            Access::Role(Officer),
+            housing::occupancy,
+        ),
+        post(
+            "/api/v1/housing/leases/{id}/notice",
+            Access::Role(Officer),
+            housing::lease_notice,
         ),
     ]
     .into_iter()

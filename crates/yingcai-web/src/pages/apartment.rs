@@ -6,19 +6,24 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
-use yingcai_domain::{FieldError, FieldErrors, LeaseStatus, OfferStatus, Role};
+use yingcai_domain::{FieldError, FieldErrors, Role};
 use yingcai_services::housing::OfferAnswerError;
-use yingcai_store::{StoreError, TalentRecord};
+use yingcai_services::housing_desk::{self, TalentHousing};
+use yingcai_store::TalentRecord;
 
 use super::errors_value;
 use super::forms::BallotForm;
 use super::labels::LEASE_REASONS;
 use crate::context::CsrfForm;
 use crate::context::Id;
+use crate::error::refused;
 use crate::render::page_with_status;
 use crate::{AppError, AppState, Ctx};
 
-async fn own_talent(state: &AppState, ctx: &Ctx) -> Result<Option<TalentRecord>, AppError> {
+pub(crate) async fn own_talent(
+    state: &AppState,
+    ctx: &Ctx,
+) -> Result<Option<TalentRecord>, AppError> {
     let account = ctx.require(Role::Talent)?;
     Ok(state.store().talent_of_owner(account.account_id).await?)
 }
@@ -43,74 +48,64 @@ async fn render(
             context! { talent => false },
         );
     };
-    let store = state.store();
     let today = yingcai_services::policy::today();
     let now = yingcai_store::now_ms();
     let set = crate::policy::policy_set(state).await.ok();
+    let housing = housing_desk::talent_housing(state.store(), &talent, today).await?;
     let mut open = Vec::new();
-    let mut results = Vec::new();
-    for round in store.rounds().await? {
-        let application = store.application(round.round_id, talent.talent_id).await?;
-        if round.accepts_ballots(now) {
-            let eligibility = yingcai_services::housing::eligibility(store, &round, &talent, today)
-                .await
-                .map_err(AppError::Internal)?;
-            let complexes = store.round_complexes(round.round_id).await?;
-            let ranking = application
-                .as_ref()
-                .map(|a| a.ranking.clone())
-                .unwrap_or_default();
-            // Without a card, the engine's own account of each tier's criteria says why.
-            let card_explanation = eligibility
-                .checks
-                .iter()
-                .any(|c| c.code == "card" && !c.held)
-                .then(|| {
-                    let set = set.as_deref()?;
-                    let month = yingcai_services::policy::clock_month(today);
-                    let (_, e) = crate::policy::explain_talent(set, &talent, month);
-                    Some(Value::from_serialize(&e.card))
-                })
-                .flatten();
-            open.push(context! {
-                card_explanation => card_explanation,
-                round => super::housing::round_value(&round),
-                eligible => eligibility.eligible(),
-                eligibility => Value::from_serialize(&eligibility),
-                complexes => complexes.iter().map(|c| context! {
-                    code => c.complex.code, name => c.complex.name, district => c.complex.district,
-                    address => c.complex.address, free => c.free_units,
-                    types => c.unit_types.iter().map(|t| context! {
-                        name => t.name, bedrooms => t.bedrooms, rent_fen => t.rent_fen,
-                        area => format!("{}.{:02}", t.area_centi_m2 / 100, t.area_centi_m2 % 100),
-                    }).collect::<Vec<_>>(),
+    for o in &housing.open {
+        let eligibility = &o.eligibility;
+        let ranking = o
+            .application
+            .as_ref()
+            .map(|a| a.ranking.clone())
+            .unwrap_or_default();
+        // Without a card, the engine's own account of each tier's criteria says why.
+        let card_explanation = eligibility
+            .checks
+            .iter()
+            .any(|c| c.code == "card" && !c.held)
+            .then(|| {
+                let set = set.as_deref()?;
+                let month = yingcai_services::policy::clock_month(today);
+                let (_, e) = crate::policy::explain_talent(set, &talent, month);
+                Some(Value::from_serialize(&e.card))
+            })
+            .flatten();
+        open.push(context! {
+            card_explanation => card_explanation,
+            round => super::housing::round_value(&o.round),
+            eligible => eligibility.eligible(),
+            eligibility => Value::from_serialize(eligibility),
+            complexes => o.complexes.iter().map(|c| context! {
+                code => c.complex.code, name => c.complex.name, district => c.complex.district,
+                address => c.complex.address, free => c.free_units,
+                types => c.unit_types.iter().map(|t| context! {
+                    name => t.name, bedrooms => t.bedrooms, rent_fen => t.rent_fen,
+                    area => format!("{}.{:02}", t.area_centi_m2 / 100, t.area_centi_m2 % 100),
                 }).collect::<Vec<_>>(),
-                slots => (0..yingcai_housing::MAX_RANKED).map(|i| ranking.get(i).cloned().unwrap_or_default()).collect::<Vec<_>>(),
-                applied => application.is_some(),
-                pseudonym => application.as_ref().map(|a| a.pseudonym.clone()),
-            });
-        } else if let Some(application) = application {
-            let outcome: Option<serde_json::Value> = application
-                .outcome_json
-                .as_deref()
-                .and_then(|j| serde_json::from_str(j).ok());
-            let names: std::collections::HashMap<String, String> = store
-                .round_complexes(round.round_id)
-                .await?
-                .into_iter()
-                .map(|c| (c.complex.code, c.complex.name))
-                .collect();
-            results.push(context! {
-                round => super::housing::round_value(&round),
-                pseudonym => application.pseudonym,
-                ranking => application.ranking.iter().map(|code| names.get(code).cloned().unwrap_or_else(|| code.clone())).collect::<Vec<_>>(),
-                outcome => outcome.map(|o| Value::from_serialize(&o)),
-                names => Value::from_serialize(&names),
-            });
-        }
+            }).collect::<Vec<_>>(),
+            slots => (0..yingcai_housing::MAX_RANKED).map(|i| ranking.get(i).cloned().unwrap_or_default()).collect::<Vec<_>>(),
+            applied => o.application.is_some(),
+            pseudonym => o.application.as_ref().map(|a| a.pseudonym.clone()),
+        });
     }
-    let offers = store.offers_of_talent(talent.talent_id).await?;
-    let leases = store.leases_of_talent(talent.talent_id).await?;
+    let mut results = Vec::new();
+    for r in &housing.results {
+        let application = &r.application;
+        let outcome: Option<serde_json::Value> = application
+            .outcome_json
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok());
+        results.push(context! {
+            round => super::housing::round_value(&r.round),
+            pseudonym => application.pseudonym,
+            ranking => application.ranking.iter().map(|code| r.names.get(code).cloned().unwrap_or_else(|| code.clone())).collect::<Vec<_>>(),
+            outcome => outcome.map(|o| Value::from_serialize(&o)),
+            names => Value::from_serialize(&r.names),
+        });
+    }
+    let (offers, leases) = (&housing.offers, &housing.leases);
     page_with_status(
         state,
         ctx,
@@ -125,13 +120,13 @@ async fn render(
                 bedrooms => o.bedrooms, rent_fen => o.rent_fen, status_label => o.status.label_id(),
                 area => format!("{}.{:02}", o.area_centi_m2 / 100, o.area_centi_m2 % 100),
                 respond_by => super::audit::beijing_time(o.respond_by),
-                pending => o.status == OfferStatus::Pending && o.respond_by >= now,
+                pending => TalentHousing::answerable(o, now),
             }).collect::<Vec<_>>(),
             leases => leases.iter().map(|l| Ok(context! {
                 lease_id => l.lease_id, complex => l.complex_name, unit => l.unit_number, start => l.start_date,
                 end => l.end_date, rent_fen => l.rent_fen, ends_on => l.ends_on,
                 reason_label => l.end_reason.as_deref().map(|r| LEASE_REASONS.of(r)).transpose()?,
-                status_label => l.status.label_id(), in_force => l.status == LeaseStatus::Active,
+                status_label => l.status.label_id(), in_force => TalentHousing::in_force(l),
             })).collect::<Result<Vec<_>, AppError>>()?,
             ..extra
         },
@@ -146,65 +141,34 @@ pub(crate) async fn ballot(
     Id(id): Id,
     CsrfForm(form): CsrfForm<BallotForm>,
 ) -> Result<Response, AppError> {
-    let Some(talent) = own_talent(&state, &ctx).await? else {
-        return refuse(&state, &ctx, "ranking", "not-eligible").await;
-    };
-    let round = state.store().round(id).await?;
-    if !round.accepts_ballots(yingcai_store::now_ms()) {
-        return refuse(&state, &ctx, "ranking", "round-closed").await;
-    }
-    let eligibility = yingcai_services::housing::eligibility(
+    let talent = own_talent(&state, &ctx).await?;
+    match housing_desk::save_ballot(
         state.store(),
-        &round,
-        &talent,
+        id,
+        talent.as_ref(),
+        &form.choices(),
         yingcai_services::policy::today(),
+        &ctx.actor(),
     )
     .await
-    .map_err(AppError::Internal)?;
-    if !eligibility.eligible() {
-        return refuse(&state, &ctx, "ranking", "not-eligible").await;
-    }
-    let codes: Vec<String> = state
-        .store()
-        .round_complexes(round.round_id)
-        .await?
-        .into_iter()
-        .map(|c| c.complex.code)
-        .collect();
-    let mut ranking: Vec<String> = Vec::new();
-    for code in form.choices() {
-        if code.is_empty() {
-            continue;
-        }
-        if !codes.iter().any(|c| c == code) {
-            return refuse(&state, &ctx, "ranking", "complex-unknown").await;
-        }
-        if ranking.iter().any(|c| c == code) {
-            return refuse(&state, &ctx, "ranking", "complex-ranked-twice").await;
-        }
-        ranking.push(code.to_owned());
-    }
-    if ranking.is_empty() {
-        return refuse(&state, &ctx, "ranking", "ranking-empty").await;
-    }
-    let pseudonym = state
-        .store()
-        .round_pseudonym(round.round_id, talent.talent_id);
-    match state
-        .store()
-        .save_application(
-            round.round_id,
-            talent.talent_id,
-            &pseudonym,
-            &ranking,
-            &ctx.actor(),
-        )
-        .await
     {
-        Ok(_) => Ok(Redirect::to("/talent/housing").into_response()),
-        Err(StoreError::NotFound) => refuse(&state, &ctx, "ranking", "round-closed").await,
-        Err(other) => Err(other.into()),
+        Ok(()) => Ok(Redirect::to("/talent/housing").into_response()),
+        Err(refusal) => refuse_with(&state, &ctx, refused(refusal)?).await,
     }
+}
+
+async fn refuse_with(
+    state: &AppState,
+    ctx: &Ctx,
+    errors: FieldErrors,
+) -> Result<Response, AppError> {
+    render(
+        state,
+        ctx,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        context! { errors => errors_value(&errors) },
+    )
+    .await
 }
 
 async fn refuse(
@@ -229,22 +193,15 @@ pub(crate) async fn withdraw(
     Id(id): Id,
     _form: CsrfForm,
 ) -> Result<Response, AppError> {
-    let Some(talent) = own_talent(&state, &ctx).await? else {
-        return refuse(&state, &ctx, "ranking", "not-eligible").await;
-    };
-    match state
-        .store()
-        .withdraw_application(id, talent.talent_id, &ctx.actor())
-        .await
-    {
+    let talent = own_talent(&state, &ctx).await?;
+    match housing_desk::withdraw_ballot(state.store(), id, talent.as_ref(), &ctx.actor()).await {
         Ok(()) => Ok(Redirect::to("/talent/housing").into_response()),
-        Err(StoreError::NotFound) => refuse(&state, &ctx, "ranking", "round-closed").await,
-        Err(other) => Err(other.into()),
+        Err(refusal) => refuse_with(&state, &ctx, refused(refusal)?).await,
     }
 }
 
 /// The talent's own offer, or `NotFound` (another's offer looks like none at all).
-async fn own_offer(
+pub(crate) async fn own_offer(
     state: &AppState,
     ctx: &Ctx,
     id: i64,

@@ -30,7 +30,7 @@ pub(crate) fn beijing_time(ms: i64) -> String {
         |_| ms.to_string(),
         |t| {
             t.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
-                .strftime("%Y-%m-%d %H:%M:%S")
+                .strftime("%Y-%m-%d %H:%M")
                 .to_string()
         },
     )
@@ -140,9 +140,6 @@ mod tests {
     #[test]
     fn times_are_shown_in_beijing_time() {
         // 2026-11-29T00:00:00Z
-        assert_eq!(
-            super::beijing_time(1_795_910_400_000),
-            "2026-11-29 08:00:00"
-        );
+        assert_eq!(super::beijing_time(1_795_910_400_000), "2026-11-29 08:00");
     }
 }

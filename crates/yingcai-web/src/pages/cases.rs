@@ -38,8 +38,7 @@ pub(crate) fn caller(ctx: &Ctx) -> Result<Caller, AppError> {
 /// An instant to the minute, Beijing time (`2026-12-07 13:14`): what a case's history and
 /// deadlines need.
 pub(crate) fn beijing_minute(ms: i64) -> String {
-    let full = beijing_time(ms);
-    full.get(..16).map_or(full.clone(), str::to_owned)
+    beijing_time(ms)
 }
 
 /// Working minutes as hours and minutes for people (`2 小时 05 分`).
@@ -62,14 +61,12 @@ fn reading(r: &Reading) -> Value {
     }
 }
 
-fn clocks_value(clocks: &Result<Clocks, yingcai_worktime::WorkTimeError>) -> Value {
+fn clocks_value(clocks: &service_desk::Counted<Clocks>) -> Value {
     match clocks {
-        Ok(c) => {
+        service_desk::Counted::Known(c) => {
             context! { response => reading(&c.response), resolution => reading(&c.resolution) }
         }
-        Err(yingcai_worktime::WorkTimeError::YearNotCovered(year)) => {
-            context! { missing_year => year }
-        }
+        service_desk::Counted::YearMissing(year) => context! { missing_year => year },
     }
 }
 
@@ -221,18 +218,24 @@ async fn render_new(
     )
 }
 
-/// A form that may carry files, or the refusal of a body too large to read (the form's
-/// text is then lost with it).
+/// What a form that may carry files gave.
+enum FormRead<T> {
+    Read(T, Vec<Upload>),
+    /// The body was too large to read: the form's text is lost with it, so the page is
+    /// shown again with this error on the files field.
+    TooLarge(FieldErrors),
+}
+
 async fn read_with_files<T: serde::de::DeserializeOwned>(
     state: &AppState,
     ctx: &Ctx,
     request: Request,
-) -> Result<Result<(T, Vec<Upload>), FieldErrors>, AppError> {
+) -> Result<FormRead<T>, AppError> {
     match super::uploads::form_with_files::<T>(ctx, request, state).await {
-        Ok(read) => Ok(Ok(read)),
-        Err(AppError::Invalid(errors)) if errors.for_field("file").is_some() => Ok(Err(
-            FieldError::new(case_attachments::FIELD, "file-too-large").into(),
-        )),
+        Ok((form, uploads)) => Ok(FormRead::Read(form, uploads)),
+        Err(AppError::Invalid(errors)) if errors.for_field("file").is_some() => Ok(
+            FormRead::TooLarge(FieldError::new(case_attachments::FIELD, "file-too-large").into()),
+        ),
         Err(other) => Err(other),
     }
 }
@@ -252,8 +255,8 @@ pub(crate) async fn raise(
 ) -> Result<Response, AppError> {
     let caller = caller(&ctx)?;
     let (form, uploads) = match read_with_files::<CaseForm>(&state, &ctx, request).await? {
-        Ok(read) => read,
-        Err(errors) => {
+        FormRead::Read(form, uploads) => (form, uploads),
+        FormRead::TooLarge(errors) => {
             return render_new(
                 &state,
                 &ctx,
@@ -481,8 +484,8 @@ pub(crate) async fn act(
 ) -> Result<Response, AppError> {
     let caller = caller(&ctx)?;
     let (form, uploads) = match read_with_files::<CaseActionForm>(&state, &ctx, request).await? {
-        Ok(read) => read,
-        Err(errors) => {
+        FormRead::Read(form, uploads) => (form, uploads),
+        FormRead::TooLarge(errors) => {
             service_desk::case_for(state.store(), &caller, id).await?;
             return refused(&state, &ctx, id, yingcai_services::Error::Invalid(errors)).await;
         }

@@ -104,32 +104,29 @@ pub(crate) async fn save_profile(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Enterprise)?;
     let input = form.input();
-    let submitting = form.submitting();
-    if submitting
-        && let Err(errors) = input.parse(&state.settings().industries, &state.settings().districts)
+    match yingcai_services::profiles::save_enterprise_profile(
+        state.store(),
+        &state.settings().industries,
+        &state.settings().districts,
+        &ctx.actor(),
+        &input,
+        form.submitting(),
+    )
+    .await
     {
-        return render(
-            &state,
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(&input),
-            Some(errors_value(&errors)),
-            false,
-        )
-        .await;
-    }
-    let id = state
-        .store()
-        .save_enterprise_draft(&ctx.actor(), &input)
-        .await?;
-    if submitting {
-        match state.store().submit(id, &ctx.actor()).await {
-            Ok(()) => {}
-            Err(wrong @ yingcai_store::SubmissionError::WrongState { .. }) => {
-                return Err(AppError::BadRequest(wrong.to_string()));
-            }
-            Err(yingcai_store::SubmissionError::Store(error)) => return Err(error.into()),
+        Ok(_) => {}
+        Err(yingcai_services::Error::Invalid(errors)) => {
+            return render(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&input),
+                Some(errors_value(&errors)),
+                false,
+            )
+            .await;
         }
+        Err(other) => return Err(other.into()),
     }
     Ok(Redirect::to("/enterprise/profile?saved=1").into_response())
 }
@@ -145,8 +142,8 @@ pub(crate) async fn attach(
         let errors = errors_value(&yingcai_domain::FieldError::new("document", code).into());
         (errors, code)
     };
-    let (upload, media_type) = match super::talent::checked_document(&state, &ctx, request).await {
-        Ok(checked) => checked,
+    let upload = match super::talent::read_document(&state, &ctx, request).await {
+        Ok(upload) => upload,
         Err(refusal) => {
             let code = refusal.code()?;
             return render(
@@ -160,50 +157,29 @@ pub(crate) async fn attach(
             .await;
         }
     };
-    let open = state
-        .store()
-        .open_enterprise_submission(account.account_id)
-        .await?;
-    let submission_id = match open {
-        Some(open) if open.status != SubmissionStatus::Submitted => open.submission_id,
-        Some(_) => {
-            return render(
+    match yingcai_services::profiles::attach_enterprise_document(
+        state.store(),
+        std::path::Path::new(&state.settings().documents_dir),
+        account.account_id,
+        &ctx.actor(),
+        upload.name,
+        upload.bytes,
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to("/enterprise/profile?saved=1").into_response()),
+        Err(yingcai_services::Error::Invalid(errors)) => {
+            render(
                 &state,
                 &ctx,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 None,
-                Some(refuse("document-submitted").0),
+                Some(errors_value(&errors)),
                 false,
             )
-            .await;
+            .await
         }
-        None => {
-            let input = match state
-                .store()
-                .enterprise_of_owner(account.account_id)
-                .await?
-            {
-                Some(record) => EnterpriseInput::from(&record.profile),
-                None => EnterpriseInput::default(),
-            };
-            state
-                .store()
-                .save_enterprise_draft(&ctx.actor(), &input)
-                .await?
-        }
-    };
-    if super::talent::store_and_attach(&state, &ctx, submission_id, upload, media_type).await? {
-        Ok(Redirect::to("/enterprise/profile?saved=1").into_response())
-    } else {
-        render(
-            &state,
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            None,
-            Some(refuse("document-submitted").0),
-            false,
-        )
-        .await
+        Err(other) => Err(other.into()),
     }
 }
 

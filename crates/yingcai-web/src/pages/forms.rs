@@ -9,9 +9,7 @@
 //! they carry passwords, identity numbers and bank accounts.
 
 use serde::{Deserialize, Serialize};
-use yingcai_domain::{
-    EnterpriseInput, FieldError, FieldErrors, Month, RoleSet, TalentInput, UnitStatus,
-};
+use yingcai_domain::{EnterpriseInput, FieldError, FieldErrors, Month, RoleSet, TalentInput};
 
 use crate::AppError;
 use crate::accounts::{self, RegistrationInput, StaffInput};
@@ -246,11 +244,9 @@ pub(crate) struct ConfirmEntitlementForm {
 }
 
 impl ConfirmEntitlementForm {
-    pub(crate) fn check(&self) -> Result<(), FieldErrors> {
-        if self.bank_confirmed.is_empty() {
-            return Err(FieldError::new("bank_confirmed", "bank-not-confirmed").into());
-        }
-        Ok(())
+    /// The box saying the account on the record is right was ticked.
+    pub(crate) fn confirmed(&self) -> bool {
+        !self.bank_confirmed.is_empty()
     }
 }
 
@@ -329,6 +325,18 @@ pub(crate) struct ComplexForm {
     pub operator: String,
 }
 
+impl ComplexForm {
+    pub(crate) fn input(&self) -> yingcai_services::housing_desk::ComplexInput {
+        yingcai_services::housing_desk::ComplexInput {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            district: self.district.clone(),
+            address: self.address.clone(),
+            operator: self.operator.clone(),
+        }
+    }
+}
+
 /// `POST /officer/housing/complexes/{id}/unit-types`. Echoed back into the page when refused.
 #[derive(Default, Deserialize, Serialize)]
 #[serde(default)]
@@ -338,6 +346,18 @@ pub(crate) struct UnitTypeForm {
     pub bedrooms: String,
     pub rent_yuan: String,
     pub unit_numbers: String,
+}
+
+impl UnitTypeForm {
+    pub(crate) fn input(&self) -> yingcai_services::housing_desk::UnitTypeInput {
+        yingcai_services::housing_desk::UnitTypeInput {
+            unit_type: self.unit_type.clone(),
+            area_m2: self.area_m2.clone(),
+            bedrooms: self.bedrooms.clone(),
+            rent_yuan: self.rent_yuan.clone(),
+            unit_numbers: self.unit_numbers.clone(),
+        }
+    }
 }
 
 /// `POST /officer/housing/units/{id}/status`: `maintenance` or `free`, and the complex
@@ -350,15 +370,6 @@ pub(crate) struct UnitStatusForm {
 }
 
 impl UnitStatusForm {
-    /// Whether the unit goes out of service.
-    pub(crate) fn maintenance(&self) -> Result<bool, FieldError> {
-        match self.status.parse() {
-            Ok(UnitStatus::Maintenance) => Ok(true),
-            Ok(UnitStatus::Free) => Ok(false),
-            _ => Err(FieldError::new("status", "status-invalid")),
-        }
-    }
-
     /// The complex page to go back to; 0 if the form named none.
     pub(crate) fn complex_id(&self) -> i64 {
         self.complex.parse::<i64>().unwrap_or(0)

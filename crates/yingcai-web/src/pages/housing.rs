@@ -5,21 +5,20 @@ use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
-use yingcai_domain::{FieldError, FieldErrors, Role, RoundStatus, UnitStatus};
-use yingcai_store::{
-    ComplexRecord, InventoryConflict, NewComplex, NewRound, NewUnit, NewUnitType, RoundRecord,
-    StoreError,
-};
+use yingcai_domain::{FieldError, Role, RoundStatus, UnitStatus};
+use yingcai_services::housing::RunError;
+use yingcai_services::housing_desk;
+use yingcai_store::{ComplexRecord, RoundRecord};
 
 use super::errors_value;
 use super::forms::{ComplexForm, LeaseNoticeForm, OpenRoundForm, UnitStatusForm, UnitTypeForm};
 use super::labels::{LEASE_REASONS, OFFER_SOURCES};
 use crate::context::CsrfForm;
 use crate::context::Id;
+use crate::error::refused;
 use crate::render::page_with_status;
 use crate::{AppError, AppState, Ctx};
 
-const UNIT_NUMBERS: &str = "unit_numbers";
 const ROUND: &str = "round";
 
 fn complex_value(c: &ComplexRecord) -> Value {
@@ -71,50 +70,6 @@ async fn render_inventory(
     )
 }
 
-/// `result`'s value, or its error code recorded against the form's `field`.
-fn checked<T>(
-    errors: &mut FieldErrors,
-    field: &'static str,
-    result: Result<T, &'static str>,
-) -> Option<T> {
-    result
-        .map_err(|code| errors.push(FieldError::new(field, code)))
-        .ok()
-}
-
-/// Checks the new-complex form; codes name the field.
-pub(crate) fn check_complex(
-    code: &str,
-    name: &str,
-    district: &str,
-    address: &str,
-    operator: &str,
-    districts: &[String],
-) -> Result<NewComplex, FieldErrors> {
-    use yingcai_import::inventory_fields as check;
-    let mut errors = FieldErrors::new();
-    // The same checks an imported row goes through.
-    let code = checked(&mut errors, "code", check::complex_code(code)).unwrap_or_default();
-    let name = checked(&mut errors, "name", check::text("complex_name")(name)).unwrap_or_default();
-    let address =
-        checked(&mut errors, "address", check::text("address")(address)).unwrap_or_default();
-    let operator =
-        checked(&mut errors, "operator", check::text("operator")(operator)).unwrap_or_default();
-    let district = district.trim();
-    if !districts.iter().any(|d| d == district) {
-        errors.push(FieldError::new("district", "district-invalid"));
-    }
-    errors.into_result()?;
-    Ok(NewComplex {
-        row: 0,
-        code,
-        name,
-        district: district.to_owned(),
-        address,
-        operator,
-    })
-}
-
 pub(crate) async fn create_complex(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -122,14 +77,7 @@ pub(crate) async fn create_complex(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let values = context! { form => &form };
-    let complex = match check_complex(
-        &form.code,
-        &form.name,
-        &form.district,
-        &form.address,
-        &form.operator,
-        &state.settings().districts,
-    ) {
+    let complex = match housing_desk::check_complex(&form.input(), &state.settings().districts) {
         Ok(c) => c,
         Err(errors) => {
             return render_inventory(
@@ -141,14 +89,14 @@ pub(crate) async fn create_complex(
             .await;
         }
     };
-    match state.store().create_complex(&complex, &ctx.actor()).await {
+    match housing_desk::create_complex(state.store(), &complex, &ctx.actor()).await {
         Ok(id) => Ok(Redirect::to(&format!("/officer/housing/complexes/{id}")).into_response()),
-        Err(StoreError::Conflict { .. }) => {
+        Err(refusal @ housing_desk::ComplexError::CodeTaken) => {
             render_inventory(
                 &state,
                 &ctx,
                 StatusCode::CONFLICT,
-                context! { errors => errors_value(&FieldError::new("code", "complex-code-taken").into()), ..values },
+                context! { errors => errors_value(&refused(refusal)?), ..values },
             )
             .await
         }
@@ -222,49 +170,6 @@ fn unit_change(status: UnitStatus) -> Option<Value> {
     Some(context! { to => to, label => label })
 }
 
-/// Unit numbers as typed: `101-120` (a range, keeping any leading zeros' width), or a
-/// list separated by commas, spaces or new lines, or both mixed.
-pub(crate) fn unit_numbers(raw: &str) -> Result<Vec<String>, &'static str> {
-    let mut out: Vec<String> = Vec::new();
-    for part in raw.split(|c: char| c == ',' || c == '，' || c.is_whitespace()) {
-        let part = part.trim();
-        if part.is_empty() {
-            continue;
-        }
-        match part.split_once('-') {
-            Some((a, b))
-                if !a.is_empty()
-                    && a.bytes().all(|c| c.is_ascii_digit())
-                    && b.bytes().all(|c| c.is_ascii_digit())
-                    && !b.is_empty() =>
-            {
-                let (from, to): (u32, u32) = (
-                    a.parse().map_err(|_| "unit-numbers-invalid")?,
-                    b.parse().map_err(|_| "unit-numbers-invalid")?,
-                );
-                if to < from || to - from >= 2_000 {
-                    return Err("unit-numbers-invalid");
-                }
-                out.extend((from..=to).map(|n| format!("{n:0width$}", width = a.len())));
-            }
-            _ => {
-                out.push(
-                    yingcai_import::inventory_fields::unit_number(part)
-                        .map_err(|_| "unit-numbers-invalid")?,
-                );
-            }
-        }
-    }
-    if out.is_empty() {
-        return Err("required");
-    }
-    let mut seen = std::collections::HashSet::new();
-    if !out.iter().all(|n| seen.insert(n.clone())) {
-        return Err("unit-numbers-duplicate");
-    }
-    Ok(out)
-}
-
 pub(crate) async fn add_unit_type(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -273,75 +178,25 @@ pub(crate) async fn add_unit_type(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let complex_id = id;
-    use yingcai_import::inventory_fields as check;
-    let mut errors = FieldErrors::new();
-    // The same checks an imported row goes through.
-    let name = checked(
-        &mut errors,
-        "unit_type",
-        check::text("unit_type")(&form.unit_type),
-    )
-    .unwrap_or_default();
-    let area = checked(&mut errors, "area_m2", check::area_centi_m2(&form.area_m2));
-    let bedrooms = checked(
-        &mut errors,
-        "bedrooms",
-        check::bedroom_count(&form.bedrooms),
-    )
-    .map(i64::from);
-    let rent = checked(&mut errors, "rent_yuan", check::rent_fen(&form.rent_yuan));
-    let numbers = unit_numbers(&form.unit_numbers)
-        .map_err(|code| errors.push(FieldError::new(UNIT_NUMBERS, code)))
-        .ok();
     let values = context! { form => &form };
-    let (Some(area), Some(bedrooms), Some(rent), Some(numbers), true) =
-        (area, bedrooms, rent, numbers, errors.is_empty())
-    else {
-        return render_complex(
-            &state,
-            &ctx,
-            complex_id,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            context! { errors => errors_value(&errors), ..values },
-        )
-        .await;
+    let unit_type = match housing_desk::check_unit_type(&form.input()) {
+        Ok(unit_type) => unit_type,
+        Err(errors) => {
+            return render_complex(
+                &state,
+                &ctx,
+                complex_id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                context! { errors => errors_value(&errors), ..values },
+            )
+            .await;
+        }
     };
-    let unit_type = NewUnitType {
-        row: 0,
-        name,
-        area_centi_m2: area,
-        bedrooms,
-        rent_fen: rent,
-        units: numbers
-            .into_iter()
-            .map(|number| NewUnit {
-                row: 0,
-                number,
-                maintenance: false,
-            })
-            .collect(),
-    };
-    match state
-        .store()
-        .add_unit_type(complex_id, &unit_type, &ctx.actor())
-        .await
-    {
-        Ok(_) => {
+    match housing_desk::add_unit_type(state.store(), complex_id, &unit_type, &ctx.actor()).await? {
+        Ok(()) => {
             Ok(Redirect::to(&format!("/officer/housing/complexes/{complex_id}")).into_response())
         }
-        Err(InventoryConflict::Store(error)) => Err(error.into()),
-        Err(InventoryConflict::Clash { problems }) => {
-            let mut errors = FieldErrors::new();
-            for (_, column, code) in problems {
-                let field = if column == "unit_number" {
-                    "unit_numbers"
-                } else {
-                    "unit_type"
-                };
-                if errors.for_field(field).is_none() {
-                    errors.push(FieldError::new(field, code));
-                }
-            }
+        Err(errors) => {
             render_complex(
                 &state,
                 &ctx,
@@ -363,26 +218,23 @@ pub(crate) async fn unit_status(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let unit_id = id;
-    let maintenance = form
-        .maintenance()
-        .map_err(|e| AppError::Invalid(e.into()))?;
+    let maintenance =
+        housing_desk::maintenance_of(&form.status).map_err(|e| AppError::Invalid(e.into()))?;
     let complex_id = form.complex_id();
-    match state
-        .store()
-        .set_unit_maintenance(unit_id, maintenance, &ctx.actor())
+    match housing_desk::set_unit_maintenance(state.store(), unit_id, maintenance, &ctx.actor())
         .await
     {
         Ok(()) => {
             Ok(Redirect::to(&format!("/officer/housing/complexes/{complex_id}")).into_response())
         }
         // Offered or let meanwhile: the page shows the unit's real status again.
-        Err(StoreError::NotFound) if complex_id > 0 => {
+        Err(refusal @ housing_desk::UnitStatusError::Busy) if complex_id > 0 => {
             render_complex(
                 &state,
                 &ctx,
                 complex_id,
                 StatusCode::CONFLICT,
-                context! { errors => errors_value(&FieldError::new("status", "unit-busy").into()) },
+                context! { errors => errors_value(&refused(refusal)?) },
             )
             .await
         }
@@ -430,80 +282,29 @@ pub(crate) async fn import(
             }
             Err(other) => return Err(other),
         };
-    let options = yingcai_import::InventoryOptions::new(state.settings().districts.clone());
-    let bytes = upload.bytes;
-    let parsed =
-        tokio::task::spawn_blocking(move || yingcai_import::parse_inventory(&bytes, &options))
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?;
-    let errors: Vec<yingcai_import::RowError> = match parsed {
-        Ok(inventory) => {
-            let complexes: Vec<(NewComplex, Vec<NewUnitType>)> = inventory
-                .complexes
-                .into_iter()
-                .map(|c| {
-                    (
-                        NewComplex {
-                            row: c.row,
-                            code: c.code,
-                            name: c.name,
-                            district: c.district,
-                            address: c.address,
-                            operator: c.operator,
-                        },
-                        c.unit_types
-                            .into_iter()
-                            .map(|t| NewUnitType {
-                                row: t.row,
-                                name: t.name,
-                                area_centi_m2: t.area_centi_m2,
-                                bedrooms: i64::from(t.bedrooms),
-                                rent_fen: t.rent_fen,
-                                units: t
-                                    .units
-                                    .into_iter()
-                                    .map(|u| NewUnit {
-                                        row: u.row,
-                                        number: u.number,
-                                        maintenance: u.maintenance,
-                                    })
-                                    .collect(),
-                            })
-                            .collect(),
-                    )
-                })
-                .collect();
-            match state
-                .store()
-                .import_inventory(&complexes, &upload.name, &ctx.actor())
-                .await
-            {
-                Ok(summary) => {
-                    return page_with_status(
-                        &state,
-                        &ctx,
-                        StatusCode::OK,
-                        "officer_housing_import.html",
-                        context! {
-                            imported => true, file_name => upload.name,
-                            complexes => summary.complexes_created, unit_types => summary.unit_types_created,
-                            units => summary.units_created,
-                        },
-                    );
-                }
-                Err(InventoryConflict::Store(error)) => return Err(error.into()),
-                Err(InventoryConflict::Clash { problems }) => problems
-                    .into_iter()
-                    .map(|(row, column, code)| yingcai_import::RowError {
-                        row,
-                        column: column.to_owned(),
-                        code,
-                        value: String::new(),
-                    })
-                    .collect(),
-            }
+    let errors = match housing_desk::import_inventory(
+        state.store(),
+        upload.bytes,
+        &upload.name,
+        state.settings().districts.clone(),
+        &ctx.actor(),
+    )
+    .await?
+    {
+        housing_desk::InventoryImport::Imported(summary) => {
+            return page_with_status(
+                &state,
+                &ctx,
+                StatusCode::OK,
+                "officer_housing_import.html",
+                context! {
+                    imported => true, file_name => upload.name,
+                    complexes => summary.complexes_created, unit_types => summary.unit_types_created,
+                    units => summary.units_created,
+                },
+            );
         }
-        Err(refused) => refused.errors().to_vec(),
+        housing_desk::InventoryImport::Refused(errors) => errors,
     };
     super::import::refused_page(
         &state,
@@ -578,87 +379,44 @@ pub(crate) async fn open_round(
     CsrfForm(form): CsrfForm<OpenRoundForm>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let mut errors = FieldErrors::new();
-    let name = form.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 100 {
-        errors.push(FieldError::new("name", "required"));
-    }
-    let deadline = yingcai_services::housing::parse_deadline(&form.deadline);
-    match deadline {
-        Some(at) if at > yingcai_store::now_ms() => {}
-        Some(_) => errors.push(FieldError::new("deadline", "deadline-past")),
-        None => errors.push(FieldError::new("deadline", "date-invalid")),
-    }
-    let unit_types: Vec<i64> = form.unit_types();
-    let known: Vec<i64> = state
-        .store()
-        .all_unit_types()
-        .await?
-        .iter()
-        .map(|(_, t)| t.unit_type_id)
-        .collect();
-    if unit_types.is_empty() || !unit_types.iter().all(|t| known.contains(t)) {
-        errors.push(FieldError::new("unit_type", "unit-types-required"));
-    }
-    let requirements: Vec<String> = form.requirements();
-    let priority = yingcai_housing::PriorityRules::from_toml(&form.priority_rules);
-    if priority.is_err() {
-        errors.push(FieldError::new("priority_rules", "rules-invalid"));
-    }
-    let offer = yingcai_housing::OfferRules::from_toml(&form.offer_rules);
-    if offer.is_err() {
-        errors.push(FieldError::new("offer_rules", "rules-invalid"));
-    }
-    let lease = yingcai_housing::LeaseRules::from_toml(&form.lease_rules);
-    if lease.is_err() {
-        errors.push(FieldError::new("lease_rules", "rules-invalid"));
-    }
-    let (Some(deadline_at), Ok(priority), Ok(offer), Ok(lease), true) =
-        (deadline, priority, offer, lease, errors.is_empty())
-    else {
-        let detail = [
-            yingcai_housing::PriorityRules::from_toml(&form.priority_rules).err(),
-            yingcai_housing::OfferRules::from_toml(&form.offer_rules).err(),
-            yingcai_housing::LeaseRules::from_toml(&form.lease_rules).err(),
-        ]
-        .into_iter()
-        .flatten()
-        .map(|e| e.to_string())
-        .collect::<Vec<_>>();
-        return render_rounds(
-            &state,
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            context! {
-                errors => errors_value(&errors),
-                rules_detail => detail,
-                form => context! {
-                    name => form.name, deadline => form.deadline,
-                    priority_rules => form.priority_rules, offer_rules => form.offer_rules,
-                    lease_rules => form.lease_rules, unit_types => unit_types, requirements => requirements,
-                },
-            },
-        )
-        .await;
+    let input = housing_desk::RoundInput {
+        name: form.name.clone(),
+        deadline_at: yingcai_services::housing::parse_deadline(&form.deadline),
+        unit_types: form.unit_types(),
+        requirements: form.requirements(),
+        priority_rules: form.priority_rules.clone(),
+        offer_rules: form.offer_rules.clone(),
+        lease_rules: form.lease_rules.clone(),
     };
-    let seed = yingcai_services::housing::draw_seed();
-    let round_id = state
-        .store()
-        .open_round(
-            &NewRound {
-                name: &name,
-                deadline_at,
-                seed: &seed,
-                requirements: &requirements,
-                priority_rules: &priority.to_toml(),
-                offer_rules: &offer.to_toml(),
-                lease_rules: &lease.to_toml(),
-                unit_types: &unit_types,
-            },
-            &ctx.actor(),
-        )
-        .await?;
-    Ok(Redirect::to(&format!("/officer/housing/rounds/{round_id}")).into_response())
+    match housing_desk::open_round(state.store(), &input, &ctx.actor()).await {
+        Ok(round_id) => {
+            Ok(Redirect::to(&format!("/officer/housing/rounds/{round_id}")).into_response())
+        }
+        Err(yingcai_services::Error::Invalid(errors)) => {
+            let detail = housing_desk::rules_problems(
+                &form.priority_rules,
+                &form.offer_rules,
+                &form.lease_rules,
+            );
+            render_rounds(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                context! {
+                    errors => errors_value(&errors),
+                    rules_detail => detail,
+                    form => context! {
+                        name => form.name, deadline => form.deadline,
+                        priority_rules => form.priority_rules, offer_rules => form.offer_rules,
+                        lease_rules => form.lease_rules, unit_types => input.unit_types,
+                        requirements => input.requirements,
+                    },
+                },
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 pub(crate) async fn round(
@@ -677,41 +435,30 @@ async fn render_round(
     extra: Value,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let round = state.store().round(round_id).await?;
-    let figures = yingcai_services::housing::round_figures(state.store(), &round).await?;
-    let offers = state.store().offers_of_round(round_id).await?;
+    let detail = housing_desk::round_detail(state.store(), round_id).await?;
     let mut offer_rows = Vec::new();
-    for o in &offers {
-        let talent = state.store().talent(o.talent_id).await?;
+    for o in &detail.offers {
+        let (name, o) = (&o.talent_name, &o.offer);
         offer_rows.push(context! {
-            talent_id => o.talent_id, name => talent.profile.name, complex => o.complex_name,
+            talent_id => o.talent_id, name => name, complex => o.complex_name,
             unit => o.unit_number, status_label => o.status.label_id(),
             source_label => OFFER_SOURCES.of(&o.source)?,
             respond_by => super::audit::beijing_time(o.respond_by),
         });
     }
-    let waiting = if round.status == RoundStatus::Allocated {
-        yingcai_services::housing::waiting_lists(state.store(), &round).await?
-    } else {
-        Vec::new()
-    };
-    let mut waiting_rows = Vec::new();
-    for list in &waiting {
-        let mut names = Vec::new();
-        for talent_id in list.talents.iter().take(20) {
-            names.push(state.store().talent(*talent_id).await?.profile.name);
-        }
-        waiting_rows.push(
-            context! { complex => list.complex_name, count => list.talents.len(), names => names },
-        );
-    }
+    let waiting_rows: Vec<Value> = detail
+        .waiting
+        .iter()
+        .map(|w| context! { complex => w.list.complex_name, count => w.list.talents.len(), names => w.names })
+        .collect();
+    let (round, figures) = (&detail.round, &detail.figures);
     page_with_status(
         state,
         ctx,
         status,
         "officer_round.html",
         context! {
-            round => round_value(&round),
+            round => round_value(round),
             figures => figures,
             offers => offer_rows,
             waiting => waiting_rows,
@@ -729,35 +476,22 @@ pub(crate) async fn run_round(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let round_id = id;
-    let round = state.store().round(round_id).await?;
     let refuse = |code: &'static str| errors_value(&FieldError::new(ROUND, code).into());
-    if round.status != RoundStatus::Open {
-        return render_round(
-            &state,
-            &ctx,
-            round_id,
-            StatusCode::CONFLICT,
-            context! { errors => refuse("round-already-run") },
-        )
-        .await;
-    }
-    if yingcai_store::now_ms() < round.deadline_at {
-        return render_round(
-            &state,
-            &ctx,
-            round_id,
-            StatusCode::CONFLICT,
-            context! { errors => refuse("round-before-deadline") },
-        )
-        .await;
-    }
     let calendar =
         yingcai_services::work_calendar::calendar(state.store(), &state.settings().work_hours())
             .await?;
-    match yingcai_services::housing::run_round(state.store(), &round, &calendar, &ctx.actor()).await
-    {
+    let conflict = |code| {
+        render_round(
+            &state,
+            &ctx,
+            round_id,
+            StatusCode::CONFLICT,
+            context! { errors => refuse(code) },
+        )
+    };
+    match housing_desk::run_after_deadline(state.store(), round_id, &calendar, &ctx.actor()).await {
         Ok(_) => Ok(Redirect::to(&format!("/officer/housing/rounds/{round_id}")).into_response()),
-        Err(yingcai_services::housing::RunError::CalendarMissing(missing)) => {
+        Err(RunError::CalendarMissing(missing)) => {
             render_round(
                 &state,
                 &ctx,
@@ -767,17 +501,10 @@ pub(crate) async fn run_round(
             )
             .await
         }
-        Err(yingcai_services::housing::RunError::AlreadyRun) => {
-            render_round(
-                &state,
-                &ctx,
-                round_id,
-                StatusCode::CONFLICT,
-                context! { errors => refuse("round-already-run") },
-            )
-            .await
-        }
-        Err(yingcai_services::housing::RunError::Other(e)) => Err(AppError::Internal(e)),
+        Err(RunError::AlreadyRun) => conflict("round-already-run").await,
+        Err(RunError::BeforeDeadline) => conflict("round-before-deadline").await,
+        Err(RunError::NotFound) => Err(AppError::NotFound),
+        Err(RunError::Other(e)) => Err(AppError::Internal(e)),
     }
 }
 
@@ -874,21 +601,27 @@ pub(crate) async fn lease_notice(
     ctx.require(Role::Officer)?;
     let lease_id = id;
     let ends_on = yingcai_domain::Date::parse("ends_on", &form.ends_on).ok();
-    let Some(ends_on) = ends_on.filter(|d| d.jiff() >= yingcai_services::policy::today()) else {
-        return render_occupancy(
-            &state,
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            context! { errors => errors_value(&FieldError::new("ends_on", "date-invalid").into()) },
-        )
-        .await;
-    };
-    state.store().lease(lease_id).await?;
-    state
-        .store()
-        .give_lease_notice(lease_id, "officer", &ends_on.to_string(), &ctx.actor())
-        .await?;
-    Ok(Redirect::to("/officer/housing/occupancy").into_response())
+    match housing_desk::give_notice(
+        state.store(),
+        lease_id,
+        ends_on,
+        yingcai_services::policy::today(),
+        &ctx.actor(),
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to("/officer/housing/occupancy").into_response()),
+        Err(yingcai_services::Error::Invalid(errors)) => {
+            render_occupancy(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                context! { errors => errors_value(&errors) },
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// This area's routes and who may use each (see [`crate::routes`]).

@@ -37,7 +37,19 @@ pub(crate) async fn read_upload(
     state: &AppState,
     max_file: usize,
 ) -> Result<Upload, AppError> {
-    let form = super::uploads::read_multipart(ctx, request, state, "file", max_file, true).await?;
+    read_file(ctx, request, state, max_file, true).await
+}
+
+/// Reads a multipart form with one `file`; with `csrf`, its anti-forgery token too (the
+/// API passes `false`: its caller was checked already).
+pub(crate) async fn read_file(
+    ctx: &Ctx,
+    request: Request,
+    state: &AppState,
+    max_file: usize,
+    csrf: bool,
+) -> Result<Upload, AppError> {
+    let form = super::uploads::read_multipart(ctx, request, state, "file", max_file, csrf).await?;
     if form.files.iter().any(|f| f.too_large) {
         return Err(AppError::field("file", "file-too-large"));
     }

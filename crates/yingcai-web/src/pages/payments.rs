@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
-use yingcai_domain::{FieldError, Month, Role, RunStatus};
+use yingcai_domain::{Month, Role, RunStatus};
 use yingcai_store::{PaymentLineView, PaymentRun};
 
 use super::errors_value;
@@ -32,10 +32,7 @@ fn run_value(run: &PaymentRun) -> Value {
     }
 }
 
-/// A run exported to the bank (and perhaps settled) has its bank file and transfers.
-fn has_bank_file(status: RunStatus) -> bool {
-    matches!(status, RunStatus::Exported | RunStatus::Settled)
-}
+use yingcai_services::payments::{RunMonthError, SettlementImportError, has_bank_file, run_detail};
 
 /// A payment line for the pages: the stored line with its kind's and status's labels.
 fn line_value(line: &PaymentLineView) -> Result<Value, AppError> {
@@ -84,10 +81,6 @@ pub(crate) async fn run(
     CsrfForm(form): CsrfForm<RunMonthForm>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let refuse = |code: &'static str| {
-        let field = "month";
-        errors_value(&FieldError::new(field, code).into())
-    };
     let month = match form.check() {
         Ok(month) => month,
         Err(error) => {
@@ -95,26 +88,19 @@ pub(crate) async fn run(
                 &state,
                 &ctx,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some(refuse(error.code)),
+                Some(errors_value(&error.into())),
             )
             .await;
         }
     };
-    if let Some(run) = state.store().payment_run(month).await?
-        && run.status != RunStatus::Draft
-    {
-        return render_list(
-            &state,
-            &ctx,
-            StatusCode::CONFLICT,
-            Some(refuse("run-frozen")),
-        )
-        .await;
+    match yingcai_services::payments::compute(state.store(), month, &ctx.actor()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/officer/payments/{month}")).into_response()),
+        Err(refusal @ RunMonthError::Frozen) => {
+            let errors = errors_value(&refused(refusal)?);
+            render_list(&state, &ctx, StatusCode::CONFLICT, Some(errors)).await
+        }
+        Err(other) => Err(other.into()),
     }
-    yingcai_services::payments::run_month(state.store(), month, &ctx.actor(), &|_, _| {})
-        .await
-        .map_err(AppError::Internal)?;
-    Ok(Redirect::to(&format!("/officer/payments/{month}")).into_response())
 }
 
 pub(crate) async fn show(
@@ -126,7 +112,7 @@ pub(crate) async fn show(
 }
 
 /// A month in a path: one that does not parse names no run.
-fn path_month(raw: &str) -> Result<Month, AppError> {
+pub(crate) fn path_month(raw: &str) -> Result<Month, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
 
@@ -138,32 +124,22 @@ async fn render_run(
     errors: Option<Value>,
 ) -> Result<Response, AppError> {
     let officer = ctx.require(Role::Officer)?;
-    let run = state
-        .store()
-        .payment_run(month)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (lines, total) = state.store().payment_run_totals(&run).await?;
-    let kinds = state.store().payment_run_by_kind(&run).await?;
-    let shown = state.store().payment_lines(&run, None, 200, 0).await?;
-    let ledger = state.store().check_ledger().await?;
-    let transfers = if has_bank_file(run.status) {
-        state.store().bank_transfers(&run).await?
-    } else {
-        Vec::new()
-    };
+    let detail = run_detail(state.store(), month).await?;
+    let run = &detail.run;
+    let shown = state.store().payment_lines(run, None, 200, 0).await?;
+    let transfers = &detail.transfers;
     page_with_status(
         state,
         ctx,
         status,
         "officer_payment_run.html",
         context! {
-            run => run_value(&run),
-            lines => lines,
-            total_fen => total,
-            kinds => kinds.iter().map(|(k, n, t)| Ok(context! { kind_label => PAYMENT_KINDS.of(k)?, count => n, total_fen => t })).collect::<Result<Vec<_>, AppError>>()?,
+            run => run_value(run),
+            lines => detail.lines,
+            total_fen => detail.total_fen,
+            kinds => detail.by_kind.iter().map(|(k, n, t)| Ok(context! { kind_label => PAYMENT_KINDS.of(k)?, count => n, total_fen => t })).collect::<Result<Vec<_>, AppError>>()?,
             rows => line_values(&shown)?,
-            ledger_sound => ledger.is_sound(),
+            ledger_sound => detail.ledger_sound,
             own => run.prepared_by == Some(officer.account_id),
             transfers => transfers.iter().map(|t| context! {
                 reference => t.reference,
@@ -204,38 +180,23 @@ pub(crate) async fn bank_file(
     Path((month, file)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let run = state
-        .store()
-        .payment_run(path_month(&month)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !matches!(run.status, RunStatus::Exported | RunStatus::Settled) {
-        return Err(AppError::NotFound);
-    }
-    let transfers = state.store().bank_transfers(&run).await?;
-    let (bytes, media) = match file.as_str() {
-        "bank.csv" => (
-            yingcai_services::payments::bank_file_csv(run.month, &transfers)
-                .map_err(AppError::Internal)?,
-            "text/csv; charset=utf-8",
-        ),
-        "bank.xlsx" => (
-            yingcai_services::payments::bank_file_xlsx(run.month, &transfers)
-                .map_err(AppError::Internal)?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-        _ => return Err(AppError::NotFound),
-    };
-    let disposition = format!("attachment; filename=\"yingcai-{}-{file}\"", run.month);
-    Ok((
+    let file =
+        yingcai_services::payments::bank_file(state.store(), path_month(&month)?, &file).await?;
+    Ok(download(file))
+}
+
+/// A bank file as a download: never kept by a cache, full account numbers inside.
+pub(crate) fn download(file: yingcai_services::payments::BankFile) -> Response {
+    let disposition = format!("attachment; filename=\"{}\"", file.file_name);
+    (
         [
-            (axum::http::header::CONTENT_TYPE, media.to_owned()),
+            (axum::http::header::CONTENT_TYPE, file.media_type.to_owned()),
             (axum::http::header::CONTENT_DISPOSITION, disposition),
             (axum::http::header::CACHE_CONTROL, "no-store".to_owned()),
         ],
-        bytes,
+        file.bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 /// Imports the bank's settlement file (CSV: reference, status, reason).
@@ -249,24 +210,26 @@ pub(crate) async fn settle(
     let month = path_month(&month)?;
     let upload =
         super::import::read_upload(&ctx, request, &state, super::import::MAX_UPLOAD).await?;
-    let answers = match yingcai_services::payments::read_settlement(&upload.bytes) {
-        Ok(answers) => answers,
-        Err(message) => {
-            tracing::info!(%message, "settlement file refused");
-            let field = "file";
-            let errors = errors_value(&FieldError::new(field, "settlement-file-invalid").into());
-            return render_run(
+    match yingcai_services::payments::import_settlement(
+        state.store(),
+        month,
+        &upload.bytes,
+        &ctx.actor(),
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/officer/payments/{month}#bank-file")).into_response()),
+        Err(refusal @ SettlementImportError::Unreadable) => {
+            let errors = errors_value(&refused(refusal)?);
+            render_run(
                 &state,
                 &ctx,
                 month,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(errors),
             )
-            .await;
+            .await
         }
-    };
-    match yingcai_services::payments::settle(state.store(), month, &answers, &ctx.actor()).await {
-        Ok(_) => Ok(Redirect::to(&format!("/officer/payments/{month}#bank-file")).into_response()),
         Err(refusal) => {
             let errors = errors_value(&refused(refusal)?);
             render_run(&state, &ctx, month, StatusCode::CONFLICT, Some(errors)).await
@@ -282,8 +245,8 @@ pub(crate) async fn approve(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let month = path_month(&month)?;
-    match state.store().approve_payment_run(month, &ctx.actor()).await {
-        Ok(()) => Ok(Redirect::to(&format!("/officer/payments/{month}")).into_response()),
+    match yingcai_services::payments::approve(state.store(), month, &ctx.actor()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/officer/payments/{month}")).into_response()),
         Err(refusal) => {
             let errors = errors_value(&refused(refusal)?);
             render_run(&state, &ctx, month, StatusCode::CONFLICT, Some(errors)).await
@@ -295,19 +258,8 @@ pub(crate) async fn approve(
 /// talent, each linked to the explanation of its month.
 pub(crate) async fn history(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let account = ctx.require(Role::Talent)?;
-    let Some(talent) = state.store().talent_of_owner(account.account_id).await? else {
-        return page_with_status(
-            &state,
-            &ctx,
-            StatusCode::OK,
-            "talent_payments.html",
-            context! { rows => Vec::<Value>::new() },
-        );
-    };
-    let lines = state
-        .store()
-        .payment_lines_of_talent(talent.talent_id)
-        .await?;
+    let lines =
+        yingcai_services::payments::history_of_owner(state.store(), account.account_id).await?;
     page_with_status(
         &state,
         &ctx,
@@ -323,19 +275,16 @@ pub(crate) struct ReportQuery {
     month: String,
 }
 
-/// The spending of one run month by benefit, degree, card tier and district.
-async fn spending(
-    state: &AppState,
-    month: Month,
-) -> Result<Vec<(yingcai_store::SpendingDimension, Vec<(String, i64, i64)>)>, AppError> {
-    let mut out = Vec::new();
-    for dimension in yingcai_store::SpendingDimension::ALL {
-        out.push((
-            dimension,
-            state.store().spending_by(month, dimension).await?,
-        ));
+/// The month a report asks for: none (the latest run's) when empty, a field error when it
+/// does not read as `YYYY-MM`.
+pub(crate) fn report_month(raw: &str) -> Result<Option<Month>, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
     }
-    Ok(out)
+    Ok(Some(
+        Month::parse("month", raw).map_err(|e| AppError::Invalid(e.into()))?,
+    ))
 }
 
 /// `/officer/reports`: spending by month (chart), and one month by benefit, degree, card
@@ -346,13 +295,9 @@ pub(crate) async fn reports(
     axum::extract::Query(q): axum::extract::Query<ReportQuery>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let by_month = state.store().spending_by_month().await?;
-    // Without a month asked for, the latest run's; before the first run, none.
-    let month = if q.month.is_empty() {
-        by_month.last().map(|(m, _)| *m)
-    } else {
-        Some(Month::parse("month", &q.month).map_err(|e| AppError::Invalid(e.into()))?)
-    };
+    let asked = report_month(&q.month)?;
+    let report = yingcai_services::payments::spending_report(state.store(), asked).await?;
+    let (by_month, month) = (&report.by_month, report.month);
     let en = ctx.locale == yingcai_domain::Locale::En;
     let labels: Vec<String> = by_month.iter().map(|(m, _)| m.to_string()).collect();
     let totals: Vec<i64> = by_month.iter().map(|(_, t)| *t).collect();
@@ -382,11 +327,7 @@ pub(crate) async fn reports(
     });
     let mut sections = Vec::new();
     let month_label = month.map_or_else(String::new, |m| m.to_string());
-    let data = match month {
-        Some(month) => spending(&state, month).await?,
-        None => Vec::new(),
-    };
-    for (dimension, rows) in data {
+    for (dimension, rows) in &report.sections {
         let keys: Vec<String> = rows
             .iter()
             .map(|r| {
@@ -445,33 +386,13 @@ pub(crate) async fn report_xlsx(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let month = path_month(month.trim_end_matches(".xlsx"))?;
-    let data = spending(&state, month).await?;
-    let bytes = (|| -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-        let mut book = rust_xlsxwriter::Workbook::new();
-        let bold = rust_xlsxwriter::Format::new().set_bold();
-        let money = rust_xlsxwriter::Format::new().set_num_format("#,##0.00");
-        for (dimension, rows) in &data {
-            let sheet = book.add_worksheet();
-            sheet.set_name(dimension.as_str())?;
-            for (c, h) in [dimension.as_str(), "talents", "yuan"].iter().enumerate() {
-                sheet.write_string_with_format(0, c as u16, *h, &bold)?;
-            }
-            for (r, (key, talents, total)) in rows.iter().enumerate() {
-                let r = r as u32 + 1;
-                sheet.write_string(r, 0, key)?;
-                sheet.write_number(r, 1, *talents as f64)?;
-                sheet.write_number_with_format(r, 2, *total as f64 / 100.0, &money)?;
-            }
-            sheet.autofit();
-        }
-        book.save_to_buffer()
-    })()
-    .map_err(|e| AppError::Internal(e.into()))?;
+    let report = yingcai_services::payments::spending_report(state.store(), Some(month)).await?;
+    let bytes = yingcai_services::payments::spending_xlsx(&report.sections)?;
     Ok((
         [
             (
                 axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+                yingcai_services::payments::XLSX.to_owned(),
             ),
             (
                 axum::http::header::CONTENT_DISPOSITION,

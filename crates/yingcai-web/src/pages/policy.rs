@@ -7,11 +7,9 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use serde::Deserialize;
-use yingcai_domain::{
-    CardStatus, Degree, EntitlementStatus, FieldError, FieldErrors, Housing, Month, Role,
-};
-use yingcai_rules::person::Person;
-use yingcai_services::policy::{PolicySet, clock_month, rules_degree, rules_housing, today};
+use yingcai_domain::{CardStatus, Degree, EntitlementStatus, FieldErrors, Housing, Role};
+use yingcai_services::benefits;
+use yingcai_services::policy::{PolicySet, clock_month, today};
 use yingcai_store::{CardRecord, EntitlementFilter, EntitlementRecord, TalentRecord};
 
 use super::errors_value;
@@ -155,32 +153,22 @@ pub(crate) async fn confirm_entitlement(
     CsrfForm(form): CsrfForm<ConfirmEntitlementForm>,
 ) -> Result<Response, AppError> {
     let talent = own_talent(&state, &ctx).await?.ok_or(AppError::NotFound)?;
-    let Some(bank) = talent.profile.bank_account.as_ref() else {
-        let errors = errors_value(&FieldError::new("bank_account", "bank-account-missing").into());
-        return render_benefits(
-            &state,
-            &ctx,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(errors),
-        )
-        .await;
-    };
-    if let Err(errors) = form.check() {
-        let errors = errors_value(&errors);
-        return render_benefits(
-            &state,
-            &ctx,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(errors),
-        )
-        .await;
+    match benefits::confirm_entitlement(state.store(), &talent, id, form.confirmed(), &ctx.actor())
+        .await
+    {
+        Ok(()) => {}
+        Err(yingcai_services::Error::Invalid(errors)) => {
+            return render_benefits(
+                &state,
+                &ctx,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(errors_value(&errors)),
+            )
+            .await;
+        }
+        Err(other) => return Err(other.into()),
     }
-    state
-        .store()
-        .confirm_entitlement(id, talent.talent_id, &bank.masked(), &ctx.actor())
-        .await?;
     Ok(Redirect::to("/talent/benefits#entitlements").into_response())
 }
 
@@ -255,6 +243,16 @@ async fn render_officer_talent(
         })
         .await?;
     let p = &talent.profile;
+    let employer = match &p.employer {
+        Some(yingcai_domain::Employer::Enterprise { enterprise_id }) => state
+            .store()
+            .enterprise(*enterprise_id)
+            .await
+            .ok()
+            .map(|e| e.profile.name),
+        Some(yingcai_domain::Employer::Named { name, .. }) => Some(name.clone()),
+        None => None,
+    };
     page_with_status(
         state,
         ctx,
@@ -265,6 +263,7 @@ async fn render_officer_talent(
                 id => talent.talent_id,
                 name => p.name,
                 resident_id => p.resident_id.masked(),
+                employer => employer,
                 degree => p.degree.code(),
                 honors => p.honors,
                 arrival_date => p.arrival_date.to_string(),
@@ -302,21 +301,20 @@ pub(crate) async fn officer_issue_card(
     }
 }
 
-/// A reason an officer gives (revoking a card, holding payments): said, and not an essay.
-fn reason_given(reason: &str) -> bool {
-    !reason.is_empty() && reason.chars().count() <= 500
-}
-
-/// The talent's page again, with "a reason is required" next to the reason fields.
-async fn reason_missing(state: &AppState, ctx: &Ctx, talent_id: i64) -> Result<Response, AppError> {
-    let errors = errors_value(&FieldError::new("reason", "required").into());
+/// The talent's page again, with the reason's error next to the reason fields.
+async fn reason_refused(
+    state: &AppState,
+    ctx: &Ctx,
+    talent_id: i64,
+    errors: &FieldErrors,
+) -> Result<Response, AppError> {
     render_officer_talent(
         state,
         ctx,
         talent_id,
         None,
         StatusCode::UNPROCESSABLE_ENTITY,
-        Some(errors),
+        Some(errors_value(errors)),
     )
     .await
 }
@@ -331,15 +329,15 @@ pub(crate) async fn officer_hold_entitlement(
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
     let entitlement = state.store().entitlement(id).await?;
-    let reason = form.reason();
-    let hold = form.hold();
-    if hold && !reason_given(reason) {
-        return reason_missing(&state, &ctx, entitlement.talent_id).await;
+    match benefits::hold_entitlement(state.store(), id, form.hold(), form.reason(), &ctx.actor())
+        .await
+    {
+        Ok(_) => {}
+        Err(yingcai_services::Error::Invalid(errors)) => {
+            return reason_refused(&state, &ctx, entitlement.talent_id, &errors).await;
+        }
+        Err(other) => return Err(other.into()),
     }
-    state
-        .store()
-        .hold_entitlement(id, hold.then_some(reason), &ctx.actor())
-        .await?;
     Ok(Redirect::to(&format!(
         "/officer/talents/{}#entitlements",
         entitlement.talent_id
@@ -354,16 +352,14 @@ pub(crate) async fn officer_revoke_card(
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Officer)?;
-    let card_id = id;
-    let card = state.store().card(card_id).await?;
-    let reason = form.reason();
-    if !reason_given(reason) {
-        return reason_missing(&state, &ctx, card.talent_id).await;
+    let card = state.store().card(id).await?;
+    match benefits::revoke_card(state.store(), id, form.reason(), &ctx.actor()).await {
+        Ok(_) => {}
+        Err(yingcai_services::Error::Invalid(errors)) => {
+            return reason_refused(&state, &ctx, card.talent_id, &errors).await;
+        }
+        Err(other) => return Err(other.into()),
     }
-    state
-        .store()
-        .revoke_card(card_id, reason, &ctx.actor())
-        .await?;
     Ok(Redirect::to(&format!("/officer/talents/{}#cards", card.talent_id)).into_response())
 }
 
@@ -424,114 +420,19 @@ pub(crate) async fn officer_entitlements(
 
 // ---------------------------------------------------------------------- calculator
 
-#[derive(Deserialize, Default, Clone, serde::Serialize)]
-pub(crate) struct CalculatorInput {
-    #[serde(default)]
-    degree: String,
-    #[serde(default)]
-    honors: String,
-    #[serde(default)]
-    birth_date: String,
-    #[serde(default)]
-    arrival_date: String,
-    #[serde(default)]
-    employed_in_city: String,
-    #[serde(default)]
-    housing: String,
-    #[serde(default)]
-    home_purchase_date: String,
-    #[serde(default)]
-    social_insurance_months: String,
-    #[serde(default)]
-    month: String,
-}
-
-impl CalculatorInput {
-    fn person(&self, honors: &[String]) -> Result<Person, FieldErrors> {
-        use yingcai_domain::talent::parse_date;
-        let mut errors = FieldErrors::new();
-        let degree = errors.check(Degree::parse("degree", &self.degree));
-        let housing = errors.check(Housing::parse("housing", &self.housing));
-        let honors = if self.honors.is_empty() {
-            Some(0)
-        } else {
-            let found = honors
-                .iter()
-                .position(|h| *h == self.honors)
-                .map(|i| (i + 1) as u8);
-            if found.is_none() {
-                errors.push(FieldError::new("honors", "honors-unknown"));
-            }
-            found
-        };
-        let birth = if self.birth_date.is_empty() {
-            // Nothing in the default pack reads the age; a neutral date keeps it optional.
-            yingcai_domain::Date::new(1990, 1, 1)
-        } else {
-            errors.check(parse_date("birth_date", &self.birth_date))
-        };
-        let arrival = errors.check(parse_date("arrival_date", &self.arrival_date));
-        let purchase = if self.home_purchase_date.is_empty() {
-            if housing == Some(Housing::Owns) {
-                errors.push(FieldError::new("home_purchase_date", "required"));
-            }
-            None
-        } else {
-            errors.check(parse_date("home_purchase_date", &self.home_purchase_date))
-        };
-        let months = match self.social_insurance_months.trim() {
-            "" => Some(0),
-            raw => match raw.parse::<u16>() {
-                Ok(m) if m <= 600 => Some(m),
-                _ => {
-                    errors.push(FieldError::new("social_insurance_months", "months-invalid"));
-                    None
-                }
-            },
-        };
-        if let (Some(b), Some(a)) = (birth, arrival)
-            && a < b
-        {
-            errors.push(FieldError::new("arrival_date", "arrival-before-birth"));
-        }
-        errors.into_result()?;
-        let (Some(degree), Some(housing), Some(honors), Some(birth), Some(arrival), Some(months)) =
-            (degree, housing, honors, birth, arrival, months)
-        else {
-            return Err(FieldError::new("degree", "required").into());
-        };
-        Ok(Person {
-            id: 1,
-            birth_date: birth,
-            degree: rules_degree(degree),
-            honors,
-            arrival_date: arrival,
-            employed_in_city: !self.employed_in_city.is_empty(),
-            housing: rules_housing(housing),
-            home_purchase_date: purchase,
-            social_insurance_months: months,
-        })
-    }
-}
-
 /// `/calculator`: anyone, signed in or not, sees what the policy in force would give them.
 /// Nothing is stored: the form is a GET and the answer is computed and forgotten.
 pub(crate) async fn calculator(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(input): Query<CalculatorInput>,
+    Query(input): Query<benefits::CalculatorInput>,
 ) -> Result<Response, AppError> {
     let set = policy_set(&state).await?;
-    let asked = !input.degree.is_empty() || !input.arrival_date.is_empty();
-    let month = if input.month.is_empty() {
-        Ok(clock_month(today()))
-    } else {
-        Month::parse("month", &input.month)
-    };
+    let asked = input.asked();
     let version = set.in_force(
-        month
-            .as_ref()
-            .map_or_else(|_| today(), |m| crate::policy::first_day(*m)),
+        input
+            .month()
+            .map_or_else(|_| today(), crate::policy::first_day),
     );
     let mut form = input.clone();
     if !asked {
@@ -539,27 +440,17 @@ pub(crate) async fn calculator(
         form.housing = "rent".into();
     }
     let (explanation, errors, status) = if asked {
-        match (input.person(version.pack.honors()), month) {
-            (Ok(person), Ok(month)) => (
-                Some(Value::from_serialize(yingcai_rules::explain(
-                    &version.pack,
-                    &person,
-                    month,
-                ))),
+        match benefits::calculate(&set, &input) {
+            Ok((_, explanation)) => (
+                Some(Value::from_serialize(explanation)),
                 None,
                 StatusCode::OK,
             ),
-            (person, month) => {
-                let mut errors = person.err().unwrap_or_default();
-                if let Err(error) = month {
-                    errors.push(error);
-                }
-                (
-                    None,
-                    Some(errors_value(&errors)),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-            }
+            Err(errors) => (
+                None,
+                Some(errors_value(&errors)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
         }
     } else {
         (None, None, StatusCode::OK)
@@ -600,51 +491,24 @@ pub(crate) async fn verify(
     let mut result = Value::UNDEFINED;
     let mut status = StatusCode::OK;
     if !token.is_empty() {
+        let set = policy_set(&state).await?;
         let key = state.card_signer().public_key();
-        result = match key.verify(token) {
-            Ok(claims) => {
-                let set = policy_set(&state).await?;
-                let stored = state
-                    .store()
-                    .card_by_number(&claims.number.to_string())
-                    .await?;
-                let validity = claims.status_on(today());
-                let (state_code, label, reason) = match (&stored, validity) {
-                    (Some(c), _) if c.status == CardStatus::Revoked => {
-                        ("revoked", "verify-state-revoked", c.revoked_reason.clone())
-                    }
-                    (None, _) => ("unknown", "verify-state-unknown", None),
-                    (_, yingcai_card::ValidityStatus::Expired) => {
-                        ("expired", "verify-state-expired", None)
-                    }
-                    (_, yingcai_card::ValidityStatus::NotYetValid) => {
-                        ("not-yet-valid", "verify-state-not-yet-valid", None)
-                    }
-                    (_, yingcai_card::ValidityStatus::Valid) => {
-                        ("valid", "verify-state-valid", None)
-                    }
-                };
-                let services = stored
-                    .as_ref()
-                    .map(|c| services_of(&set, c))
-                    .unwrap_or_default();
-                context! {
-                    genuine => true,
-                    state => state_code,
-                    state_label => label,
-                    reason => reason,
-                    number => claims.number.to_string(),
-                    tier => claims.tier,
-                    holder => claims.holder,
-                    valid_from => claims.valid_from.to_string(),
-                    valid_until => claims.valid_until.to_string(),
-                    services => services,
-                    service_ids => claims.services,
-                }
-            }
-            Err(error) => {
+        result = match benefits::check_card_token(state.store(), &key, &set, token).await? {
+            Some(check) => context! {
+                genuine => true,
+                state => check.state.as_str(),
+                state_label => check.state.label_id(),
+                reason => check.revoked_reason,
+                number => check.claims.number.to_string(),
+                tier => check.claims.tier,
+                holder => check.claims.holder,
+                valid_from => check.claims.valid_from.to_string(),
+                valid_until => check.claims.valid_until.to_string(),
+                services => check.services,
+                service_ids => check.claims.services,
+            },
+            None => {
                 status = StatusCode::UNPROCESSABLE_ENTITY;
-                tracing::debug!(%error, "card token refused");
                 context! { genuine => false }
             }
         };

@@ -4,8 +4,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
-use yingcai_domain::{FieldError, Role, TalentInput};
-use yingcai_store::{QueueFilter, StoreError, SubmissionError, SubmissionStatus};
+use yingcai_domain::{Role, TalentInput};
+use yingcai_store::{QueueFilter, SubmissionStatus};
 
 use super::errors_value;
 use super::forms::ReasonForm;
@@ -131,6 +131,41 @@ impl DoneQuery {
     }
 }
 
+/// The label of a talent record's field, as the review table names it.
+fn field_label(field: &str) -> &'static str {
+    match field {
+        "name" => "field-talent-name",
+        "resident_id" | "birth_date" => "field-resident-id",
+        "degree" => "field-degree",
+        "degree_institution" => "field-degree-institution",
+        "degree_year" => "field-degree-year",
+        "honors" => "field-honors",
+        "employer_credit_code" => "field-employer-credit-code",
+        "arrival_date" => "field-arrival-date",
+        "employed_in_city" => "field-employed-in-city",
+        "social_insurance_months" => "field-social-insurance-months",
+        "housing" => "field-housing",
+        "home_purchase_date" => "field-home-purchase-date",
+        "bank_account" => "field-bank-account",
+        "phone" => "field-phone",
+        "email" => "field-contact-email",
+        _ => "field-employer-name",
+    }
+}
+
+/// A talent record's fields as the officer reads them: an employer picked from the
+/// platform's enterprises shows as that enterprise's name and credit code.
+async fn shown(state: &AppState, input: &TalentInput) -> Result<serde_json::Value, AppError> {
+    let mut value = serde_json::to_value(input).map_err(|e| AppError::Internal(e.into()))?;
+    if let Ok(id) = input.employer_enterprise_id.trim().parse::<i64>()
+        && let Ok(enterprise) = state.store().enterprise(id).await
+    {
+        value["employer_name"] = enterprise.profile.name.clone().into();
+        value["employer_credit_code"] = enterprise.profile.credit_code.as_str().into();
+    }
+    Ok(value)
+}
+
 async fn show_page(
     state: &AppState,
     ctx: &Ctx,
@@ -142,17 +177,27 @@ async fn show_page(
     let submission = state.store().talent_submission(id).await?;
     let now = yingcai_store::now_ms();
     let verified = match submission.subject_id {
-        Some(talent_id) => Some(TalentInput::from(
-            &state.store().talent(talent_id).await?.profile,
-        )),
+        Some(talent_id) => Some(
+            shown(
+                state,
+                &TalentInput::from(&state.store().talent(talent_id).await?.profile),
+            )
+            .await?,
+        ),
         None => None,
     };
-    // The officer sees what the submission would make of the record, checked now.
+    // The officer sees what the submission would make of the record, checked now, each
+    // problem under the field's own name.
     let check = submission
         .input
         .parse(&state.settings().honors, today())
         .err()
-        .map(|e| errors_value(&e));
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| context! { label => field_label(e.field), code => e.code })
+                .collect::<Vec<_>>()
+        });
     let documents = state.store().documents_of_submission(id).await?;
     page_with_status(
         state,
@@ -170,7 +215,7 @@ async fn show_page(
             submitted_at => submission.submitted_at.map(super::audit::beijing_time),
             respond_by => answer_by(submission.status, submission.respond_by),
             overdue => submission.answer_overdue(now),
-            input => submission.input,
+            input => shown(state, &submission.input).await?,
             verified => verified,
             check => check,
             documents => documents,
@@ -241,55 +286,12 @@ async fn show_enterprise_page(
     )
 }
 
-async fn verify_enterprise(state: &AppState, ctx: &Ctx, id: i64) -> Result<Response, AppError> {
-    let submission = state.store().enterprise_submission(id).await?;
-    let profile = match submission
-        .input
-        .parse(&state.settings().industries, &state.settings().districts)
-    {
-        Ok(profile) => profile,
-        Err(errors) => {
-            return show_enterprise_page(
-                state,
-                ctx,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(errors_value(&errors)),
-                context! {},
-            )
-            .await;
-        }
-    };
-    match state
-        .store()
-        .verify_enterprise_submission(id, &profile, &ctx.actor())
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!("/officer/submissions/{id}")).into_response()),
-        Err(SubmissionError::Store(StoreError::Conflict { .. })) => {
-            let errors = errors_value(&FieldError::new("credit_code", "credit-code-taken").into());
-            show_enterprise_page(
-                state,
-                ctx,
-                id,
-                StatusCode::CONFLICT,
-                Some(errors),
-                context! {},
-            )
-            .await
-        }
-        Err(refusal) => {
-            let errors = errors_value(&crate::error::refused(refusal)?);
-            show_enterprise_page(
-                state,
-                ctx,
-                id,
-                StatusCode::CONFLICT,
-                Some(errors),
-                context! {},
-            )
-            .await
-        }
+/// The verification rules of this site's settings.
+pub(crate) fn verify_rules(state: &AppState) -> yingcai_services::profiles::VerifyRules<'_> {
+    yingcai_services::profiles::VerifyRules {
+        record: super::talent::record_rules(state),
+        industries: &state.settings().industries,
+        cards: state.settings().card_rules(),
     }
 }
 
@@ -299,72 +301,28 @@ pub(crate) async fn verify(
     Id(id): Id,
     _form: CsrfForm,
 ) -> Result<Response, AppError> {
+    use yingcai_services::profiles::VerifyError;
     ctx.require(Role::Officer)?;
-    if state.store().submission_kind(id).await? == "enterprise" {
-        return verify_enterprise(&state, &ctx, id).await;
-    }
-    let submission = state.store().talent_submission(id).await?;
-    let profile = match submission.input.parse(&state.settings().honors, today()) {
-        Ok(profile) if matches!(&profile.employer, Some(yingcai_domain::Employer::Enterprise { enterprise_id }) if !state.store().enterprise_exists(*enterprise_id).await?) =>
-        {
-            let errors =
-                errors_value(&FieldError::new("employer_enterprise_id", "employer-unknown").into());
-            return show_page(
-                &state,
-                &ctx,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(errors),
-                context! {},
-            )
-            .await;
-        }
-        Ok(profile) => profile,
-        Err(errors) => {
-            return show_page(
-                &state,
-                &ctx,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(errors_value(&errors)),
-                context! {},
-            )
-            .await;
-        }
-    };
-    match state
-        .store()
-        .verify_talent_submission(id, &profile, &ctx.actor())
-        .await
+    let enterprise = state.store().submission_kind(id).await? == "enterprise";
+    let (status, errors) = match yingcai_services::profiles::verify_submission(
+        state.store(),
+        state.policies(),
+        verify_rules(&state),
+        id,
+        &ctx.actor(),
+    )
+    .await
     {
-        Ok(talent_id) => {
-            crate::policy::after_verification(&state, talent_id, &ctx.actor()).await;
-            Ok(Redirect::to(&format!("/officer/submissions/{id}")).into_response())
-        }
-        Err(SubmissionError::Store(StoreError::Conflict { .. })) => {
-            let errors = errors_value(&FieldError::new("resident_id", "resident-id-taken").into());
-            show_page(
-                &state,
-                &ctx,
-                id,
-                StatusCode::CONFLICT,
-                Some(errors),
-                context! {},
-            )
-            .await
-        }
-        Err(refusal) => {
-            let errors = errors_value(&crate::error::refused(refusal)?);
-            show_page(
-                &state,
-                &ctx,
-                id,
-                StatusCode::CONFLICT,
-                Some(errors),
-                context! {},
-            )
-            .await
-        }
+        Ok(_) => return Ok(Redirect::to(&format!("/officer/submissions/{id}")).into_response()),
+        Err(VerifyError::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Err(VerifyError::Conflict(errors)) => (StatusCode::CONFLICT, errors),
+        Err(VerifyError::Failed(error)) => return Err(error.into()),
+    };
+    let errors = Some(errors_value(&errors));
+    if enterprise {
+        show_enterprise_page(&state, &ctx, id, status, errors, context! {}).await
+    } else {
+        show_page(&state, &ctx, id, status, errors, context! {}).await
     }
 }
 

@@ -8,10 +8,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use serde::Deserialize;
-use yingcai_domain::{FieldError, Month, PolicyStatus, Role};
-use yingcai_rules::{CompiledPack, CostScope};
-use yingcai_services::policy::{PolicySet, clock_month, draft_of, person_of, today};
-use yingcai_store::{PolicyDraft, PolicyVersionRecord};
+use yingcai_domain::{PolicyStatus, Role};
+use yingcai_services::policy::today;
+use yingcai_services::sandbox::{self, Horizon};
+use yingcai_store::PolicyVersionRecord;
 
 use super::errors_value;
 use super::forms::{PackSourceForm, PublishForm};
@@ -20,9 +20,6 @@ use crate::context::Id;
 use crate::policy::policy_set;
 use crate::render::{page, page_with_status};
 use crate::{AppError, AppState, Ctx};
-
-/// A pack text larger than this is not a policy but a mistake.
-const MAX_PACK_BYTES: usize = 512 * 1024;
 
 fn version_value(v: &PolicyVersionRecord, in_force: i64) -> Value {
     context! {
@@ -58,32 +55,6 @@ pub(crate) async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Resp
     )
 }
 
-/// What a draft's text says of itself; empty identity while it does not compile.
-fn describe(file: &str, source: &str) -> (PolicyDraft, Result<CompiledPack, String>) {
-    match CompiledPack::load(file, source) {
-        Ok(pack) => (draft_of(&pack, file, source), Ok(pack)),
-        Err(error) => (
-            PolicyDraft {
-                file_name: file.to_owned(),
-                source: source.to_owned(),
-                ..PolicyDraft::default()
-            },
-            Err(error.to_string()),
-        ),
-    }
-}
-
-fn checked_source(raw: &str) -> Result<String, AppError> {
-    if raw.trim().is_empty() {
-        return Err(AppError::field("source", "required"));
-    }
-    if raw.len() > MAX_PACK_BYTES {
-        return Err(AppError::field("source", "too-long"));
-    }
-    // Browsers send CRLF from a textarea; the stored text keeps the author's lines.
-    Ok(raw.replace("\r\n", "\n"))
-}
-
 /// A new draft from the text in the form (the in-force text, edited).
 pub(crate) async fn create(
     State(state): State<AppState>,
@@ -91,12 +62,7 @@ pub(crate) async fn create(
     CsrfForm(form): CsrfForm<PackSourceForm>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Admin)?;
-    let source = checked_source(&form.source)?;
-    let (draft, _) = describe("draft.toml", &source);
-    let id = state
-        .store()
-        .save_policy_draft(None, &draft, &ctx.actor())
-        .await?;
+    let id = sandbox::create_draft(state.store(), &form.source, &ctx.actor()).await?;
     Ok(Redirect::to(&format!("/admin/policy/{id}")).into_response())
 }
 
@@ -109,19 +75,7 @@ pub(crate) async fn upload(
     ctx.require(Role::Admin)?;
     let upload =
         super::import::read_upload(&ctx, request, &state, crate::documents::MAX_DOCUMENT).await?;
-    let text = String::from_utf8(upload.bytes)
-        .map_err(|_| AppError::field("file", "encoding-not-utf8"))?;
-    let source = checked_source(&text).map_err(|_| AppError::field("file", "required"))?;
-    let name = if upload.name.ends_with(".toml") && upload.name.len() <= 200 {
-        upload.name
-    } else {
-        "upload.toml".to_owned()
-    };
-    let (draft, _) = describe(&name, &source);
-    let id = state
-        .store()
-        .save_policy_draft(None, &draft, &ctx.actor())
-        .await?;
+    let id = sandbox::upload_draft(state.store(), &upload.name, upload.bytes, &ctx.actor()).await?;
     Ok(Redirect::to(&format!("/admin/policy/{id}")).into_response())
 }
 
@@ -154,38 +108,24 @@ async fn render(
     ctx.require(Role::Admin)?;
     let record = state.store().policy_version(id).await?;
     let set = policy_set(state).await?;
-    let (_, compiled) = describe(&record.file_name, &record.source);
+    let (_, compiled) = sandbox::describe(&record.file_name, &record.source);
     let mut errors = errors;
-    // Horizons start next month by default (this month has begun).
-    let next_month = clock_month(today()).next().unwrap_or(Month::MAX);
-    let from = match q.from.trim() {
-        "" => Ok(next_month),
-        raw => Month::parse("from", raw),
-    };
-    let months = match q.months.trim() {
-        "" => Ok(12),
-        raw => raw
-            .parse::<u32>()
-            .ok()
-            .filter(|m| (1..=120).contains(m))
-            .ok_or(()),
-    };
-    let mut field_errors = yingcai_domain::FieldErrors::new();
-    if let Err(error) = &from {
-        field_errors.push(error.clone());
-    }
-    if months.is_err() {
-        field_errors.push(FieldError::new("months", "horizon-invalid"));
-    }
-    if !field_errors.is_empty() && errors.is_none() {
-        errors = Some(errors_value(&field_errors));
+    let next_month = Horizon::default_from();
+    let horizon = Horizon::parse(&q.from, &q.months);
+    if let Err(field_errors) = &horizon
+        && errors.is_none()
+    {
+        errors = Some(errors_value(field_errors));
     }
     // The draft is compared with what would otherwise be in force at the start of the horizon.
-    let baseline = set.in_force(crate::policy::first_day(from.clone().unwrap_or(next_month)));
-    let impact = match (&compiled, from, months) {
-        (Ok(pack), Ok(from), Ok(months)) if !record.is_published() => {
-            Some(impact(state, &set, &baseline.pack, pack, from, months).await?)
-        }
+    let baseline = set.in_force(crate::policy::first_day(
+        horizon.as_ref().map_or(next_month, |h| h.from),
+    ));
+    let impact = match (&compiled, horizon) {
+        (Ok(pack), Ok(horizon)) if !record.is_published() => Some(impact_value(
+            sandbox::impact(state.store(), &baseline.pack, pack, horizon).await?,
+            horizon,
+        )),
         _ => None,
     };
     let published_versions: Vec<String> = set
@@ -219,38 +159,13 @@ async fn render(
     )
 }
 
-/// Baseline versus draft on every verified talent: cost per month, totals, how many gain,
-/// lose or change, and a chart.
-async fn impact(
-    state: &AppState,
-    _set: &PolicySet,
-    baseline: &CompiledPack,
-    draft: &CompiledPack,
-    from: Month,
-    months: u32,
-) -> Result<Value, AppError> {
-    let mut persons = Vec::new();
-    let mut after = 0;
-    loop {
-        let batch = state.store().talents_after(after, 2_000).await?;
-        let Some(last) = batch.last() else { break };
-        after = last.talent_id;
-        persons.extend(
-            batch
-                .iter()
-                .map(|t| person_of(t.talent_id, &t.profile, baseline)),
-        );
-    }
-    let comparison = match yingcai_rules::compare_population(
-        baseline,
-        draft,
-        &persons,
-        from,
-        months,
-        CostScope::AllBenefits,
-    ) {
-        Ok(c) => c,
-        Err(error) => return Ok(context! { incompatible => error.to_string() }),
+/// The impact for the page: cost per month, totals, how many gain, lose or change, and a
+/// chart in each language.
+fn impact_value(impact: sandbox::Impact, horizon: Horizon) -> Value {
+    let (from, months) = (horizon.from, horizon.months);
+    let comparison = match impact {
+        sandbox::Impact::Compared(c) => c,
+        sandbox::Impact::Incompatible(error) => return context! { incompatible => error },
     };
     let labels: Vec<String> = (0..months as i32)
         // Past the calendar's last month a label would name no month: it stays blank.
@@ -315,7 +230,7 @@ async fn impact(
             }
         })
         .collect();
-    Ok(context! {
+    context! {
         talents => comparison.talents,
         from => comparison.from.to_string(),
         months => comparison.months,
@@ -329,130 +244,62 @@ async fn impact(
         rows => rows,
         chart_zh => Value::from_safe_string(chart(0)),
         chart_en => Value::from_safe_string(chart(1)),
-    })
-}
-
-/// A draft the administrator may change; a published version is never changed (404).
-async fn draft_record(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-) -> Result<(i64, PolicyVersionRecord), AppError> {
-    ctx.require(Role::Admin)?;
-    let record = state.store().policy_version(id).await?;
-    if record.is_published() {
-        return Err(AppError::NotFound);
     }
-    Ok((id, record))
 }
 
-/// Saves the edited text of a draft.
+/// Saves the edited text of a draft; a published version is never changed (404).
 pub(crate) async fn save(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
     CsrfForm(form): CsrfForm<PackSourceForm>,
 ) -> Result<Response, AppError> {
-    let (id_n, record) = draft_record(&state, &ctx, id).await?;
-    let source = checked_source(&form.source)?;
-    let (draft, _) = describe(&record.file_name, &source);
-    state
-        .store()
-        .save_policy_draft(Some(id_n), &draft, &ctx.actor())
-        .await?;
-    Ok(Redirect::to(&format!("/admin/policy/{id_n}")).into_response())
+    ctx.require(Role::Admin)?;
+    sandbox::save_draft(state.store(), id, &form.source, &ctx.actor()).await?;
+    Ok(Redirect::to(&format!("/admin/policy/{id}")).into_response())
 }
 
-/// Publishes a draft from the given date on. The date is written into the pack's own
-/// `[pack] effective`, so the stored text says everything about the version.
+/// Publishes a draft from the given date on, then recomputes entitlements.
 pub(crate) async fn publish(
     State(state): State<AppState>,
     ctx: Ctx,
     Id(id): Id,
     CsrfForm(form): CsrfForm<PublishForm>,
 ) -> Result<Response, AppError> {
-    let (id_n, record) = draft_record(&state, &ctx, id).await?;
-    let refuse = |code: &'static str| {
-        let state = state.clone();
-        let ctx = &ctx;
-        async move {
-            let field = "effective_date";
-            let errors = errors_value(&FieldError::new(field, code).into());
-            render(
+    ctx.require(Role::Admin)?;
+    let set = policy_set(&state).await?;
+    match sandbox::publish(state.store(), &set, id, &form.effective_date, &ctx.actor()).await {
+        Ok(()) => {}
+        Err(yingcai_services::Error::Invalid(errors)) => {
+            return render(
                 &state,
-                ctx,
+                &ctx,
                 id,
                 &ImpactQuery::default(),
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some(errors),
+                Some(errors_value(&errors)),
             )
-            .await
-        }
-    };
-    let Ok(effective) = yingcai_domain::talent::parse_date("effective_date", &form.effective_date)
-    else {
-        return refuse("date-invalid").await;
-    };
-    let Ok(mut document) = record.source.parse::<toml_edit::DocumentMut>() else {
-        return refuse("pack-invalid").await;
-    };
-    match document.get_mut("pack").and_then(|p| p.as_table_like_mut()) {
-        Some(pack) => {
-            pack.insert("effective", toml_edit::value(effective.to_string()));
-        }
-        None => return refuse("pack-invalid").await,
-    }
-    let source = document.to_string();
-    let Ok(pack) = CompiledPack::load(&record.file_name, &source) else {
-        return refuse("pack-invalid").await;
-    };
-    let set = policy_set(&state).await?;
-    let current = &set.in_force(today()).pack;
-    if pack.info().id != current.info().id {
-        return refuse("pack-other").await;
-    }
-    if set
-        .versions()
-        .iter()
-        .any(|v| v.record.version == pack.info().version)
-    {
-        return refuse("pack-version-taken").await;
-    }
-    if set
-        .versions()
-        .iter()
-        .any(|v| v.record.effective_date == effective.to_string())
-    {
-        return refuse("pack-effective-taken").await;
-    }
-    let draft = draft_of(&pack, &record.file_name, &source);
-    match state
-        .store()
-        .publish_policy_version(id_n, &draft, &ctx.actor())
-        .await
-    {
-        Ok(()) => {}
-        Err(yingcai_store::StoreError::Conflict { .. }) => {
-            return refuse("pack-version-taken").await;
+            .await;
         }
         Err(other) => return Err(other.into()),
     }
-    // Schedules cover future months, so entitlements are recomputed now (in the
-    // background; the scheduler does it again if this is cut short).
-    {
-        let state = state.clone();
-        tokio::spawn(async move {
-            match yingcai_services::policy::sweep(state.store(), state.policies(), today(), false)
-                .await
-            {
-                Ok(report) => tracing::info!(?report, "entitlements recomputed after publication"),
-                Err(error) => {
-                    tracing::warn!(error = ?error, "recomputation after publication failed; the scheduler will retry")
-                }
+    recompute_after_publication(&state);
+    Ok(Redirect::to(&format!("/admin/policy/{id}")).into_response())
+}
+
+/// Schedules cover future months, so entitlements are recomputed after a publication (in
+/// the background; the scheduler does it again if this is cut short).
+pub(crate) fn recompute_after_publication(state: &AppState) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        match yingcai_services::policy::sweep(state.store(), state.policies(), today(), false).await
+        {
+            Ok(report) => tracing::info!(?report, "entitlements recomputed after publication"),
+            Err(error) => {
+                tracing::warn!(error = ?error, "recomputation after publication failed; the scheduler will retry")
             }
-        });
-    }
-    Ok(Redirect::to(&format!("/admin/policy/{id_n}")).into_response())
+        }
+    });
 }
 
 /// This area's routes and who may use each (see [`crate::routes`]).

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use yingcai_domain::{Role, TalentInput};
-use yingcai_store::{SubmissionError, SubmissionStatus, TalentSubmission};
+use yingcai_store::{SubmissionStatus, TalentSubmission};
 
 use super::errors_value;
 use super::forms::{DetachForm, TalentProfileForm};
@@ -21,30 +21,13 @@ pub(crate) fn today() -> jiff::civil::Date {
         .date()
 }
 
-/// Drafts may be incomplete but not unbounded: every field is cut at 500 characters.
-fn bounded(mut input: TalentInput) -> TalentInput {
-    for value in [
-        &mut input.name,
-        &mut input.resident_id,
-        &mut input.degree,
-        &mut input.degree_institution,
-        &mut input.degree_year,
-        &mut input.honors,
-        &mut input.employer_name,
-        &mut input.employer_credit_code,
-        &mut input.arrival_date,
-        &mut input.housing,
-        &mut input.home_purchase_date,
-        &mut input.social_insurance_months,
-        &mut input.bank_account,
-        &mut input.phone,
-        &mut input.email,
-    ] {
-        if value.chars().count() > 500 {
-            *value = value.chars().take(500).collect();
-        }
+/// The record rules of this site's settings.
+pub(crate) fn record_rules(state: &AppState) -> yingcai_services::profiles::RecordRules<'_> {
+    yingcai_services::profiles::RecordRules {
+        honors: &state.settings().honors,
+        districts: &state.settings().districts,
+        today: today(),
     }
-    input
 }
 
 pub(crate) fn form_choices(state: &AppState) -> Value {
@@ -152,50 +135,30 @@ pub(crate) async fn save_profile(
     CsrfForm(form): CsrfForm<TalentProfileForm>,
 ) -> Result<Response, AppError> {
     ctx.require(Role::Talent)?;
-    let input = bounded(form.input());
-    let district = form.district.as_str();
-    let district = if state.settings().districts.iter().any(|d| d == district) {
-        district
-    } else {
-        ""
-    };
-    let submitting = form.submitting();
-    // Check before saving when submitting, so a refused submission changes nothing.
-    let mut checked = submitting.then(|| input.parse(&state.settings().honors, today()));
-    // An employer on the platform must be a verified enterprise that exists.
-    if let Some(Ok(profile)) = &checked
-        && let Some(yingcai_domain::Employer::Enterprise { enterprise_id }) = &profile.employer
-        && !state.store().enterprise_exists(*enterprise_id).await?
+    let input = form.input();
+    match yingcai_services::profiles::save_talent_profile(
+        state.store(),
+        record_rules(&state),
+        &ctx.actor(),
+        input.clone(),
+        &form.district,
+        form.submitting(),
+    )
+    .await
     {
-        checked = Some(Err(yingcai_domain::FieldError::new(
-            "employer_enterprise_id",
-            "employer-unknown",
-        )
-        .into()));
-    }
-    if let Some(Err(errors)) = &checked {
-        return render_profile(
-            &state,
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some((&input, district)),
-            Some(errors_value(errors)),
-            false,
-        )
-        .await;
-    }
-    let id = state
-        .store()
-        .save_talent_draft(&ctx.actor(), &input, district)
-        .await?;
-    if submitting {
-        match state.store().submit(id, &ctx.actor()).await {
-            Ok(()) => {}
-            Err(wrong @ SubmissionError::WrongState { .. }) => {
-                return Err(AppError::BadRequest(wrong.to_string()));
-            }
-            Err(SubmissionError::Store(error)) => return Err(error.into()),
+        Ok(_) => {}
+        Err(yingcai_services::Error::Invalid(errors)) => {
+            return render_profile(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some((&input, form.district.as_str())),
+                Some(errors_value(&errors)),
+                false,
+            )
+            .await;
         }
+        Err(other) => return Err(other.into()),
     }
     Ok(Redirect::to("/talent/profile?saved=1").into_response())
 }
@@ -215,93 +178,49 @@ pub(crate) async fn history(State(state): State<AppState>, ctx: Ctx) -> Result<R
     )
 }
 
-/// Why an uploaded document was not taken.
+/// Why an uploaded document could not be read (what it holds is checked by the service).
 #[derive(Debug)]
 pub(crate) enum DocumentError {
     /// No file (or an unreadable form).
     Missing,
     /// Over the size limit.
     TooLarge,
-    /// Neither PDF, JPEG nor PNG by content.
-    UnknownType,
     /// Reading the request failed on our side.
     Failed(AppError),
 }
 
 impl DocumentError {
-    /// Every code a refused document answers (for the translations test).
+    /// Every code a document that could not be read answers (for the translations test).
     #[cfg(test)]
-    pub(crate) const CODES: &'static [&'static str] =
-        &["required", "document-too-large", "document-type"];
+    pub(crate) const CODES: &'static [&'static str] = &["required", "document-too-large"];
 
     /// The code (`err-<code>`) a person can act on, or the failure behind the refusal.
     pub(crate) fn code(self) -> Result<&'static str, AppError> {
         match self {
             DocumentError::Missing => Ok("required"),
             DocumentError::TooLarge => Ok("document-too-large"),
-            DocumentError::UnknownType => Ok("document-type"),
             DocumentError::Failed(error) => Err(error),
         }
     }
 }
 
-/// Reads and checks an uploaded document.
-pub(crate) async fn checked_document(
+/// Reads an uploaded document's file, keeping at most the document limit.
+pub(crate) async fn read_document(
     state: &AppState,
     ctx: &Ctx,
     request: Request,
-) -> Result<(super::import::Upload, &'static str), DocumentError> {
-    let upload =
-        match super::import::read_upload(ctx, request, state, crate::documents::MAX_DOCUMENT).await
-        {
-            Ok(upload) => upload,
-            Err(AppError::Invalid(errors)) => {
-                return Err(if errors.for_field("file") == Some("file-too-large") {
-                    DocumentError::TooLarge
-                } else {
-                    DocumentError::Missing
-                });
-            }
-            Err(other) => return Err(DocumentError::Failed(other)),
-        };
-    if upload.bytes.is_empty() {
-        return Err(DocumentError::Missing);
+) -> Result<super::import::Upload, DocumentError> {
+    match super::import::read_upload(ctx, request, state, crate::documents::MAX_DOCUMENT).await {
+        Ok(upload) => Ok(upload),
+        Err(AppError::Invalid(errors)) => {
+            Err(if errors.for_field("file") == Some("file-too-large") {
+                DocumentError::TooLarge
+            } else {
+                DocumentError::Missing
+            })
+        }
+        Err(other) => Err(DocumentError::Failed(other)),
     }
-    if upload.bytes.len() > crate::documents::MAX_DOCUMENT {
-        return Err(DocumentError::TooLarge);
-    }
-    match crate::documents::media_type(&upload.bytes) {
-        Some(media_type) => Ok((upload, media_type)),
-        None => Err(DocumentError::UnknownType),
-    }
-}
-
-/// Stores the file and attaches it to `submission_id` (the caller's, still editable).
-pub(crate) async fn store_and_attach(
-    state: &AppState,
-    ctx: &Ctx,
-    submission_id: i64,
-    upload: super::import::Upload,
-    media_type: &str,
-) -> Result<bool, AppError> {
-    let size = upload.bytes.len() as i64;
-    let sha256 = crate::documents::store(
-        std::path::Path::new(&state.settings().documents_dir),
-        upload.bytes,
-    )
-    .await?;
-    let document = yingcai_store::NewDocument {
-        submission_id,
-        sha256,
-        media_type: media_type.into(),
-        size_bytes: size,
-        file_name: upload.name,
-    };
-    Ok(state
-        .store()
-        .attach_document(&ctx.actor(), &document)
-        .await?
-        .is_some())
 }
 
 /// Attaches a document (PDF, JPEG or PNG by content) to the talent's open submission,
@@ -312,35 +231,33 @@ pub(crate) async fn attach(
     request: Request,
 ) -> Result<Response, AppError> {
     let account = ctx.require(Role::Talent)?.clone();
-    let (upload, media_type) = match checked_document(&state, &ctx, request).await {
-        Ok(checked) => checked,
+    let upload = match read_document(&state, &ctx, request).await {
+        Ok(upload) => upload,
         Err(refusal) => return refuse_document(&state, &ctx, refusal.code()?).await,
     };
-    let open = state
-        .store()
-        .open_talent_submission(account.account_id)
-        .await?;
-    let submission_id = match open {
-        Some(open) if open.status != SubmissionStatus::Submitted => open.submission_id,
-        Some(_) => return refuse_document(&state, &ctx, "document-submitted").await,
-        None => {
-            let input = match state.store().talent_of_owner(account.account_id).await? {
-                Some(record) => TalentInput::from(&record.profile),
-                None => TalentInput {
-                    employed_in_city: "true".into(),
-                    ..TalentInput::default()
-                },
-            };
-            state
-                .store()
-                .save_talent_draft(&ctx.actor(), &input, "")
-                .await?
+    match yingcai_services::profiles::attach_talent_document(
+        state.store(),
+        std::path::Path::new(&state.settings().documents_dir),
+        account.account_id,
+        &ctx.actor(),
+        upload.name,
+        upload.bytes,
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to("/talent/profile?saved=1").into_response()),
+        Err(yingcai_services::Error::Invalid(errors)) => {
+            render_profile(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(errors_value(&errors)),
+                false,
+            )
+            .await
         }
-    };
-    if store_and_attach(&state, &ctx, submission_id, upload, media_type).await? {
-        Ok(Redirect::to("/talent/profile?saved=1").into_response())
-    } else {
-        refuse_document(&state, &ctx, "document-submitted").await
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -374,11 +291,8 @@ pub(crate) async fn detach(
     } else {
         "/talent/profile?saved=1"
     };
-    if state.store().detach_document(&ctx.actor(), id).await? {
-        Ok(Redirect::to(back).into_response())
-    } else {
-        Err(AppError::NotFound)
-    }
+    yingcai_services::profiles::detach_document(state.store(), &ctx.actor(), id).await?;
+    Ok(Redirect::to(back).into_response())
 }
 
 /// A document, for its owner and for officers; for anyone else it does not exist.
@@ -388,13 +302,12 @@ pub(crate) async fn download(
     Id(id): Id,
 ) -> Result<Response, AppError> {
     let account = ctx.signed_in()?;
-    let document = state.store().document(id).await?;
-    if document.owner_account_id != account.account_id && !account.has_role(Role::Officer) {
-        return Err(AppError::NotFound);
-    }
-    let bytes = crate::documents::load(
+    let (document, bytes) = yingcai_services::profiles::readable_document(
+        state.store(),
         std::path::Path::new(&state.settings().documents_dir),
-        &document.sha256,
+        account.account_id,
+        account.has_role(Role::Officer),
+        id,
     )
     .await?;
     Ok(super::uploads::file_response(
