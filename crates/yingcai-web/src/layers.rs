@@ -43,6 +43,19 @@ pub(crate) struct HandlerPanicked(String);
 /// Turns a panic inside a handler into [`AppError::Internal`], which the error middleware
 /// renders like any other 500 (a page in the visitor's language, or the API's JSON).
 /// Without this the worker's connection would simply be cut.
+/// A NUL byte in a query string is no one's search term or filter, and PostgreSQL refuses
+/// it in text: such a request is a 400 (page or JSON) before any handler reads it.
+pub(crate) async fn refuse_nul_in_query(request: Request, next: Next) -> Response {
+    let nul = request
+        .uri()
+        .query()
+        .is_some_and(|q| q.to_ascii_lowercase().contains("%00"));
+    if nul {
+        return AppError::BadRequest("a NUL byte in the query".into()).into_response();
+    }
+    next.run(request).await
+}
+
 pub(crate) fn panic_to_error(payload: Box<dyn Any + Send + 'static>) -> Response {
     let message = yingcai_services::panic_message(payload.as_ref()).to_owned();
     AppError::Internal(HandlerPanicked(message).into()).into_response()

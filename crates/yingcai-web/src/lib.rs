@@ -294,6 +294,7 @@ pub fn app_with(state: AppState, extra: Router<AppState>) -> Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             layers::panic_to_error,
         ))
+        .layer(axum::middleware::from_fn(layers::refuse_nul_in_query))
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::log_errors))
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(

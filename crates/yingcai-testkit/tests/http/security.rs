@@ -630,3 +630,28 @@ fn debug_output_never_shows_identity_numbers_accounts_tokens_or_passwords() {
     }
     assert!(shown[1].contains("6222***********3445"), "{}", shown[1]);
 }
+
+/// PostgreSQL refuses a NUL byte in text, so one in a query string once reached the
+/// database and answered 500; it is now a 400 before any handler reads it.
+#[tokio::test]
+async fn a_nul_byte_in_a_query_is_a_bad_request_not_a_server_error() {
+    let app = TestApp::spawn().await;
+    let officer = app.signed_in("o@example.cn", &[Role::Officer]).await;
+    for path in [
+        "/officer/submissions?district=%00",
+        "/competitions?q=a%00b",
+        "/calculator?degree=%00",
+    ] {
+        assert_eq!(
+            officer.get(path).await.status(),
+            StatusCode::BAD_REQUEST,
+            "{path}"
+        );
+    }
+    let response = reqwest::get(app.url("/api/v1/calculator?degree=%00"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "bad-request");
+}

@@ -49,7 +49,15 @@ pub(crate) async fn queue(
         .filter(|d| *d > 0 && *d < 10_000);
     let filter = QueueFilter {
         status,
-        district: (!q.district.is_empty()).then(|| q.district.clone()),
+        // Only a configured district can match; anything else (a NUL byte, which PostgreSQL
+        // refuses in text) filters to nothing instead of reaching the database.
+        district: (!q.district.is_empty()).then(|| {
+            if state.settings().districts.contains(&q.district) {
+                q.district.clone()
+            } else {
+                String::from("-")
+            }
+        }),
         submitted_before: days.map(|d| yingcai_store::now_ms() - d * 86_400_000),
         limit: 200,
         offset: 0,
