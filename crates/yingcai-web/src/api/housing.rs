@@ -485,8 +485,9 @@ pub struct TalentHousingView {
 #[derive(serde::Deserialize, utoipa::ToSchema, Default)]
 #[serde(default)]
 pub struct BallotRequest {
-    /// Complex codes of the round, first choice first, each once.
-    #[schema(max_items = 10, min_items = 1)]
+    /// Complex codes of the round, first choice first, each once; at least one (an empty
+    /// ranking is refused with the page's field error).
+    #[schema(max_items = 10)]
     pub ranking: Vec<String>,
 }
 

@@ -1023,6 +1023,30 @@ pub(crate) fn routes() -> Vec<crate::routes::Route> {
     .collect()
 }
 
-async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+async fn openapi() -> Json<serde_json::Value> {
+    let mut document = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    if let Some(schemas) = document.pointer_mut("/components/schemas") {
+        drop_defaults(schemas, true);
+    }
+    Json(document)
+}
+
+/// Request types are read with `#[serde(default)]` (a missing field is an empty one,
+/// refused with its field error), so the generator documents `default: ""`, `0` or `[]`,
+/// which contradicts the field's own pattern, minimum or length: the server has no default
+/// a client could rely on, so none is documented. `names` is true for a map of schemas by
+/// name (a property may be called `default`).
+fn drop_defaults(value: &mut serde_json::Value, names: bool) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if !names {
+                map.remove("default");
+            }
+            for (key, child) in map.iter_mut() {
+                drop_defaults(child, !names && key == "properties");
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|i| drop_defaults(i, false)),
+        _ => {}
+    }
 }
